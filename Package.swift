@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "whet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "whet", targets: ["whet"]),
+        .library(name: "WhetCore", targets: ["WhetCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "WhetCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "whet",
+            dependencies: [
+                "WhetCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "whet-bench",
+            dependencies: ["WhetCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "WhetCoreTests",
+            dependencies: ["WhetCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "WhetCLITests",
+            dependencies: ["WhetCore"],
+            swiftSettings: strict),
+    ]
+)

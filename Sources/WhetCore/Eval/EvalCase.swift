@@ -1,0 +1,114 @@
+// The Eval folder: test cases in promptfoo's shape. They are loaded, validated and listed here; running them
+// against backends builds on this.
+
+import Foundation
+
+/// One test case: the variables to run the prompt with and the assertions its output must pass.
+public struct EvalCase: Sendable, Equatable {
+    /// One `assert` entry: a type (contains, icontains, regex, llm-rubric …) and its value, kept as written.
+    public struct Assertion: Sendable, Equatable {
+        public var type: String
+        public var value: JSONValue?
+        public var raw: [String: JSONValue]
+    }
+
+    /// Where the case is defined.
+    public var location: SourceLocation
+    /// `description`, if given.
+    public var description: String?
+    /// `vars`: values for the prompt's variables.
+    public var vars: [String: JSONValue]
+    /// `assert`: the checks.
+    public var assertions: [Assertion]
+    /// `metadata`, kept as written.
+    public var metadata: [String: JSONValue]
+}
+
+/// What can be wrong with an eval file.
+public enum EvalError: Error, CustomStringConvertible, Equatable {
+    /// A line is not JSON, or not an object.
+    case malformedLine(SourceLocation, found: String)
+    /// A field has the wrong shape.
+    case invalidField(SourceLocation, field: String, expected: String, found: String)
+
+    public var description: String {
+        switch self {
+        case .malformedLine(let at, let found):
+            return diagnostic("error", at: at, "expected a JSON object on this line, found \(found)")
+        case .invalidField(let at, let field, let expected, let found):
+            return diagnostic("error", at: at, "'\(field)': expected \(expected), found \(found)")
+        }
+    }
+}
+
+/// Reads `evals/*.jsonl`: one promptfoo-style case per line, blank lines and `//` comment lines allowed.
+public enum EvalFile {
+    /// The cases of the file at `url`; the first bad line stops loading with its line number.
+    public static func load(_ url: URL, displayPath: String) throws -> [EvalCase] {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "a file that is not UTF-8 text")
+        }
+        return try parse(text, displayPath: displayPath)
+    }
+
+    /// Parses JSONL text.
+    public static func parse(_ text: String, displayPath: String) throws -> [EvalCase] {
+        var cases: [EvalCase] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
+            let location = SourceLocation(file: displayPath, line: index + 1, column: 1)
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8)) else {
+                throw EvalError.malformedLine(location, found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON)")
+            }
+            guard let object = value.objectValue else {
+                throw EvalError.malformedLine(location, found: "a JSON \(kind(value))")
+            }
+            cases.append(try makeCase(object, at: location))
+        }
+        return cases
+    }
+
+    static func makeCase(_ object: [String: JSONValue], at location: SourceLocation) throws -> EvalCase {
+        var vars: [String: JSONValue] = [:]
+        if let value = object["vars"] {
+            guard let dictionary = value.objectValue else {
+                throw EvalError.invalidField(location, field: "vars", expected: "an object", found: "a JSON \(kind(value))")
+            }
+            vars = dictionary
+        }
+        var assertions: [EvalCase.Assertion] = []
+        if let value = object["assert"] {
+            guard let list = value.arrayValue else {
+                throw EvalError.invalidField(location, field: "assert", expected: "an array of {\"type\": …}", found: "a JSON \(kind(value))")
+            }
+            for item in list {
+                guard let entry = item.objectValue, let type = entry["type"]?.stringValue else {
+                    throw EvalError.invalidField(location, field: "assert", expected: "objects with a string \"type\"", found: item.description)
+                }
+                assertions.append(EvalCase.Assertion(type: type, value: entry["value"], raw: entry))
+            }
+        }
+        return EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
+                        assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
+    }
+
+    static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+extension Workspace {
+    /// The eval files (`evals/*.jsonl`), sorted.
+    public func evalFiles() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: evalsDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { evalsDirectory.appendingPathComponent($0) }
+    }
+}

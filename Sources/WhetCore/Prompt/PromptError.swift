@@ -1,0 +1,40 @@
+// The Prompt folder: Prompty-style prompt files, {{variable}} templates and their rendering to chat messages.
+
+/// What can be wrong with a prompt file or its rendering, each case located in the prompt file.
+public enum PromptError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read as UTF-8 text.
+    case unreadable(SourceLocation)
+    /// The front matter is not valid YAML, or not a mapping.
+    case malformedFrontMatter(SourceLocation, String)
+    /// The `---` front matter block has no closing `---`.
+    case unclosedFrontMatter(SourceLocation)
+    /// A `{{` has no matching `}}` on the same line.
+    case unclosedPlaceholder(SourceLocation)
+    /// `{{ }}` holds something that is not a variable name.
+    case invalidVariableName(SourceLocation, found: String)
+    /// A variable used by the template has no value.
+    case missingVariable(String, SourceLocation)
+    /// A `--var` argument is not `NAME=VALUE`.
+    case malformedAssignment(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let at):
+            return diagnostic("error", at: at, "cannot read the prompt as UTF-8 text")
+        case .malformedFrontMatter(let at, let message):
+            return diagnostic("error", at: at, "malformed front matter: \(message)")
+        case .unclosedFrontMatter(let at):
+            return diagnostic("error", at: at, "front matter opened with '---' is never closed; expected a line '---'")
+        case .unclosedPlaceholder(let at):
+            return diagnostic("error", at: at, "unclosed '{{': expected '}}' on the same line")
+        case .invalidVariableName(let at, let found):
+            return diagnostic("error", at: at,
+                "expected a variable name (letters, digits, _ . -) inside '{{ }}', found '\(found)'")
+        case .missingVariable(let name, let at):
+            return diagnostic("error", at: at,
+                "variable '\(name)' has no value; pass --var \(name)=VALUE or give it a sample under inputs:")
+        case .malformedAssignment(let text):
+            return diagnostic("error", at: nil, "expected --var NAME=VALUE, found '\(text)'")
+        }
+    }
+}

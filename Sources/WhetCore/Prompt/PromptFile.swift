@@ -1,0 +1,211 @@
+import Crypto
+import Foundation
+import Yams
+
+/// A Prompty-style prompt file: YAML front matter (name, description, model parameters, inputs with sample
+/// values) between `---` lines, then `system:` / `user:` / `assistant:` sections whose text may hold
+/// `{{variable}}` placeholders. Parsed completely on load, so every mistake is reported with its line before
+/// a run spends anything.
+public struct PromptFile: Sendable {
+    /// One declared input: its sample value fills the variable when the user gives none.
+    public struct Input: Sendable, Equatable {
+        /// The variable's name.
+        public var name: String
+        /// The value used when no `--var` is given.
+        public var sample: String?
+        /// What the input is for, shown in the variables form.
+        public var description: String?
+    }
+
+    /// One role section of the body.
+    public struct Section: Sendable, Equatable {
+        /// Whose message this section becomes.
+        public var role: ChatMessage.Role
+        /// The section's text, parsed.
+        public var template: PromptTemplate
+        /// The file line where the section's text starts.
+        public var firstLine: Int
+    }
+
+    /// The front-matter keys Prompty defines; anything else is warned about.
+    static let knownKeys: Set<String> = ["name", "description", "version", "authors", "tags", "model", "inputs",
+                                         "outputs", "sample", "template", "metadata"]
+
+    /// The path shown in messages (relative to the workspace).
+    public let path: String
+    /// `name:` from the front matter, or the file's base name.
+    public let name: String
+    /// `description:` from the front matter.
+    public let description: String?
+    /// `model.parameters` (temperature, max_tokens …), passed through to the backend.
+    public let parameters: [String: JSONValue]
+    /// `model.configuration.model` or a plain `model: NAME`, when the prompt asks for one.
+    public let model: String?
+    /// Declared inputs with their samples.
+    public let inputs: [Input]
+    /// The role sections in order.
+    public let sections: [Section]
+    /// SHA-256 of the file's bytes, hex: which version of the prompt a run used.
+    public let contentHash: String
+    /// The raw text, so editors can show exactly what is on disk.
+    public let source: String
+    /// Problems that did not stop loading (unknown keys).
+    public let warnings: [Warning]
+
+    /// Every variable the sections use, in order of first use.
+    public var variables: [String] {
+        var seen = Set<String>()
+        return sections.flatMap { $0.template.variables }.filter { seen.insert($0).inserted }
+    }
+
+    /// Reads and parses the prompt at `url`, naming it `displayPath` in messages.
+    public static func load(_ url: URL, displayPath: String) throws -> PromptFile {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw PromptError.unreadable(SourceLocation(file: displayPath))
+        }
+        return try PromptFile(parsing: text, path: displayPath,
+                              defaultName: url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// Parses prompt text; `defaultName` is used when the front matter has no `name:`.
+    public init(parsing text: String, path: String, defaultName: String) throws {
+        self.path = path
+        self.source = text
+        self.contentHash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        var bodyStart = 0
+        var front: Node? = nil
+        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
+            guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
+                throw PromptError.unclosedFrontMatter(SourceLocation(file: path, line: 1, column: 1))
+            }
+            let yaml = lines[1..<close].joined(separator: "\n")
+            do {
+                front = try Yams.compose(yaml: yaml)
+            } catch let error as YamlError {
+                throw PromptFile.located(error, path: path, lineOffset: 1)
+            }
+            bodyStart = close + 1
+        }
+        var warnings: [Warning] = []
+        let mapping = front?.mapping
+        if front != nil, mapping == nil, front?.scalar?.string.isEmpty == false {
+            throw PromptError.malformedFrontMatter(SourceLocation(file: path, line: 2, column: 1),
+                                                   "expected a mapping of keys (name:, inputs: …)")
+        }
+        for (key, _) in mapping ?? Node.Mapping([]) {
+            let keyName = key.string ?? ""
+            if !PromptFile.knownKeys.contains(keyName) {
+                let line = (key.mark?.line ?? 0) + 1
+                warnings.append(Warning("unknown front-matter key '\(keyName)' ignored",
+                                        at: SourceLocation(file: path, line: line, column: key.mark?.column ?? 1)))
+            }
+        }
+        self.name = mapping?["name"]?.string ?? defaultName
+        self.description = mapping?["description"]?.string
+        let model = mapping?["model"]
+        self.model = model?.string ?? model?.mapping?["configuration"]?.mapping?["model"]?.string
+            ?? model?.mapping?["name"]?.string
+        self.parameters = (model?.mapping?["parameters"]).map(PromptFile.json)?.objectValue ?? [:]
+        var inputs: [Input] = []
+        let samples = mapping?["sample"]?.mapping
+        for (key, value) in mapping?["inputs"]?.mapping ?? Node.Mapping([]) {
+            guard let inputName = key.string else { continue }
+            let detail = value.mapping
+            let sample = detail?["sample"] ?? detail?["default"] ?? samples?[inputName] ?? (detail == nil ? value : nil)
+            inputs.append(Input(name: inputName,
+                                sample: sample.map { PromptFile.json($0).description },
+                                description: detail?["description"]?.string))
+        }
+        for (key, value) in samples ?? Node.Mapping([]) {
+            if let sampleName = key.string, !inputs.contains(where: { $0.name == sampleName }) {
+                inputs.append(Input(name: sampleName, sample: PromptFile.json(value).description, description: nil))
+            }
+        }
+        self.inputs = inputs
+        self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path)
+        self.warnings = warnings
+    }
+
+    /// Splits the body on `system:` / `user:` / `assistant:` lines; a body with no role line is one user message.
+    static func sections(lines: [String], from start: Int, path: String) throws -> [Section] {
+        var result: [(role: ChatMessage.Role, first: Int, lines: [String])] = []
+        var preamble: [String] = []
+        for index in start..<lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
+            if trimmed.hasSuffix(":"), let role = ChatMessage.Role(rawValue: String(trimmed.dropLast())) {
+                result.append((role, index + 2, []))
+            } else if result.isEmpty {
+                preamble.append(line)
+            } else {
+                result[result.count - 1].lines.append(line)
+            }
+        }
+        if result.isEmpty {
+            result = [(.user, start + 1, preamble)]
+        }
+        return try result.map { section in
+            let text = section.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let leading = section.lines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+            return Section(role: section.role,
+                           template: try PromptTemplate(parsing: text, file: path, firstLine: section.first + leading),
+                           firstLine: section.first + leading)
+        }
+    }
+
+    /// Renders every section into chat messages; a variable without a value is an error naming it.
+    public func render(_ values: [String: String]) throws -> [ChatMessage] {
+        try sections.map { ChatMessage(role: $0.role, content: try $0.template.render(values, file: path)) }
+    }
+
+    /// The variable values to use: declared samples, overridden by what the user passed.
+    public func resolveVariables(_ given: [String: String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for input in inputs { if let sample = input.sample { values[input.name] = sample } }
+        return values.merging(given) { _, new in new }
+    }
+
+    static func json(_ node: Node) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if node.null != nil && scalar.style == .plain { return .null }
+            if scalar.style == .plain {
+                if let value = node.bool { return .bool(value) }
+                if let value = node.int { return .number(Double(value)) }
+                if let value = node.float { return .number(value) }
+            }
+            return .string(scalar.string)
+        case .sequence(let sequence): return .array(sequence.map(json))
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping { object[key.string ?? ""] = json(value) }
+            return .object(object)
+        case .alias: return .null
+        }
+    }
+
+    static func located(_ error: YamlError, path: String, lineOffset: Int) -> PromptError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return .malformedFrontMatter(SourceLocation(file: path, line: mark.line + lineOffset, column: mark.column), problem)
+        default:
+            return .malformedFrontMatter(SourceLocation(file: path, line: 2, column: 1), "\(error)")
+        }
+    }
+}
+
+/// Parses `NAME=VALUE` arguments into a dictionary, so `--var` behaves the same in every command.
+public func parseAssignments(_ items: [String]) throws -> [String: String] {
+    var values: [String: String] = [:]
+    for item in items {
+        guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+            throw PromptError.malformedAssignment(item)
+        }
+        values[String(item[..<equals])] = String(item[item.index(after: equals)...])
+    }
+    return values
+}

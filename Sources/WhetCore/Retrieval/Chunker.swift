@@ -1,0 +1,195 @@
+/// Splits a document into chunks along its own structure: a heading starts a new chunk and is remembered in
+/// the heading path, paragraphs (and fenced code blocks) are kept whole while they fit, a paragraph larger
+/// than a chunk is split at sentence and then word boundaries, and a chunk that continues a section repeats
+/// the tail of the one before it (the overlap), so text cut at a boundary is still found whole.
+public struct Chunker: Sendable {
+    /// The largest chunk in characters.
+    public let maxCharacters: Int
+    /// How many characters of the previous chunk a continuation starts with.
+    public let overlap: Int
+
+    /// Makes a chunker; `overlap` is clamped below `maxCharacters`.
+    public init(maxCharacters: Int, overlap: Int) {
+        self.maxCharacters = max(maxCharacters, 16)
+        self.overlap = max(0, min(overlap, self.maxCharacters / 2))
+    }
+
+    /// A line (or part of one) placed in a chunk.
+    struct Unit {
+        var text: String
+        var line: Int
+        var startsBlock: Bool
+    }
+
+    /// The chunks of `text`, in document order.
+    public func chunks(of text: String) -> [Chunk] {
+        var chunks: [Chunk] = []
+        var headings: [(level: Int, title: String)] = []
+        var current: [Unit] = []
+        var currentSize = 0
+        var hasNewContent = false
+        var onlyHeadings = true
+
+        func flush(keepOverlap: Bool) {
+            defer { hasNewContent = false }
+            guard hasNewContent, let first = current.first, let last = current.last else {
+                current = []; currentSize = 0; return
+            }
+            let body = joined(current)
+            chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: headings.map(\.title)))
+            current = keepOverlap ? overlapTail(current) : []
+            currentSize = joined(current).count
+        }
+
+        func add(_ unit: Unit) {
+            let separator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
+            if !current.isEmpty, currentSize + separator + unit.text.count > maxCharacters {
+                flush(keepOverlap: true)
+            }
+            let addedSeparator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
+            current.append(unit)
+            currentSize += addedSeparator + unit.text.count
+            hasNewContent = true
+        }
+
+        for block in Chunker.blocks(of: text) {
+            if let heading = block.heading {
+                if !onlyHeadings { flush(keepOverlap: false); current = []; currentSize = 0 }
+                while let last = headings.last, last.level >= heading.level { headings.removeLast() }
+                headings.append((heading.level, heading.title))
+                onlyHeadings = true
+            } else {
+                onlyHeadings = false
+            }
+            for (index, line) in block.lines.enumerated() {
+                for (pieceIndex, piece) in split(line.text).enumerated() {
+                    add(Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0))
+                }
+            }
+        }
+        flush(keepOverlap: false)
+        return chunks
+    }
+
+    private func joined(_ units: [Unit]) -> String {
+        var text = ""
+        for (index, unit) in units.enumerated() {
+            if index > 0 { text += unit.startsBlock ? "\n\n" : "\n" }
+            text += unit.text
+        }
+        return text
+    }
+
+    /// The trailing units (or the tail of the last one, cut at a word) that fit in the overlap.
+    private func overlapTail(_ units: [Unit]) -> [Unit] {
+        guard overlap > 0 else { return [] }
+        var tail: [Unit] = []
+        var size = 0
+        for unit in units.reversed() {
+            guard size + unit.text.count + 1 <= overlap else { break }
+            tail.insert(unit, at: 0)
+            size += unit.text.count + 1
+        }
+        if tail.isEmpty, let last = units.last {
+            let suffix = last.text.suffix(overlap)
+            let cut = suffix.firstIndex(of: " ").map { suffix[suffix.index(after: $0)...] } ?? suffix
+            if !cut.isEmpty { tail = [Unit(text: String(cut), line: last.line, startsBlock: true)] }
+        }
+        if var first = tail.first { first.startsBlock = true; tail[0] = first }
+        return tail
+    }
+
+    /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere.
+    private func split(_ line: String) -> [String] {
+        guard line.count > maxCharacters else { return [line] }
+        var pieces: [String] = []
+        var rest = Substring(line)
+        while rest.count > maxCharacters {
+            let window = rest.prefix(maxCharacters)
+            let sentenceEnd = window.indices.last(where: { index in
+                let character = window[index]
+                guard "。！？".contains(character) || ".!?".contains(character) else { return false }
+                let next = window.index(after: index)
+                return next == window.endIndex || window[next] == " " || "。！？".contains(character)
+            })
+            let cut: Substring.Index
+            if let end = sentenceEnd, window.distance(from: window.startIndex, to: end) > maxCharacters / 3 {
+                cut = window.index(after: end)
+            } else if let space = window.lastIndex(of: " "), window.distance(from: window.startIndex, to: space) > maxCharacters / 3 {
+                cut = space
+            } else {
+                cut = window.endIndex
+            }
+            pieces.append(String(rest[..<cut]).trimmingCharacters(in: .whitespaces))
+            rest = rest[cut...].drop(while: { $0 == " " })
+        }
+        if !rest.isEmpty { pieces.append(String(rest)) }
+        return pieces.filter { !$0.isEmpty }
+    }
+
+    /// A paragraph, fenced code block or heading, with its source line numbers.
+    struct Block {
+        var lines: [(number: Int, text: String)]
+        var heading: (level: Int, title: String)?
+    }
+
+    /// Groups lines into blocks: blank lines separate blocks, fenced code stays whole, ATX (`# T`) and setext
+    /// (`T` over `===`/`---`) headings are blocks of their own.
+    static func blocks(of text: String) -> [Block] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var blocks: [Block] = []
+        var current: [(Int, String)] = []
+        var inFence = false
+        var index = 0
+
+        func flush() {
+            if !current.isEmpty { blocks.append(Block(lines: current, heading: nil)); current = [] }
+        }
+
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                if !inFence { flush() }
+                current.append((index + 1, line))
+                if inFence { flush() }
+                inFence.toggle()
+            } else if inFence {
+                current.append((index + 1, line))
+            } else if trimmed.isEmpty {
+                flush()
+            } else if let heading = atxHeading(trimmed) {
+                flush()
+                blocks.append(Block(lines: [(index + 1, trimmed)], heading: heading))
+            } else if current.isEmpty, index + 1 < lines.count, let level = setextLevel(lines[index + 1], title: trimmed) {
+                blocks.append(Block(lines: [(index + 1, trimmed)], heading: (level, trimmed)))
+                index += 1
+            } else {
+                current.append((index + 1, line))
+            }
+            index += 1
+        }
+        flush()
+        return blocks
+    }
+
+    static func atxHeading(_ line: String) -> (level: Int, title: String)? {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes) else { return nil }
+        let rest = line.dropFirst(hashes)
+        guard rest.first == " " else { return nil }
+        let title = rest.trimmingCharacters(in: CharacterSet(charactersIn: " #"))
+        return title.isEmpty ? nil : (hashes, title)
+    }
+
+    static func setextLevel(_ underline: String, title: String) -> Int? {
+        let trimmed = underline.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 3, trimmed.count >= title.count / 2 else { return nil }
+        if trimmed.allSatisfy({ $0 == "=" }) { return 1 }
+        if trimmed.allSatisfy({ $0 == "-" }) { return 2 }
+        if trimmed.allSatisfy({ $0 == "~" }) || trimmed.allSatisfy({ $0 == "^" }) { return 3 }
+        return nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+
+/// Brings the index up to date with the corpus, one file at a time so memory stays flat however large the
+/// corpus is: a file whose size and mtime are unchanged is skipped without being read, a file whose bytes
+/// hash the same only gets its mtime refreshed, a changed file is re-chunked, a deleted one leaves the index.
+public struct CorpusIndexer: Sendable {
+    /// What one update did, for the progress line and the final summary.
+    public struct Report: Sendable, Equatable {
+        public var added = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var removed = 0
+        public var chunksWritten = 0
+        public var ignored = 0
+        /// Files that could not be indexed (binary, not UTF-8, unreadable), each with its reason.
+        public var warnings: [Warning] = []
+        /// True when chunk settings changed and everything was re-chunked.
+        public var rebuilt = false
+        /// Wall-clock seconds.
+        public var seconds = 0.0
+
+        /// An empty report, before anything was looked at.
+        public init() {}
+
+        /// Every file looked at.
+        public var filesSeen: Int { added + updated + unchanged + warnings.count }
+    }
+
+    /// Progress after each file: files done, files in total, the current file's path.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void
+
+    let workspace: Workspace
+    let index: LexicalIndex
+
+    /// Prepares to index `workspace`'s corpus into `index`.
+    public init(workspace: Workspace, index: LexicalIndex) {
+        self.workspace = workspace
+        self.index = index
+    }
+
+    /// Updates the index and reports what changed.
+    public func update(progress: Progress? = nil) throws -> Report {
+        let started = Date()
+        var report = Report()
+        let settings = workspace.config.retrieval
+        let chunker = Chunker(maxCharacters: settings.chunkSize, overlap: settings.chunkOverlap)
+        report.rebuilt = try index.resetIfSettingsChanged("size=\(settings.chunkSize) overlap=\(settings.chunkOverlap) chunker=1")
+        let corpus = workspace.corpusDirectory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RetrievalError.missingCorpus(workspace.display(corpus))
+        }
+        let (files, ignored) = CorpusIndexer.listFiles(in: corpus)
+        report.ignored = ignored
+        var known = try index.fileStates()
+        var batch = LexicalIndex.Batch()
+
+        for (done, url) in files.enumerated() {
+            let path = workspace.display(url)
+            progress?(done, files.count, path)
+            defer {
+                known.removeValue(forKey: path)
+            }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
+                report.warnings.append(Warning("skipped: cannot read the file's attributes", at: SourceLocation(file: path)))
+                continue
+            }
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+            let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let previous = known[path]
+            if let previous, previous.size == size, previous.mtime == mtime {
+                report.unchanged += 1
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                report.warnings.append(Warning("skipped: cannot read the file", at: SourceLocation(file: path)))
+                continue
+            }
+            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let state = LexicalIndex.FileState(size: size, mtime: mtime, hash: hash)
+            if let previous, previous.hash == hash {
+                batch.touch(path, state: state)
+                report.unchanged += 1
+            } else {
+                do {
+                    let document = try CorpusDocument.decode(data, path: path, hash: hash)
+                    let chunks = chunker.chunks(of: document.text)
+                    batch.replace(path, state: state, chunks: chunks)
+                    report.chunksWritten += chunks.count
+                    if previous == nil { report.added += 1 } else { report.updated += 1 }
+                } catch let refusal as CorpusDocument.Refusal {
+                    report.warnings.append(Warning(refusal.description, at: SourceLocation(file: path)))
+                    if previous != nil { batch.remove(path) }
+                }
+            }
+            if batch.count >= 64 {
+                try index.apply(batch)
+                batch = LexicalIndex.Batch()
+            }
+        }
+        for path in known.keys.sorted() {
+            batch.remove(path)
+            report.removed += 1
+        }
+        try index.apply(batch)
+        progress?(files.count, files.count, "")
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The corpus files whet reads (sorted, hidden files and directories skipped) and how many others were ignored.
+    static func listFiles(in corpus: URL) -> (files: [URL], ignored: Int) {
+        guard let enumerator = FileManager.default.enumerator(
+            at: corpus, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return ([], 0) }
+        var files: [URL] = []
+        var ignored = 0
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            if CorpusDocument.indexedExtensions.contains(url.pathExtension.lowercased()) {
+                files.append(url)
+            } else {
+                ignored += 1
+            }
+        }
+        return (files.sorted { $0.path < $1.path }, ignored)
+    }
+}
+
+extension Workspace {
+    /// Opens the workspace's index, up to date with the corpus. A workspace that cannot be written gets an
+    /// in-memory index built afresh, so reading someone else's workspace still works.
+    public func openIndex(progress: CorpusIndexer.Progress? = nil) throws -> (LexicalIndex, CorpusIndexer.Report) {
+        let index: LexicalIndex
+        if isWritable {
+            try DurableFile.makeDirectory(derivedDirectory)
+            index = try LexicalIndex(url: indexURL)
+        } else {
+            index = try LexicalIndex(url: nil)
+        }
+        let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
+        return (index, report)
+    }
+}

@@ -1,0 +1,50 @@
+/// A search result: a chunk with where it came from, how it scored and why (the query terms it matched).
+/// The same value goes into the prompt's context, the UI's context pane and the run record.
+public struct RetrievedChunk: Sendable, Equatable, Codable {
+    /// 1-based position in the result list.
+    public var rank: Int
+    /// The source file, relative to the workspace root.
+    public var path: String
+    /// First source line covered.
+    public var startLine: Int
+    /// Last source line covered (inclusive).
+    public var endLine: Int
+    /// Headings above the chunk, outermost first.
+    public var headingPath: [String]
+    /// The retrieval score (BM25: higher is better; comparable within one query only).
+    public var score: Double
+    /// Query terms found in the chunk.
+    public var matchedTerms: [String]
+    /// The chunk's text.
+    public var text: String
+
+    /// Makes a result.
+    public init(rank: Int, path: String, startLine: Int, endLine: Int, headingPath: [String], score: Double,
+                matchedTerms: [String], text: String) {
+        self.rank = rank
+        self.path = path
+        self.startLine = startLine
+        self.endLine = endLine
+        self.headingPath = headingPath
+        self.score = score
+        self.matchedTerms = matchedTerms
+        self.text = text
+    }
+
+    /// `path:start-end`, the form editors and `grep -n` users recognise.
+    public var location: String { "\(path):\(startLine)-\(endLine)" }
+
+    enum CodingKeys: String, CodingKey {
+        case rank, path, score, text
+        case startLine = "start_line", endLine = "end_line", headingPath = "heading_path", matchedTerms = "matched_terms"
+    }
+}
+
+/// Anything that can answer a query with ranked chunks: today the local BM25 index; later dense, hybrid or
+/// a server's full-text search, behind the same call.
+public protocol ChunkRetriever: Sendable {
+    /// The method's name as shown in titles and records (`bm25`).
+    var method: String { get }
+    /// The best `topK` chunks for `query`, best first.
+    func search(_ query: String, topK: Int) throws -> [RetrievedChunk]
+}

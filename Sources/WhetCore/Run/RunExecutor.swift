@@ -1,0 +1,106 @@
+import Foundation
+
+/// Sends a planned run to its backend, passes every streamed event to the caller as it arrives, and returns
+/// the complete record: output (partial if cancelled or failed), finish reason, usage and timings. It does
+/// not write the record; `RunRecorder` does, so a caller can decide where runs go.
+public struct RunExecutor: Sendable {
+    /// Makes an executor.
+    public init() {}
+
+    /// Runs `plan` on `backend`. Cancelling the calling task cancels the request and yields a record marked
+    /// `cancelled` with the output so far.
+    public func execute(_ plan: RunPlan, on backend: any ModelBackend, runNumber: Int,
+                        onEvent: @Sendable (BackendEvent) -> Void = { _ in }) async -> RunRecord {
+        let started = ContinuousClock.now
+        let startDate = Date()
+        var output = ""
+        var firstToken: Duration? = nil
+        var usage: TokenUsage? = nil
+        var finish: FinishReason = .stop
+        var errorMessage: String? = nil
+        do {
+            for try await event in backend.stream(plan.request) {
+                switch event {
+                case .delta(let text):
+                    if firstToken == nil { firstToken = ContinuousClock.now - started }
+                    output += text
+                case .usage(let value): usage = value
+                case .finished(let reason): finish = reason
+                }
+                onEvent(event)
+            }
+            if Task.isCancelled { finish = .cancelled }
+        } catch BackendError.cancelled {
+            finish = .cancelled
+        } catch is CancellationError {
+            finish = .cancelled
+        } catch {
+            finish = .error
+            errorMessage = "\(error)"
+        }
+        let total = ContinuousClock.now - started
+        return RunRecord(
+            run: runNumber, id: UUID().uuidString.lowercased(), time: RunExecutor.timestamp(startDate),
+            prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
+            variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
+            backend: .init(name: plan.backend.name, kind: plan.backend.kind.rawValue), model: backend.model,
+            parameters: plan.request.parameters, output: output, finishReason: finish, usage: usage,
+            latency: .init(firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
+            error: errorMessage, rating: nil)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15).rounded(toPlaces: 1)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
+
+/// Makes the backend a configuration names.
+public func makeBackend(_ config: BackendConfig) -> any ModelBackend {
+    switch config.kind {
+    case .offline: return OfflineBackend(config: config)
+    }
+}
+
+/// Appends finished runs to the workspace's current session (creating one when needed).
+public struct RunRecorder: Sendable {
+    let store: SessionStore
+    let workspace: Workspace
+
+    /// Records into `workspace`'s sessions.
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+        self.store = SessionStore(workspace: workspace)
+    }
+
+    /// The session id runs will go to and the next run number in it. Fails before anything is spent when the
+    /// workspace is read-only.
+    public func nextRun(session requested: String?) throws -> (session: String, run: Int) {
+        try workspace.requireWritable(for: "recording the run in sessions/")
+        let id: String
+        if let requested, requested == "new" { id = try store.create(title: nil) }
+        else if let requested { id = try store.resolve(requested); try store.setCurrent(id) }
+        else { id = try store.currentOrNew() }
+        let existing = store.log(id).read()
+        let last = existing.records.map(\.run).max() ?? 0
+        return (id, max(last, existing.records.count + existing.warnings.count) + 1)
+    }
+
+    /// Appends `record` to session `id`, flushed to disk.
+    public func record(_ record: RunRecord, session id: String) throws {
+        try store.log(id).append(record)
+    }
+}

@@ -1,0 +1,116 @@
+// The Run folder: one run as data, from prompt and variables to a recorded answer. The CLI and the UI both
+// go through here, so they cannot disagree about what a run is.
+
+import Foundation
+
+/// What the user asks for: which prompt, which values, which backend, and any retrieval overrides.
+public struct RunInput: Sendable, Equatable {
+    /// `prompts/NAME.prompty`, or nil for the workspace's default prompt.
+    public var promptName: String?
+    /// Values given by the user; they override the prompt's samples.
+    public var variables: [String: String] = [:]
+    /// The backend to use, or nil for the default.
+    public var backendName: String?
+    /// Force retrieval on or off; nil follows `whet.toml`.
+    public var retrievalEnabled: Bool?
+    /// Override `[retrieval] top_k`.
+    public var topK: Int?
+    /// Chunk locations (`path:start-end`) to leave out of the context.
+    public var excludedChunks: Set<String> = []
+
+    /// Makes an input; everything not given follows the workspace.
+    public init(promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
+                retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = []) {
+        self.promptName = promptName
+        self.variables = variables
+        self.backendName = backendName
+        self.retrievalEnabled = retrievalEnabled
+        self.topK = topK
+        self.excludedChunks = excludedChunks
+    }
+}
+
+/// A run ready to send: the prompt loaded, variables resolved, context retrieved and placed, messages
+/// rendered. Building it spends nothing, so the UI can show all of this before the user presses run.
+public struct RunPlan: Sendable {
+    public var prompt: PromptFile
+    public var variables: [String: String]
+    public var retrieval: RetrievalRecord?
+    public var messages: [ChatMessage]
+    public var backend: BackendConfig
+    public var request: ModelRequest
+    /// Non-fatal problems (unknown front-matter keys …).
+    public var warnings: [Warning]
+
+    /// The name of the variable retrieval fills.
+    public static let contextVariable = "context"
+
+    /// Loads the prompt, resolves variables, retrieves context (when on) and renders the messages.
+    public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) throws -> RunPlan {
+        let promptURL = try workspace.promptURL(named: input.promptName)
+        let prompt = try PromptFile.load(promptURL, displayPath: workspace.display(promptURL))
+        let backend = try workspace.config.backend(named: input.backendName)
+        var variables = prompt.resolveVariables(input.variables)
+        var warnings = prompt.warnings
+        let settings = workspace.config.retrieval
+        var retrieval: RetrievalRecord? = nil
+        var grounding: Grounding? = nil
+
+        if input.retrievalEnabled ?? settings.enabled, let retriever {
+            let query = try queryText(prompt: prompt, variables: variables, settings: settings)
+            let topK = input.topK ?? settings.topK
+            let results = try retriever.search(query, topK: topK)
+            let placed = place(results, budget: settings.contextTokenBudget, excluded: input.excludedChunks)
+            retrieval = RetrievalRecord(method: retriever.method, topK: topK, query: query,
+                                        contextTokenBudget: settings.contextTokenBudget, chunks: placed)
+            let used = placed.filter { $0.citation != nil }.map(\.chunk)
+            grounding = Grounding(query: query, chunks: used)
+            variables[contextVariable] = formatContext(used)
+        } else if variables[contextVariable] == nil, prompt.variables.contains(contextVariable) {
+            variables[contextVariable] = ""
+            warnings.append(Warning("retrieval is off, so {{context}} is empty", at: SourceLocation(file: prompt.path)))
+        }
+        let messages = try prompt.render(variables)
+        var parameters = prompt.parameters
+        parameters.removeValue(forKey: "model")
+        let request = ModelRequest(messages: messages, parameters: parameters, grounding: grounding)
+        var recorded = variables
+        recorded.removeValue(forKey: contextVariable)
+        return RunPlan(prompt: prompt, variables: recorded, retrieval: retrieval, messages: messages,
+                       backend: backend, request: request, warnings: warnings)
+    }
+
+    /// The search query: the configured query variable's value, else the user message rendered without context.
+    static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws -> String {
+        if let name = settings.queryVariable, let value = variables[name], prompt.variables.contains(name) {
+            return value
+        }
+        var withoutContext = variables
+        withoutContext[contextVariable] = ""
+        let messages = try prompt.render(withoutContext)
+        return messages.last(where: { $0.role == .user })?.content ?? ""
+    }
+
+    /// Numbers the results that fit the token budget as [1], [2] … in rank order; excluded chunks and those
+    /// that would overflow the budget are kept in the record with the reason they were left out.
+    static func place(_ results: [RetrievedChunk], budget: Int, excluded: Set<String>) -> [ContextChunk] {
+        var used = 0
+        var citation = 0
+        return results.map { chunk in
+            if excluded.contains(chunk.location) { return ContextChunk(chunk: chunk, citation: nil, omitted: "excluded") }
+            let cost = estimateTokens(chunk.text) + 12
+            if used + cost > budget { return ContextChunk(chunk: chunk, citation: nil, omitted: "over token budget") }
+            used += cost
+            citation += 1
+            return ContextChunk(chunk: chunk, citation: citation, omitted: nil)
+        }
+    }
+
+    /// The text that fills `{{context}}`: each chunk headed by its citation number and source.
+    public static func formatContext(_ chunks: [RetrievedChunk]) -> String {
+        chunks.enumerated().map { index, chunk in
+            let heading = chunk.headingPath.isEmpty ? "" : " (\(chunk.headingPath.joined(separator: " > ")))"
+            return "[\(index + 1)] \(chunk.location)\(heading)\n\(chunk.text)"
+        }.joined(separator: "\n\n")
+    }
+}

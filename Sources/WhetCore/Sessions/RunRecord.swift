@@ -1,0 +1,118 @@
+// The Sessions folder: run records, the append-only session logs that hold them, and listing sessions.
+
+import Foundation
+
+/// Everything about one run, as one line of `sessions/<id>/runs.jsonl`: enough to see later what was asked,
+/// with which context, of which model, what came back and what it cost, without re-running anything.
+public struct RunRecord: Sendable, Equatable, Codable {
+    /// The record format's version, for readers of old logs.
+    public var version: Int = 1
+    /// The run's number within its session (1, 2, …), as the UI shows it.
+    public var run: Int
+    /// A globally unique id for the run.
+    public var id: String
+    /// When the run started (ISO 8601, UTC).
+    public var time: String
+    /// Which prompt, and which version of it (content hash).
+    public var prompt: PromptReference
+    /// The variable values used (samples merged with what the user passed).
+    public var variables: [String: String]
+    /// The rendered messages sent to the backend.
+    public var messages: [ChatMessage]
+    /// What retrieval did, or nil when it was off.
+    public var retrieval: RetrievalRecord?
+    /// Which configured backend answered.
+    public var backend: BackendReference
+    /// The model that answered.
+    public var model: String
+    /// Sampling parameters sent.
+    public var parameters: [String: JSONValue]
+    /// The output text (partial when cancelled or failed).
+    public var output: String
+    /// Why the output ended.
+    public var finishReason: FinishReason
+    /// Token counts, when known.
+    public var usage: TokenUsage?
+    /// Time to first token and total time.
+    public var latency: Latency
+    /// The error message when the run failed.
+    public var error: String?
+    /// A rating the user may give later (e.g. +1/-1); nil until then.
+    public var rating: Int?
+
+    /// The prompt a run used.
+    public struct PromptReference: Sendable, Equatable, Codable {
+        public var name: String
+        public var path: String
+        public var hash: String
+    }
+
+    /// The backend a run used.
+    public struct BackendReference: Sendable, Equatable, Codable {
+        public var name: String
+        public var kind: String
+    }
+
+    /// Timings in milliseconds.
+    public struct Latency: Sendable, Equatable, Codable {
+        public var firstTokenMs: Double?
+        public var totalMs: Double
+
+        enum CodingKeys: String, CodingKey { case firstTokenMs = "first_token_ms", totalMs = "total_ms" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, run, id, time, prompt, variables, messages, retrieval, backend, model, parameters, output
+        case usage, latency, error, rating
+        case finishReason = "finish_reason"
+    }
+}
+
+/// The retrieval part of a run record: the settings, the query, and every retrieved chunk with whether it
+/// went into the context.
+public struct RetrievalRecord: Sendable, Equatable, Codable {
+    public var method: String
+    public var topK: Int
+    public var query: String
+    public var contextTokenBudget: Int
+    public var chunks: [ContextChunk]
+
+    enum CodingKeys: String, CodingKey {
+        case method, query, chunks
+        case topK = "top_k"
+        case contextTokenBudget = "context_token_budget"
+    }
+}
+
+/// A retrieved chunk and its fate: in the context (with its citation number) or left out, and why.
+public struct ContextChunk: Sendable, Equatable, Codable {
+    /// The search result.
+    public var chunk: RetrievedChunk
+    /// Its `[n]` number in the context, or nil when it was left out.
+    public var citation: Int?
+    /// Why it was left out (`excluded`, `over budget`), or nil when included.
+    public var omitted: String?
+
+    /// Makes an entry.
+    public init(chunk: RetrievedChunk, citation: Int?, omitted: String?) {
+        self.chunk = chunk
+        self.citation = citation
+        self.omitted = omitted
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        chunk = try RetrievedChunk(from: decoder)
+        citation = try container.decodeIfPresent(Int.self, forKey: .citation)
+        omitted = try container.decodeIfPresent(String.self, forKey: .omitted)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try chunk.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(citation, forKey: .citation)
+        try container.encodeIfPresent(omitted, forKey: .omitted)
+    }
+
+    enum CodingKeys: String, CodingKey { case citation, omitted }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import TOMLKit
+
+/// Reads `whet.toml` into a `WorkspaceConfig`, reporting the first problem as `whet.toml:LINE:COL` with what
+/// was expected and what was found, and collecting warnings for keys it does not know (a typo should be
+/// visible, not silently ignored, but should not stop the user either).
+public struct ConfigLoader {
+    /// The path shown in messages (normally `whet.toml`).
+    let displayPath: String
+    let source: String
+    let lines: [Substring]
+    /// Problems that did not stop loading.
+    public private(set) var warnings: [Warning] = []
+
+    /// Prepares to parse `source`, naming it `displayPath` in messages.
+    public init(source: String, displayPath: String = "whet.toml") {
+        self.source = source
+        self.displayPath = displayPath
+        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Parses and validates the whole file.
+    public mutating func load() throws -> WorkspaceConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: source)
+        } catch let error as TOMLParseError {
+            throw WorkspaceError.malformedConfig(
+                SourceLocation(file: displayPath, line: error.source.begin.line, column: error.source.begin.column),
+                error.description)
+        }
+        var config = WorkspaceConfig.defaults
+        config.name = try string(table, "name", section: nil) ?? config.name
+        config.defaultPrompt = try string(table, "default_prompt", section: nil)
+        let defaultBackend = try string(table, "default_backend", section: nil)
+        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui"], section: nil)
+
+        if let backends = try subtable(table, "backends", section: nil) {
+            config.backends = [:]
+            for name in backends.keys.sorted() {
+                guard let entry = backends[name]?.table else {
+                    throw invalid("backends.\(name)", section: "backends", key: name,
+                                  expected: "a table [backends.\(name)]", found: describe(backends[name]))
+                }
+                config.backends[name] = try backend(name, entry)
+            }
+        }
+        if let retrieval = try subtable(table, "retrieval", section: nil) {
+            config.retrieval = try retrievalSettings(retrieval)
+        }
+        if let ui = try subtable(table, "ui", section: nil) {
+            config.ui.theme = try string(ui, "theme", section: "ui") ?? config.ui.theme
+            warnUnknown(ui, known: ["theme"], section: "ui")
+        }
+        if let defaultBackend {
+            guard config.backends[defaultBackend] != nil else {
+                throw invalid("default_backend", section: nil, key: "default_backend",
+                              expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                              found: "'\(defaultBackend)'")
+            }
+            config.defaultBackend = defaultBackend
+        } else if config.backends[config.defaultBackend] == nil, let first = config.backendNames.first {
+            config.defaultBackend = first
+        }
+        return config
+    }
+
+    private mutating func backend(_ name: String, _ table: TOMLTable) throws -> BackendConfig {
+        let section = "backends.\(name)"
+        guard let kindText = try string(table, "kind", section: section) else {
+            throw invalid(section, section: section, key: nil,
+                          expected: "a 'kind' key (\(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")))",
+                          found: "none")
+        }
+        guard let kind = BackendKind(rawValue: kindText) else {
+            throw invalid(section, section: section, key: "kind",
+                          expected: "kind to be one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                          found: "'\(kindText)'")
+        }
+        var config = BackendConfig(name: name, kind: kind, model: OfflineBackend.modelName)
+        config.model = try string(table, "model", section: section) ?? config.model
+        config.maxSentences = try positiveInt(table, "max_sentences", section: section) ?? config.maxSentences
+        config.streamPieceSize = try positiveInt(table, "stream_piece_size", section: section) ?? config.streamPieceSize
+        warnUnknown(table, known: ["kind", "model", "max_sentences", "stream_piece_size"], section: section)
+        return config
+    }
+
+    private mutating func retrievalSettings(_ table: TOMLTable) throws -> RetrievalSettings {
+        var settings = RetrievalSettings()
+        let section = "retrieval"
+        if let value = table["enabled"] {
+            guard let flag = value.bool else {
+                throw invalid(section, section: section, key: "enabled", expected: "true or false", found: describe(value))
+            }
+            settings.enabled = flag
+        }
+        if let method = try string(table, "method", section: section) {
+            guard method == "bm25" else {
+                throw invalid(section, section: section, key: "method", expected: "method \"bm25\"", found: "'\(method)'")
+            }
+            settings.method = method
+        }
+        settings.topK = try positiveInt(table, "top_k", section: section) ?? settings.topK
+        if let query = try string(table, "query_variable", section: section) {
+            settings.queryVariable = query.isEmpty ? nil : query
+        }
+        settings.contextTokenBudget = try positiveInt(table, "context_token_budget", section: section) ?? settings.contextTokenBudget
+        settings.corpus = try string(table, "corpus", section: section) ?? settings.corpus
+        settings.chunkSize = try positiveInt(table, "chunk_size", section: section) ?? settings.chunkSize
+        if let overlap = table["chunk_overlap"] {
+            guard let value = overlap.int, value >= 0 else {
+                throw invalid(section, section: section, key: "chunk_overlap", expected: "a whole number ≥ 0", found: describe(overlap))
+            }
+            settings.chunkOverlap = value
+        }
+        guard settings.chunkOverlap < settings.chunkSize else {
+            throw invalid(section, section: section, key: "chunk_overlap",
+                          expected: "chunk_overlap smaller than chunk_size (\(settings.chunkSize))",
+                          found: "\(settings.chunkOverlap)")
+        }
+        warnUnknown(table, known: ["enabled", "method", "top_k", "query_variable", "context_token_budget",
+                                   "corpus", "chunk_size", "chunk_overlap"], section: section)
+        return settings
+    }
+
+    // MARK: Typed access with located errors
+
+    private func string(_ table: TOMLTable, _ key: String, section: String?) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else {
+            throw invalid(section ?? key, section: section, key: key, expected: "a string", found: describe(value))
+        }
+        return text
+    }
+
+    private func positiveInt(_ table: TOMLTable, _ key: String, section: String?) throws -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let number = value.int, number > 0 else {
+            throw invalid(section ?? key, section: section, key: key, expected: "a whole number > 0", found: describe(value))
+        }
+        return number
+    }
+
+    private func subtable(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {
+        guard let value = table[key] else { return nil }
+        guard let sub = value.table else {
+            throw invalid(key, section: section, key: key, expected: "a table [\(key)]", found: describe(value))
+        }
+        return sub
+    }
+
+    private mutating func warnUnknown(_ table: TOMLTable, known: Set<String>, section: String?) {
+        for key in table.keys.sorted() where !known.contains(key) {
+            let name = section.map { "\($0).\(key)" } ?? key
+            warnings.append(Warning("unknown key '\(name)' ignored", at: locate(section: section, key: key)))
+        }
+    }
+
+    private func invalid(_ what: String, section: String?, key: String?, expected: String, found: String) -> WorkspaceError {
+        .invalidConfig(locate(section: section, key: key), expected: expected, found: found)
+    }
+
+    private func describe(_ value: TOMLValueConvertible?) -> String {
+        guard let value else { return "nothing" }
+        switch value.type {
+        case .string: return "the string \"\(value.string ?? "")\""
+        case .int: return "the integer \(value.int ?? 0)"
+        case .double: return "the number \(value.double ?? 0)"
+        case .bool: return "\(value.bool ?? false)"
+        case .table: return "a table"
+        case .array: return "an array"
+        default: return "a \(value.type)"
+        }
+    }
+
+    /// Finds the line of `key` inside `[section]` (or of the section header itself) by scanning the text,
+    /// since the TOML library reports positions only for syntax errors.
+    func locate(section: String?, key: String?) -> SourceLocation {
+        var current: String? = nil
+        var headerLine: Int? = nil
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                current = name.split(separator: "#").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? name
+                if current == section { headerLine = index + 1 }
+                continue
+            }
+            guard current == section, let key else { continue }
+            if line.hasPrefix(key), line.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                let column = (raw.range(of: key).map { raw.distance(from: raw.startIndex, to: $0.lowerBound) } ?? 0) + 1
+                return SourceLocation(file: displayPath, line: index + 1, column: column)
+            }
+        }
+        return SourceLocation(file: displayPath, line: headerLine ?? 1, column: 1)
+    }
+}

@@ -1,0 +1,129 @@
+// whet-bench: speed measurements for whet's core, reported as medians. Not a test: numbers depend on the
+// machine, so compare ratios taken in one run.
+//
+//   whet-bench index DIR [--scale N] [--repeat N] [--queries N]
+//
+// Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
+// show how time and memory grow with corpus size), then measures: a full index build, an incremental update
+// with nothing changed, and searches (the eval questions of the workspace, cycled), and prints the medians
+// and the process's peak resident memory.
+
+import Foundation
+import WhetCore
+
+struct Options {
+    var directory = ""
+    var scale = 1
+    var repeats = 5
+    var queries = 500
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    guard arguments.first == "index", arguments.count >= 2 else {
+        FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n".utf8))
+        exit(2)
+    }
+    arguments.removeFirst()
+    options.directory = arguments.removeFirst()
+    while arguments.count >= 2 {
+        let value = Int(arguments[1]) ?? 0
+        switch arguments[0] {
+        case "--scale": options.scale = max(1, value)
+        case "--repeat": options.repeats = max(1, value)
+        case "--queries": options.queries = max(1, value)
+        default:
+            FileHandle.standardError.write(Data("whet-bench: unknown option \(arguments[0])\n".utf8))
+            exit(2)
+        }
+        arguments.removeFirst(2)
+    }
+    return options
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let (whole, fraction) = (ContinuousClock.now - start).components
+    return Double(whole) + Double(fraction) / 1e18
+}
+
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func copyWorkspace(_ source: URL, scale: Int) throws -> URL {
+    let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+    for name in ["whet.toml", "prompts", "evals"] {
+        let from = source.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: from.path) {
+            try FileManager.default.copyItem(at: from, to: target.appendingPathComponent(name))
+        }
+    }
+    let workspace = try Workspace.open(root: source)
+    let corpus = target.appendingPathComponent(workspace.config.retrieval.corpus)
+    try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+    for copy in 1...scale {
+        try FileManager.default.copyItem(at: workspace.corpusDirectory, to: corpus.appendingPathComponent("scale-\(copy)"))
+    }
+    return target
+}
+
+func benchQueries(_ workspace: Workspace) -> [String] {
+    var queries: [String] = []
+    for url in workspace.evalFiles() {
+        for item in (try? EvalFile.load(url, displayPath: url.path)) ?? [] {
+            if let value = item.vars.values.compactMap(\.stringValue).first { queries.append(value) }
+        }
+    }
+    return queries.isEmpty ? ["how do I get started", "configuration options"] : queries
+}
+
+let options = parseOptions()
+let source = URL(fileURLWithPath: options.directory).standardizedFileURL
+do {
+    let copy = try copyWorkspace(source, scale: options.scale)
+    defer { try? FileManager.default.removeItem(at: copy) }
+    let workspace = try Workspace.open(root: copy)
+
+    var fullTimes: [Double] = []
+    var report = CorpusIndexer.Report()
+    for _ in 0..<options.repeats {
+        try? FileManager.default.removeItem(at: workspace.derivedDirectory)
+        fullTimes.append(try seconds { report = try workspace.openIndex().1 })
+    }
+    var incrementalTimes: [Double] = []
+    var index: LexicalIndex? = nil
+    for _ in 0..<options.repeats {
+        incrementalTimes.append(try seconds { index = try workspace.openIndex().0 })
+    }
+    guard let index else { exit(1) }
+    let queries = benchQueries(workspace)
+    for query in queries { _ = try index.search(query, topK: 5) }  // warm-up
+    var searchTimes: [Double] = []
+    for number in 0..<options.queries {
+        let query = queries[number % queries.count]
+        searchTimes.append(try seconds { _ = try index.search(query, topK: 5) })
+    }
+    let counts = try index.counts()
+    let indexBytes = (try? FileManager.default.attributesOfItem(atPath: workspace.indexURL.path)[.size] as? NSNumber)?.intValue ?? 0
+    print("corpus: \(counts.files) files, \(counts.chunks) chunks (scale \(options.scale)); index file \(indexBytes / 1024) KiB")
+    print(String(format: "full index:          median %.3f s over %d builds (%.0f files/s)", median(fullTimes), fullTimes.count,
+                 Double(report.filesSeen) / max(median(fullTimes), 1e-9)))
+    print(String(format: "no-change update:    median %.4f s over %d updates", median(incrementalTimes), incrementalTimes.count))
+    print(String(format: "search (top 5):      median %.3f ms over %d queries (%d distinct)", median(searchTimes) * 1000, searchTimes.count, queries.count))
+    print(String(format: "peak RSS:            %.1f MB", peakRSSMegabytes()))
+} catch {
+    FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet evals`: the eval files and their cases, validated.
+struct EvalsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evals",
+        abstract: "List and validate the eval cases in evals/*.jsonl (promptfoo's vars + assert shape).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "List every case, not just the count per file.")
+    var verbose = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            let files = workspace.evalFiles()
+            guard !files.isEmpty else {
+                Terminal.write("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line\n")
+                return
+            }
+            for url in files {
+                let cases = try EvalFile.load(url, displayPath: workspace.display(url))
+                let types = Set(cases.flatMap { $0.assertions.map(\.type) }).sorted()
+                Terminal.write("\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")
+                if verbose {
+                    for item in cases {
+                        let vars = item.vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        Terminal.write("  \(item.location.line ?? 0): \(item.description ?? vars)\n")
+                    }
+                }
+            }
+        }
+    }
+}

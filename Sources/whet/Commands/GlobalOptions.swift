@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("C"), .customLong("directory")],
+            help: ArgumentHelp("Act as if whet were started in DIR.", valueName: "DIR"))
+    var directory: String?
+
+    /// The directory to search for the workspace from.
+    var startDirectory: URL {
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let directory else { return current }
+        return URL(fileURLWithPath: directory, relativeTo: current).standardizedFileURL
+    }
+
+    /// Opens the workspace, printing `whet.toml` warnings to standard error.
+    func openWorkspace() throws -> Workspace {
+        let workspace = try Workspace.open(from: startDirectory)
+        for warning in workspace.warnings { Terminal.warn(warning.description) }
+        return workspace
+    }
+}
+
+/// Printing for the CLI: results to standard output, diagnostics and progress to standard error.
+enum Terminal {
+    /// Whether standard error is a terminal (progress lines are drawn only then).
+    static var stderrIsTTY: Bool { isatty(2) == 1 }
+    /// Whether standard output is a terminal.
+    static var stdoutIsTTY: Bool { isatty(1) == 1 }
+
+    static func warn(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Rewrites the progress line in place on a terminal; does nothing elsewhere.
+    static func progress(_ text: String) {
+        guard stderrIsTTY else { return }
+        let width = 78
+        let clipped = text.count > width ? String(text.prefix(width - 1)) + "…" : text
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + clipped).utf8))
+    }
+
+    static func clearProgress() {
+        guard stderrIsTTY else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Prints a user-facing error and returns the failure exit code.
+    static func fail(_ error: Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        warn(String(describing: error).hasPrefix("error:") || String(describing: error).contains(": error: ")
+             ? "\(error)" : "error: \(error)")
+        return ExitCode(1)
+    }
+}
+
+/// Runs a command body, turning any error into one printed line and exit status 1.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        throw Terminal.fail(error)
+    }
+}

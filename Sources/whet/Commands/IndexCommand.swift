@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet index`: bring `.whet/index.sqlite` up to date with the corpus.
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index the corpus for retrieval (only files that changed are re-read).",
+        discussion: "The index lives in .whet/index.sqlite and can always be rebuilt; --rebuild starts it afresh.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Delete the index and build it from scratch.")
+    var rebuild = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            try workspace.requireWritable(for: "writing the index to .whet/")
+            if rebuild { try? FileManager.default.removeItem(at: workspace.indexURL) }
+            let (index, report) = try workspace.openIndex { done, total, path in
+                Terminal.progress("indexing \(done)/\(total) \(path)")
+            }
+            Terminal.clearProgress()
+            for warning in report.warnings { Terminal.warn(warning.description) }
+            let counts = try index.counts()
+            var summary = "indexed \(report.filesSeen) files: \(report.added) added, \(report.updated) updated, "
+                + "\(report.unchanged) unchanged, \(report.removed) removed; \(report.chunksWritten) chunks written, "
+                + "\(counts.chunks) in the index; \(String(format: "%.2f", report.seconds)) s"
+            if report.rebuilt { summary += " (chunk settings changed: rebuilt)" }
+            if report.ignored > 0 { summary += "; \(report.ignored) files of other types ignored" }
+            if !report.warnings.isEmpty { summary += "; \(report.warnings.count) skipped with warnings" }
+            Terminal.write(summary + "\n")
+        }
+    }
+}

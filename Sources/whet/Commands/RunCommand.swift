@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet run`: render a prompt, retrieve context, stream the backend's answer and record the run.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a prompt: retrieve context, stream the answer, and record the run in the session log.",
+        discussion: """
+        The answer streams to standard output; what was retrieved and the run's numbers go to standard error.
+        Every run is appended to sessions/<id>/runs.jsonl before whet exits. Ctrl-C cancels the run and keeps
+        the partial answer, recorded as cancelled.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The prompt to run: prompts/NAME.prompty (default: whet.toml's default_prompt).")
+    var prompt: String?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable).", valueName: "NAME=VALUE"))
+    var variables: [String] = []
+
+    @Option(help: "The backend to use: a [backends.NAME] in whet.toml (default: default_backend).")
+    var backend: String?
+
+    @Option(help: ArgumentHelp("Session to record into: an id, a unique prefix, 'latest', or 'new' (default: the current session).", valueName: "ID"))
+    var session: String?
+
+    @Flag(name: .customLong("no-retrieval"), help: "Run without retrieving context.")
+    var noRetrieval = false
+
+    @Option(name: .customLong("top-k"), help: "How many chunks to retrieve (default: [retrieval] top_k).")
+    var topK: Int?
+
+    @Option(help: ArgumentHelp("Leave a chunk out of the context (repeatable).", valueName: "PATH:START-END"))
+    var exclude: [String] = []
+
+    @Flag(name: .customLong("dry-run"), help: "Show the rendered messages and context without running or recording.")
+    var dryRun = false
+
+    @Flag(help: "Print the run record as JSON instead of streaming the answer.")
+    var json = false
+
+    func validate() throws {
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, found \(topK)") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            let input = RunInput(promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
+                                 retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
+            let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
+            var index: LexicalIndex? = nil
+            if wantsRetrieval {
+                let (opened, report) = try workspace.openIndex { done, total, path in
+                    Terminal.progress("indexing \(done)/\(total) \(path)")
+                }
+                Terminal.clearProgress()
+                for warning in report.warnings { Terminal.warn(warning.description) }
+                index = opened
+            }
+            let plan = try RunPlan.make(input, in: workspace, retriever: index)
+            for warning in plan.warnings { Terminal.warn(warning.description) }
+            if dryRun {
+                printDryRun(plan)
+                return
+            }
+            let recorder = RunRecorder(workspace: workspace)
+            let (sessionID, runNumber) = try recorder.nextRun(session: session)
+            if !json { printContextSummary(plan) }
+            let backendInstance = makeBackend(plan.backend)
+            let streamToStdout = !json
+            let runTask = Task {
+                await RunExecutor().execute(plan, on: backendInstance, runNumber: runNumber) { event in
+                    if streamToStdout, case .delta(let text) = event {
+                        Terminal.write(ControlSequenceFilter.sanitize(text))
+                    }
+                }
+            }
+            let interrupt = InterruptHandler { runTask.cancel() }
+            let record = await runTask.value
+            interrupt.stop()
+            try recorder.record(record, session: sessionID)
+            let logPath = SessionStore(workspace: workspace).log(sessionID).displayPath
+            if json {
+                Terminal.write(try JSONOutput.encode(record) + "\n")
+            } else {
+                if !record.output.hasSuffix("\n") { Terminal.write("\n") }
+                Terminal.note(summaryLine(record, session: sessionID, logPath: logPath))
+            }
+            if let error = record.error { Terminal.warn(error); throw ExitCode(1) }
+            if record.finishReason == .cancelled { throw ExitCode(130) }
+        }
+    }
+
+    func printContextSummary(_ plan: RunPlan) {
+        guard let retrieval = plan.retrieval else { return }
+        let used = retrieval.chunks.filter { $0.citation != nil }
+        Terminal.note("context: \(used.count) of \(retrieval.chunks.count) chunks via \(retrieval.method) for \"\(retrieval.query)\"")
+        for entry in retrieval.chunks {
+            let mark = entry.citation.map { "[\($0)]" } ?? " -  "
+            let reason = entry.omitted.map { "  (\($0))" } ?? ""
+            Terminal.note("  \(mark) \(String(format: "%6.2f", entry.chunk.score))  \(entry.chunk.location)\(reason)")
+        }
+        Terminal.note("")
+    }
+
+    func printDryRun(_ plan: RunPlan) {
+        printContextSummary(plan)
+        Terminal.write("prompt \(plan.prompt.path) (\(plan.prompt.contentHash.prefix(12))) → backend \(plan.backend.name)\n")
+        for message in plan.messages {
+            Terminal.write("── \(message.role.rawValue) ──\n\(ControlSequenceFilter.sanitize(message.content))\n")
+        }
+    }
+
+    func summaryLine(_ record: RunRecord, session: String, logPath: String) -> String {
+        var parts = ["run \(record.run)", "\(record.backend.name)/\(record.model)"]
+        if let first = record.latency.firstTokenMs { parts.append(String(format: "first token %.0f ms", first)) }
+        parts.append(String(format: "%.2f s", record.latency.totalMs / 1000))
+        if let usage = record.usage {
+            parts.append("\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
+        }
+        if record.finishReason != .stop { parts.append(record.finishReason.rawValue) }
+        return "── " + parts.joined(separator: " · ") + " · saved to \(logPath)"
+    }
+}
+
+/// Turns Ctrl-C into a cancellation of the running request instead of killing whet, so the partial output
+/// can still be recorded.
+final class InterruptHandler: @unchecked Sendable {
+    // @unchecked: the signal source is created and cancelled on the same caller and only read by Dispatch.
+    private let source: DispatchSourceSignal
+
+    init(_ onInterrupt: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler(handler: onInterrupt)
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

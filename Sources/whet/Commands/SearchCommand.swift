@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet search QUERY`: what retrieval returns for a query, with scores, sources and matched terms.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the corpus the way a run would, and show why each chunk came back.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The query text.")
+    var query: [String]
+
+    @Option(name: .customLong("top-k"), help: "How many chunks to return (default: [retrieval] top_k).")
+    var topK: Int?
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func validate() throws {
+        if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give a query to search for") }
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, found \(topK)") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            let (index, report) = try workspace.openIndex()
+            for warning in report.warnings { Terminal.warn(warning.description) }
+            let results = try index.search(query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
+            if json {
+                Terminal.write(try JSONOutput.encode(results) + "\n")
+                return
+            }
+            if results.isEmpty {
+                Terminal.write("no chunk matches \"\(query.joined(separator: " "))\"\n")
+                return
+            }
+            for result in results {
+                let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
+                Terminal.write("\(result.rank). \(String(format: "%6.2f", result.score))  \(result.location)\(heading)\n")
+                Terminal.write("   matched: \(result.matchedTerms.joined(separator: ", "))\n")
+                let snippet = ControlSequenceFilter.sanitize(result.text).split(separator: "\n").prefix(2)
+                    .map { "   │ " + $0.prefix(100) }.joined(separator: "\n")
+                Terminal.write(snippet + "\n\n")
+            }
+        }
+    }
+}
+
+/// JSON for `--json` outputs: stable key order, readable.
+enum JSONOutput {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet show SESSION`: a readable transcript of a session's runs.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a session as a transcript: each run's inputs, context, output and numbers.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "A session id, a unique prefix of one, or 'latest'.")
+    var session: String = "latest"
+
+    @Option(help: "Show only run N of the session.")
+    var run: Int?
+
+    @Flag(help: "Print the run records as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            let store = SessionStore(workspace: workspace)
+            let id = try store.resolve(session)
+            let (records, warnings) = store.log(id).read()
+            for warning in warnings { Terminal.warn(warning.description) }
+            let selected = run.map { number in records.filter { $0.run == number } } ?? records
+            if let run, selected.isEmpty {
+                throw ValidationError("session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))")
+            }
+            if json {
+                Terminal.write(try JSONOutput.encode(selected) + "\n")
+                return
+            }
+            Terminal.write(TranscriptFormatter.format(session: id, title: store.title(id), records: selected))
+        }
+    }
+}
+
+/// Formats run records as a transcript a person reads top to bottom.
+enum TranscriptFormatter {
+    static func format(session: String, title: String?, records: [RunRecord]) -> String {
+        var out = "session \(session)\(title.map { " · \(ControlSequenceFilter.sanitize($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
+        for record in records {
+            out += "\n━━ run \(record.run) · \(record.time) · \(record.backend.name)/\(record.model) · \(record.finishReason.rawValue)\n"
+            out += "prompt   \(record.prompt.path) (\(record.prompt.hash.prefix(12)))\n"
+            for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) {
+                out += "var      \(name) = \(ControlSequenceFilter.sanitize(value).replacingOccurrences(of: "\n", with: "⏎"))\n"
+            }
+            if let retrieval = record.retrieval {
+                out += "context  \(retrieval.method), top \(retrieval.topK), query \"\(ControlSequenceFilter.sanitize(retrieval.query))\"\n"
+                for entry in retrieval.chunks {
+                    let mark = entry.citation.map { "[\($0)]" } ?? " - "
+                    out += "  \(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)"
+                    out += entry.omitted.map { " (\($0))" } ?? ""
+                    out += "\n"
+                }
+            } else {
+                out += "context  retrieval off\n"
+            }
+            out += "output\n"
+            out += ControlSequenceFilter.sanitize(record.output).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  │ " + $0 }.joined(separator: "\n") + "\n"
+            var numbers = [String(format: "total %.2f s", record.latency.totalMs / 1000)]
+            if let first = record.latency.firstTokenMs { numbers.insert(String(format: "first token %.0f ms", first), at: 0) }
+            if let usage = record.usage {
+                numbers.append("\(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens\(usage.estimated ? " (estimated)" : "")")
+            }
+            out += "numbers  " + numbers.joined(separator: " · ") + "\n"
+            if let error = record.error { out += "error    \(ControlSequenceFilter.sanitize(error))\n" }
+        }
+        return out
+    }
+}

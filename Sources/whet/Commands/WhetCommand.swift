@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// The `whet` command: a workbench for making LLM applications better. Each subcommand is a thin front end
+/// on WhetCore, so everything here can also be done from the full-screen UI and from tests.
+@main
+struct WhetCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "whet",
+        abstract: "A terminal workbench for making LLM applications better: prompts, retrieval, runs and evals.",
+        discussion: """
+        whet works on a workspace: a directory with whet.toml, prompts/, corpus/, evals/ and sessions/.
+        It is found like git finds a repository: the current directory or the nearest parent holding
+        whet.toml. Use -C DIR (before or after the subcommand) to act as if started in DIR.
+
+        Example: whet -C workspaces/demo run --var question="How do I rotate my API key?"
+        """,
+        version: version,
+        subcommands: [InitCommand.self, IndexCommand.self, SearchCommand.self, RunCommand.self,
+                      SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self])
+
+    /// Handles a leading `-C DIR` the way git does (change directory first, then parse), then runs the command.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        while arguments.count >= 2, arguments[0] == "-C" || arguments[0] == "--directory" {
+            let directory = arguments[1]
+            guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+                FileHandle.standardError.write(Data("whet: error: cannot change to directory '\(directory)'\n".utf8))
+                Foundation.exit(1)
+            }
+            arguments.removeFirst(2)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import XCTest
+
+/// Runs the real `whet` binary (built by `swift build`) in a child process and captures what a user would see.
+struct WhetProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built binary next to this test bundle.
+    static var binary: URL {
+        let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
+        let candidates = [bundleDirectory.appendingPathComponent("whet"),
+                          packageRoot.appendingPathComponent(".build/debug/whet")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "C.UTF-8"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh copy of the demo workspace (without its derived data or sessions) in a temporary directory.
+    static func copyOfDemo() throws -> URL {
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-demo-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("workspaces/demo"), to: target)
+        try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
+        let sessions = target.appendingPathComponent("sessions")
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
+            try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))
+        }
+        return target
+    }
+}

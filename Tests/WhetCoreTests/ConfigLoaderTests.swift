@@ -1,0 +1,91 @@
+import XCTest
+@testable import WhetCore
+
+final class ConfigLoaderTests: XCTestCase {
+    func load(_ text: String) throws -> (WorkspaceConfig, [Warning]) {
+        var loader = ConfigLoader(source: text)
+        let config = try loader.load()
+        return (config, loader.warnings)
+    }
+
+    func testFullConfigIsRead() throws {
+        let (config, warnings) = try load("""
+        name = "demo"
+        default_prompt = "qa"
+        default_backend = "local"
+        [backends.local]
+        kind = "offline"
+        max_sentences = 2
+        [retrieval]
+        top_k = 7
+        chunk_size = 500
+        chunk_overlap = 100
+        query_variable = "q"
+        [ui]
+        theme = "light"
+        """)
+        XCTAssertEqual(config.name, "demo")
+        XCTAssertEqual(config.defaultPrompt, "qa")
+        XCTAssertEqual(config.defaultBackend, "local")
+        XCTAssertEqual(config.backends["local"]?.maxSentences, 2)
+        XCTAssertEqual(config.retrieval.topK, 7)
+        XCTAssertEqual(config.retrieval.chunkSize, 500)
+        XCTAssertEqual(config.retrieval.queryVariable, "q")
+        XCTAssertEqual(config.ui.theme, "light")
+        XCTAssertEqual(warnings, [])
+    }
+
+    func testEmptyConfigFallsBackToOfflineDefaults() throws {
+        let (config, _) = try load("")
+        XCTAssertEqual(config.defaultBackend, "offline")
+        XCTAssertEqual(config.backends["offline"]?.kind, .offline)
+        XCTAssertTrue(config.retrieval.enabled)
+    }
+
+    func testMalformedTOMLIsReportedWithLineAndColumn() {
+        XCTAssertThrowsError(try load("name = \"x\"\n[retrieval\ntop_k = 3\n")) { error in
+            guard case WorkspaceError.malformedConfig(let location, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(location.file, "whet.toml")
+            XCTAssertEqual(location.line, 2)
+            XCTAssertTrue("\(error)".hasPrefix("whet.toml:2:"), "\(error)")
+        }
+    }
+
+    func testWrongTypeNamesExpectedAndFoundAtTheKeysLine() {
+        XCTAssertThrowsError(try load("name = \"x\"\n\n[retrieval]\ntop_k = \"five\"\n")) { error in
+            XCTAssertEqual("\(error)", "whet.toml:4:1: error: expected a whole number > 0, found the string \"five\"")
+        }
+    }
+
+    func testUnknownBackendKindIsAnError() {
+        XCTAssertThrowsError(try load("[backends.gpt]\nkind = \"telepathy\"\n")) { error in
+            XCTAssertTrue("\(error)".contains("whet.toml:2:1: error: expected kind to be one of offline, found 'telepathy'"), "\(error)")
+        }
+    }
+
+    func testDefaultBackendMustBeDefined() {
+        XCTAssertThrowsError(try load("default_backend = \"nope\"\n[backends.offline]\nkind = \"offline\"\n")) { error in
+            XCTAssertTrue("\(error)".contains("whet.toml:1:1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("found 'nope'"), "\(error)")
+        }
+    }
+
+    func testOverlapMustBeSmallerThanChunkSize() {
+        XCTAssertThrowsError(try load("[retrieval]\nchunk_size = 100\nchunk_overlap = 100\n"))
+    }
+
+    func testUnknownKeysAreWarnedAboutNotFatal() throws {
+        let (_, warnings) = try load("name = \"x\"\ncolour = \"red\"\n[retrieval]\ntopk = 3\n")
+        XCTAssertEqual(warnings.map(\.description), [
+            "whet.toml:2:1: warning: unknown key 'colour' ignored",
+            "whet.toml:4:1: warning: unknown key 'retrieval.topk' ignored",
+        ])
+    }
+
+    func testUnknownBackendNameListsTheKnownOnes() throws {
+        let (config, _) = try load("[backends.a]\nkind = \"offline\"\n[backends.b]\nkind = \"offline\"\n")
+        XCTAssertThrowsError(try config.backend(named: "c")) { error in
+            XCTAssertEqual("\(error)", "error: unknown backend 'c'; whet.toml defines: a, b")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import XCTest
+@testable import WhetCore
+
+final class TextProcessingTests: XCTestCase {
+    override func setUp() { setlocale(LC_ALL, "C.UTF-8") }
+
+    func testTermsAreFoldedAndStopWordsDropped() {
+        XCTAssertEqual(TextTokenizer.terms("How do I rotate my API key?"), ["rotate", "api", "key"])
+        XCTAssertEqual(TextTokenizer.terms("Café NAÏVE résumé"), ["cafe", "naive", "resume"])
+    }
+
+    func testCJKRunsBecomeBigrams() {
+        XCTAssertEqual(TextTokenizer.terms("东京都"), ["东京", "京都"])
+        XCTAssertEqual(TextTokenizer.terms("APIキー"), ["api", "キー"])
+        XCTAssertEqual(TextTokenizer.terms("猫 dog"), ["猫", "dog"])
+    }
+
+    func testHTMLIsStrippedToTextWithHeadings() {
+        let text = HTMLText.plainText("""
+        <html><head><title>T</title><style>p{}</style></head><body>
+        <h2>Install &amp; run</h2><p>Use <b>pip</b>&nbsp;now &#x263A;.</p><!-- hidden --><script>alert(1)</script>
+        </body></html>
+        """)
+        XCTAssertEqual(text, "## Install & run\n\nUse pip now ☺.\n")
+    }
+
+    func testBinaryAndNonUTF8FilesAreRefused() {
+        XCTAssertThrowsError(try CorpusDocument.decode(Data([0x50, 0x4B, 0x00, 0x01]), path: "a.txt", hash: "")) { error in
+            XCTAssertEqual(error as? CorpusDocument.Refusal, .binary)
+        }
+        XCTAssertThrowsError(try CorpusDocument.decode(Data([0x61, 0x62, 0xFF, 0x63]), path: "a.txt", hash: "")) { error in
+            XCTAssertEqual(error as? CorpusDocument.Refusal, .notUTF8(byteOffset: 2))
+        }
+    }
+
+    func testControlSequencesAreRemovedFromOutsideText() {
+        XCTAssertEqual(ControlSequenceFilter.sanitize("a\u{1B}[31mred\u{1B}[0m\u{1B}]0;title\u{07}b\u{08}\tc\nd"), "aredb\tc\nd")
+        XCTAssertEqual(ControlSequenceFilter.sanitize("plain 東京 ✓"), "plain 東京 ✓")
+    }
+
+    func testSentencesSkipCodeAndHeadings() {
+        let sentences = SentenceSplitter.sentences("# Title\n\nFirst one. Second, e.g. this one!\n\n    code line\n>>> x = 1\n最初の文。次の文。")
+        XCTAssertEqual(sentences, ["First one.", "Second, e.g. this one!", "最初の文。", "次の文。"])
+    }
+
+    func testTokenEstimateCountsCJKPerCharacter() {
+        XCTAssertEqual(estimateTokens("abcdefgh"), 2)
+        XCTAssertEqual(estimateTokens("东京都"), 3)
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages whet needs to build and test, only when one is missing.
+set -euo pipefail
+needed=(libsqlite3-dev libncurses-dev tmux)
+missing=()
+for package in "${needed[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "error: swift not found on PATH; install the Swift 6 toolchain" >&2; exit 1; }

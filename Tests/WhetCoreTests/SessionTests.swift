@@ -19,6 +19,7 @@ final class SessionTests: XCTestCase {
         let text = try workspace.read("runs.jsonl")
         XCTAssertEqual(text.split(separator: "\n").count, 2)
         XCTAssertTrue(text.contains("\"finish_reason\":\"stop\""))
+        XCTAssertTrue(text.contains("\"rating\":null"), "the rating slot is written even when empty")
         let (records, warnings) = log.read()
         XCTAssertEqual(records, [record(1), record(2, output: "multi\nline")])
         XCTAssertEqual(warnings, [])

@@ -66,6 +66,29 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case usage, latency, error, rating
         case finishReason = "finish_reason"
     }
+
+    /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
+    /// (the `rating` slot is there to fill in even before anyone has rated a run).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(run, forKey: .run)
+        try container.encode(id, forKey: .id)
+        try container.encode(time, forKey: .time)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(variables, forKey: .variables)
+        try container.encode(messages, forKey: .messages)
+        try container.encode(retrieval, forKey: .retrieval)
+        try container.encode(backend, forKey: .backend)
+        try container.encode(model, forKey: .model)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(output, forKey: .output)
+        try container.encode(finishReason, forKey: .finishReason)
+        try container.encode(usage, forKey: .usage)
+        try container.encode(latency, forKey: .latency)
+        try container.encode(error, forKey: .error)
+        try container.encode(rating, forKey: .rating)
+    }
 }
 
 /// The retrieval part of a run record: the settings, the query, and every retrieved chunk with whether it

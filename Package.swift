@@ -27,20 +27,36 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        .systemLibrary(
+            name: "CNCurses",
+            path: "Sources/CNCurses",
+            providers: [.apt(["libncurses-dev"])]),
+        .target(name: "CWidth"),
+        .target(
+            name: "WhetTUI",
+            dependencies: [
+                "WhetCore", "CNCurses", "CWidth",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "whet",
             dependencies: [
-                "WhetCore",
+                "WhetCore", "WhetTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "whet-bench",
-            dependencies: ["WhetCore"],
+            dependencies: ["WhetCore", "WhetTUI"],
             swiftSettings: strict),
         .testTarget(
             name: "WhetCoreTests",
             dependencies: ["WhetCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "WhetTUITests",
+            dependencies: ["WhetTUI", "WhetCore"],
             swiftSettings: strict),
         .testTarget(
             name: "WhetCLITests",

@@ -17,16 +17,20 @@ public struct RunInput: Sendable, Equatable {
     public var topK: Int?
     /// Chunk locations (`path:start-end`) to leave out of the context.
     public var excludedChunks: Set<String> = []
+    /// The prompt's text as the editor holds it (unsaved edits included); nil reads the file.
+    public var promptSource: String? = nil
 
     /// Makes an input; everything not given follows the workspace.
     public init(promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
-                retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = []) {
+                retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = [],
+                promptSource: String? = nil) {
         self.promptName = promptName
         self.variables = variables
         self.backendName = backendName
         self.retrievalEnabled = retrievalEnabled
         self.topK = topK
         self.excludedChunks = excludedChunks
+        self.promptSource = promptSource
     }
 }
 
@@ -48,7 +52,9 @@ public struct RunPlan: Sendable {
     /// Loads the prompt, resolves variables, retrieves context (when on) and renders the messages.
     public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) throws -> RunPlan {
         let promptURL = try workspace.promptURL(named: input.promptName)
-        let prompt = try PromptFile.load(promptURL, displayPath: workspace.display(promptURL))
+        let prompt = try input.promptSource.map {
+            try PromptFile(parsing: $0, path: workspace.display(promptURL), defaultName: promptURL.deletingPathExtension().lastPathComponent)
+        } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL))
         let backend = try workspace.config.backend(named: input.backendName)
         var variables = prompt.resolveVariables(input.variables)
         var warnings = prompt.warnings
@@ -81,7 +87,7 @@ public struct RunPlan: Sendable {
     }
 
     /// The search query: the configured query variable's value, else the user message rendered without context.
-    static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws -> String {
+    public static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws -> String {
         if let name = settings.queryVariable, let value = variables[name], prompt.variables.contains(name) {
             return value
         }

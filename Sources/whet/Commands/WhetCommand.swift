@@ -12,15 +12,17 @@ struct WhetCommand: AsyncParsableCommand {
         commandName: "whet",
         abstract: "A terminal workbench for making LLM applications better: prompts, retrieval, runs and evals.",
         discussion: """
-        whet works on a workspace: a directory with whet.toml, prompts/, corpus/, evals/ and sessions/.
+        `whet` alone (or `whet DIR`) opens the full-screen workbench; `whet review` opens saved sessions
+        read-only. whet works on a workspace: a directory with whet.toml, prompts/, corpus/, evals/ and sessions/.
         It is found like git finds a repository: the current directory or the nearest parent holding
         whet.toml. Use -C DIR (before or after the subcommand) to act as if started in DIR.
 
         Example: whet -C workspaces/demo run --var question="How do I rotate my API key?"
         """,
         version: version,
-        subcommands: [InitCommand.self, IndexCommand.self, SearchCommand.self, RunCommand.self,
-                      SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self])
+        subcommands: [OpenCommand.self, ReviewCommand.self, InitCommand.self, IndexCommand.self, SearchCommand.self, RunCommand.self,
+                      SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self],
+        defaultSubcommand: OpenCommand.self)
 
     /// Handles a leading `-C DIR` the way git does (change directory first, then parse), then runs the command.
     static func main() async {

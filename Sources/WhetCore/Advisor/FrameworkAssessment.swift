@@ -1,0 +1,87 @@
+// The Advisor folder: where the workspace stands in the optimisation framework (context × behaviour) and
+// what to try next. Today the position comes from configuration and the checklist from the prompt's text;
+// eval evidence plugs in through `evidence` without changing the sidebar that shows it.
+
+import Foundation
+
+/// The four regions of the framework: context optimisation (RAG) up, LLM optimisation (fine-tuning) right.
+public enum FrameworkRegion: String, Sendable, Equatable, CaseIterable {
+    case promptEngineering = "prompt engineering"
+    case retrieval = "RAG"
+    case fineTuning = "fine-tuning"
+    case retrievalAndFineTuning = "RAG + fine-tuning"
+}
+
+/// One item of the prompt-engineering checklist, ticked from what the workspace actually contains.
+public struct ChecklistItem: Sendable, Equatable {
+    /// Short label (fits a narrow sidebar).
+    public var label: String
+    /// Whether the workspace shows it.
+    public var done: Bool
+    /// What to do when it is not done.
+    public var hint: String
+}
+
+/// Where the workspace is and what to do next, with the evidence behind it.
+public struct FrameworkAssessment: Sendable, Equatable {
+    /// The current region.
+    public var region: FrameworkRegion
+    /// The prompt-engineering checklist.
+    public var checklist: [ChecklistItem]
+    /// One sentence: the recommended next move.
+    public var nextStep: String
+    /// Lines of evidence for the recommendation (configuration facts now; eval results later).
+    public var evidence: [String]
+
+    /// Assesses a workspace from its configuration, the current prompt's text and its eval files.
+    public static func assess(workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int) -> FrameworkAssessment {
+        let usesRetrieval = workspace.config.retrieval.enabled && promptText.contains("{{context}}")
+            || workspace.config.retrieval.enabled && promptText.contains("{{ context }}")
+        let model = backend?.model ?? ""
+        let fineTuned = model.hasPrefix("ft:") || model.contains(":ft-") || model.contains("fine-tuned")
+        let region: FrameworkRegion = switch (usesRetrieval, fineTuned) {
+        case (true, true): .retrievalAndFineTuning
+        case (true, false): .retrieval
+        case (false, true): .fineTuning
+        case (false, false): .promptEngineering
+        }
+        let checklist = promptChecklist(promptText, evalCaseCount: evalCaseCount)
+        var evidence = ["retrieval \(usesRetrieval ? "on (\(workspace.config.retrieval.method), top \(workspace.config.retrieval.topK))" : "off")",
+                        "model \(model.isEmpty ? "?" : model)\(fineTuned ? " (fine-tuned)" : "")"]
+        evidence.append("\(evalCaseCount) eval case\(evalCaseCount == 1 ? "" : "s")")
+        let next: String
+        if let missing = checklist.first(where: { !$0.done }) {
+            next = missing.hint
+        } else if !usesRetrieval {
+            next = "Run the evals; if answers lack facts, turn on retrieval (RAG)."
+        } else {
+            next = "Run the evals; failures with facts present point to prompting, then fine-tuning."
+        }
+        return FrameworkAssessment(region: region, checklist: checklist, nextStep: next, evidence: evidence)
+    }
+
+    /// Ticks the checklist from the prompt's text: clear instructions, steps, room to think, examples, evals.
+    public static func promptChecklist(_ text: String, evalCaseCount: Int) -> [ChecklistItem] {
+        let lower = text.lowercased()
+        let systemWords = text.components(separatedBy: "system:").dropFirst().first?
+            .components(separatedBy: "user:").first?.split(whereSeparator: { $0 == " " || $0 == "\n" }).count ?? 0
+        let hasSteps = text.split(separator: "\n").contains { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.first?.isNumber == true && (trimmed.dropFirst().hasPrefix(".") || trimmed.dropFirst().hasPrefix(")"))
+        } || lower.contains("step 1") || lower.contains("first,")
+        let thinks = ["think", "step by step", "reason", "before you answer", "before answering"].contains { lower.contains($0) }
+        let examples = lower.contains("example") || text.contains("\nassistant:")
+        return [
+            ChecklistItem(label: "clear instructions", done: systemWords >= 12,
+                          hint: "Write a system message that states the task, the audience and the format."),
+            ChecklistItem(label: "task split in steps", done: hasSteps,
+                          hint: "Split the task into numbered steps the model follows in order."),
+            ChecklistItem(label: "room to think", done: thinks,
+                          hint: "Give the model time to think: ask it to reason before it answers."),
+            ChecklistItem(label: "examples", done: examples,
+                          hint: "Add one or two examples (few-shot) of the answer you want."),
+            ChecklistItem(label: "eval baseline", done: evalCaseCount > 0,
+                          hint: "Add eval cases in evals/*.jsonl to measure a baseline before changing more."),
+        ]
+    }
+}

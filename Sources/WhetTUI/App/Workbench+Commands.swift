@@ -1,0 +1,86 @@
+import Foundation
+import WhetCore
+
+extension Workbench {
+    /// Runs a `:` command: the CLI's actions, in the UI.
+    func runCommand(_ line: String) {
+        let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let name = words.first else { return }
+        let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
+        let editing = !state.readOnly
+        switch name {
+        case "run", "r" where editing: startRun()
+        case "w", "write" where editing: save()
+        case "q", "quit": requestQuit()
+        case "q!", "quit!": RecoveryFile.remove(for: state.promptPath, in: state.workspace); requestQuit(force: true)
+        case "wq", "x" where editing: save(); if !state.buffer.isModified { requestQuit(force: true) }
+        case "help", "h": state.overlay = .help(scroll: 0)
+        case "index" where editing:
+            openIndex()
+            if let counts = try? index?.counts() { state.message = ("indexed: \(counts.files) files, \(counts.chunks) chunks", false) }
+        case "backend":
+            guard state.workspace.config.backends[argument] != nil else {
+                state.message = ("unknown backend '\(argument)'; whet.toml defines: \(state.workspace.config.backendNames.joined(separator: ", "))", true)
+                return
+            }
+            state.backendName = argument
+            reparsePrompt()
+            state.message = ("backend: \(argument)", false)
+        case "theme":
+            do {
+                var theme = try ThemeLoader.load(named: argument, from: themesDirectory)
+                theme.usesColor = state.theme.usesColor
+                theme.basicColorsOnly = state.theme.basicColorsOnly
+                state.theme = theme
+                state.message = ("theme: \(argument)", false)
+            } catch {
+                state.message = ("\(error)", true)
+            }
+        case "session":
+            let store = SessionStore(workspace: state.workspace)
+            if argument == "new", editing {
+                state.sessionID = nil
+                state.runs = []
+                state.viewedRun = nil
+                do { state.sessionID = try store.create(title: nil) } catch { state.message = ("\(error)", true) }
+                return
+            }
+            do {
+                let id = try store.resolve(argument.isEmpty ? "latest" : argument)
+                if editing { try store.setCurrent(id) }
+                openSession(id)
+                state.message = ("session \(id): \(state.runs.count) runs", false)
+            } catch {
+                state.message = ("\(error)", true)
+            }
+        case "prompt" where editing:
+            guard !state.buffer.isModified else { state.message = ("save or discard the edits first (:w, or :q!)", true); return }
+            do {
+                let url = try state.workspace.promptURL(named: argument)
+                state.promptPath = state.workspace.display(url)
+                state.promptName = url.lastPathComponent
+                state.buffer = TextBuffer(text: try String(contentsOf: url, encoding: .utf8))
+                state.promptScroll = (0, 0)
+                reparsePrompt()
+                refreshContext()
+            } catch {
+                state.message = ("\(error)", true)
+            }
+        case "set" where editing:
+            guard let equals = argument.firstIndex(of: "=") else { state.message = ("expected :set NAME=VALUE", true); return }
+            state.variables[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+            refreshContext()
+        case "topk" where editing:
+            guard let value = Int(argument), value > 0 else { state.message = ("expected :topk N (N ≥ 1), found '\(argument)'", true); return }
+            state.topK = value
+            refreshContext()
+        case "retrieval" where editing:
+            guard argument == "on" || argument == "off" else { state.message = ("expected :retrieval on|off", true); return }
+            state.retrievalEnabled = argument == "on"
+            if state.retrievalEnabled, index == nil { openIndex() } else { refreshContext() }
+        default:
+            state.message = (state.readOnly && ["run", "w", "write", "index", "set", "topk", "retrieval", "prompt", "wq", "x"].contains(name)
+                             ? "review mode is read-only: ':\(name)' is not available" : "unknown command ':\(name)' (F1 lists them)", true)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+@preconcurrency import CNCurses
+import Foundation
+
+/// The terminal loop: read every waiting key, apply it, pick up streamed output, and draw a frame only when
+/// something changed (at most ~30 frames a second while a run streams), sleeping briefly between polls so
+/// background tasks run and an idle workbench costs almost nothing.
+@MainActor
+public enum WorkbenchLoop {
+    /// Runs the workbench in the terminal until the user quits; restores the terminal on every way out.
+    public static func run(_ workbench: Workbench) async {
+        let screen = CursesScreen()
+        screen.start()
+        if !screen.hasColor { workbench.state.theme.usesColor = false }
+        workbench.state.theme.basicColorsOnly = screen.basicColorsOnly
+        installCrashHandlers()
+        let hangup = HangupWatcher {
+            workbench.writeRecovery()
+            screen.stop()
+            exit(129)
+        }
+        workbench.externalEditor = { url in
+            screen.suspend {
+                let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", "\(editor) \"$1\"", "whet-editor", url.path]
+                try? process.run()
+                process.waitUntilExit()
+            }
+        }
+        workbench.openIndex()
+
+        var layout = Layout.make(width: screen.size.width, height: screen.size.height)
+        var dirty = true
+        var lastFrame = Date.distantPast
+        var lastRecovery = Date()
+        while !workbench.shouldQuit {
+            while let key = screen.readKey() {
+                if key == .resize { screen.invalidate() }
+                workbench.handle(key, layout: layout)
+                dirty = true
+                if workbench.shouldQuit { break }
+            }
+            if workbench.shouldQuit { break }
+            if workbench.drainInbox() { dirty = true }
+            let now = Date()
+            let streaming = workbench.isRunning
+            if dirty && (!streaming || now.timeIntervalSince(lastFrame) >= 0.033) || streaming && now.timeIntervalSince(lastFrame) >= 0.25 {
+                let size = screen.size
+                layout = Layout.make(width: size.width, height: size.height)
+                let (canvas, cursor) = WorkbenchRenderer.render(&workbench.state, width: size.width, height: size.height, now: now)
+                screen.draw(canvas, cursor: cursor)
+                dirty = false
+                lastFrame = now
+            }
+            if now.timeIntervalSince(lastRecovery) > 2 {
+                workbench.writeRecovery()
+                lastRecovery = now
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        hangup.stop()
+        screen.stop()
+    }
+
+    /// On a crash, give the terminal back before dying so the user's shell is not left in raw mode.
+    static func installCrashHandlers() {
+        for code in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            signal(code) { received in
+                endwin()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+}
+
+/// Watches for SIGHUP and SIGTERM (the SSH connection dropping, a kill) and runs a last action on the main
+/// actor: keep unsaved edits, restore the terminal, exit.
+@MainActor
+final class HangupWatcher {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ action: @escaping @MainActor () -> Void) {
+        for code in [SIGHUP, SIGTERM] {
+            signal(code, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: code, queue: .main)
+            source.setEventHandler { MainActor.assumeIsolated { action() } }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        sources = []
+    }
+}

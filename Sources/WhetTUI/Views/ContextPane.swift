@@ -1,0 +1,48 @@
+import Foundation
+import WhetCore
+
+/// The context pane: the chunks retrieved for the current input, with rank, score and source; excluded
+/// chunks dimmed, the selected one highlighted, the retrieval settings in the title.
+enum ContextPane {
+    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
+        let theme = state.theme
+        let used = state.results.filter { !state.excluded.contains($0.location) }.count
+        let method = state.retrievalEnabled ? (state.workspace.config.retrieval.method) : "off"
+        canvas.box(rect, title: "Context · \(method) · top \(state.topK) · \(used) of \(state.results.count)",
+                   style: theme.style(focused ? .borderFocused : .border),
+                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        let inner = rect.inset(1)
+        guard !inner.isEmpty else { return }
+        if !state.retrievalEnabled {
+            canvas.draw("retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+            return
+        }
+        if state.results.isEmpty {
+            let note = state.query.isEmpty ? "no query yet" : "nothing matches the query"
+            canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+            return
+        }
+        state.selectedChunk = min(state.selectedChunk, state.results.count - 1)
+        if state.selectedChunk < state.contextScroll { state.contextScroll = state.selectedChunk }
+        if state.selectedChunk >= state.contextScroll + inner.height { state.contextScroll = state.selectedChunk - inner.height + 1 }
+        for row in 0..<inner.height {
+            let index = state.contextScroll + row
+            guard index < state.results.count else { break }
+            let chunk = state.results[index]
+            let isExcluded = state.excluded.contains(chunk.location)
+            let selected = index == state.selectedChunk
+            let pointer = selected ? "▸" : " "
+            let mark = isExcluded ? "✗" : String(chunk.rank)
+            let line = "\(pointer)\(mark) \(String(format: "%5.1f", chunk.score)) \(VisibleText.escape(shortPath(chunk.path))):\(chunk.startLine)-\(chunk.endLine)"
+            var style = theme.style(isExcluded ? .excluded : .text)
+            if selected && focused { style = theme.style(.selection) }
+            canvas.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), style: selected && focused ? style : theme.style(.text))
+            canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
+        }
+    }
+
+    /// The path without the corpus directory, which every result shares.
+    static func shortPath(_ path: String) -> String {
+        path.hasPrefix("corpus/") ? String(path.dropFirst("corpus/".count)) : path
+    }
+}

@@ -1,0 +1,53 @@
+import WhetCore
+
+/// The framework sidebar: the two axes (context optimisation up, LLM optimisation right), the four regions
+/// with the workspace's position marked, the prompt-engineering checklist and the next step.
+enum FrameworkSidebar {
+    static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
+        let theme = state.theme
+        canvas.box(rect, title: "Framework", style: theme.style(focused ? .borderFocused : .border),
+                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        let inner = rect.inset(1)
+        guard inner.height >= 6, inner.width >= 18 else { return }
+        let assessment = state.assessment
+        let x = inner.x
+        var y = inner.y
+        func line(_ text: String, _ role: ThemeRole = .text) {
+            guard y < inner.y + inner.height else { return }
+            canvas.draw(text, x: x, y: y, maxWidth: inner.width, style: theme.style(role))
+            y += 1
+        }
+        func cell(_ region: FrameworkRegion, _ label: String) -> (String, Bool) {
+            let here = assessment.region == region
+            return ((here ? "●" : " ") + label, here)
+        }
+        line("context ▲", .axis)
+        let quadrants: [(FrameworkRegion, String, FrameworkRegion, String)] = [
+            (.retrieval, "RAG", .retrievalAndFineTuning, "RAG+FT"),
+            (.promptEngineering, "PE", .fineTuning, "FT"),
+        ]
+        for (index, row) in quadrants.enumerated() {
+            let left = cell(row.0, row.1), right = cell(row.2, row.3)
+            let leftText = left.0.padding(toLength: 6, withPad: " ", startingAt: 0)
+            if y < inner.y + inner.height {
+                canvas.draw(" " + leftText, x: x, y: y, style: theme.style(left.1 ? .position : .text))
+                canvas.draw("│", x: x + 7, y: y, style: theme.style(.axis))
+                canvas.draw(right.0, x: x + 8, y: y, maxWidth: inner.width - 8, style: theme.style(right.1 ? .position : .text))
+                y += 1
+            }
+            if index == 0 { line(" ──────┼──────", .axis) }
+        }
+        line("         LLM ▶", .axis)
+        line("at: \(assessment.region.rawValue)", .position)
+        if y < inner.y + inner.height { y += 1 }
+        line("Checklist", .title)
+        for item in assessment.checklist {
+            line((item.done ? "✓ " : "✗ ") + item.label, item.done ? .success : .warning)
+        }
+        if y < inner.y + inner.height { y += 1 }
+        line("Next", .title)
+        for wrapped in wrapText(assessment.nextStep, width: inner.width) { line(wrapped) }
+        if y + 1 < inner.y + inner.height { y += 1 }
+        for fact in assessment.evidence { for wrapped in wrapText(fact, width: inner.width) { line(wrapped, .dim) } }
+    }
+}

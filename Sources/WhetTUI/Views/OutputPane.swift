@@ -1,0 +1,73 @@
+import Foundation
+import WhetCore
+
+/// The output pane: the streaming answer, or a recorded run; the title carries the run's numbers.
+enum OutputPane {
+    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool, now: Date) {
+        let theme = state.theme
+        let text: String
+        var title = "Output"
+        var finish: FinishReason? = nil
+        if let live = state.live {
+            text = live.output
+            let elapsed = now.timeIntervalSince(live.started)
+            title += " · run \(live.number) · \(state.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
+            if let retry = state.retryNote { title += " · \(retry)" }
+        } else if let run = state.shownRun {
+            text = run.output + (run.error.map { "\n\n\($0)" } ?? "")
+            title += " · " + runTitle(run, total: state.runs.count)
+            finish = run.finishReason
+        } else {
+            text = state.readOnly ? "" : "No runs yet. Press Ctrl-R to run the prompt."
+            if let sessionID = state.sessionID { title += " · session \(sessionID)" }
+        }
+        canvas.box(rect, title: title, style: theme.style(focused ? .borderFocused : .border),
+                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        let inner = rect.inset(1)
+        guard !inner.isEmpty else { return }
+        var lines = wrapText(VisibleText.escape(text), width: inner.width)
+        if finish == .cancelled { lines.append("[cancelled: partial output kept]") }
+        // Follow the stream unless the user scrolled up.
+        let maxScroll = max(0, lines.count - inner.height)
+        let top = min(state.outputScroll ?? (state.live != nil ? maxScroll : 0), maxScroll)
+        for row in 0..<inner.height {
+            let index = top + row
+            guard index < lines.count else { break }
+            let line = lines[index]
+            let style: CellStyle = line.hasPrefix("[cancelled") || line.hasPrefix("error:") ? theme.style(.warning)
+                : (state.live == nil && state.shownRun == nil ? theme.style(.dim) : theme.style(.text))
+            canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
+            highlightCitations(line, x: inner.x, y: inner.y + row, width: inner.width, canvas: &canvas, theme: theme)
+        }
+        if maxScroll > 0 {
+            let position = "\(top + inner.height)/\(lines.count)"
+            canvas.draw(position, x: rect.x + rect.width - DisplayWidth.of(position) - 2, y: rect.y + rect.height - 1, style: theme.style(.dim))
+        }
+    }
+
+    static func runTitle(_ run: RunRecord, total: Int) -> String {
+        var parts = ["run \(run.run)/\(total)", run.backend.name, run.model]
+        if let first = run.latency.firstTokenMs { parts.append(String(format: "ttft %.0f ms", first)) }
+        parts.append(String(format: "%.2f s", run.latency.totalMs / 1000))
+        if let usage = run.usage { parts.append("\(usage.totalTokens) tok\(usage.estimated ? "~" : "")") }
+        if run.finishReason != .stop { parts.append(run.finishReason.rawValue) }
+        return parts.joined(separator: " · ")
+    }
+
+    /// Citations like [2] stand out so they can be matched to the context pane.
+    static func highlightCitations(_ line: String, x: Int, y: Int, width: Int, canvas: inout Canvas, theme: Theme) {
+        var column = 0
+        var openColumn: Int? = nil
+        var digits = 0
+        for character in line {
+            if character == "[" { openColumn = column; digits = 0 }
+            else if character.isNumber, openColumn != nil { digits += 1 }
+            else if character == "]", let start = openColumn, digits > 0 {
+                let span = column + 1 - start
+                if start + span <= width { canvas.restyle(x: x + start, y: y, width: span) { $0 = theme.style(.pinned) } }
+                openColumn = nil
+            } else { openColumn = nil }
+            column += DisplayWidth.of(character)
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import WhetCore
+
+/// Every key, grouped, for the help overlay (and the README's key table).
+public enum KeyHelp {
+    public static let sections: [(String, [(String, String)])] = [
+        ("Everywhere", [("Tab / Shift-Tab", "next / previous pane"), ("mouse click", "focus a pane"),
+                        ("Ctrl-R", "run the prompt"), ("Esc", "cancel a run / close an overlay"),
+                        ("F1 or ?", "this help"), (": or Ctrl-P", "command line"), ("Ctrl-S", "save the prompt"),
+                        ("Ctrl-V or F2", "edit variables"), ("Ctrl-Q", "quit (asks if edits are unsaved)")]),
+        ("Prompt editor", [("arrows Home End", "move"), ("PgUp PgDn", "page"), ("Alt-b / Alt-f, Ctrl-←/→", "word left / right"),
+                           ("Ctrl-K", "cut line (repeat to collect)"), ("Ctrl-U", "paste cut lines"),
+                           ("Ctrl-Z / Ctrl-Y", "undo / redo"), ("Ctrl-F, then Enter", "search; Ctrl-G next"),
+                           ("Ctrl-E", "open in $VISUAL / $EDITOR")]),
+        ("Context", [("j k / arrows", "select a chunk"), ("Enter", "open the chunk, matched terms highlighted"),
+                     ("Space", "exclude / include for the next run"), ("+ / -", "top-k up / down")]),
+        ("Output", [("[ / ]", "previous / next run"), ("j k PgUp PgDn", "scroll"), ("m", "mark run for diff"),
+                    ("d", "diff marked (or previous) run with this one")]),
+        ("Review mode", [("s", "list sessions"), ("Enter", "open a session"), ("q", "quit")]),
+        ("Commands (:)", [("run", "run the prompt"), ("index", "re-index the corpus"), ("backend NAME", "switch backend"),
+                          ("theme NAME", "switch theme"), ("session ID|new", "record into a session"),
+                          ("prompt NAME", "open another prompt"), ("set NAME=VALUE", "set a variable"),
+                          ("topk N", "results to retrieve"), ("retrieval on|off", "toggle retrieval"),
+                          ("w / q / q! / wq", "save / quit / quit without saving / both")]),
+    ]
+
+    static var lines: [String] {
+        var lines: [String] = []
+        for (title, keys) in sections {
+            lines.append(title)
+            for (key, action) in keys { lines.append("  " + key.padding(toLength: 26, withPad: " ", startingAt: 0) + action) }
+            lines.append("")
+        }
+        return lines
+    }
+}
+
+/// Overlays drawn over the panes: help, a chunk's full text, a diff of two runs, the variables form, and
+/// the quit / recovery questions.
+enum OverlayView {
+    static func draw(_ state: WorkbenchState, overlay: Overlay, screen: Rect, canvas: inout Canvas) -> (x: Int, y: Int)? {
+        let theme = state.theme
+        switch overlay {
+        case .help(let scroll):
+            let box = centered(screen, width: 72, height: screen.height - 2)
+            frame(box, title: "Help · Esc closes", canvas: &canvas, theme: theme)
+            let lines = KeyHelp.lines
+            list(lines, scroll: scroll, in: box.inset(1), canvas: &canvas, theme: theme) { line in
+                line.hasPrefix(" ") ? theme.style(.overlay) : theme.style(.titleFocused)
+            }
+        case .chunk(let index, let scroll):
+            guard state.results.indices.contains(index) else { return nil }
+            let chunk = state.results[index]
+            let box = centered(screen, width: screen.width - 4, height: screen.height - 2)
+            let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
+            frame(box, title: "\(chunk.location)\(heading) · score \(String(format: "%.2f", chunk.score)) · Esc closes",
+                  canvas: &canvas, theme: theme)
+            let inner = box.inset(1)
+            canvas.draw("matched: " + chunk.matchedTerms.joined(separator: ", "), x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+            let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+            let lines = wrapText(VisibleText.escape(chunk.text), width: body.width)
+            list(lines, scroll: scroll, in: body, canvas: &canvas, theme: theme) { _ in theme.style(.overlay) }
+            highlightTerms(chunk.matchedTerms, lines: lines, scroll: scroll, in: body, canvas: &canvas, theme: theme)
+        case .diff(let older, let newer, let scroll):
+            guard state.runs.indices.contains(older), state.runs.indices.contains(newer) else { return nil }
+            let box = centered(screen, width: screen.width - 4, height: screen.height - 2)
+            frame(box, title: "Diff · run \(state.runs[older].run) → run \(state.runs[newer].run) · Esc closes", canvas: &canvas, theme: theme)
+            drawDiff(WordDiff.diff(state.runs[older].output, state.runs[newer].output), scroll: scroll, in: box.inset(1), canvas: &canvas, theme: theme)
+        case .variables(let selected):
+            let names = state.variableNames.filter { $0 != RunPlan.contextVariable }
+            let box = centered(screen, width: min(screen.width - 4, 70), height: min(screen.height - 2, names.count + 4))
+            frame(box, title: "Variables · Enter edit · Esc close", canvas: &canvas, theme: theme)
+            let inner = box.inset(1)
+            for (row, name) in names.enumerated() where row < inner.height - 1 {
+                let isSelected = row == selected
+                let value = isSelected && state.variableEdit != nil ? (state.variableEdit ?? "") : (state.variables[name] ?? "")
+                let text = "\(name) = \(VisibleText.escape(value))"
+                canvas.draw(text, x: inner.x, y: inner.y + row, maxWidth: inner.width,
+                            style: theme.style(isSelected ? .selection : .overlay))
+                if isSelected, state.variableEdit != nil {
+                    return (min(inner.x + inner.width - 1, inner.x + DisplayWidth.of(text)), inner.y + row)
+                }
+            }
+            if names.isEmpty { canvas.draw("this prompt has no variables", x: inner.x, y: inner.y, style: theme.style(.dim)) }
+        case .confirmQuit:
+            let box = centered(screen, width: 50, height: 5)
+            frame(box, title: "Unsaved changes", canvas: &canvas, theme: theme)
+            canvas.draw("The prompt has unsaved edits.", x: box.x + 2, y: box.y + 1, style: theme.style(.overlay))
+            canvas.draw("s save and quit · q quit without saving · Esc stay", x: box.x + 2, y: box.y + 3, maxWidth: box.width - 4, style: theme.style(.statusKey))
+        case .recovery:
+            let box = centered(screen, width: 60, height: 6)
+            frame(box, title: "Recovered edits", canvas: &canvas, theme: theme)
+            canvas.draw("Unsaved edits of this prompt from an earlier session", x: box.x + 2, y: box.y + 1, maxWidth: box.width - 4, style: theme.style(.overlay))
+            canvas.draw("were kept in a recovery file.", x: box.x + 2, y: box.y + 2, maxWidth: box.width - 4, style: theme.style(.overlay))
+            canvas.draw("r restore them · d discard them", x: box.x + 2, y: box.y + 4, maxWidth: box.width - 4, style: theme.style(.statusKey))
+        case .sessions(let selected):
+            let box = centered(screen, width: min(screen.width - 4, 90), height: min(screen.height - 2, max(6, state.reviewSessions.count + 4)))
+            frame(box, title: "Sessions · Enter open · q quit", canvas: &canvas, theme: theme)
+            let inner = box.inset(1)
+            if state.reviewSessions.isEmpty {
+                canvas.draw("no sessions in this workspace", x: inner.x, y: inner.y, style: theme.style(.dim))
+            }
+            let top = max(0, selected - inner.height + 1)
+            for row in 0..<inner.height {
+                let index = top + row
+                guard state.reviewSessions.indices.contains(index) else { break }
+                let summary = state.reviewSessions[index]
+                let text = "\(summary.id)  \(String(summary.runs).padding(toLength: 4, withPad: " ", startingAt: 0)) runs  \(summary.models.joined(separator: ","))  \(VisibleText.escape(summary.title ?? ""))"
+                canvas.draw(text, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: theme.style(index == selected ? .selection : .overlay))
+            }
+        }
+        return nil
+    }
+
+    static func centered(_ screen: Rect, width: Int, height: Int) -> Rect {
+        let w = min(width, screen.width), h = min(height, screen.height - 1)
+        return Rect(x: (screen.width - w) / 2, y: max(0, (screen.height - 1 - h) / 2), width: w, height: h)
+    }
+
+    static func frame(_ rect: Rect, title: String, canvas: inout Canvas, theme: Theme) {
+        canvas.fill(rect, style: theme.style(.overlay))
+        canvas.box(rect, title: title, style: theme.style(.borderFocused), titleStyle: theme.style(.titleFocused))
+    }
+
+    static func list(_ lines: [String], scroll: Int, in rect: Rect, canvas: inout Canvas, theme: Theme, style: (String) -> CellStyle) {
+        for row in 0..<rect.height {
+            let index = scroll + row
+            guard index < lines.count else { break }
+            canvas.draw(lines[index], x: rect.x, y: rect.y + row, maxWidth: rect.width, style: style(lines[index]))
+        }
+    }
+
+    static func highlightTerms(_ terms: [String], lines: [String], scroll: Int, in rect: Rect, canvas: inout Canvas, theme: Theme) {
+        for row in 0..<rect.height {
+            let index = scroll + row
+            guard index < lines.count else { break }
+            let characters = Array(lines[index])
+            var columns: [Int] = []
+            var column = 0
+            for character in characters { columns.append(column); column += DisplayWidth.of(character) }
+            columns.append(column)
+            let folded = characters.map { String($0).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+            for term in terms {
+                let termCharacters = Array(term).map(String.init)
+                guard !termCharacters.isEmpty, termCharacters.count <= folded.count else { continue }
+                for start in 0...(folded.count - termCharacters.count) where Array(folded[start..<start + termCharacters.count]) == termCharacters {
+                    let x = columns[start], end = columns[start + termCharacters.count]
+                    if x < rect.width {
+                        canvas.restyle(x: rect.x + x, y: rect.y + row, width: min(end, rect.width) - x) { $0 = theme.style(.match) }
+                    }
+                }
+            }
+        }
+    }
+
+    static func drawDiff(_ pieces: [WordDiff.Piece], scroll: Int, in rect: Rect, canvas: inout Canvas, theme: Theme) {
+        // Lay the words out like wrapped text, each in its style.
+        var row = -scroll, column = 0
+        for piece in pieces {
+            let role: ThemeRole = switch piece.kind { case .same: .overlay; case .added: .added; case .removed: .removed }
+            for (index, segment) in piece.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if index > 0 { row += 1; column = 0 }
+                for word in segment.split(separator: " ", omittingEmptySubsequences: false) {
+                    let width = DisplayWidth.of(word) + 1
+                    if column + width > rect.width, column > 0 { row += 1; column = 0 }
+                    if row >= 0, row < rect.height {
+                        canvas.draw(String(word), x: rect.x + column, y: rect.y + row, maxWidth: rect.width - column, style: theme.style(role))
+                    }
+                    column += width
+                }
+            }
+        }
+    }
+}
+
+/// A word-level diff of two outputs (longest common subsequence), for comparing runs.
+public enum WordDiff {
+    public struct Piece: Equatable, Sendable {
+        public enum Kind: Sendable { case same, added, removed }
+        public var kind: Kind
+        public var text: String
+    }
+
+    /// The pieces that turn `old` into `new`.
+    public static func diff(_ old: String, _ new: String) -> [Piece] {
+        let a = tokens(old), b = tokens(new)
+        guard a.count * b.count <= 4_000_000 else { return [Piece(kind: .removed, text: old), Piece(kind: .added, text: new)] }
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+            }
+        }
+        var pieces: [Piece] = []
+        func add(_ kind: Piece.Kind, _ text: String) {
+            if let last = pieces.last, last.kind == kind { pieces[pieces.count - 1].text += text } else { pieces.append(Piece(kind: kind, text: text)) }
+        }
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] { add(.same, a[i]); i += 1; j += 1 }
+            else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] { add(.added, b[j]); j += 1 }
+            else { add(.removed, a[i]); i += 1 }
+        }
+        return pieces
+    }
+
+    /// Words with their following space or newline attached, so pieces join back into the text.
+    static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if character == " " || character == "\n" { tokens.append(current); current = "" }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+}

@@ -1,0 +1,104 @@
+import WhetCore
+
+/// The prompt editor pane: the prompt file's lines (horizontal scroll, no soft wrap, so a line on screen is a
+/// line in the file), an unsaved marker in the title, and a variables strip at the bottom.
+enum PromptPane {
+    /// Draws the pane; returns where the terminal cursor belongs when the pane has focus.
+    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (x: Int, y: Int)? {
+        let theme = state.theme
+        let marker = state.buffer.isModified ? " ●" : ""
+        let mode = state.readOnly ? " · read-only" : ""
+        canvas.box(rect, title: "Prompt · \(state.promptName)\(marker)\(mode)",
+                   style: theme.style(focused ? .borderFocused : .border),
+                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        let inner = rect.inset(1)
+        guard inner.height >= 1, inner.width >= 4 else { return nil }
+        let stripHeight = inner.height >= 4 ? 1 : 0
+        let textHeight = inner.height - stripHeight
+        let gutter = 4
+        let textWidth = inner.width - gutter
+
+        // Keep the cursor visible.
+        let cursor = state.buffer.cursor
+        if cursor.line < state.promptScroll.line { state.promptScroll.line = cursor.line }
+        if cursor.line >= state.promptScroll.line + textHeight { state.promptScroll.line = cursor.line - textHeight + 1 }
+        let cursorColumn = state.buffer.displayColumn(of: cursor)
+        if cursorColumn < state.promptScroll.column { state.promptScroll.column = max(0, cursorColumn - textWidth / 2) }
+        if cursorColumn >= state.promptScroll.column + textWidth { state.promptScroll.column = cursorColumn - textWidth + 1 }
+
+        for row in 0..<textHeight {
+            let lineIndex = state.promptScroll.line + row
+            guard lineIndex < state.buffer.lines.count else { break }
+            let number = String(lineIndex + 1)
+            canvas.draw(String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, x: inner.x, y: inner.y + row,
+                        maxWidth: gutter - 1, style: theme.style(.dim))
+            let text = VisibleText.escape(String(state.buffer.lines[lineIndex]))
+            let visible = dropColumns(text, state.promptScroll.column)
+            let style = roleStyle(for: text, theme: theme)
+            canvas.draw(visible, x: inner.x + gutter, y: inner.y + row, maxWidth: textWidth, style: style)
+            highlightPlaceholders(visible, x: inner.x + gutter, y: inner.y + row, width: textWidth, canvas: &canvas, theme: theme)
+        }
+        if stripHeight == 1 {
+            let y = inner.y + inner.height - 1
+            if let problem = state.promptProblem {
+                canvas.draw(VisibleText.escape(problem), x: inner.x, y: y, maxWidth: inner.width, style: theme.style(.error))
+            } else {
+                let values = state.variableNames.filter { $0 != RunPlan.contextVariable }.map { name in
+                    "\(name)=\(VisibleText.escape(state.variables[name] ?? "∅").replacingOccurrences(of: "\n", with: "⏎"))"
+                }
+                let strip = values.isEmpty ? "no variables" : values.joined(separator: "  ")
+                let used = canvas.draw("vars ", x: inner.x, y: y, style: theme.style(.dim))
+                canvas.draw(strip, x: inner.x + used, y: y, maxWidth: inner.width - used, style: theme.style(.text))
+            }
+        }
+        guard focused, !state.readOnly else { return nil }
+        let screenX = inner.x + gutter + cursorColumn - state.promptScroll.column
+        let screenY = inner.y + cursor.line - state.promptScroll.line
+        return (screenX, screenY)
+    }
+
+    /// `system:` / `user:` / `assistant:` lines and front-matter fences stand out.
+    static func roleStyle(for line: String, theme: Theme) -> CellStyle {
+        let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
+        if ["system:", "user:", "assistant:"].contains(trimmed) { return theme.style(.titleFocused) }
+        if trimmed == "---" { return theme.style(.dim) }
+        return theme.style(.text)
+    }
+
+    /// Shows `{{variables}}` in the match style.
+    static func highlightPlaceholders(_ text: String, x: Int, y: Int, width: Int, canvas: inout Canvas, theme: Theme) {
+        var column = 0
+        var inside = false
+        var start = 0
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            if !inside, index + 1 < characters.count, characters[index] == "{", characters[index + 1] == "{" {
+                inside = true
+                start = column
+            }
+            column += DisplayWidth.of(characters[index])
+            if inside, index > 0, characters[index] == "}", characters[index - 1] == "}" {
+                inside = false
+                let span = min(column, width) - start
+                if start < width, span > 0 {
+                    canvas.restyle(x: x + start, y: y, width: span) { $0 = theme.style(.pinned) }
+                }
+            }
+            index += 1
+        }
+    }
+
+    /// Drops the first `columns` display columns of `text` (horizontal scrolling).
+    static func dropColumns(_ text: String, _ columns: Int) -> String {
+        guard columns > 0 else { return text }
+        var used = 0
+        var index = text.startIndex
+        while index < text.endIndex, used < columns {
+            used += DisplayWidth.of(text[index])
+            index = text.index(after: index)
+        }
+        // A wide character cut in half leaves a space so the columns still line up.
+        return (used > columns ? " " : "") + String(text[index...])
+    }
+}

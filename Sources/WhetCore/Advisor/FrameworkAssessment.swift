@@ -34,9 +34,11 @@ public struct FrameworkAssessment: Sendable, Equatable {
     public var evidence: [String]
 
     /// Assesses a workspace from its configuration, the current prompt's text and its eval files.
-    public static func assess(workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int) -> FrameworkAssessment {
-        let usesRetrieval = workspace.config.retrieval.enabled && promptText.contains("{{context}}")
-            || workspace.config.retrieval.enabled && promptText.contains("{{ context }}")
+    /// `retrievalInUse` overrides the configuration (a recorded run knows whether it retrieved).
+    public static func assess(workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int,
+                              retrievalInUse: Bool? = nil) -> FrameworkAssessment {
+        let usesRetrieval = retrievalInUse ?? (workspace.config.retrieval.enabled
+            && (promptText.contains("{{context}}") || promptText.contains("{{ context }}")))
         let model = backend?.model ?? ""
         let fineTuned = model.hasPrefix("ft:") || model.contains(":ft-") || model.contains("fine-tuned")
         let region: FrameworkRegion = switch (usesRetrieval, fineTuned) {
@@ -74,7 +76,7 @@ public struct FrameworkAssessment: Sendable, Equatable {
         return [
             ChecklistItem(label: "clear instructions", done: systemWords >= 12,
                           hint: "Write a system message that states the task, the audience and the format."),
-            ChecklistItem(label: "task split in steps", done: hasSteps,
+            ChecklistItem(label: "task in steps", done: hasSteps,
                           hint: "Split the task into numbered steps the model follows in order."),
             ChecklistItem(label: "room to think", done: thinks,
                           hint: "Give the model time to think: ask it to reason before it answers."),

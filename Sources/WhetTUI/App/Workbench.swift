@@ -161,6 +161,8 @@ public final class Workbench {
         state.backendName = state.workspace.config.backends[run.backend.name] != nil ? run.backend.name : state.backendName
         state.selectedChunk = 0
         state.outputScroll = 0
+        state.assessment = FrameworkAssessment.assess(workspace: state.workspace, promptText: transcript, backend: state.backend,
+                                                      evalCaseCount: state.evalCaseCount, retrievalInUse: run.retrieval != nil)
     }
 
     /// Starts a run of the editor's text in the background; the output streams into the output pane.

@@ -107,9 +107,10 @@ public struct TextBuffer: Sendable, Equatable {
 
     /// Cuts the cursor's line into the cut buffer; consecutive cuts collect several lines, as in nano.
     public mutating func cutLine() {
+        let collecting = cutWasLast
         beginEdit(typing: false)
         let line = lines[cursor.line]
-        cutBuffer = cutWasLast ? cutBuffer + [line] : [line]
+        cutBuffer = collecting ? cutBuffer + [line] : [line]
         if lines.count == 1 { lines = [[]] } else { lines.remove(at: cursor.line) }
         cursor = TextPosition(line: min(cursor.line, lines.count - 1), column: 0)
         cutWasLast = true

@@ -105,9 +105,12 @@ public final class CursesScreen {
         case 0x1B:
             var next: wint_t = 0
             let follow = whet_get_key(&next)
-            if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar.value >= 0x20 {
+            if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar.value >= 0x20, nextScalar.value != 0x7F {
                 return .alt(Character(nextScalar))
             }
+            // Esc followed quickly by another key: give that key back so it is not lost.
+            if follow == OK { unget_wch(wchar_t(bitPattern: UInt32(next))) }
+            if follow == KEY_CODE_YES { ungetch(Int32(next)) }
             return .escape
         case 0x0D, 0x0A: return .enter
         case 0x09: return .tab

@@ -8,7 +8,9 @@ enum ContextPane {
         let theme = state.theme
         let used = state.results.filter { !state.excluded.contains($0.location) }.count
         let method = state.retrievalEnabled ? (state.workspace.config.retrieval.method) : "off"
-        canvas.box(rect, title: "Context · \(method) · top \(state.topK) · \(used) of \(state.results.count)",
+        let full = "Context · \(method) · k=\(state.topK) · \(used)/\(state.results.count)"
+        let compact = "Context \(method) k\(state.topK) \(used)/\(state.results.count)"
+        canvas.box(rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
                    style: theme.style(focused ? .borderFocused : .border),
                    titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
@@ -33,7 +35,11 @@ enum ContextPane {
             let selected = index == state.selectedChunk
             let pointer = selected ? "▸" : " "
             let mark = isExcluded ? "✗" : String(chunk.rank)
-            let line = "\(pointer)\(mark) \(String(format: "%5.1f", chunk.score)) \(VisibleText.escape(shortPath(chunk.path))):\(chunk.startLine)-\(chunk.endLine)"
+            let head = "\(pointer)\(mark) \(String(format: "%5.1f", chunk.score)) "
+            let lines = ":\(chunk.startLine)-\(chunk.endLine)"
+            var path = VisibleText.escape(shortPath(chunk.path))
+            if DisplayWidth.of(head + path + lines) > inner.width { path = (path as NSString).lastPathComponent }
+            let line = head + path + lines
             var style = theme.style(isExcluded ? .excluded : .text)
             if selected && focused { style = theme.style(.selection) }
             canvas.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), style: selected && focused ? style : theme.style(.text))

@@ -32,7 +32,7 @@ public struct Layout: Sendable, Equatable {
         let sidebarWidth = showSidebar ? min(30, max(22, width / 5)) : 0
         let main = width - sidebarWidth
         let topHeight = max(6, body * 11 / 20)
-        let promptWidth = main * 11 / 20
+        let promptWidth = main / 2
         return Layout(
             prompt: Rect(x: 0, y: 0, width: promptWidth, height: topHeight),
             context: Rect(x: promptWidth, y: 0, width: main - promptWidth, height: topHeight),

@@ -6,9 +6,10 @@ enum PromptPane {
     /// Draws the pane; returns where the terminal cursor belongs when the pane has focus.
     static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (x: Int, y: Int)? {
         let theme = state.theme
+        // The unsaved marker comes first so a narrow pane never cuts it off.
         let marker = state.buffer.isModified ? " ●" : ""
         let mode = state.readOnly ? " · read-only" : ""
-        canvas.box(rect, title: "Prompt · \(state.promptName)\(marker)\(mode)",
+        canvas.box(rect, title: "Prompt\(marker) · \(state.promptName)\(mode)",
                    style: theme.style(focused ? .borderFocused : .border),
                    titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)

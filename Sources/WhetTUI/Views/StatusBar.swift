@@ -24,10 +24,11 @@ enum StatusBar {
         }
         let hints: [(String, String)] = state.readOnly
             ? [("[ ]", "run"), ("Tab", "pane"), ("s", "sessions"), ("F1", "help"), ("q", "quit")]
-            : [("^R", "run"), ("Tab", "pane"), ("F1", "help"), ("^S", "save"), (":", "cmd"), ("^Q", "quit")]
-        for (key, label) in hints where x < rect.width {
-            x += canvas.draw(" \(key)", x: x, y: rect.y, maxWidth: rect.width - x, style: theme.style(.statusKey))
-            x += canvas.draw(" \(label) ", x: x, y: rect.y, maxWidth: rect.width - x, style: theme.style(.status))
+            : [("^R", "run"), ("Tab", "pane"), ("F1", "help"), ("^S", "save"), ("^Q", "quit"), (":", "cmd")]
+        // A hint is shown whole or not at all.
+        for (key, label) in hints where x + DisplayWidth.of(" \(key) \(label) ") <= rect.width {
+            x += canvas.draw(" \(key)", x: x, y: rect.y, style: theme.style(.statusKey))
+            x += canvas.draw(" \(label) ", x: x, y: rect.y, style: theme.style(.status))
         }
         return nil
     }

@@ -1,0 +1,148 @@
+import Foundation
+import XCTest
+
+/// The real `whet` binary driven inside tmux on a copy of the demo workspace.
+final class WorkbenchEndToEndTests: XCTestCase {
+    var demo: URL!
+
+    override func setUpWithError() throws { demo = try WhetProcess.copyOfDemo() }
+
+    override func tearDownWithError() throws {
+        let chmod = Process()
+        chmod.executableURL = URL(fileURLWithPath: "/bin/chmod")
+        chmod.arguments = ["-R", "u+w", demo.path]
+        try? chmod.run()
+        chmod.waitUntilExit()
+        try? FileManager.default.removeItem(at: demo)
+    }
+
+    func testOpenEditRunStepThroughContextResizeHelpAndQuit() throws {
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
+        try tmux.waitFor("Framework")
+        try tmux.waitFor("api-keys.md:12-24")
+
+        // Edit: go to the last line of the prompt and add a CJK line, then save.
+        for _ in 0..<3 { try tmux.send("PageDown") }
+        try tmux.send("End", "Enter")
+        try tmux.type("日本語で答えてください。")
+        try tmux.waitFor("日本語で答えてください。")
+        try tmux.waitFor("Prompt ●")
+        try tmux.send("C-s")
+        try tmux.waitFor("saved prompts/support-answer.prompty")
+        let saved = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        XCTAssertTrue(saved.contains("日本語で答えてください。"))
+
+        // Run and watch the answer stream in.
+        try tmux.send("C-r")
+        try tmux.waitFor("run 1/1", timeout: 15)
+        let screen = try tmux.waitFor("create a new key first")
+        XCTAssertTrue(screen.contains("[1]"), screen)
+
+        // Step through the context and open a chunk.
+        try tmux.send("Tab")
+        try tmux.send("j")
+        try tmux.waitFor("▸2")
+        try tmux.send("Enter")
+        try tmux.waitFor("matched:")
+        try tmux.send("Escape")
+        try tmux.waitFor("no overlay") { !$0.contains("matched:") }
+
+        // Resize: the sidebar goes below 80 columns and comes back.
+        try tmux.resize(width: 72, height: 24)
+        try tmux.waitFor("sidebar hidden") { !$0.contains("Framework") && $0.contains("Output") }
+        try tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("Framework")
+
+        // Help, then quit.
+        try tmux.send("F1")
+        try tmux.waitFor("Prompt editor")
+        try tmux.send("Escape")
+        try tmux.send("C-q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
+        XCTAssertEqual(sessions.count, 1)
+        let log = try String(contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
+        XCTAssertEqual(log.split(separator: "\n").count, 1)
+        XCTAssertTrue(log.contains("日本語で答えてください。"), "the run recorded the edited prompt")
+    }
+
+    func testEscCancelsAStreamingRunAndKeepsThePartialOutput() throws {
+        // A slow offline backend: one character per piece.
+        let config = demo.appendingPathComponent("whet.toml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "max_sentences = 4", with: "max_sentences = 4\nstream_piece_size = 1")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
+        try tmux.waitFor("Framework")
+        try tmux.send("C-r")
+        try tmux.waitFor("streaming")
+        try tmux.send("Escape")
+        try tmux.waitFor("cancelled")
+        try tmux.send("C-q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
+        let log = try String(contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
+        XCTAssertTrue(log.contains("\"finish_reason\":\"cancelled\""), log)
+    }
+
+    func testQuitWithUnsavedEditsAsksAndHangupKeepsARecoveryFile() throws {
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
+        try tmux.waitFor("Framework")
+        try tmux.type("Draft: ")
+        try tmux.send("C-q")
+        try tmux.waitFor("Unsaved changes")
+        try tmux.send("Escape")
+        try tmux.send("Enter")
+        Thread.sleep(forTimeInterval: 0.3)
+        // The SSH connection drops: tmux's server goes away and whet gets SIGHUP.
+        _ = system("tmux -L \(tmux.socket) kill-server >/dev/null 2>&1")
+        let recovery = demo.appendingPathComponent(".whet/recovery/prompts__support-answer.prompty")
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: recovery.path), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let kept = try String(contentsOf: recovery, encoding: .utf8)
+        XCTAssertTrue(kept.hasPrefix("Draft: \n---") || kept.hasPrefix("Draft: "), kept)
+        let original = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        XCTAssertFalse(original.hasPrefix("Draft"), "the prompt file itself is not touched")
+
+        let again = try TmuxSession([WhetProcess.binary.path], in: demo)
+        try again.waitFor("Recovered edits")
+        try again.send("r")
+        try again.waitFor("Draft:")
+        try again.send("C-q")
+        try again.waitFor("Unsaved changes")
+        try again.send("q")
+        XCTAssertEqual(again.exitStatus(), 0)
+    }
+
+    func testReviewModeOnAReadOnlyCopy() throws {
+        let run = try WhetProcess.run(["-C", demo.path, "run", "--var", "question=How are invoices issued?"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let chmod = Process()
+        chmod.executableURL = URL(fileURLWithPath: "/bin/chmod")
+        chmod.arguments = ["-R", "a-w", demo.path]
+        try chmod.run()
+        chmod.waitUntilExit()
+        let before = try snapshotOfFiles(demo)
+
+        let tmux = try TmuxSession([WhetProcess.binary.path, "review"], in: demo)
+        try tmux.waitFor("Sessions")
+        try tmux.send("Enter")
+        try tmux.waitFor("run 1/1")
+        let screen = try tmux.waitFor("review")
+        XCTAssertTrue(screen.contains("billing.md"), screen)
+        try tmux.send("x", "C-s", "C-r")
+        try tmux.send("q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        XCTAssertEqual(try snapshotOfFiles(demo), before, "review mode writes nothing")
+    }
+
+    func snapshotOfFiles(_ root: URL) throws -> [String: Date] {
+        var result: [String: Date] = [:]
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey])
+        while let url = enumerator?.nextObject() as? URL {
+            result[url.path] = try url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        }
+        return result
+    }
+}

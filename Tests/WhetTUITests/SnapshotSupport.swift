@@ -1,0 +1,43 @@
+import Foundation
+import XCTest
+@testable import WhetCore
+@testable import WhetTUI
+
+/// Text snapshots beside the tests, in `Snapshots/`; `WHET_RECORD_SNAPSHOTS=1 swift test` re-records them.
+func assertSnapshot(_ text: String, named name: String, file: StaticString = #filePath, line: UInt = #line) {
+    let directory = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Snapshots")
+    let url = directory.appendingPathComponent("\(name).txt")
+    if ProcessInfo.processInfo.environment["WHET_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? text.write(to: url, atomically: true, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["WHET_RECORD_SNAPSHOTS"] != "1" {
+            XCTFail("recorded a new snapshot \(name); check it and run again", file: file, line: line)
+        }
+        return
+    }
+    let expected = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    if expected != text {
+        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstDifference = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
+        let where_ = firstDifference.map { "line \($0.offset + 1):\n  expected: \($0.element.0)\n  actual:   \($0.element.1)" } ?? "line count differs"
+        XCTFail("snapshot \(name) differs at \(where_)\nfull output:\n\(text)", file: file, line: line)
+    }
+}
+
+/// A fresh copy of the demo workspace without derived data or sessions.
+func copyOfDemoWorkspace() throws -> URL {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-tui-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: root.appendingPathComponent("workspaces/demo"), to: target)
+    try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
+    let sessions = target.appendingPathComponent("sessions")
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
+        try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))
+    }
+    return target
+}
+
+/// The repository's themes directory.
+let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("themes")

@@ -1,0 +1,173 @@
+import XCTest
+@testable import WhetCore
+@testable import WhetTUI
+
+/// The real panes rendered into an in-memory grid, compared with text snapshots.
+@MainActor
+final class WorkbenchRenderTests: XCTestCase {
+    var root: URL!
+
+    override func setUp() async throws {
+        DisplayWidth.prepareLocale()
+        root = try copyOfDemoWorkspace()
+    }
+
+    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
+
+    func makeWorkbench(readOnly: Bool = false) throws -> Workbench {
+        let workspace = try Workspace.open(root: root)
+        let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
+        let workbench = try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
+                                      themesDirectory: themesDirectory, readOnly: readOnly)
+        workbench.openIndex()
+        return workbench
+    }
+
+    func render(_ workbench: Workbench, _ width: Int, _ height: Int) -> Canvas {
+        WorkbenchRenderer.render(&workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)).0
+    }
+
+    func testFourPanesAt80x24() async throws {
+        let workbench = try makeWorkbench()
+        assertSnapshot(render(workbench, 80, 24).text, named: "workbench-80x24")
+    }
+
+    func testFourPanesAt120x40() async throws {
+        let workbench = try makeWorkbench()
+        assertSnapshot(render(workbench, 120, 40).text, named: "workbench-120x40")
+    }
+
+    func testWideCharactersInVariablesAndContext() async throws {
+        let workbench = try makeWorkbench()
+        workbench.state.focus = .context
+        workbench.handle(.character(":"), layout: Layout.make(width: 80, height: 24))
+        for character in "set question=发票在哪里下载" { workbench.handle(.character(character), layout: Layout.make(width: 80, height: 24)) }
+        workbench.handle(.enter, layout: Layout.make(width: 80, height: 24))
+        let canvas = render(workbench, 80, 24)
+        assertSnapshot(canvas.text, named: "workbench-cjk-80x24")
+        XCTAssertEqual(workbench.state.results.first?.path, "corpus/cjk/billing-zh.md")
+    }
+
+    func testNarrowScreensHideTheSidebarThenStack() async throws {
+        let workbench = try makeWorkbench()
+        assertSnapshot(render(workbench, 70, 20).text, named: "workbench-70x20")
+        assertSnapshot(render(workbench, 50, 18).text, named: "workbench-50x18")
+        XCTAssertTrue(render(workbench, 30, 8).text.contains("whet needs at least 40×10"))
+    }
+
+    func testThemeAttributesReachTheGrid() async throws {
+        let workbench = try makeWorkbench()
+        var canvas = render(workbench, 80, 24)
+        XCTAssertTrue(canvas[0, 0].style.bold, "the focused pane's border is bold")
+        XCTAssertEqual(canvas[0, 0].style.foreground, .indexed(39))
+        workbench.state.theme.usesColor = false
+        workbench.state.focus = .context
+        canvas = render(workbench, 80, 24)
+        let selectedRow = 1
+        let contextX = Layout.make(width: 80, height: 24).context.x + 1
+        XCTAssertTrue(canvas[contextX, selectedRow].style.reverse, "selection stays visible without colour")
+        XCTAssertEqual(canvas[contextX, selectedRow].style.background, .default)
+        XCTAssertTrue(canvas[0, 23].style.reverse, "status bar is reversed in monochrome")
+    }
+
+    func testHelpOverlayListsKeys() async throws {
+        let workbench = try makeWorkbench()
+        workbench.handle(.function(1), layout: Layout.make(width: 100, height: 30))
+        let text = render(workbench, 100, 30).text
+        XCTAssertTrue(text.contains("Ctrl-R"))
+        XCTAssertTrue(text.contains("cut line"))
+        workbench.handle(.escape, layout: Layout.make(width: 100, height: 30))
+        XCTAssertNil(workbench.state.overlay)
+    }
+
+    func testEditingRunningAndSteppingThroughContextWithoutATerminal() async throws {
+        let workbench = try makeWorkbench()
+        let layout = Layout.make(width: 100, height: 30)
+        for _ in 0..<40 { workbench.handle(.down, layout: layout) }
+        workbench.handle(.end, layout: layout)
+        for character in "\n日本語で答えてください。" { workbench.handle(character == "\n" ? .enter : .character(character), layout: layout) }
+        XCTAssertTrue(workbench.state.buffer.isModified)
+        XCTAssertTrue(render(workbench, 100, 30).line(0).contains("●"), "unsaved marker")
+
+        workbench.handle(.tab, layout: layout)
+        XCTAssertEqual(workbench.state.focus, .context)
+        workbench.handle(.character("j"), layout: layout)
+        workbench.handle(.character(" "), layout: layout)
+        let excluded = workbench.state.results[1].location
+        XCTAssertTrue(workbench.state.excluded.contains(excluded))
+
+        workbench.handle(.control("r"), layout: layout)
+        XCTAssertTrue(workbench.isRunning)
+        for _ in 0..<500 where workbench.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
+            workbench.drainInbox()
+        }
+        XCTAssertFalse(workbench.isRunning)
+        let run = try XCTUnwrap(workbench.state.runs.last)
+        XCTAssertTrue(run.messages.last?.content.contains("日本語で答えてください。") ?? false, "the run uses the unsaved edit")
+        XCTAssertEqual(run.retrieval?.chunks.first { $0.chunk.location == excluded }?.omitted, "excluded")
+        XCTAssertTrue(render(workbench, 100, 30).text.contains("run 1/1"))
+
+        workbench.handle(.control("s"), layout: layout)
+        XCTAssertFalse(workbench.state.buffer.isModified)
+        let saved = try String(contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        XCTAssertTrue(saved.hasSuffix("日本語で答えてください。"))
+    }
+
+    func testQuittingWithUnsavedEditsAsksFirst() async throws {
+        let workbench = try makeWorkbench()
+        let layout = Layout.make(width: 80, height: 24)
+        workbench.handle(.character("x"), layout: layout)
+        workbench.handle(.control("q"), layout: layout)
+        XCTAssertEqual(workbench.state.overlay, .confirmQuit)
+        XCTAssertFalse(workbench.shouldQuit)
+        workbench.handle(.escape, layout: layout)
+        XCTAssertFalse(workbench.shouldQuit)
+        workbench.handle(.control("q"), layout: layout)
+        workbench.handle(.character("q"), layout: layout)
+        XCTAssertTrue(workbench.shouldQuit)
+        let onDisk = try String(contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        XCTAssertFalse(onDisk.hasPrefix("x"), "quitting without saving leaves the file alone")
+    }
+
+    func testRecoveredEditsAreOfferedOnTheNextStart() async throws {
+        let first = try makeWorkbench()
+        first.handle(.character("Z"), layout: Layout.make(width: 80, height: 24))
+        first.writeRecovery()
+        let second = try makeWorkbench()
+        guard case .recovery = second.state.overlay else { return XCTFail("no recovery offered") }
+        second.handle(.character("r"), layout: Layout.make(width: 80, height: 24))
+        XCTAssertTrue(second.state.buffer.text.hasPrefix("Z---"))
+        XCTAssertTrue(second.state.buffer.isModified)
+    }
+
+    func testReviewModeShowsARecordedRunAndCannotEdit() async throws {
+        let editor = try makeWorkbench()
+        let workspace = try Workspace.open(root: root)
+        let plan = try RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
+        let recorder = RunRecorder(workspace: workspace)
+        let (session, number) = try recorder.nextRun(session: nil)
+        let record = RunRecord(run: number, id: "x", time: "t", prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
+                               variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
+                               backend: .init(name: "offline", kind: "offline"), model: "extractive-v1", parameters: [:],
+                               output: "Recorded answer [1]", finishReason: .stop, usage: nil,
+                               latency: .init(firstTokenMs: 5, totalMs: 50), error: nil, rating: nil)
+        try recorder.record(record, session: session)
+
+        let review = try makeWorkbench(readOnly: true)
+        guard case .sessions = review.state.overlay else { return XCTFail("review starts with the session list") }
+        let layout = Layout.make(width: 100, height: 30)
+        review.handle(.enter, layout: layout)
+        let text = render(review, 100, 30).text
+        XCTAssertTrue(text.contains("Recorded answer"))
+        XCTAssertTrue(text.contains("support/api-keys.md"))
+        XCTAssertTrue(text.contains("review"))
+        let before = review.state.buffer.text
+        review.state.focus = .prompt
+        review.handle(.character("x"), layout: layout)
+        review.handle(.control("s"), layout: layout)
+        review.handle(.control("r"), layout: layout)
+        XCTAssertEqual(review.state.buffer.text, before)
+        XCTAssertFalse(review.isRunning)
+    }
+}

@@ -2,6 +2,7 @@
 // machine, so compare ratios taken in one run.
 //
 //   whet-bench index DIR [--scale N] [--repeat N] [--queries N]
+//   whet-bench ui DIR [--repeat N]
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -12,6 +13,7 @@ import Foundation
 import WhetCore
 
 struct Options {
+    var mode = "index"
     var directory = ""
     var scale = 1
     var repeats = 5
@@ -21,10 +23,11 @@ struct Options {
 func parseOptions() -> Options {
     var options = Options()
     var arguments = Array(CommandLine.arguments.dropFirst())
-    guard arguments.first == "index", arguments.count >= 2 else {
-        FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n".utf8))
+    guard let mode = arguments.first, ["index", "ui"].contains(mode), arguments.count >= 2 else {
+        FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n".utf8))
         exit(2)
     }
+    options.mode = mode
     arguments.removeFirst()
     options.directory = arguments.removeFirst()
     while arguments.count >= 2 {
@@ -91,6 +94,15 @@ func benchQueries(_ workspace: Workspace) -> [String] {
 
 let options = parseOptions()
 let source = URL(fileURLWithPath: options.directory).standardizedFileURL
+if options.mode == "ui" {
+    do {
+        try await benchmarkUI(source, repeats: max(options.repeats, 50))
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 do {
     let copy = try copyWorkspace(source, scale: options.scale)
     defer { try? FileManager.default.removeItem(at: copy) }

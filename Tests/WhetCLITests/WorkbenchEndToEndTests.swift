@@ -137,6 +137,22 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertEqual(try snapshotOfFiles(demo), before, "review mode writes nothing")
     }
 
+    func testCtrlEEditsThePromptInTheExternalEditorAndComesBack() throws {
+        let script = demo.appendingPathComponent("fake-editor.sh")
+        try "#!/bin/sh\nprintf 'edited outside\\n' >> \"$1\"\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, environment: ["VISUAL": script.path])
+        try tmux.waitFor("Framework")
+        try tmux.send("C-e")
+        try tmux.waitFor("Prompt ●")
+        try tmux.send("C-s")
+        try tmux.waitFor("saved")
+        let saved = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        XCTAssertTrue(saved.hasSuffix("{{question}}\nedited outside\n"), saved)
+        try tmux.send("C-q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+    }
+
     func snapshotOfFiles(_ root: URL) throws -> [String: Date] {
         var result: [String: Date] = [:]
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey])

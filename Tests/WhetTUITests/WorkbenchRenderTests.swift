@@ -114,6 +114,28 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertTrue(saved.hasSuffix("日本語で答えてください。"))
     }
 
+    func testMouseClicksFocusPanesAndTheWheelScrolls() async throws {
+        let workbench = try makeWorkbench()
+        let layout = Layout.make(width: 100, height: 30)
+        workbench.handle(.mouseClick(x: layout.context.x + 2, y: layout.context.y + 2), layout: layout)
+        XCTAssertEqual(workbench.state.focus, .context)
+        workbench.handle(.wheelDown(x: layout.context.x + 2, y: layout.context.y + 2), layout: layout)
+        XCTAssertEqual(workbench.state.selectedChunk, 3)
+        workbench.handle(.mouseClick(x: 1, y: 1), layout: layout)
+        XCTAssertEqual(workbench.state.focus, .prompt)
+    }
+
+    func testCommandLineSwitchesThemeAndRejectsUnknownCommands() async throws {
+        let workbench = try makeWorkbench()
+        let layout = Layout.make(width: 100, height: 30)
+        workbench.state.focus = .context
+        for key: Key in [.character(":")] + "theme light".map({ .character($0) }) + [.enter] { workbench.handle(key, layout: layout) }
+        XCTAssertEqual(workbench.state.theme.name, "light")
+        for key: Key in [.character(":")] + "frobnicate".map({ .character($0) }) + [.enter] { workbench.handle(key, layout: layout) }
+        XCTAssertEqual(workbench.state.message?.isError, true)
+        XCTAssertTrue(render(workbench, 100, 30).line(29).contains("unknown command ':frobnicate'"))
+    }
+
     func testQuittingWithUnsavedEditsAsksFirst() async throws {
         let workbench = try makeWorkbench()
         let layout = Layout.make(width: 80, height: 24)

@@ -93,7 +93,7 @@ public final class Workbench {
     // MARK: Retrieval
 
     /// Opens (and updates) the index; failures are shown, not fatal.
-    func openIndex() {
+    public func openIndex() {
         guard !state.readOnly, state.retrievalEnabled else { return }
         do {
             let (opened, report) = try state.workspace.openIndex()

@@ -31,6 +31,14 @@ public enum Overlay: Sendable, Equatable {
 
 /// A run in progress: what has streamed so far.
 public struct LiveRun: Sendable, Equatable {
+    /// Makes a live run record for the output pane.
+    public init(number: Int, output: String, started: Date, firstToken: Date?) {
+        self.number = number
+        self.output = output
+        self.started = started
+        self.firstToken = firstToken
+    }
+
     public var number: Int
     public var output: String
     public var started: Date

@@ -10,6 +10,7 @@ public final class CursesScreen {
     private var pairs: [PairKey: Int16] = [:]
     private var nextPair: Int16 = 1
     private var started = false
+    private var cursorVisible: Bool? = nil
     /// Whether the terminal has colours (and NO_COLOR is not set).
     public private(set) var hasColor = false
     /// Whether only the 8 basic colours exist.
@@ -41,6 +42,7 @@ public final class CursesScreen {
             basicColorsOnly = whet_colors() < 256
         }
         curs_set(0)
+        cursorVisible = false
         started = true
         previous = nil
     }
@@ -84,12 +86,12 @@ public final class CursesScreen {
             }
         }
         previous = canvas
-        if let cursor {
-            curs_set(1)
-            wmove(whet_stdscr(), Int32(cursor.y), Int32(cursor.x))
-        } else {
-            curs_set(0)
+        // Cursor visibility is only switched when it changes: each switch costs bytes on the wire.
+        if cursorVisible != (cursor != nil) {
+            cursorVisible = cursor != nil
+            curs_set(cursor != nil ? 1 : 0)
         }
+        if let cursor { wmove(whet_stdscr(), Int32(cursor.y), Int32(cursor.x)) }
         wnoutrefresh(whet_stdscr())
         doupdate()
     }

@@ -25,7 +25,9 @@ enum PromptPane {
         if cursor.line >= state.promptScroll.line + textHeight { state.promptScroll.line = cursor.line - textHeight + 1 }
         let cursorColumn = state.buffer.displayColumn(of: cursor)
         if cursorColumn < state.promptScroll.column { state.promptScroll.column = max(0, cursorColumn - textWidth / 2) }
-        if cursorColumn >= state.promptScroll.column + textWidth { state.promptScroll.column = cursorColumn - textWidth + 1 }
+        // Scroll by half a pane at a time rather than a column per keystroke: each shift redraws the line,
+        // which costs bytes over SSH.
+        if cursorColumn >= state.promptScroll.column + textWidth { state.promptScroll.column = cursorColumn - textWidth / 2 }
 
         for row in 0..<textHeight {
             let lineIndex = state.promptScroll.line + row

@@ -1,0 +1,53 @@
+import Foundation
+import WhetCore
+import WhetTUI
+
+/// Measures the workbench without a terminal: building it on a workspace (what happens before the first
+/// frame), and rendering full frames at 80×24 and 200×60 into the cell grid, plus the grid diff the curses
+/// adapter does. Terminal-side figures (first frame on screen, bytes per keystroke) come from
+/// Tests/bench/tui-bench.sh, which drives the real binary in tmux.
+@MainActor
+func benchmarkUI(_ source: URL, repeats: Int) async throws {
+    DisplayWidth.prepareLocale()
+    let copy = try copyWorkspace(source, scale: 1)
+    defer { try? FileManager.default.removeItem(at: copy) }
+    let workspace = try Workspace.open(root: copy)
+    let (theme, themes) = try ThemeLocator.initialTheme(named: nil, workspace: workspace)
+    _ = try workspace.openIndex()  // the index is built once; start-up afterwards only checks it
+
+    var startTimes: [Double] = []
+    var workbench: Workbench? = nil
+    for _ in 0..<repeats {
+        startTimes.append(try seconds {
+            let opened = try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
+                                       themesDirectory: themes, readOnly: false)
+            opened.openIndex()
+            var state = opened.state
+            _ = WorkbenchRenderer.render(&state, width: 100, height: 30)
+            workbench = opened
+        })
+    }
+    guard let workbench else { return }
+    // Give the output pane something to draw: one run's worth of text.
+    workbench.state.live = LiveRun(number: 1, output: String(repeating: "To rotate your API key, create a new key first [1]. ", count: 60),
+                                   started: Date(), firstToken: Date())
+    for (width, height) in [(80, 24), (200, 60)] {
+        var frameTimes: [Double] = []
+        var diffTimes: [Double] = []
+        var previous = Canvas(width: width, height: height)
+        for _ in 0..<repeats {
+            var state = workbench.state
+            var canvas = Canvas(width: 0, height: 0)
+            frameTimes.append(seconds { canvas = WorkbenchRenderer.render(&state, width: width, height: height).0 })
+            diffTimes.append(seconds {
+                var changed = 0
+                for index in canvas.cells.indices where canvas.cells[index] != previous.cells[index] { changed += 1 }
+                _ = changed
+            })
+            previous = canvas
+        }
+        print(String(format: "full frame %dx%d:   render median %.3f ms, grid diff median %.3f ms (%d frames)",
+                     width, height, median(frameTimes) * 1000, median(diffTimes) * 1000, frameTimes.count))
+    }
+    print(String(format: "open workbench + first frame (no terminal): median %.1f ms over %d", median(startTimes) * 1000, startTimes.count))
+}

@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo demo-cli bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,12 +15,22 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Opens the full-screen workbench on the demo workspace (offline; F1 lists the keys, Ctrl-Q quits).
 demo: deps
+	$(SWIFT) build --product whet
+	$(SWIFT) run whet workspaces/demo
+
+# The same pipeline from the command line: one question, answered and recorded.
+demo-cli: deps
 	$(SWIFT) build --product whet
 	$(SWIFT) run whet -C workspaces/demo run --var question="$(DEMO_QUESTION)"
 
 bench: deps
-	$(SWIFT) run -c release whet-bench index workspaces/demo
+	$(SWIFT) build -c release
+	.build/release/whet-bench index workspaces/demo
+	.build/release/whet-bench index workspaces/demo --scale 10
+	.build/release/whet-bench ui workspaces/demo
+	Tests/bench/tui-bench.sh .build/release/whet
 
 clean:
 	rm -rf .build workspaces/*/.whet

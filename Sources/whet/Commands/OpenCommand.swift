@@ -24,18 +24,8 @@ struct OpenCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
-        do {
-            let workspace = try openWorkspace(directory)
-            guard isatty(0) == 1, isatty(1) == 1 else {
-                throw ValidationError("the workbench needs a terminal; use `whet run` for scripts")
-            }
-            let (initialTheme, themesDirectory) = try ThemeLocator.initialTheme(named: theme, workspace: workspace)
-            let workbench = try Workbench(workspace: workspace, promptName: prompt, backendName: backend, theme: initialTheme,
-                                          themesDirectory: themesDirectory, readOnly: false)
-            await WorkbenchLoop.run(workbench)
-        } catch {
-            throw Terminal.fail(error)
-        }
+        try await launchWorkbench(directory: directory, prompt: prompt, backend: backend, theme: theme, readOnly: false,
+                                  scriptAlternative: "whet run")
     }
 }
 
@@ -54,16 +44,27 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
-        do {
-            let workspace = try openWorkspace(directory)
-            guard isatty(0) == 1, isatty(1) == 1 else { throw ValidationError("review needs a terminal; use `whet show` for scripts") }
-            let (initialTheme, themesDirectory) = try ThemeLocator.initialTheme(named: theme, workspace: workspace)
-            let workbench = try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: initialTheme,
-                                          themesDirectory: themesDirectory, readOnly: true)
-            await WorkbenchLoop.run(workbench)
-        } catch {
-            throw Terminal.fail(error)
+        try await launchWorkbench(directory: directory, prompt: nil, backend: nil, theme: theme, readOnly: true,
+                                  scriptAlternative: "whet show")
+    }
+}
+
+/// Opens the workbench full-screen, for editing or (with `readOnly`) for review; refuses without a terminal,
+/// naming the command that does the same job in scripts.
+@MainActor
+func launchWorkbench(directory: String?, prompt: String?, backend: String?, theme: String?, readOnly: Bool,
+                     scriptAlternative: String) async throws {
+    do {
+        let workspace = try openWorkspace(directory)
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw ValidationError("the workbench needs a terminal; use `\(scriptAlternative)` in scripts")
         }
+        let (initialTheme, themesDirectory) = try ThemeLocator.initialTheme(named: theme, workspace: workspace)
+        let workbench = try Workbench(workspace: workspace, promptName: prompt, backendName: backend, theme: initialTheme,
+                                      themesDirectory: themesDirectory, readOnly: readOnly)
+        await WorkbenchLoop.run(workbench)
+    } catch {
+        throw Terminal.fail(error)
     }
 }
 

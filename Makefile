@@ -13,7 +13,7 @@ build: deps
 # Unit tests, then end-to-end tests that drive the built binary.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 # Opens the full-screen workbench on the demo workspace (offline; F1 lists the keys, Ctrl-Q quits).
 demo: deps

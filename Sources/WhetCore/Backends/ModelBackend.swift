@@ -53,6 +53,8 @@ public enum BackendEvent: Sendable, Equatable {
     case usage(TokenUsage)
     /// The completion ended, and why.
     case finished(FinishReason)
+    /// The request failed before any output and will be tried again after `seconds` (the UI shows it).
+    case retrying(seconds: Double, reason: String)
 }
 
 /// Token counts for one completion.

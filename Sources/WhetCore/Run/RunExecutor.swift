@@ -9,7 +9,7 @@ public struct RunExecutor: Sendable {
 
     /// Runs `plan` on `backend`. Cancelling the calling task cancels the request and yields a record marked
     /// `cancelled` with the output so far.
-    public func execute(_ plan: RunPlan, on backend: any ModelBackend, runNumber: Int,
+    public func execute(_ plan: RunPlan, on backend: any ModelBackend, runNumber: Int, price: ModelPrice? = nil,
                         onEvent: @Sendable (BackendEvent) -> Void = { _ in }) async -> RunRecord {
         let started = ContinuousClock.now
         let startDate = Date()
@@ -26,6 +26,7 @@ public struct RunExecutor: Sendable {
                     output += text
                 case .usage(let value): usage = value
                 case .finished(let reason): finish = reason
+                case .retrying: break
                 }
                 onEvent(event)
             }
@@ -39,7 +40,7 @@ public struct RunExecutor: Sendable {
             errorMessage = "\(error)"
         }
         let total = ContinuousClock.now - started
-        return RunRecord(
+        var record = RunRecord(
             run: runNumber, id: UUID().uuidString.lowercased(), time: RunExecutor.timestamp(startDate),
             prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
             variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
@@ -47,6 +48,8 @@ public struct RunExecutor: Sendable {
             parameters: plan.request.parameters, output: output, finishReason: finish, usage: usage,
             latency: .init(firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
             error: errorMessage, rating: nil)
+        if let price, let usage { record.costUSD = price.cost(of: usage) }
+        return record
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
@@ -63,15 +66,16 @@ public struct RunExecutor: Sendable {
 
 extension Double {
     func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
+        let scale = Foundation.pow(10, Double(places))
         return (self * scale).rounded() / scale
     }
 }
 
 /// Makes the backend a configuration names.
-public func makeBackend(_ config: BackendConfig) -> any ModelBackend {
+public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil) -> any ModelBackend {
     switch config.kind {
     case .offline: return OfflineBackend(config: config)
+    case .openai, .anthropic: return HTTPChatBackend(config: config, workspaceRoot: workspaceRoot)
     }
 }
 

@@ -33,6 +33,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var finishReason: FinishReason
     /// Token counts, when known.
     public var usage: TokenUsage?
+    /// What the run cost in US dollars, from `[prices]` in whet.toml; nil when the model has no price.
+    public var costUSD: Double? = nil
     /// Time to first token and total time.
     public var latency: Latency
     /// The error message when the run failed.
@@ -65,6 +67,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case version, run, id, time, prompt, variables, messages, retrieval, backend, model, parameters, output
         case usage, latency, error, rating
         case finishReason = "finish_reason"
+        case costUSD = "cost_usd"
     }
 
     /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
@@ -85,6 +88,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         try container.encode(output, forKey: .output)
         try container.encode(finishReason, forKey: .finishReason)
         try container.encode(usage, forKey: .usage)
+        try container.encode(costUSD, forKey: .costUSD)
         try container.encode(latency, forKey: .latency)
         try container.encode(error, forKey: .error)
         try container.encode(rating, forKey: .rating)

@@ -33,7 +33,17 @@ public struct ConfigLoader {
         config.name = try string(table, "name", section: nil) ?? config.name
         config.defaultPrompt = try string(table, "default_prompt", section: nil)
         let defaultBackend = try string(table, "default_backend", section: nil)
-        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui"], section: nil)
+        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices"], section: nil)
+        if let prices = try subtable(table, "prices", section: nil) {
+            for model in prices.keys.sorted() {
+                let section = "prices.\(model)"
+                guard let entry = prices[model]?.table, let input = number(entry["input"]), let output = number(entry["output"]) else {
+                    throw invalid(section, section: "prices", key: model,
+                                  expected: "a table { input = DOLLARS, output = DOLLARS } per million tokens", found: describe(prices[model]))
+                }
+                config.prices[model] = ModelPrice(inputPerMillion: input, outputPerMillion: output)
+            }
+        }
 
         if let backends = try subtable(table, "backends", section: nil) {
             config.backends = [:]
@@ -78,10 +88,55 @@ public struct ConfigLoader {
                           found: "'\(kindText)'")
         }
         var config = BackendConfig(name: name, kind: kind, model: OfflineBackend.modelName)
-        config.model = try string(table, "model", section: section) ?? config.model
-        config.maxSentences = try positiveInt(table, "max_sentences", section: section) ?? config.maxSentences
-        config.streamPieceSize = try positiveInt(table, "stream_piece_size", section: section) ?? config.streamPieceSize
-        warnUnknown(table, known: ["kind", "model", "max_sentences", "stream_piece_size"], section: section)
+        if kind == .offline {
+            config.model = try string(table, "model", section: section) ?? config.model
+            config.maxSentences = try positiveInt(table, "max_sentences", section: section) ?? config.maxSentences
+            config.streamPieceSize = try positiveInt(table, "stream_piece_size", section: section) ?? config.streamPieceSize
+            warnUnknown(table, known: ["kind", "model", "max_sentences", "stream_piece_size"], section: section)
+            return config
+        }
+        guard let model = try string(table, "model", section: section) else {
+            throw invalid(section, section: section, key: nil, expected: "a 'model' key naming the model to call", found: "none")
+        }
+        config.model = model
+        var http = HTTPSettings()
+        http.baseURL = try string(table, "base_url", section: section)
+            ?? (kind == .openai ? "https://api.openai.com/v1" : "https://api.anthropic.com")
+        http.apiKeyEnvironment = try string(table, "api_key_env", section: section)
+        http.apiKeyFile = try string(table, "api_key_file", section: section)
+        if table["api_key"] != nil {
+            throw invalid(section, section: section, key: "api_key",
+                          expected: "api_key_env = \"VARIABLE\" or api_key_file = \"/path/outside/the/workspace\" (keys never go in the workspace)",
+                          found: "a key written in whet.toml")
+        }
+        if let headers = try subtable(table, "headers", section: section) {
+            for key in headers.keys {
+                guard let value = headers[key]?.string else {
+                    throw invalid(section, section: section, key: "headers", expected: "string header values", found: describe(headers[key]))
+                }
+                http.headers[key] = value
+            }
+        }
+        http.connectTimeout = try positiveNumber(table, "connect_timeout", section: section) ?? http.connectTimeout
+        http.firstByteTimeout = try positiveNumber(table, "first_byte_timeout", section: section) ?? http.firstByteTimeout
+        http.idleTimeout = try positiveNumber(table, "idle_timeout", section: section) ?? http.idleTimeout
+        if let retries = table["max_retries"] {
+            guard let value = retries.int, value >= 0 else {
+                throw invalid(section, section: section, key: "max_retries", expected: "a whole number ≥ 0", found: describe(retries))
+            }
+            http.maxRetries = value
+        }
+        http.maxConcurrency = try positiveInt(table, "max_concurrency", section: section) ?? http.maxConcurrency
+        if let stream = table["stream"] {
+            guard let flag = stream.bool else { throw invalid(section, section: section, key: "stream", expected: "true or false", found: describe(stream)) }
+            http.stream = flag
+        }
+        http.anthropicVersion = try string(table, "anthropic_version", section: section) ?? http.anthropicVersion
+        http.defaultMaxTokens = try positiveInt(table, "max_tokens", section: section) ?? http.defaultMaxTokens
+        config.http = http
+        warnUnknown(table, known: ["kind", "model", "base_url", "api_key_env", "api_key_file", "headers", "connect_timeout",
+                                   "first_byte_timeout", "idle_timeout", "max_retries", "max_concurrency", "stream",
+                                   "anthropic_version", "max_tokens"], section: section)
         return config
     }
 
@@ -139,6 +194,18 @@ public struct ConfigLoader {
             throw invalid(section ?? key, section: section, key: key, expected: "a whole number > 0", found: describe(value))
         }
         return number
+    }
+
+    private func positiveNumber(_ table: TOMLTable, _ key: String, section: String?) throws -> Double? {
+        guard let value = table[key] else { return nil }
+        guard let number = number(value), number > 0 else {
+            throw invalid(section ?? key, section: section, key: key, expected: "a number of seconds > 0", found: describe(value))
+        }
+        return number
+    }
+
+    private func number(_ value: TOMLValueConvertible?) -> Double? {
+        value?.double ?? value?.int.map(Double.init)
     }
 
     private func subtable(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {

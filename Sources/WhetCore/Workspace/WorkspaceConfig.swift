@@ -16,6 +16,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var retrieval: RetrievalSettings
     /// Settings for the full-screen UI.
     public var ui: UISettings
+    /// Prices per model, for the cost of runs.
+    public var prices: [String: ModelPrice] = [:]
 
     /// The configuration a workspace has when `whet.toml` says nothing: an offline backend and BM25 retrieval.
     public static let defaults = WorkspaceConfig(
@@ -49,6 +51,10 @@ public struct UISettings: Sendable, Equatable {
 public enum BackendKind: String, Sendable, Equatable, CaseIterable {
     /// The built-in extractive answerer: no network, no key, not a language model.
     case offline
+    /// OpenAI's Chat Completions protocol, also spoken by vLLM, llama.cpp, Ollama, LM Studio, OpenRouter, Groq …
+    case openai
+    /// Anthropic's Messages API.
+    case anthropic
 }
 
 /// One `[backends.NAME]` table: what kind of backend it is and its kind-specific settings.
@@ -63,6 +69,8 @@ public struct BackendConfig: Sendable, Equatable {
     public var maxSentences: Int = 4
     /// For the offline backend: characters per streamed piece, so the stream looks like a model's.
     public var streamPieceSize: Int = 24
+    /// For HTTP backends: how to reach the server and how patiently.
+    public var http = HTTPSettings()
 
     /// Makes a backend configuration.
     public init(name: String, kind: BackendKind, model: String, maxSentences: Int = 4, streamPieceSize: Int = 24) {
@@ -71,5 +79,52 @@ public struct BackendConfig: Sendable, Equatable {
         self.model = model
         self.maxSentences = maxSentences
         self.streamPieceSize = streamPieceSize
+    }
+}
+
+/// The settings an HTTP backend (`openai`, `anthropic`) needs. Keys are never stored here, only where to
+/// find them: an environment variable or a file outside the workspace.
+public struct HTTPSettings: Sendable, Equatable {
+    /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    public var baseURL: String = ""
+    /// The environment variable holding the key.
+    public var apiKeyEnvironment: String? = nil
+    /// A file holding the key (must be outside the workspace, so the key is never committed with it).
+    public var apiKeyFile: String? = nil
+    /// Extra request headers (gateways, OpenRouter's `HTTP-Referer` …).
+    public var headers: [String: String] = [:]
+    /// Seconds to establish the connection.
+    public var connectTimeout: Double = 10
+    /// Seconds to wait for the first byte of the answer.
+    public var firstByteTimeout: Double = 60
+    /// Seconds of silence allowed between streamed chunks.
+    public var idleTimeout: Double = 60
+    /// Retries on 429, 5xx and dropped connections before any output arrived.
+    public var maxRetries: Int = 3
+    /// Requests in flight at once to this backend (batch work).
+    public var maxConcurrency: Int = 4
+    /// Stream the answer (server-sent events) or wait for the whole response.
+    public var stream: Bool = true
+    /// `anthropic-version` header for the Messages API.
+    public var anthropicVersion: String = "2023-06-01"
+    /// `max_tokens` when the prompt gives none (the Messages API requires one).
+    public var defaultMaxTokens: Int = 1024
+
+    public init() {}
+}
+
+/// Prices in US dollars per million tokens, per model, from `[prices."MODEL"]` in whet.toml.
+public struct ModelPrice: Sendable, Equatable {
+    public var inputPerMillion: Double
+    public var outputPerMillion: Double
+
+    public init(inputPerMillion: Double, outputPerMillion: Double) {
+        self.inputPerMillion = inputPerMillion
+        self.outputPerMillion = outputPerMillion
+    }
+
+    /// The cost of `usage` at this price.
+    public func cost(of usage: TokenUsage) -> Double {
+        (Double(usage.promptTokens) * inputPerMillion + Double(usage.completionTokens) * outputPerMillion) / 1_000_000
     }
 }

@@ -9,6 +9,13 @@ final class StreamInbox: @unchecked Sendable {
     private var text = ""
     private var firstTokenAt: Date? = nil
     private var finished: Result<RunRecord, Error>? = nil
+    private var latestNote: String? = nil
+
+    /// Records a status note such as "retrying in 2 s (429)" (called from the run's task).
+    func note(_ text: String) {
+        lock.lock(); defer { lock.unlock() }
+        latestNote = text
+    }
 
     /// Adds streamed text (called from the run's task).
     func append(_ delta: String) {
@@ -24,11 +31,12 @@ final class StreamInbox: @unchecked Sendable {
     }
 
     /// Takes everything collected since the last call.
-    func drain() -> (text: String, firstToken: Date?, finished: Result<RunRecord, Error>?) {
+    func drain() -> (text: String, firstToken: Date?, finished: Result<RunRecord, Error>?, note: String?) {
         lock.lock(); defer { lock.unlock() }
-        let result = (text, firstTokenAt, finished)
+        let result = (text, firstTokenAt, finished, latestNote)
         text = ""
         finished = nil
+        latestNote = nil
         return result
     }
 }

@@ -188,11 +188,16 @@ public final class Workbench {
                 state.results = retrieval.chunks.map(\.chunk)
                 state.query = retrieval.query
             }
-            let backend = makeBackend(plan.backend)
+            let backend = makeBackend(plan.backend, workspaceRoot: workspace.root)
+            let price = workspace.config.prices[backend.model]
             let inbox = self.inbox
             runTask = Task.detached {
-                let record = await RunExecutor().execute(plan, on: backend, runNumber: number) { event in
-                    if case .delta(let text) = event { inbox.append(text) }
+                let record = await RunExecutor().execute(plan, on: backend, runNumber: number, price: price) { event in
+                    switch event {
+                    case .delta(let text): inbox.append(text)
+                    case .retrying(let seconds, let reason): inbox.note(String(format: "retrying in %.0f s (%@)", seconds.rounded(.up), reason))
+                    default: break
+                    }
                 }
                 do {
                     try recorder.record(record, session: session)
@@ -214,8 +219,9 @@ public final class Workbench {
     /// Moves what the background run produced into the state; returns true when something changed.
     @discardableResult
     public func drainInbox() -> Bool {
-        let (text, firstToken, finished) = inbox.drain()
+        let (text, firstToken, finished, note) = inbox.drain()
         var changed = false
+        if let note { state.retryNote = note; changed = true }
         if !text.isEmpty, state.live != nil {
             state.live?.output += text
             if state.live?.firstToken == nil { state.live?.firstToken = firstToken }
@@ -224,6 +230,7 @@ public final class Workbench {
         if let finished {
             runTask = nil
             state.live = nil
+            state.retryNote = nil
             switch finished {
             case .success(let record):
                 state.runs.append(record)

@@ -70,12 +70,16 @@ struct RunCommand: AsyncParsableCommand {
             let recorder = RunRecorder(workspace: workspace)
             let (sessionID, runNumber) = try recorder.nextRun(session: session)
             if !json { printContextSummary(plan) }
-            let backendInstance = makeBackend(plan.backend)
+            let backendInstance = makeBackend(plan.backend, workspaceRoot: workspace.root)
             let streamToStdout = !json
+            let price = workspace.config.prices[backendInstance.model]
             let runTask = Task {
-                await RunExecutor().execute(plan, on: backendInstance, runNumber: runNumber) { event in
-                    if streamToStdout, case .delta(let text) = event {
-                        Terminal.write(ControlSequenceFilter.sanitize(text))
+                await RunExecutor().execute(plan, on: backendInstance, runNumber: runNumber, price: price) { event in
+                    switch event {
+                    case .delta(let text) where streamToStdout: Terminal.write(ControlSequenceFilter.sanitize(text))
+                    case .retrying(let seconds, let reason):
+                        Terminal.note(String(format: "retrying in %.1f s (%@)", seconds, reason))
+                    default: break
                     }
                 }
             }
@@ -122,6 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         if let usage = record.usage {
             parts.append("\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
         }
+        if let cost = record.costUSD { parts.append(String(format: "$%.4f", cost)) }
         if record.finishReason != .stop { parts.append(record.finishReason.rawValue) }
         return "── " + parts.joined(separator: " · ") + " · saved to \(logPath)"
     }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Anthropic's Messages API (`POST {base_url}/v1/messages`): the system prompt is its own field, `max_tokens`
+/// is required, and a stream is a sequence of typed events (message_start, content_block_delta,
+/// message_delta with usage, message_stop, ping, error).
+struct AnthropicChatProtocol: ChatWireProtocol {
+    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws -> HTTPTransport.Request {
+        var parameters = request.parameters
+        let maxTokens = parameters.removeValue(forKey: "max_tokens") ?? parameters.removeValue(forKey: "max_completion_tokens")
+        if let stop = parameters.removeValue(forKey: "stop") {
+            parameters["stop_sequences"] = stop.arrayValue.map { .array($0) } ?? .array([stop])
+        }
+        for unsupported in ["seed", "presence_penalty", "frequency_penalty", "response_format"] { parameters.removeValue(forKey: unsupported) }
+        var body: [String: Any] = parameters.mapValues(WireJSON.foundation)
+        body["model"] = config.model
+        body["max_tokens"] = maxTokens.map(WireJSON.foundation) ?? config.http.defaultMaxTokens
+        let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        if !system.isEmpty { body["system"] = system }
+        body["messages"] = request.messages.filter { $0.role != .system }.map { ["role": $0.role.rawValue, "content": $0.content] }
+        body["stream"] = stream
+        var headers = [("Content-Type", "application/json"), ("anthropic-version", config.http.anthropicVersion)]
+        if !key.isEmpty { headers.append(("x-api-key", key)) }
+        headers += config.http.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return HTTPTransport.Request(url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
+    }
+
+    func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
+        guard let object = WireJSON.object(Data(event.data.utf8)) else {
+            throw WireError.malformed("an event whose data is not JSON: \(event.data.prefix(80))")
+        }
+        switch object["type"] as? String ?? event.name {
+        case "message_start":
+            let usage = (object["message"] as? [String: Any])?["usage"] as? [String: Any]
+            state.promptTokens = usage?["input_tokens"] as? Int
+            return []
+        case "content_block_delta":
+            let delta = object["delta"] as? [String: Any]
+            if let text = delta?["text"] as? String, !text.isEmpty { return [.delta(text)] }
+            return []
+        case "message_delta":
+            if let reason = (object["delta"] as? [String: Any])?["stop_reason"] as? String { state.finish = finishReason(reason) }
+            if let output = (object["usage"] as? [String: Any])?["output_tokens"] as? Int { state.completionTokens = output }
+            return []
+        case "message_stop":
+            state.done = true
+            return []
+        case "error":
+            let error = object["error"] as? [String: Any]
+            throw WireError.streamError(type: error?["type"] as? String, message: error?["message"] as? String ?? "error in stream")
+        default:
+            return []  // ping, content_block_start/stop
+        }
+    }
+
+    func events(fromResponse body: Data) throws -> [BackendEvent] {
+        guard let object = WireJSON.object(body), let content = object["content"] as? [[String: Any]] else {
+            throw WireError.malformed("a response without content")
+        }
+        var events: [BackendEvent] = []
+        let text = content.compactMap { $0["text"] as? String }.joined()
+        if !text.isEmpty { events.append(.delta(text)) }
+        if let usage = object["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int, let output = usage["output_tokens"] as? Int {
+            events.append(.usage(TokenUsage(promptTokens: input, completionTokens: output, estimated: false)))
+        }
+        events.append(.finished(finishReason(object["stop_reason"] as? String ?? "end_turn")))
+        return events
+    }
+
+    func error(from body: Data) -> (type: String?, message: String?) {
+        if let error = WireJSON.object(body)?["error"] as? [String: Any] { return (error["type"] as? String, error["message"] as? String) }
+        return (nil, String(data: body.prefix(300), encoding: .utf8))
+    }
+
+    func finishReason(_ text: String) -> FinishReason {
+        text == "max_tokens" ? .length : .stop
+    }
+}

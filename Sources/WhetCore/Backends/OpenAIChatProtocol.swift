@@ -1,0 +1,77 @@
+import Foundation
+
+/// OpenAI's Chat Completions wire format (`POST {base_url}/chat/completions`), which vLLM, llama.cpp's server,
+/// Ollama, LM Studio, OpenRouter, Groq and most gateways also speak.
+struct OpenAIChatProtocol: ChatWireProtocol {
+    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws -> HTTPTransport.Request {
+        var body: [String: Any] = request.parameters.mapValues(WireJSON.foundation)
+        body["model"] = config.model
+        body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
+        body["stream"] = stream
+        if stream { body["stream_options"] = ["include_usage": true] }
+        var headers = [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
+        if !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
+        headers += config.http.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return HTTPTransport.Request(url: joinURL(config.http.baseURL, "chat/completions"), headers: headers, body: try WireJSON.encode(body))
+    }
+
+    func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
+        if event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" { state.done = true; return [] }
+        guard let object = WireJSON.object(Data(event.data.utf8)) else {
+            throw WireError.malformed("an event whose data is not JSON: \(event.data.prefix(80))")
+        }
+        if let error = object["error"] as? [String: Any] {
+            throw WireError.streamError(type: error["type"] as? String, message: error["message"] as? String ?? "error in stream")
+        }
+        var events: [BackendEvent] = []
+        if let choice = (object["choices"] as? [[String: Any]])?.first {
+            let delta = choice["delta"] as? [String: Any]
+            if let text = delta?["content"] as? String, !text.isEmpty { events.append(.delta(text)) }
+            if let reason = choice["finish_reason"] as? String { state.finish = finishReason(reason) }
+        }
+        if let usage = object["usage"] as? [String: Any] {
+            state.promptTokens = usage["prompt_tokens"] as? Int
+            state.completionTokens = usage["completion_tokens"] as? Int
+        }
+        return events
+    }
+
+    func events(fromResponse body: Data) throws -> [BackendEvent] {
+        guard let object = WireJSON.object(body), let choice = (object["choices"] as? [[String: Any]])?.first else {
+            throw WireError.malformed("a response without choices")
+        }
+        var events: [BackendEvent] = []
+        if let text = (choice["message"] as? [String: Any])?["content"] as? String { events.append(.delta(text)) }
+        if let usage = object["usage"] as? [String: Any], let prompt = usage["prompt_tokens"] as? Int, let completion = usage["completion_tokens"] as? Int {
+            events.append(.usage(TokenUsage(promptTokens: prompt, completionTokens: completion, estimated: false)))
+        }
+        events.append(.finished(finishReason(choice["finish_reason"] as? String ?? "stop")))
+        return events
+    }
+
+    func error(from body: Data) -> (type: String?, message: String?) {
+        let error = WireJSON.object(body)?["error"]
+        if let fields = error as? [String: Any] { return (fields["type"] as? String ?? fields["code"] as? String, fields["message"] as? String) }
+        if let text = error as? String { return (nil, text) }
+        return (nil, String(data: body.prefix(300), encoding: .utf8))
+    }
+
+    func finishReason(_ text: String) -> FinishReason {
+        switch text {
+        case "length": return .length
+        case "content_filter": return .error
+        default: return .stop
+        }
+    }
+}
+
+/// Problems inside an otherwise successful response.
+enum WireError: Error {
+    case malformed(String)
+    case streamError(type: String?, message: String)
+}
+
+/// `base` + `/` + `path`, without doubling or dropping the slash.
+func joinURL(_ base: String, _ path: String) -> String {
+    (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + path
+}

@@ -1,0 +1,273 @@
+import XCTest
+@testable import WhetCore
+
+/// The OpenAI-compatible and Anthropic backends against a real HTTP server on loopback: what the user sees
+/// (events, errors) and what lands in the session log.
+final class HTTPBackendTests: XCTestCase {
+    static let fakeKey = "sk-test-FAKE-KEY-1234567890abcdef"
+    var server: TestModelServer?
+    var workspace: TestWorkspace!
+
+    override func setUpWithError() throws {
+        setenv("WHET_TEST_KEY", HTTPBackendTests.fakeKey, 1)
+        workspace = try TestWorkspace(files: [
+            "prompts/answer.prompty": TestWorkspace.answerPrompt,
+            "corpus/doc.md": "# Doc\n\nThe default timeout is 60 seconds.\n",
+        ])
+    }
+
+    override func tearDown() { server?.stop() }
+
+    func config(_ kind: BackendKind, _ server: TestModelServer, tweak: (inout HTTPSettings) -> Void = { _ in }) -> BackendConfig {
+        var config = BackendConfig(name: "test-\(kind.rawValue)", kind: kind, model: kind == .anthropic ? "claude-test" : "gpt-test")
+        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
+        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
+        config.http.firstByteTimeout = 5
+        config.http.idleTimeout = 5
+        tweak(&config.http)
+        return config
+    }
+
+    /// Runs the workspace's prompt on `backend` and records it, as `whet run` does.
+    func runAndRecord(_ backend: HTTPChatBackend, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
+        let opened = try workspace.open()
+        let (index, _) = try opened.openIndex()
+        var plan = try RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
+        plan.backend = backend.config
+        let recorder = RunRecorder(workspace: opened)
+        let (session, number) = try recorder.nextRun(session: nil)
+        let events = EventLog()
+        let task = Task {
+            await RunExecutor().execute(plan, on: backend, runNumber: number,
+                                        price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
+        }
+        if let cancelAfter { try await Task.sleep(for: cancelAfter); task.cancel() }
+        let record = await task.value
+        try recorder.record(record, session: session)
+        let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
+        return (record, events.all, log)
+    }
+
+    func testOpenAIStreamingWithUsageInTheLastChunk() async throws {
+        let server = try TestModelServer([TestModelServer.openAIStream(["The default ", "timeout is ", "60 seconds [1]."])])
+        self.server = server
+        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "The default timeout is 60 seconds [1].")
+        XCTAssertEqual(record.finishReason, .stop)
+        XCTAssertEqual(record.usage, TokenUsage(promptTokens: 11, completionTokens: 7, estimated: false))
+        XCTAssertEqual(record.costUSD ?? 0, (11 * 2 + 7 * 8) / 1_000_000, accuracy: 1e-12)
+        XCTAssertNotNil(record.latency.firstTokenMs)
+        XCTAssertTrue(log.contains("\"cost_usd\""))
+        let request = try XCTUnwrap(server.requests.first)
+        XCTAssertEqual(request.path, "/v1/chat/completions")
+        XCTAssertEqual(request.headers["authorization"], "Bearer \(HTTPBackendTests.fakeKey)")
+        let body = try XCTUnwrap(WireJSON.object(Data(request.body.utf8)))
+        XCTAssertEqual(body["model"] as? String, "gpt-test")
+        XCTAssertEqual(body["stream"] as? Bool, true)
+        XCTAssertEqual((body["stream_options"] as? [String: Any])?["include_usage"] as? Bool, true)
+        XCTAssertEqual((body["messages"] as? [[String: Any]])?.first?["role"] as? String, "system")
+    }
+
+    func testStreamSplitAtEveryByteStillParses() async throws {
+        var steps: [TestModelServer.Step] = []
+        for step in TestModelServer.openAIStream(["split ", "everywhere"], done: false) {
+            if case .chunk(let text) = step {
+                steps += text.map { .chunk(String($0)) }
+            } else {
+                steps.append(step)
+            }
+        }
+        let server = try TestModelServer([steps])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "split everywhere")
+        XCTAssertEqual(record.usage?.completionTokens, 7, "a stream that ends without [DONE] still delivers its last event")
+    }
+
+    func test429WithRetryAfterThenSuccessIsRetriedAndShown() async throws {
+        let server = try TestModelServer([
+            [.head(429, [("Retry-After", "1")]), .chunk("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}"), .end],
+            TestModelServer.openAIStream(["ok"]),
+        ])
+        self.server = server
+        let started = Date()
+        let (record, events, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "ok")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.9, "Retry-After was honoured")
+        XCTAssertTrue(events.contains(.retrying(seconds: 1, reason: "429")), "\(events)")
+        XCTAssertEqual(server.requests.count, 2)
+    }
+
+    func test500ThenSuccessIsRetriedWithBackoff() async throws {
+        let server = try TestModelServer([
+            [.head(500, []), .chunk("{\"error\":{\"message\":\"boom\"}}"), .end],
+            TestModelServer.openAIStream(["recovered"]),
+        ])
+        self.server = server
+        let backend = HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root, backoffBase: 0.05)
+        let (record, events, _) = try await runAndRecord(backend)
+        XCTAssertEqual(record.output, "recovered")
+        XCTAssertEqual(events.filter { if case .retrying = $0 { return true } else { return false } }.count, 1)
+    }
+
+    func test401SaysWhatTheServerSaidAndNeverTheKey() async throws {
+        let server = try TestModelServer([[.head(401, [("Content-Type", "application/json")]),
+            .chunk("{\"error\":{\"type\":\"invalid_api_key\",\"message\":\"Incorrect API key provided: \(HTTPBackendTests.fakeKey)\"}}"), .end]])
+        self.server = server
+        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.finishReason, .error)
+        let error = try XCTUnwrap(record.error)
+        XCTAssertTrue(error.contains("backend 'test-openai'"), error)
+        XCTAssertTrue(error.contains(server.baseURL + "/v1/chat/completions"), error)
+        XCTAssertTrue(error.contains("HTTP 401 invalid_api_key"), error)
+        XCTAssertTrue(error.contains("Incorrect API key provided: [redacted]"), error)
+        XCTAssertTrue(error.contains("check the key (WHET_TEST_KEY"), error)
+        XCTAssertEqual(server.requests.count, 1, "401 is not retried")
+        XCTAssertFalse(log.contains(HTTPBackendTests.fakeKey))
+    }
+
+    func testAStreamCutMidwayKeepsThePartialOutputAndIsNotRetried() async throws {
+        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
+            .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"partial \"}}]}\n\n"), .pause(milliseconds: 50), .cut]])
+        self.server = server
+        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "partial ")
+        XCTAssertTrue(record.finishReason == .error || record.finishReason == .stop, "\(record.finishReason)")
+        if record.finishReason == .error { XCTAssertTrue(record.error?.contains("connection") ?? false, record.error ?? "") }
+        XCTAssertEqual(server.requests.count, 1, "never a silent retry once output has started")
+        XCTAssertTrue(log.contains("partial "))
+    }
+
+    func testSlowStreamCancelledByTheClient() async throws {
+        var steps: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")])]
+        for index in 0..<50 {
+            steps.append(.chunk("data: {\"choices\":[{\"delta\":{\"content\":\"w\(index) \"}}]}\n\n"))
+            steps.append(.pause(milliseconds: 100))
+        }
+        let server = try TestModelServer([steps])
+        self.server = server
+        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root),
+                                                      cancelAfter: .milliseconds(450))
+        XCTAssertEqual(record.finishReason, .cancelled)
+        XCTAssertTrue(record.output.hasPrefix("w0 "), record.output)
+        XCTAssertFalse(record.output.contains("w20"), record.output)
+        XCTAssertTrue(log.contains("\"finish_reason\":\"cancelled\""))
+    }
+
+    func testMalformedJSONInAnEventIsAProtocolError() async throws {
+        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
+            .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok \"}}]}\n\n"), .chunk("data: {not json\n\n"), .end]])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertEqual(record.output, "ok ")
+        XCTAssertTrue(record.error?.contains("unexpected response: an event whose data is not JSON") ?? false, record.error ?? "")
+    }
+
+    func testAServerThatNeverAnswersTimesOut() async throws {
+        let server = try TestModelServer([[]])
+        self.server = server
+        let backend = HTTPChatBackend(config: config(.openai, server) { $0.firstByteTimeout = 0.4; $0.maxRetries = 1 },
+                                      workspaceRoot: workspace.root, backoffBase: 0.05)
+        let started = Date()
+        let (record, _, _) = try await runAndRecord(backend)
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertTrue(record.error?.contains("no response within 0 s") ?? false || record.error?.contains("no response within") ?? false, record.error ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(server.requests.count, 2, "a timeout before any output is retried")
+    }
+
+    func testAnthropicMessagesStreaming() async throws {
+        let events = [
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Sixty \"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"seconds.\"}}\n\n",
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":15}}\n\n",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+        ]
+        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")])] + events.map { .chunk($0) } + [.end]])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "Sixty seconds.")
+        XCTAssertEqual(record.usage, TokenUsage(promptTokens: 25, completionTokens: 15, estimated: false))
+        XCTAssertEqual(record.finishReason, .length)
+        let request = try XCTUnwrap(server.requests.first)
+        XCTAssertEqual(request.path, "/v1/messages")
+        XCTAssertEqual(request.headers["x-api-key"], HTTPBackendTests.fakeKey)
+        XCTAssertEqual(request.headers["anthropic-version"], "2023-06-01")
+        let body = try XCTUnwrap(WireJSON.object(Data(request.body.utf8)))
+        XCTAssertTrue((body["system"] as? String)?.hasPrefix("Answer from the context.") ?? false)
+        XCTAssertEqual((body["messages"] as? [[String: Any]])?.map { $0["role"] as? String }, ["user"])
+        XCTAssertNotNil(body["max_tokens"])
+    }
+
+    func testAnthropicErrorEventIsReported() async throws {
+        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
+            .chunk("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"), .end]])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertTrue(record.error?.contains("overloaded_error: Overloaded") ?? false, record.error ?? "")
+    }
+
+    func testNonStreamingResponse() async throws {
+        let server = try TestModelServer([[.head(200, [("Content-Type", "application/json")]),
+            .chunk("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"whole answer\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}"), .end]])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server) { $0.stream = false }, workspaceRoot: workspace.root))
+        XCTAssertEqual(record.output, "whole answer")
+        XCTAssertEqual(record.usage?.totalTokens, 5)
+        XCTAssertEqual(WireJSON.object(Data(server.requests[0].body.utf8))?["stream"] as? Bool, false)
+    }
+
+    func testMissingKeySaysHowToProvideOne() async throws {
+        let server = try TestModelServer([TestModelServer.openAIStream(["x"])])
+        self.server = server
+        var settings = config(.openai, server)
+        settings.http.apiKeyEnvironment = "WHET_TEST_NO_SUCH_VARIABLE"
+        settings.http.baseURL = "https://api.example.invalid/v1"
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: settings, workspaceRoot: workspace.root))
+        XCTAssertTrue(record.error?.contains("no API key: set WHET_TEST_NO_SUCH_VARIABLE") ?? false, record.error ?? "")
+        XCTAssertEqual(server.requests.count, 0)
+    }
+
+    func testTheKeyAppearsNowhereInTheWorkspace() async throws {
+        let server = try TestModelServer([
+            [.head(401, []), .chunk("{\"error\":{\"message\":\"bad key \(HTTPBackendTests.fakeKey)\"}}"), .end],
+            TestModelServer.openAIStream(["fine"]),
+        ])
+        self.server = server
+        let backend = HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root)
+        let first = try await runAndRecord(backend)
+        let second = try await runAndRecord(backend)
+        XCTAssertFalse(first.0.error?.contains(HTTPBackendTests.fakeKey) ?? true)
+        XCTAssertEqual(second.0.output, "fine")
+        let enumerator = FileManager.default.enumerator(at: workspace.root, includingPropertiesForKeys: nil)
+        var files = 0
+        while let url = enumerator?.nextObject() as? URL {
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            files += 1
+            XCTAssertNil(data.range(of: Data(HTTPBackendTests.fakeKey.utf8)), "key found in \(url.path)")
+        }
+        XCTAssertGreaterThan(files, 3)
+    }
+
+    func testKeyFilesInsideTheWorkspaceAreRefused() throws {
+        var settings = BackendConfig(name: "b", kind: .openai, model: "m")
+        settings.http.apiKeyFile = workspace.root.appendingPathComponent("key.txt").path
+        try workspace.write("key.txt", "sk-inside")
+        XCTAssertThrowsError(try APIKey.resolve(settings, workspaceRoot: workspace.root)) { error in
+            XCTAssertTrue("\(error)".contains("inside the workspace"), "\(error)")
+        }
+    }
+}
+
+/// Collects events from the executor's callback.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [BackendEvent] = []
+    func add(_ event: BackendEvent) { lock.lock(); events.append(event); lock.unlock() }
+    var all: [BackendEvent] { lock.lock(); defer { lock.unlock() }; return events }
+}

@@ -59,7 +59,7 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testUnknownBackendKindIsAnError() {
         XCTAssertThrowsError(try load("[backends.gpt]\nkind = \"telepathy\"\n")) { error in
-            XCTAssertTrue("\(error)".contains("whet.toml:2:1: error: expected kind to be one of offline, found 'telepathy'"), "\(error)")
+            XCTAssertTrue("\(error)".contains("whet.toml:2:1: error: expected kind to be one of offline, openai, anthropic, found 'telepathy'"), "\(error)")
         }
     }
 
@@ -86,6 +86,53 @@ final class ConfigLoaderTests: XCTestCase {
         let (config, _) = try load("[backends.a]\nkind = \"offline\"\n[backends.b]\nkind = \"offline\"\n")
         XCTAssertThrowsError(try config.backend(named: "c")) { error in
             XCTAssertEqual("\(error)", "error: unknown backend 'c'; whet.toml defines: a, b")
+        }
+    }
+}
+
+final class HTTPBackendConfigTests: XCTestCase {
+    func testHTTPBackendSettingsAreRead() throws {
+        var loader = ConfigLoader(source: """
+        [backends.gpt]
+        kind = "openai"
+        model = "gpt-4o-mini"
+        api_key_env = "MY_KEY"
+        first_byte_timeout = 30
+        idle_timeout = 15.5
+        max_retries = 0
+        headers = { "X-Title" = "whet" }
+        [backends.claude]
+        kind = "anthropic"
+        model = "claude-sonnet-4"
+        [prices."gpt-4o-mini"]
+        input = 0.15
+        output = 0.6
+        """)
+        let config = try loader.load()
+        let gpt = try config.backend(named: "gpt")
+        XCTAssertEqual(gpt.http.baseURL, "https://api.openai.com/v1")
+        XCTAssertEqual(gpt.http.apiKeyEnvironment, "MY_KEY")
+        XCTAssertEqual(gpt.http.firstByteTimeout, 30)
+        XCTAssertEqual(gpt.http.idleTimeout, 15.5)
+        XCTAssertEqual(gpt.http.maxRetries, 0)
+        XCTAssertEqual(gpt.http.headers, ["X-Title": "whet"])
+        XCTAssertEqual(try config.backend(named: "claude").http.baseURL, "https://api.anthropic.com")
+        XCTAssertEqual(config.prices["gpt-4o-mini"], ModelPrice(inputPerMillion: 0.15, outputPerMillion: 0.6))
+        XCTAssertEqual(loader.warnings, [])
+    }
+
+    func testAKeyWrittenInTheConfigIsRefused() {
+        var loader = ConfigLoader(source: "[backends.gpt]\nkind = \"openai\"\nmodel = \"m\"\napi_key = \"sk-123\"\n")
+        XCTAssertThrowsError(try loader.load()) { error in
+            XCTAssertTrue("\(error)".contains("whet.toml:4:1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("keys never go in the workspace"), "\(error)")
+        }
+    }
+
+    func testHTTPBackendsNeedAModel() {
+        var loader = ConfigLoader(source: "[backends.gpt]\nkind = \"openai\"\n")
+        XCTAssertThrowsError(try loader.load()) { error in
+            XCTAssertTrue("\(error)".contains("expected a 'model' key"), "\(error)")
         }
     }
 }

@@ -53,22 +53,28 @@ let package = Package(
             name: "whet-bench",
             dependencies: ["WhetCore", "WhetTUI"],
             swiftSettings: strict),
-        .testTarget(
-            name: "WhetCoreTests",
+        // A scripted HTTP server on loopback that the backend and CLI tests talk to.
+        .target(
+            name: "WhetTestSupport",
             dependencies: [
-                "WhetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            path: "Tests/WhetTestSupport",
+            swiftSettings: strict),
+        .testTarget(
+            name: "WhetCoreTests",
+            dependencies: ["WhetCore", "WhetTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "WhetTUITests",
             dependencies: ["WhetTUI", "WhetCore"],
+            exclude: ["Snapshots"],
             swiftSettings: strict),
         .testTarget(
             name: "WhetCLITests",
-            dependencies: ["WhetCore"],
+            dependencies: ["WhetCore", "WhetTestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -1,4 +1,5 @@
 import XCTest
+import WhetTestSupport
 @testable import WhetCore
 
 /// The OpenAI-compatible and Anthropic backends against a real HTTP server on loopback: what the user sees
@@ -252,6 +253,74 @@ final class HTTPBackendTests: XCTestCase {
             XCTAssertNil(data.range(of: Data(HTTPBackendTests.fakeKey.utf8)), "key found in \(url.path)")
         }
         XCTAssertGreaterThan(files, 3)
+    }
+
+    func testTheCacheAnswersARepeatedRequestAndNeverStoresErrors() async throws {
+        let server = try TestModelServer([
+            [.head(500, []), .chunk("{\"error\":{\"message\":\"down\"}}"), .end],
+            TestModelServer.openAIStream(["cached answer"]),
+            [.head(500, []), .chunk("{\"error\":{\"message\":\"must not be asked\"}}"), .end],
+        ])
+        self.server = server
+        let settings = config(.openai, server) { $0.maxRetries = 0 }
+        let cacheDirectory = workspace.root.appendingPathComponent(".whet/cache")
+        let backend = CachingBackend(HTTPChatBackend(config: settings, workspaceRoot: workspace.root), config: settings, directory: cacheDirectory)
+        let failed = try await runAndRecordAny(backend, settings)
+        XCTAssertEqual(failed.0.finishReason, .error)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path))?.count ?? 0, 0, "errors are never cached")
+        let first = try await runAndRecordAny(backend, settings)
+        XCTAssertEqual(first.0.output, "cached answer")
+        XCTAssertNil(first.0.cached)
+        let second = try await runAndRecordAny(backend, settings)
+        XCTAssertEqual(second.0.output, "cached answer")
+        XCTAssertEqual(second.0.cached, true)
+        XCTAssertNil(second.0.costUSD, "a cached answer costs nothing")
+        XCTAssertTrue(second.2.contains("\"cached\":true"))
+        XCTAssertEqual(server.requests.count, 2)
+    }
+
+    func testModelsAreListed() async throws {
+        let server = try TestModelServer([[.head(200, [("Content-Type", "application/json")]),
+            .chunk("{\"object\":\"list\",\"data\":[{\"id\":\"zeta\"},{\"id\":\"alpha\"}]}"), .end]])
+        self.server = server
+        let models = try await ModelCatalog.models(for: config(.openai, server), workspaceRoot: workspace.root)
+        XCTAssertEqual(models, ["alpha", "zeta"])
+        XCTAssertEqual(server.requests.first?.path, "/v1/models")
+        XCTAssertEqual(server.requests.first?.method, "GET")
+    }
+
+    func testTheConcurrencyGateBoundsRequestsInFlight() async {
+        let gate = ConcurrencyGate(limit: 3)
+        let peak = EventLog()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    await gate.acquire()
+                    peak.add(.delta(String(await gate.current)))
+                    try? await Task.sleep(for: .milliseconds(20))
+                    await gate.release()
+                }
+            }
+        }
+        let counts = peak.all.compactMap { if case .delta(let text) = $0 { return Int(text) } else { return nil } }
+        XCTAssertEqual(counts.count, 12)
+        XCTAssertLessThanOrEqual(counts.max() ?? 0, 3)
+    }
+
+    /// `runAndRecord` for any backend (the cache wrapper).
+    func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig) async throws -> (RunRecord, [BackendEvent], String) {
+        let opened = try workspace.open()
+        let (index, _) = try opened.openIndex()
+        var plan = try RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
+        plan.backend = settings
+        let recorder = RunRecorder(workspace: opened)
+        let (session, number) = try recorder.nextRun(session: nil)
+        let events = EventLog()
+        let record = await RunExecutor().execute(plan, on: backend, runNumber: number,
+                                                 price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
+        try recorder.record(record, session: session)
+        let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
+        return (record, events.all, log)
     }
 
     func testKeyFilesInsideTheWorkspaceAreRefused() throws {

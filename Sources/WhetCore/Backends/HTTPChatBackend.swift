@@ -45,6 +45,9 @@ public struct HTTPChatBackend: ModelBackend {
 
     private func run(_ request: ModelRequest, continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation) async throws {
         let key = try APIKey.resolve(config, workspaceRoot: workspaceRoot)
+        let gate = ConcurrencyGate.forBackend(name, limit: config.http.maxConcurrency)
+        await gate.acquire()
+        defer { Task { await gate.release() } }
         let stream = config.http.stream
         let outgoing = try wire.request(request, config: config, key: key, stream: stream)
         let started = OutputStarted()

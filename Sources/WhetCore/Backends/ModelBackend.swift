@@ -55,6 +55,8 @@ public enum BackendEvent: Sendable, Equatable {
     case finished(FinishReason)
     /// The request failed before any output and will be tried again after `seconds` (the UI shows it).
     case retrying(seconds: Double, reason: String)
+    /// The answer comes from the response cache, not from the server.
+    case servedFromCache
 }
 
 /// Token counts for one completion.

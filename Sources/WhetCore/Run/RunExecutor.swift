@@ -18,6 +18,7 @@ public struct RunExecutor: Sendable {
         var usage: TokenUsage? = nil
         var finish: FinishReason = .stop
         var errorMessage: String? = nil
+        var cached = false
         do {
             for try await event in backend.stream(plan.request) {
                 switch event {
@@ -27,6 +28,7 @@ public struct RunExecutor: Sendable {
                 case .usage(let value): usage = value
                 case .finished(let reason): finish = reason
                 case .retrying: break
+                case .servedFromCache: cached = true
                 }
                 onEvent(event)
             }
@@ -48,7 +50,8 @@ public struct RunExecutor: Sendable {
             parameters: plan.request.parameters, output: output, finishReason: finish, usage: usage,
             latency: .init(firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
             error: errorMessage, rating: nil)
-        if let price, let usage { record.costUSD = price.cost(of: usage) }
+        if let price, let usage, !cached { record.costUSD = price.cost(of: usage) }
+        record.cached = cached ? true : nil
         return record
     }
 
@@ -72,11 +75,14 @@ extension Double {
 }
 
 /// Makes the backend a configuration names.
-public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil) -> any ModelBackend {
+public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil, cacheDirectory: URL? = nil) -> any ModelBackend {
+    let backend: any ModelBackend
     switch config.kind {
-    case .offline: return OfflineBackend(config: config)
-    case .openai, .anthropic: return HTTPChatBackend(config: config, workspaceRoot: workspaceRoot)
+    case .offline: backend = OfflineBackend(config: config)
+    case .openai, .anthropic: backend = HTTPChatBackend(config: config, workspaceRoot: workspaceRoot)
     }
+    guard let cacheDirectory else { return backend }
+    return CachingBackend(backend, config: config, directory: cacheDirectory)
 }
 
 /// Appends finished runs to the workspace's current session (creating one when needed).

@@ -35,6 +35,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var usage: TokenUsage?
     /// What the run cost in US dollars, from `[prices]` in whet.toml; nil when the model has no price.
     public var costUSD: Double? = nil
+    /// True when the answer came from the response cache (and cost nothing).
+    public var cached: Bool? = nil
     /// Time to first token and total time.
     public var latency: Latency
     /// The error message when the run failed.
@@ -68,6 +70,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case usage, latency, error, rating
         case finishReason = "finish_reason"
         case costUSD = "cost_usd"
+        case cached
     }
 
     /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
@@ -89,6 +92,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         try container.encode(finishReason, forKey: .finishReason)
         try container.encode(usage, forKey: .usage)
         try container.encode(costUSD, forKey: .costUSD)
+        try container.encodeIfPresent(cached, forKey: .cached)
         try container.encode(latency, forKey: .latency)
         try container.encode(error, forKey: .error)
         try container.encode(rating, forKey: .rating)

@@ -64,6 +64,8 @@ public struct Workspace: Sendable {
     public var sessionsDirectory: URL { root.appendingPathComponent("sessions") }
     /// `.whet/`: derived data (index, caches) that can always be rebuilt.
     public var derivedDirectory: URL { root.appendingPathComponent(".whet") }
+    /// `.whet/cache/`: answers of earlier identical requests.
+    public var cacheDirectory: URL { derivedDirectory.appendingPathComponent("cache") }
     /// `.whet/index.sqlite`: chunks and the BM25 index.
     public var indexURL: URL { derivedDirectory.appendingPathComponent("index.sqlite") }
 

@@ -74,6 +74,10 @@ extension Workbench {
             guard let value = Int(argument), value > 0 else { state.message = ("expected :topk N (N ≥ 1), found '\(argument)'", true); return }
             state.topK = value
             refreshContext()
+        case "cache" where editing:
+            guard argument == "on" || argument == "off" else { state.message = ("expected :cache on|off", true); return }
+            state.useCache = argument == "on"
+            state.message = ("response cache \(argument) for runs", false)
         case "retrieval" where editing:
             guard argument == "on" || argument == "off" else { state.message = ("expected :retrieval on|off", true); return }
             state.retrievalEnabled = argument == "on"

@@ -188,7 +188,8 @@ public final class Workbench {
                 state.results = retrieval.chunks.map(\.chunk)
                 state.query = retrieval.query
             }
-            let backend = makeBackend(plan.backend, workspaceRoot: workspace.root)
+            let backend = makeBackend(plan.backend, workspaceRoot: workspace.root,
+                                      cacheDirectory: state.useCache ? workspace.cacheDirectory : nil)
             let price = workspace.config.prices[backend.model]
             let inbox = self.inbox
             runTask = Task.detached {

@@ -63,6 +63,8 @@ public struct WorkbenchState: Sendable {
     public var backendName: String
     public var topK: Int
     public var retrievalEnabled: Bool
+    /// Whether interactive runs use the response cache (`:cache on|off`).
+    public var useCache = false
     public var results: [RetrievedChunk] = []
     public var citations: [String: Int] = [:]
     public var excluded: Set<String> = []

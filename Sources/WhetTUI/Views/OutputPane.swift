@@ -51,6 +51,7 @@ enum OutputPane {
         parts.append(String(format: "%.2f s", run.latency.totalMs / 1000))
         if let usage = run.usage { parts.append("\(usage.totalTokens) tok\(usage.estimated ? "~" : "")") }
         if let cost = run.costUSD { parts.append(String(format: "$%.4f", cost)) }
+        if run.cached == true { parts.append("cached") }
         if run.finishReason != .stop { parts.append(run.finishReason.rawValue) }
         return parts.joined(separator: " · ")
     }

@@ -21,6 +21,7 @@ public enum KeyHelp {
                           ("theme NAME", "switch theme"), ("session ID|new", "record into a session"),
                           ("prompt NAME", "open another prompt"), ("set NAME=VALUE", "set a variable"),
                           ("topk N", "results to retrieve"), ("retrieval on|off", "toggle retrieval"),
+                          ("cache on|off", "answer repeated requests from .whet/cache"),
                           ("w / q / q! / wq", "save / quit / quit without saving / both")]),
     ]
 

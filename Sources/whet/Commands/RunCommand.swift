@@ -36,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Leave a chunk out of the context (repeatable).", valueName: "PATH:START-END"))
     var exclude: [String] = []
 
+    @Flag(help: "Answer from the response cache in .whet/cache when this exact request was answered before (and store the answer).")
+    var cache = false
+
     @Flag(name: .customLong("dry-run"), help: "Show the rendered messages and context without running or recording.")
     var dryRun = false
 
@@ -70,7 +73,8 @@ struct RunCommand: AsyncParsableCommand {
             let recorder = RunRecorder(workspace: workspace)
             let (sessionID, runNumber) = try recorder.nextRun(session: session)
             if !json { printContextSummary(plan) }
-            let backendInstance = makeBackend(plan.backend, workspaceRoot: workspace.root)
+            let backendInstance = makeBackend(plan.backend, workspaceRoot: workspace.root,
+                                              cacheDirectory: cache ? workspace.cacheDirectory : nil)
             let streamToStdout = !json
             let price = workspace.config.prices[backendInstance.model]
             let runTask = Task {
@@ -127,6 +131,7 @@ struct RunCommand: AsyncParsableCommand {
             parts.append("\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
         }
         if let cost = record.costUSD { parts.append(String(format: "$%.4f", cost)) }
+        if record.cached == true { parts.append("from cache") }
         if record.finishReason != .stop { parts.append(record.finishReason.rawValue) }
         return "── " + parts.joined(separator: " · ") + " · saved to \(logPath)"
     }

@@ -6,9 +6,9 @@ import NIOPosix
 /// A real HTTP server on 127.0.0.1, started by a test, that answers each request with a scripted sequence:
 /// a status line and headers, body pieces (each its own write, so the client sees them split), pauses, a cut
 /// connection, or nothing at all. It records what it was sent.
-final class TestModelServer: @unchecked Sendable {
+public final class TestModelServer: @unchecked Sendable {
     // @unchecked: `received` and `scripts` are guarded by `lock`; NIO objects stay on their event loop.
-    enum Step: Sendable {
+    public enum Step: Sendable {
         case head(Int, [(String, String)])
         case chunk(String)
         case pause(milliseconds: Int64)
@@ -16,25 +16,25 @@ final class TestModelServer: @unchecked Sendable {
         case cut
     }
 
-    struct Received: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: String
+    public struct Received: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: String
     }
 
     private let lock = NSLock()
     private var scripts: [[Step]] = []
     private var fallback: [Step] = [.head(500, []), .chunk("{\"error\":{\"message\":\"no script\"}}"), .end]
-    private(set) var received: [Received] = []
+    private var received: [Received] = []
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var channel: Channel?
-    private(set) var port = 0
+    public private(set) var port = 0
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts listening; each request takes the next script (the last one repeats).
-    init(_ scripts: [[Step]]) throws {
+    public init(_ scripts: [[Step]]) throws {
         self.scripts = scripts
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -48,7 +48,7 @@ final class TestModelServer: @unchecked Sendable {
         port = bound.localAddress?.port ?? 0
     }
 
-    func stop() {
+    public func stop() {
         try? channel?.close().wait()
         try? group.syncShutdownGracefully()
     }
@@ -60,10 +60,10 @@ final class TestModelServer: @unchecked Sendable {
         return scripts.first ?? fallback
     }
 
-    var requests: [Received] { lock.lock(); defer { lock.unlock() }; return received }
+    public var requests: [Received] { lock.lock(); defer { lock.unlock() }; return received }
 
     /// An OpenAI-style SSE stream of `pieces`, with usage in the last chunk, then [DONE].
-    static func openAIStream(_ pieces: [String], promptTokens: Int = 11, completionTokens: Int = 7, done: Bool = true) -> [Step] {
+    public static func openAIStream(_ pieces: [String], promptTokens: Int = 11, completionTokens: Int = 7, done: Bool = true) -> [Step] {
         var steps: [Step] = [.head(200, [("Content-Type", "text/event-stream")])]
         for piece in pieces {
             let escaped = piece.replacingOccurrences(of: "\"", with: "\\\"")

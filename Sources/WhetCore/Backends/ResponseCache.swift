@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+
+/// A backend wrapper that answers repeated requests from `.whet/cache`: the key is a hash of the exact request
+/// (backend kind, URL, model, messages, parameters — never the key), only complete answers are stored (no
+/// errors, no cancelled runs), and an answer served from the cache says so (`.servedFromCache`, recorded as
+/// `cached: true`). On by default for eval runs; a switch for interactive ones.
+public struct CachingBackend: ModelBackend {
+    public var name: String { inner.name }
+    public var model: String { inner.model }
+    let inner: any ModelBackend
+    let config: BackendConfig
+    let directory: URL
+
+    /// Wraps `inner`, keeping answers under `directory`.
+    public init(_ inner: any ModelBackend, config: BackendConfig, directory: URL) {
+        self.inner = inner
+        self.config = config
+        self.directory = directory
+    }
+
+    /// The cache key of a request.
+    func key(_ request: ModelRequest) -> String {
+        var fields: [String: Any] = [
+            "kind": config.kind.rawValue, "base_url": config.http.baseURL, "model": config.model,
+            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "parameters": request.parameters.mapValues(WireJSON.foundation),
+        ]
+        if config.kind == .offline {
+            fields["grounding"] = request.grounding.map { $0.chunks.map(\.location) + [$0.query] } ?? []
+        }
+        let data = (try? WireJSON.encode(fields)) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    struct Entry: Codable {
+        var output: String
+        var usage: TokenUsage?
+        var finishReason: FinishReason
+    }
+
+    public func stream(_ request: ModelRequest) -> AsyncThrowingStream<BackendEvent, Error> {
+        let file = directory.appendingPathComponent(key(request) + ".json")
+        if let data = FileManager.default.contents(atPath: file.path), let entry = try? JSONDecoder().decode(Entry.self, from: data) {
+            return AsyncThrowingStream { continuation in
+                continuation.yield(.servedFromCache)
+                continuation.yield(.delta(entry.output))
+                if let usage = entry.usage { continuation.yield(.usage(usage)) }
+                continuation.yield(.finished(entry.finishReason))
+                continuation.finish()
+            }
+        }
+        let inner = self.inner
+        let directory = self.directory
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var output = ""
+                var usage: TokenUsage? = nil
+                do {
+                    for try await event in inner.stream(request) {
+                        switch event {
+                        case .delta(let text): output += text
+                        case .usage(let value): usage = value
+                        case .finished(let reason) where reason == .stop || reason == .length:
+                            if !Task.isCancelled {
+                                try? DurableFile.makeDirectory(directory)
+                                if let data = try? JSONEncoder().encode(Entry(output: output, usage: usage, finishReason: reason)) {
+                                    try? DurableFile.writeAtomically(data, to: file)
+                                }
+                            }
+                        default: break
+                        }
+                        continuation.yield(event)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -340,3 +340,24 @@ final class EventLog: @unchecked Sendable {
     func add(_ event: BackendEvent) { lock.lock(); events.append(event); lock.unlock() }
     var all: [BackendEvent] { lock.lock(); defer { lock.unlock() }; return events }
 }
+
+final class EmbeddingClientTests: XCTestCase {
+    func testEmbeddingsAreBatchedAndKeptInOrder() async throws {
+        func response(_ vectors: [(Int, [Double])]) -> [TestModelServer.Step] {
+            let items = vectors.map { "{\"object\":\"embedding\",\"index\":\($0.0),\"embedding\":[\($0.1.map { String($0) }.joined(separator: ","))]}" }
+            return [.head(200, [("Content-Type", "application/json")]), .chunk("{\"data\":[\(items.joined(separator: ","))]}"), .end]
+        }
+        let server = try TestModelServer([response([(1, [0, 1]), (0, [1, 0])]), response([(0, [0.5, 0.5])])])
+        defer { server.stop() }
+        var config = BackendConfig(name: "e", kind: .openai, model: "chat")
+        config.http.baseURL = server.baseURL + "/v1"
+        let client = try EmbeddingClient(config: config, model: "embed-small", workspaceRoot: nil, batchSize: 2)
+        let vectors = try await client.embed(["a", "b", "c"])
+        XCTAssertEqual(vectors, [[1, 0], [0, 1], [0.5, 0.5]])
+        XCTAssertEqual(server.requests.count, 2)
+        XCTAssertEqual(server.requests.first?.path, "/v1/embeddings")
+        let body = WireJSON.object(Data(server.requests[0].body.utf8))
+        XCTAssertEqual(body?["input"] as? [String], ["a", "b"])
+        XCTAssertEqual(body?["model"] as? String, "embed-small")
+    }
+}

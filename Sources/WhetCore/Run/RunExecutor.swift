@@ -51,6 +51,10 @@ public struct RunExecutor: Sendable {
             latency: .init(firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
             error: errorMessage, rating: nil)
         if let price, let usage, !cached { record.costUSD = price.cost(of: usage) }
+        if let usage, let first = record.latency.firstTokenMs, record.latency.totalMs - first > 1, usage.completionTokens > 1 {
+            let rate = Double(usage.completionTokens - 1) / ((record.latency.totalMs - first) / 1000)
+            record.latency.tokensPerSecond = rate.rounded(toPlaces: 1)
+        }
         record.cached = cached ? true : nil
         return record
     }

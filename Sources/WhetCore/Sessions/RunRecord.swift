@@ -61,8 +61,12 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public struct Latency: Sendable, Equatable, Codable {
         public var firstTokenMs: Double?
         public var totalMs: Double
+        /// Completion tokens per second after the first token (streaming speed), when usage is known.
+        public var tokensPerSecond: Double? = nil
 
-        enum CodingKeys: String, CodingKey { case firstTokenMs = "first_token_ms", totalMs = "total_ms" }
+        enum CodingKeys: String, CodingKey {
+            case firstTokenMs = "first_token_ms", totalMs = "total_ms", tokensPerSecond = "tokens_per_second"
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -12,6 +12,8 @@ public struct SessionStore: Sendable {
         public var models: [String]
         public var lastChange: Date?
         public var warnings: [Warning]
+        /// The session's total cost in US dollars, over the runs whose model has a price.
+        public var costUSD: Double?
     }
 
     let workspace: Workspace
@@ -95,7 +97,9 @@ public struct SessionStore: Sendable {
             var models: [String] = []
             for record in records where !models.contains(record.model) { models.append(record.model) }
             let modified = (try? FileManager.default.attributesOfItem(atPath: log.url.path))?[.modificationDate] as? Date
-            return Summary(id: id, title: title(id), runs: records.count, models: models, lastChange: modified, warnings: warnings)
+            let costs = records.compactMap(\.costUSD)
+            return Summary(id: id, title: title(id), runs: records.count, models: models, lastChange: modified, warnings: warnings,
+                           costUSD: costs.isEmpty ? nil : costs.reduce(0, +))
         }
     }
 }

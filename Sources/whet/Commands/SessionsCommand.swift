@@ -22,10 +22,10 @@ struct SessionsCommand: AsyncParsableCommand {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.dateFormat = "yyyy-MM-dd HH:mm"
             if json {
-                struct Row: Encodable { var id: String; var title: String?; var runs: Int; var models: [String]; var last_change: String? }
+                struct Row: Encodable { var id: String; var title: String?; var runs: Int; var models: [String]; var last_change: String?; var cost_usd: Double? }
                 let iso = ISO8601DateFormatter()
                 Terminal.write(try JSONOutput.encode(summaries.map {
-                    Row(id: $0.id, title: $0.title, runs: $0.runs, models: $0.models, last_change: $0.lastChange.map(iso.string))
+                    Row(id: $0.id, title: $0.title, runs: $0.runs, models: $0.models, last_change: $0.lastChange.map(iso.string), cost_usd: $0.costUSD)
                 }) + "\n")
                 return
             }
@@ -35,9 +35,10 @@ struct SessionsCommand: AsyncParsableCommand {
             }
             let rows = summaries.map { summary in
                 [summary.id, ControlSequenceFilter.sanitize(summary.title ?? "—"), String(summary.runs),
+                 summary.costUSD.map { String(format: "$%.4f", $0) } ?? "—",
                  summary.models.joined(separator: ","), summary.lastChange.map(formatter.string) ?? "—"]
             }
-            Terminal.write(TextTable.render(header: ["ID", "TITLE", "RUNS", "MODELS", "LAST CHANGE"], rows: rows))
+            Terminal.write(TextTable.render(header: ["ID", "TITLE", "RUNS", "COST", "MODELS", "LAST CHANGE"], rows: rows))
         }
     }
 }

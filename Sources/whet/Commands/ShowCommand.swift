@@ -68,6 +68,9 @@ enum TranscriptFormatter {
             if let usage = record.usage {
                 numbers.append("\(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens\(usage.estimated ? " (estimated)" : "")")
             }
+            if let rate = record.latency.tokensPerSecond { numbers.append(String(format: "%.1f tokens/s", rate)) }
+            if let cost = record.costUSD { numbers.append(String(format: "$%.4f", cost)) }
+            if record.cached == true { numbers.append("from cache") }
             out += "numbers  " + numbers.joined(separator: " · ") + "\n"
             if let error = record.error { out += "error    \(ControlSequenceFilter.sanitize(error))\n" }
         }

@@ -51,7 +51,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "whet-bench",
-            dependencies: ["WhetCore", "WhetTUI"],
+            dependencies: ["WhetCore", "WhetTUI", "WhetTestSupport"],
             swiftSettings: strict),
         // A scripted HTTP server on loopback that the backend and CLI tests talk to.
         .target(

@@ -3,6 +3,7 @@
 //
 //   whet-bench index DIR [--scale N] [--repeat N] [--queries N]
 //   whet-bench ui DIR [--repeat N]
+//   whet-bench stream DIR [--queries N]   (N = streamed tokens per run, default 20000)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -23,7 +24,7 @@ struct Options {
 func parseOptions() -> Options {
     var options = Options()
     var arguments = Array(CommandLine.arguments.dropFirst())
-    guard let mode = arguments.first, ["index", "ui"].contains(mode), arguments.count >= 2 else {
+    guard let mode = arguments.first, ["index", "ui", "stream"].contains(mode), arguments.count >= 2 else {
         FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n".utf8))
         exit(2)
     }
@@ -94,6 +95,15 @@ func benchQueries(_ workspace: Workspace) -> [String] {
 
 let options = parseOptions()
 let source = URL(fileURLWithPath: options.directory).standardizedFileURL
+if options.mode == "stream" {
+    do {
+        try await benchmarkStreaming(source, tokens: options.queries == 500 ? 20_000 : options.queries, repeats: options.repeats)
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if options.mode == "ui" {
     do {
         try await benchmarkUI(source, repeats: max(options.repeats, 50))

@@ -31,22 +31,7 @@ final class HTTPBackendTests: XCTestCase {
 
     /// Runs the workspace's prompt on `backend` and records it, as `whet run` does.
     func runAndRecord(_ backend: HTTPChatBackend, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
-        let opened = try workspace.open()
-        let (index, _) = try opened.openIndex()
-        var plan = try RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
-        plan.backend = backend.config
-        let recorder = RunRecorder(workspace: opened)
-        let (session, number) = try recorder.nextRun(session: nil)
-        let events = EventLog()
-        let task = Task {
-            await RunExecutor().execute(plan, on: backend, runNumber: number,
-                                        price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
-        }
-        if let cancelAfter { try await Task.sleep(for: cancelAfter); task.cancel() }
-        let record = await task.value
-        try recorder.record(record, session: session)
-        let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
-        return (record, events.all, log)
+        try await runAndRecordAny(backend, backend.config, cancelAfter: cancelAfter)
     }
 
     func testOpenAIStreamingWithUsageInTheLastChunk() async throws {
@@ -307,8 +292,8 @@ final class HTTPBackendTests: XCTestCase {
         XCTAssertLessThanOrEqual(counts.max() ?? 0, 3)
     }
 
-    /// `runAndRecord` for any backend (the cache wrapper).
-    func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig) async throws -> (RunRecord, [BackendEvent], String) {
+    /// `runAndRecord` for any backend (the cache wrapper too), optionally cancelling the run after a while.
+    func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
         let opened = try workspace.open()
         let (index, _) = try opened.openIndex()
         var plan = try RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
@@ -316,8 +301,12 @@ final class HTTPBackendTests: XCTestCase {
         let recorder = RunRecorder(workspace: opened)
         let (session, number) = try recorder.nextRun(session: nil)
         let events = EventLog()
-        let record = await RunExecutor().execute(plan, on: backend, runNumber: number,
-                                                 price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
+        let task = Task {
+            await RunExecutor().execute(plan, on: backend, runNumber: number,
+                                        price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
+        }
+        if let cancelAfter { try await Task.sleep(for: cancelAfter); task.cancel() }
+        let record = await task.value
         try recorder.record(record, session: session)
         let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
         return (record, events.all, log)

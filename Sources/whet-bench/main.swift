@@ -4,6 +4,7 @@
 //   whet-bench index DIR [--scale N] [--repeat N] [--queries N]
 //   whet-bench ui DIR [--repeat N]
 //   whet-bench stream DIR [--queries N]   (N = streamed tokens per run, default 20000)
+//   whet-bench retrieval DIR [--json]      (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -14,6 +15,7 @@ import Foundation
 import WhetCore
 
 struct Options {
+    var json = false
     var mode = "index"
     var directory = ""
     var scale = 1
@@ -24,6 +26,16 @@ struct Options {
 func parseOptions() -> Options {
     var options = Options()
     var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "retrieval", arguments.count >= 2 {
+        options.mode = "retrieval"
+        options.directory = arguments[1]
+        options.json = arguments.contains("--json")
+        if let method = arguments.firstIndex(of: "--method").map({ arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : "" }), method != "bm25" {
+            FileHandle.standardError.write(Data("whet-bench: only --method bm25 exists so far, found '\(method)'\n".utf8))
+            exit(2)
+        }
+        return options
+    }
     guard let mode = arguments.first, ["index", "ui", "stream"].contains(mode), arguments.count >= 2 else {
         FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n".utf8))
         exit(2)
@@ -95,6 +107,15 @@ func benchQueries(_ workspace: Workspace) -> [String] {
 
 let options = parseOptions()
 let source = URL(fileURLWithPath: options.directory).standardizedFileURL
+if options.mode == "retrieval" {
+    do {
+        try benchmarkRetrieval(source, json: options.json)
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if options.mode == "stream" {
     do {
         try await benchmarkStreaming(source, tokens: options.queries == 500 ? 20_000 : options.queries, repeats: options.repeats)

@@ -60,6 +60,13 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         public var size: Int64
         public var mtime: Double
         public var hash: String
+
+        /// Makes a state; benchmarks that index documents rather than files pass placeholders.
+        public init(size: Int64, mtime: Double, hash: String) {
+            self.size = size
+            self.mtime = mtime
+            self.hash = hash
+        }
     }
 
     /// Every indexed file with its recorded size, mtime and hash.

@@ -146,20 +146,21 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 for (path, state) in batch.touches {
                     try db.execute(sql: "UPDATE files SET size = ?, mtime = ? WHERE path = ?", arguments: [state.size, state.mtime, path])
                 }
+                // Prepared once per batch: re-preparing the same INSERT per row costs more than the insert.
+                let insertChunk = try db.cachedStatement(sql: """
+                    INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                let insertTerms = try db.cachedStatement(sql: "INSERT INTO chunk_terms(rowid, terms, headings) VALUES (?, ?, ?)")
+                let insertFile = try db.cachedStatement(sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
                 for (path, state, chunks) in batch.replacements {
                     try LexicalIndex.delete(path, in: db)
                     for (ordinal, chunk) in chunks.enumerated() {
-                        try db.execute(sql: """
-                            INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
-                            """, arguments: [path, ordinal, chunk.startLine, chunk.endLine,
-                                             chunk.headingPath.joined(separator: "\u{1F}"), chunk.text])
-                        let id = db.lastInsertedRowID
-                        try db.execute(sql: "INSERT INTO chunk_terms(rowid, terms, headings) VALUES (?, ?, ?)",
-                                       arguments: [id, TextTokenizer.terms(chunk.text).joined(separator: " "),
-                                                   TextTokenizer.terms(chunk.headingPath.joined(separator: " ")).joined(separator: " ")])
+                        try insertChunk.execute(arguments: [path, ordinal, chunk.startLine, chunk.endLine,
+                                                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text])
+                        try insertTerms.execute(arguments: [db.lastInsertedRowID, TextTokenizer.terms(chunk.text).joined(separator: " "),
+                                                            TextTokenizer.terms(chunk.headingPath.joined(separator: " ")).joined(separator: " ")])
                     }
-                    try db.execute(sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [path, state.size, state.mtime, state.hash, chunks.count])
+                    try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
             }
         } catch let error as DatabaseError {
@@ -180,8 +181,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     }
 
     private static func delete(_ path: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM chunk_terms WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)", arguments: [path])
-        try db.execute(sql: "DELETE FROM chunks WHERE path = ?", arguments: [path])
-        try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+        for sql in ["DELETE FROM chunk_terms WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)",
+                    "DELETE FROM chunks WHERE path = ?", "DELETE FROM files WHERE path = ?"] {
+            try db.cachedStatement(sql: sql).execute(arguments: [path])
+        }
     }
 }

@@ -15,7 +15,6 @@ public enum TextTokenizer {
 
     /// Calls `body` with every term of `text`; the streaming form used by the indexer.
     public static func forEachTerm(in text: String, _ body: (String) -> Void) {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var word = String.UnicodeScalarView()
         var cjkPrevious: Unicode.Scalar? = nil
         var cjkRunLength = 0
@@ -33,25 +32,43 @@ public enum TextTokenizer {
             cjkRunLength = 0
         }
 
-        for scalar in folded.unicodeScalars {
-            if isCJK(scalar) {
-                flushWord()
-                if let previous = cjkPrevious {
-                    var pair = String.UnicodeScalarView()
-                    pair.append(previous)
-                    pair.append(scalar)
-                    body(String(pair))
+        // Folding whole strings through Foundation is slow on Linux; fold scalar by scalar instead: ASCII by
+        // arithmetic, anything else through Foundation once per distinct scalar in this text.
+        var foldedScalars: [UInt32: [Unicode.Scalar]] = [:]
+        func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+            if scalar.value < 0x80 {
+                if scalar.value >= 0x41 && scalar.value <= 0x5A, let lower = Unicode.Scalar(scalar.value + 32) { return [lower] }
+                return [scalar]
+            }
+            if let known = foldedScalars[scalar.value] { return known }
+            let folded = Array(String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).unicodeScalars)
+            foldedScalars[scalar.value] = folded
+            return folded
+        }
+
+        for original in text.unicodeScalars {
+            for scalar in fold(original) {
+                if isCJK(scalar) {
+                    flushWord()
+                    if let previous = cjkPrevious {
+                        var pair = String.UnicodeScalarView()
+                        pair.append(previous)
+                        pair.append(scalar)
+                        body(String(pair))
+                    }
+                    cjkPrevious = scalar
+                    cjkRunLength += 1
+                } else if scalar.value < 0x80
+                            ? (scalar.value >= 0x61 && scalar.value <= 0x7A) || (scalar.value >= 0x30 && scalar.value <= 0x39)
+                            : scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    flushCJK()
+                    word.append(scalar)
+                } else if (scalar == "'" || scalar == "’"), !word.isEmpty {
+                    continue
+                } else {
+                    flushCJK()
+                    flushWord()
                 }
-                cjkPrevious = scalar
-                cjkRunLength += 1
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                flushCJK()
-                word.append(scalar)
-            } else if (scalar == "'" || scalar == "’"), !word.isEmpty {
-                continue
-            } else {
-                flushCJK()
-                flushWord()
             }
         }
         flushCJK()

@@ -78,6 +78,13 @@ final class PromptFileTests: XCTestCase {
         }
     }
 
+    func testTextAboveTheFirstRoleLineIsAnErrorNotSilentlyDropped() {
+        XCTAssertThrowsError(try PromptFile(parsing: "---\nname: x\n---\nstray words\nsystem:\nBe brief.\n", path: "p.prompty", defaultName: "x")) { error in
+            XCTAssertEqual(error as? PromptError, .textBeforeFirstRole(SourceLocation(file: "p.prompty", line: 4, column: 1)))
+        }
+        XCTAssertNoThrow(try PromptFile(parsing: "---\nname: x\n---\n\nsystem:\nBe brief.\n", path: "p", defaultName: "x"))
+    }
+
     func testBodyWithoutRolesIsOneUserMessage() throws {
         let prompt = try PromptFile(parsing: "Summarise {{text}}", path: "p", defaultName: "p")
         XCTAssertEqual(try prompt.render(["text": "this"]), [ChatMessage(role: .user, content: "Summarise this")])

@@ -16,6 +16,8 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
     case missingVariable(String, SourceLocation)
     /// A `--var` argument is not `NAME=VALUE`.
     case malformedAssignment(String)
+    /// Text stands above the first `system:` / `user:` / `assistant:` line, where it belongs to no message.
+    case textBeforeFirstRole(SourceLocation)
 
     public var description: String {
         switch self {
@@ -35,6 +37,9 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
                 "variable '\(name)' has no value; pass --var \(name)=VALUE or give it a sample under inputs:")
         case .malformedAssignment(let text):
             return diagnostic("error", at: nil, "expected --var NAME=VALUE, found '\(text)'")
+        case .textBeforeFirstRole(let at):
+            return diagnostic("error", at: at,
+                "text before the first role line belongs to no message; expected 'system:', 'user:' or 'assistant:' above it")
         }
     }
 }

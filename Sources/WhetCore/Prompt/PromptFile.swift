@@ -147,6 +147,9 @@ public struct PromptFile: Sendable {
         }
         if result.isEmpty {
             result = [(.user, start + 1, preamble)]
+        } else if let offset = preamble.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            // Text above the first role line would silently vanish from every run: say so instead.
+            throw PromptError.textBeforeFirstRole(SourceLocation(file: path, line: start + offset + 1, column: 1))
         }
         return try result.map { section in
             let text = section.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -13,6 +13,8 @@ public final class Workbench {
     public private(set) var shouldQuit = false
     /// Where the theme files live.
     let themesDirectory: URL
+    /// The text last written to the recovery file.
+    private var lastRecoveryText: String?
     /// Run by `Ctrl-E` to edit the prompt in an external editor; the loop supplies it (it must suspend curses).
     var externalEditor: ((URL) -> Void)?
 
@@ -87,7 +89,11 @@ public final class Workbench {
     /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.
     public func writeRecovery() {
         guard !state.readOnly, state.buffer.isModified else { return }
-        RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
+        let text = state.buffer.text
+        // Hours of editing should not mean a disk write every two seconds: only changed text is written.
+        guard text != lastRecoveryText else { return }
+        RecoveryFile.write(text, for: state.promptPath, in: state.workspace)
+        lastRecoveryText = text
     }
 
     // MARK: Retrieval

@@ -60,9 +60,9 @@ final class WorkbenchEndToEndTests: XCTestCase {
         try tmux.send("C-q")
         XCTAssertEqual(tmux.exitStatus(), 0)
 
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
-        XCTAssertEqual(sessions.count, 1)
-        let log = try String(contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
+        let logs = try sessionLogs()
+        XCTAssertEqual(logs.count, 1)
+        let log = try XCTUnwrap(logs.first)
         XCTAssertEqual(log.split(separator: "\n").count, 1)
         XCTAssertTrue(log.contains("日本語で答えてください。"), "the run recorded the edited prompt")
     }
@@ -81,8 +81,7 @@ final class WorkbenchEndToEndTests: XCTestCase {
         try tmux.waitFor("cancelled")
         try tmux.send("C-q")
         XCTAssertEqual(tmux.exitStatus(), 0)
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
-        let log = try String(contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
+        let log = try XCTUnwrap(try sessionLogs().first)
         XCTAssertTrue(log.contains("\"finish_reason\":\"cancelled\""), log)
     }
 
@@ -151,6 +150,14 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(saved.hasSuffix("{{question}}\nedited outside\n"), saved)
         try tmux.send("C-q")
         XCTAssertEqual(tmux.exitStatus(), 0)
+    }
+
+    /// The text of every session's runs.jsonl in the demo copy.
+    func sessionLogs() throws -> [String] {
+        let sessions = demo.appendingPathComponent("sessions")
+        return try FileManager.default.contentsOfDirectory(atPath: sessions.path).filter { !$0.hasPrefix(".") }.sorted().map {
+            try String(contentsOf: sessions.appendingPathComponent("\($0)/runs.jsonl"), encoding: .utf8)
+        }
     }
 
     func snapshotOfFiles(_ root: URL) throws -> [String: Date] {

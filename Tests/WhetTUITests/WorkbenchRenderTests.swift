@@ -191,5 +191,9 @@ final class WorkbenchRenderTests: XCTestCase {
         review.handle(.control("r"), layout: layout)
         XCTAssertEqual(review.state.buffer.text, before)
         XCTAssertFalse(review.isRunning)
+        review.state.focus = .output
+        for key: Key in [.character(":")] + "run".map({ .character($0) }) + [.enter] { review.handle(key, layout: layout) }
+        XCTAssertFalse(review.isRunning)
+        XCTAssertEqual(review.state.message?.text, "review mode is read-only: ':run' is not available")
     }
 }

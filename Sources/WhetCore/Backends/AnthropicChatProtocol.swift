@@ -18,9 +18,7 @@ struct AnthropicChatProtocol: ChatWireProtocol {
         if !system.isEmpty { body["system"] = system }
         body["messages"] = request.messages.filter { $0.role != .system }.map { ["role": $0.role.rawValue, "content": $0.content] }
         body["stream"] = stream
-        var headers = [("Content-Type", "application/json"), ("anthropic-version", config.http.anthropicVersion)]
-        if !key.isEmpty { headers.append(("x-api-key", key)) }
-        headers += config.http.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let headers = [("Content-Type", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
         return HTTPTransport.Request(url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
     }
 

@@ -29,27 +29,10 @@ public struct EmbeddingClient: Sendable {
         vectors.reserveCapacity(texts.count)
         for start in stride(from: 0, to: texts.count, by: batchSize) {
             let batch = Array(texts[start..<min(texts.count, start + batchSize)])
-            var headers = [("Content-Type", "application/json")]
-            if !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
-            headers += config.http.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             let body = try WireJSON.encode(["model": model, "input": batch])
-            let request = HTTPTransport.Request(url: url, headers: headers, body: body)
-            let activity = HTTPTransport.Activity()
-            let (status, data) = try await withTimeoutWatchdog(
-                firstByte: config.http.firstByteTimeout, idle: config.http.idleTimeout, activity: activity,
-                timeoutError: { what, seconds in BackendError.timeout(backend: config.name, url: url, what: what, seconds: seconds) }
-            ) {
-                var collected = Data()
-                let result = try await HTTPTransport(connectTimeout: config.http.connectTimeout).send(request, activity: activity) {
-                    collected.append(contentsOf: $0.readableBytesView)
-                }
-                return (result.status, result.errorBody ?? collected)
-            }
-            if status >= 400 {
-                let (type, message) = OpenAIChatProtocol().error(from: data)
-                throw BackendError.http(backend: config.name, url: url, status: status, type: type,
-                                        message: APIKey.redact(message ?? "no message", key: key), hint: nil)
-            }
+            let request = HTTPTransport.Request(url: url, headers: [("Content-Type", "application/json")]
+                                                + HTTPTransport.standardHeaders(config, key: key), body: body)
+            let data = try await HTTPTransport.fetch(request, config: config, key: key)
             guard let items = WireJSON.object(data)?["data"] as? [[String: Any]], items.count == batch.count else {
                 throw BackendError.protocolError(backend: config.name, url: url, message: "expected \(batch.count) embeddings in \"data\"")
             }

@@ -76,7 +76,6 @@ public struct HTTPChatBackend: ModelBackend {
         let url = outgoing.url
         let backendName = name
         let wire = self.wire
-        let estimatedPrompt = 0
         let result: (Int, HTTPHeaders, Data?, StreamState, Data)
         do {
             result = try await withTimeoutWatchdog(
@@ -138,7 +137,6 @@ public struct HTTPChatBackend: ModelBackend {
         if let prompt = state.promptTokens, let completion = state.completionTokens {
             continuation.yield(.usage(TokenUsage(promptTokens: prompt, completionTokens: completion, estimated: false)))
         }
-        _ = estimatedPrompt
         continuation.yield(.finished(state.finish ?? .stop))
     }
 

@@ -9,9 +9,8 @@ struct OpenAIChatProtocol: ChatWireProtocol {
         body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         body["stream"] = stream
         if stream { body["stream_options"] = ["include_usage": true] }
-        var headers = [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
-        if !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
-        headers += config.http.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let headers = [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
+            + HTTPTransport.standardHeaders(config, key: key)
         return HTTPTransport.Request(url: joinURL(config.http.baseURL, "chat/completions"), headers: headers, body: try WireJSON.encode(body))
     }
 

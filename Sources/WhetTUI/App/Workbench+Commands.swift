@@ -8,14 +8,20 @@ extension Workbench {
         guard let name = words.first else { return }
         let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
         let editing = !state.readOnly
+        // Review mode shows what was; commands that would change or run anything are refused up front.
+        let changing: Set<String> = ["run", "r", "w", "write", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval"]
+        if !editing, changing.contains(name) {
+            state.message = ("review mode is read-only: ':\(name)' is not available", true)
+            return
+        }
         switch name {
-        case "run", "r" where editing: startRun()
-        case "w", "write" where editing: save()
+        case "run", "r": startRun()
+        case "w", "write": save()
         case "q", "quit": requestQuit()
         case "q!", "quit!": RecoveryFile.remove(for: state.promptPath, in: state.workspace); requestQuit(force: true)
-        case "wq", "x" where editing: save(); if !state.buffer.isModified { requestQuit(force: true) }
+        case "wq", "x": save(); if !state.buffer.isModified { requestQuit(force: true) }
         case "help", "h": state.overlay = .help(scroll: 0)
-        case "index" where editing:
+        case "index":
             openIndex()
             if let counts = try? index?.counts() { state.message = ("indexed: \(counts.files) files, \(counts.chunks) chunks", false) }
         case "backend":
@@ -53,7 +59,7 @@ extension Workbench {
             } catch {
                 state.message = ("\(error)", true)
             }
-        case "prompt" where editing:
+        case "prompt":
             guard !state.buffer.isModified else { state.message = ("save or discard the edits first (:w, or :q!)", true); return }
             do {
                 let url = try state.workspace.promptURL(named: argument)
@@ -66,25 +72,24 @@ extension Workbench {
             } catch {
                 state.message = ("\(error)", true)
             }
-        case "set" where editing:
+        case "set":
             guard let equals = argument.firstIndex(of: "=") else { state.message = ("expected :set NAME=VALUE", true); return }
             state.variables[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
             refreshContext()
-        case "topk" where editing:
+        case "topk":
             guard let value = Int(argument), value > 0 else { state.message = ("expected :topk N (N ≥ 1), found '\(argument)'", true); return }
             state.topK = value
             refreshContext()
-        case "cache" where editing:
+        case "cache":
             guard argument == "on" || argument == "off" else { state.message = ("expected :cache on|off", true); return }
             state.useCache = argument == "on"
             state.message = ("response cache \(argument) for runs", false)
-        case "retrieval" where editing:
+        case "retrieval":
             guard argument == "on" || argument == "off" else { state.message = ("expected :retrieval on|off", true); return }
             state.retrievalEnabled = argument == "on"
             if state.retrievalEnabled, index == nil { openIndex() } else { refreshContext() }
         default:
-            state.message = (state.readOnly && ["run", "w", "write", "index", "set", "topk", "retrieval", "prompt", "wq", "x"].contains(name)
-                             ? "review mode is read-only: ':\(name)' is not available" : "unknown command ':\(name)' (F1 lists them)", true)
+            state.message = ("unknown command ':\(name)' (F1 lists them)", true)
         }
     }
 }

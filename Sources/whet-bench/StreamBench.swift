@@ -11,7 +11,7 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
     defer { try? FileManager.default.removeItem(at: copy) }
     let workspace = try Workspace.open(root: copy)
     let (index, _) = try workspace.openIndex()
-    let plan = try RunPlan.make(RunInput(), in: workspace, retriever: index)
+    let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: index)
     let pieces = (0..<tokens).map { "t\($0 % 100) " }
     let stream = TestModelServer.openAIStream(pieces, promptTokens: 100, completionTokens: tokens)
     let whole = "{\"choices\":[{\"message\":{\"content\":\"\(pieces.joined())\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":\(tokens)}}"

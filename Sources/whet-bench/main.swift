@@ -4,7 +4,8 @@
 //   whet-bench index DIR [--scale N] [--repeat N] [--queries N]
 //   whet-bench ui DIR [--repeat N]
 //   whet-bench stream DIR [--queries N]   (N = streamed tokens per run, default 20000)
-//   whet-bench retrieval DIR [--json]      (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
+//   whet-bench retrieval DIR [--method bm25|dense|hybrid] [--json] [--k1 X] [--b X] [--heading-weight X] [--no-stem]
+//                                          (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -21,6 +22,8 @@ struct Options {
     var scale = 1
     var repeats = 5
     var queries = 500
+    var method = "bm25"
+    var bm25 = BM25Parameters()
 }
 
 func parseOptions() -> Options {
@@ -30,10 +33,14 @@ func parseOptions() -> Options {
         options.mode = "retrieval"
         options.directory = arguments[1]
         options.json = arguments.contains("--json")
-        if let method = arguments.firstIndex(of: "--method").map({ arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : "" }), method != "bm25" {
-            FileHandle.standardError.write(Data("whet-bench: only --method bm25 exists so far, found '\(method)'\n".utf8))
-            exit(2)
+        func value(_ flag: String) -> String? {
+            arguments.firstIndex(of: flag).map { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : "" }
         }
+        if let method = value("--method") { options.method = method }
+        if let k1 = value("--k1").flatMap(Double.init) { options.bm25.k1 = k1 }
+        if let b = value("--b").flatMap(Double.init) { options.bm25.b = b }
+        if let weight = value("--heading-weight").flatMap(Double.init) { options.bm25.headingWeight = weight }
+        if arguments.contains("--no-stem") { options.bm25.stemming = false }
         return options
     }
     guard let mode = arguments.first, ["index", "ui", "stream"].contains(mode), arguments.count >= 2 else {
@@ -109,7 +116,7 @@ let options = parseOptions()
 let source = URL(fileURLWithPath: options.directory).standardizedFileURL
 if options.mode == "retrieval" {
     do {
-        try benchmarkRetrieval(source, json: options.json)
+        try await benchmarkRetrieval(source, method: options.method, json: options.json, parameters: options.bm25)
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)

@@ -296,7 +296,7 @@ final class HTTPBackendTests: XCTestCase {
     func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
         let opened = try workspace.open()
         let (index, _) = try opened.openIndex()
-        var plan = try RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
+        var plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
         plan.backend = settings
         let recorder = RunRecorder(workspace: opened)
         let (session, number) = try recorder.nextRun(session: nil)

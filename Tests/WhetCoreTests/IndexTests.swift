@@ -24,7 +24,8 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(results.first?.headingPath, ["API keys", "Rotation"])
         XCTAssertEqual(results.first?.startLine, 1, "a heading-only section merges into the chunk below it")
         XCTAssertEqual(results.first?.endLine, 5)
-        XCTAssertEqual(results.first?.matchedTerms, ["rotate", "key"])
+        XCTAssertEqual(results.first?.matchedTerms, ["rotation", "rotate", "keys", "key"],
+                       "the chunk's own words, stemmed alike, grouped by query term")
         XCTAssertGreaterThan(results.first?.score ?? 0, 0)
         XCTAssertEqual(results.first?.rank, 1)
     }

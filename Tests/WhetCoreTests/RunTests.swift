@@ -12,11 +12,11 @@ final class RunTests: XCTestCase {
         ])
     }
 
-    func testPlanRetrievesFillsContextAndRendersMessages() throws {
+    func testPlanRetrievesFillsContextAndRendersMessages() async throws {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try RunPlan.make(RunInput(variables: ["question": "What is the default timeout?"]), in: workspace, retriever: index)
+        let plan = try await RunPlan.make(RunInput(variables: ["question": "What is the default timeout?"]), in: workspace, retriever: index)
         XCTAssertEqual(plan.retrieval?.query, "What is the default timeout?")
         XCTAssertEqual(plan.retrieval?.chunks.first?.chunk.path, "corpus/settings.md")
         XCTAssertEqual(plan.retrieval?.chunks.first?.citation, 1)
@@ -35,10 +35,10 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(placed.map(\.omitted), ["excluded", nil, "over token budget"])
     }
 
-    func testRetrievalOffLeavesContextEmptyWithAWarning() throws {
+    func testRetrievalOffLeavesContextEmptyWithAWarning() async throws {
         let files = try makeWorkspace()
         let workspace = try files.open()
-        let plan = try RunPlan.make(RunInput(retrievalEnabled: false), in: workspace, retriever: nil)
+        let plan = try await RunPlan.make(RunInput(retrievalEnabled: false), in: workspace, retriever: nil)
         XCTAssertNil(plan.retrieval)
         XCTAssertEqual(plan.messages[1].content, "What is the default?")
         XCTAssertTrue(plan.warnings.contains { $0.message.contains("retrieval is off") })
@@ -48,7 +48,7 @@ final class RunTests: XCTestCase {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
+        let plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
         let recorder = RunRecorder(workspace: workspace)
         let (session, number) = try recorder.nextRun(session: nil)
         XCTAssertEqual(number, 1)
@@ -70,7 +70,7 @@ final class RunTests: XCTestCase {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
+        let plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
         let slow = OfflineBackend(config: BackendConfig(name: "offline", kind: .offline, model: "m", streamPieceSize: 4),
                                   pieceDelay: .milliseconds(40))
         let task = Task { await RunExecutor().execute(plan, on: slow, runNumber: 1) }

@@ -166,7 +166,7 @@ final class WorkbenchRenderTests: XCTestCase {
     func testReviewModeShowsARecordedRunAndCannotEdit() async throws {
         let editor = try makeWorkbench()
         let workspace = try Workspace.open(root: root)
-        let plan = try RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
+        let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
         let recorder = RunRecorder(workspace: workspace)
         let (session, number) = try recorder.nextRun(session: nil)
         let record = RunRecord(run: number, id: "x", time: "t", prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),

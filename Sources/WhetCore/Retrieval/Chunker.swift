@@ -7,11 +7,15 @@ public struct Chunker: Sendable {
     public let maxCharacters: Int
     /// How many characters of the previous chunk a continuation starts with.
     public let overlap: Int
+    /// Whether a heading ends the chunk before it (heading chunking) or is packed like a paragraph
+    /// (paragraph chunking); the heading path is kept either way.
+    public let breaksAtHeadings: Bool
 
     /// Makes a chunker; `overlap` is clamped below `maxCharacters`.
-    public init(maxCharacters: Int, overlap: Int) {
+    public init(maxCharacters: Int, overlap: Int, breaksAtHeadings: Bool = true) {
         self.maxCharacters = max(maxCharacters, 16)
         self.overlap = max(0, min(overlap, self.maxCharacters / 2))
+        self.breaksAtHeadings = breaksAtHeadings
     }
 
     /// A line (or part of one) placed in a chunk.
@@ -29,6 +33,7 @@ public struct Chunker: Sendable {
         var currentSize = 0
         var hasNewContent = false
         var onlyHeadings = true
+        var chunkPath: [String] = []
 
         func flush(keepOverlap: Bool) {
             defer { hasNewContent = false }
@@ -36,7 +41,7 @@ public struct Chunker: Sendable {
                 current = []; currentSize = 0; return
             }
             let body = joined(current)
-            chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: headings.map(\.title)))
+            chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: breaksAtHeadings ? headings.map(\.title) : chunkPath))
             current = keepOverlap ? overlapTail(current) : []
             currentSize = joined(current).count
         }
@@ -47,6 +52,7 @@ public struct Chunker: Sendable {
                 flush(keepOverlap: true)
             }
             let addedSeparator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
+            if !hasNewContent { chunkPath = headings.map(\.title) }
             current.append(unit)
             currentSize += addedSeparator + unit.text.count
             hasNewContent = true
@@ -54,7 +60,7 @@ public struct Chunker: Sendable {
 
         for block in Chunker.blocks(of: text) {
             if let heading = block.heading {
-                if !onlyHeadings { flush(keepOverlap: false); current = []; currentSize = 0 }
+                if !onlyHeadings && breaksAtHeadings { flush(keepOverlap: false); current = []; currentSize = 0 }
                 while let last = headings.last, last.level >= heading.level { headings.removeLast() }
                 headings.append((heading.level, heading.title))
                 onlyHeadings = true

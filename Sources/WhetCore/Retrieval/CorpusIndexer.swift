@@ -44,8 +44,8 @@ public struct CorpusIndexer: Sendable {
         let started = Date()
         var report = Report()
         let settings = workspace.config.retrieval
-        let chunker = Chunker(maxCharacters: settings.chunkSize, overlap: settings.chunkOverlap)
-        report.rebuilt = try index.resetIfSettingsChanged("size=\(settings.chunkSize) overlap=\(settings.chunkOverlap) chunker=1")
+        let chunker = DocumentChunker(settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
+        report.rebuilt = try index.resetIfSettingsChanged(settings.chunkingSignature)
         let corpus = workspace.corpusDirectory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -134,9 +134,9 @@ extension Workspace {
         let index: LexicalIndex
         if isWritable {
             try DurableFile.makeDirectory(derivedDirectory)
-            index = try LexicalIndex(url: indexURL)
+            index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
         } else {
-            index = try LexicalIndex(url: nil)
+            index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
         }
         let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
         return (index, report)

@@ -1,25 +1,31 @@
 import Foundation
 import GRDB
 
-/// The local lexical index: chunks and their terms in SQLite, searched with FTS5's BM25 (k1 = 1.2, b = 0.75,
-/// headings weighted twice the body). whet tokenises text itself (`TextTokenizer`) and stores the terms
-/// space-separated, so CJK bigrams, diacritic folding and stop words behave the same at index and query
-/// time. The file lives in `.whet/` and is derived: a schema or chunking change simply rebuilds it.
+/// The local lexical index: the chunk store (files, chunks, their text and place) in SQLite, and whet's own
+/// BM25 inverted index (`BM25Index`) built in memory from it on the first search and rebuilt after changes.
+/// The chunk store is the durable part; the inverted index is derived and cheap to rebuild (tens of
+/// milliseconds per megabyte, on all cores), so BM25 parameters and stemming apply without re-indexing.
+/// See docs/retrieval.md for why this is not SQLite FTS5 any more.
 public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
-    // @unchecked: the only stored property is a GRDB DatabaseQueue, which serialises all access itself.
+    // @unchecked: the DatabaseQueue serialises database access itself; the in-memory index is guarded by `lock`.
     let database: DatabaseQueue
     /// Where the index lives, or nil for an in-memory index (read-only workspaces, tests).
     public let url: URL?
+    /// How documents and queries are scored.
+    public let parameters: BM25Parameters
+    private let lock = NSLock()
+    private var memory: (index: BM25Index, chunkIDs: [Int64])?
 
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     public var method: String { "bm25" }
 
     /// Opens (creating if needed) the index at `url`, or an in-memory one when `url` is nil. An index written
     /// by another schema version is discarded and rebuilt, since it only holds derived data.
-    public init(url: URL?) throws {
+    public init(url: URL?, parameters: BM25Parameters = BM25Parameters()) throws {
         self.url = url
+        self.parameters = parameters
         do {
             if let url {
                 database = try DatabaseQueue(path: url.path)
@@ -48,7 +54,6 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
                 start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
-            CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(terms, headings, tokenize = 'unicode61 remove_diacritics 0');
             PRAGMA user_version = \(schemaVersion);
             """)
     }
@@ -93,30 +98,123 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         }
     }
 
+    /// The best `topK` chunks for `query`, best first, with BM25 scores and the words they matched.
     public func search(_ query: String, topK: Int) throws -> [RetrievedChunk] {
-        var queryTerms: [String] = []
-        var seen = Set<String>()
-        for term in TextTokenizer.terms(query) where seen.insert(term).inserted { queryTerms.append(term) }
-        guard !queryTerms.isEmpty, topK > 0 else { return [] }
-        let match = queryTerms.map { "\"\($0)\"" }.joined(separator: " OR ")
-        return try database.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.path, c.start_line, c.end_line, c.heading_path, c.text, chunk_terms.terms AS terms,
-                       -bm25(chunk_terms, 1.0, 2.0) AS score
-                FROM chunk_terms JOIN chunks c ON c.id = chunk_terms.rowid
-                WHERE chunk_terms MATCH ?
-                ORDER BY bm25(chunk_terms, 1.0, 2.0), c.path, c.ordinal
-                LIMIT ?
-                """, arguments: [match, topK])
-            return rows.enumerated().map { offset, row in
-                let terms = Set((row["terms"] as String).split(separator: " ").map(String.init))
-                let heading: String = row["heading_path"]
-                return RetrievedChunk(
-                    rank: offset + 1, path: row["path"], startLine: row["start_line"], endLine: row["end_line"],
-                    headingPath: heading.isEmpty ? [] : heading.components(separatedBy: "\u{1F}"),
-                    score: row["score"], matchedTerms: queryTerms.filter { terms.contains($0) }, text: row["text"])
-            }
+        let ranked = try rankedChunkIDs(query, topK: topK)
+        return try results(for: ranked, matching: query)
+    }
+
+    /// The best `topK` chunk row ids for `query` with their BM25 scores: the lexical list fusion works on.
+    public func rankedChunkIDs(_ query: String, topK: Int) throws -> [(chunkID: Int64, score: Double)] {
+        guard topK > 0 else { return [] }
+        let (index, chunkIDs) = try inMemoryIndex()
+        return index.search(index.analyze(query), topK: topK).map { (chunkIDs[$0.document], $0.score) }
+    }
+
+    /// Chunks for ranked row ids, numbered in that order, with the words of `query` each one contains.
+    public func results(for ranked: [(chunkID: Int64, score: Double)], matching query: String) throws -> [RetrievedChunk] {
+        guard !ranked.isEmpty else { return [] }
+        let (index, _) = try inMemoryIndex()
+        let wanted = index.analyze(query)
+        let rows = try chunks(ids: ranked.map(\.chunkID))
+        return ranked.compactMap { item -> RetrievedChunk? in
+            guard var chunk = rows[item.chunkID] else { return nil }
+            chunk.score = item.score
+            chunk.matchedTerms = LexicalIndex.matchedWords(in: chunk.text + "\n" + chunk.headingPath.joined(separator: " "),
+                                                           terms: wanted, index: index)
+            return chunk
+        }.enumerated().map { offset, chunk in
+            var numbered = chunk
+            numbered.rank = offset + 1
+            return numbered
         }
+    }
+
+    /// The distinct words of `text` (folded) whose terms are among the query's `terms`, grouped by query
+    /// term in query order: what the UI highlights and `whet search` lists, in the chunk's own spelling
+    /// ("rotation", "rotate") rather than as the stem they share.
+    static func matchedWords(in text: String, terms: [String], index: BM25Index) -> [String] {
+        var byTerm: [String: [String]] = [:]
+        var seen = Set<String>()
+        let wanted = Set(terms)
+        TextTokenizer.forEachWord(in: text) { word in
+            guard seen.insert(word).inserted, let term = index.analyze(word).first, wanted.contains(term) else { return }
+            byTerm[term, default: []].append(word)
+        }
+        var ordered: [String] = []
+        var done = Set<String>()
+        for term in terms where done.insert(term).inserted { ordered += byTerm[term] ?? [] }
+        return ordered
+    }
+
+    /// Every chunk of one file in document order, as unranked results (the UI's chunk-boundary view).
+    public func chunks(inFile path: String) throws -> [RetrievedChunk] {
+        let ids = try database.read { try Int64.fetchAll($0, sql: "SELECT id FROM chunks WHERE path = ? ORDER BY ordinal", arguments: [path]) }
+        let rows = try chunks(ids: ids)
+        return ids.compactMap { rows[$0] }
+    }
+
+    /// The chunks with the given row ids, as unranked results.
+    func chunks(ids: [Int64]) throws -> [Int64: RetrievedChunk] {
+        try database.read { db in
+            var found: [Int64: RetrievedChunk] = [:]
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT id, path, start_line, end_line, heading_path, text FROM chunks WHERE id IN (\(placeholders))",
+                                        arguments: StatementArguments(ids)) {
+                let heading: String = row["heading_path"]
+                found[row["id"]] = RetrievedChunk(
+                    rank: 0, path: row["path"], startLine: row["start_line"], endLine: row["end_line"],
+                    headingPath: heading.isEmpty ? [] : heading.components(separatedBy: "\u{1F}"),
+                    score: 0, matchedTerms: [], text: row["text"])
+            }
+            return found
+        }
+    }
+
+    /// The inverted index over every stored chunk, built on first use and after each change, a page of
+    /// chunks at a time so the texts of a large corpus are never all in memory at once.
+    func inMemoryIndex() throws -> (BM25Index, [Int64]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let memory { return memory }
+        var index = BM25Index(parameters: parameters)
+        var chunkIDs: [Int64] = []
+        try forEachChunkPage { page in
+            index.append(BM25Index.build(page.map { ($0.text, $0.heading) }, parameters: parameters))
+            chunkIDs.append(contentsOf: page.map(\.id))
+        }
+        index.finish()
+        memory = (index, chunkIDs)
+        return (index, chunkIDs)
+    }
+
+    /// A stored chunk as the dense side reads it: row id, heading path (space-joined) and text.
+    public struct StoredChunk: Sendable {
+        public var id: Int64
+        public var heading: String
+        public var text: String
+    }
+
+    /// Calls `body` with every stored chunk in row order, 20,000 at a time, so memory stays bounded.
+    public func forEachChunkPage(_ body: ([StoredChunk]) throws -> Void) throws {
+        var lastID: Int64 = -1
+        while true {
+            let page = try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, heading_path, text FROM chunks WHERE id > ? ORDER BY id LIMIT 20000", arguments: [lastID])
+            }
+            guard let last = page.last else { return }
+            lastID = last["id"]
+            try body(page.map { row in
+                let heading: String = row["heading_path"]
+                return StoredChunk(id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"])
+            })
+        }
+    }
+
+    private func invalidate() {
+        lock.lock()
+        memory = nil
+        lock.unlock()
     }
 
     // MARK: Writing
@@ -140,6 +238,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Applies `batch` atomically.
     public func apply(_ batch: Batch) throws {
+        if batch.count > 0 { invalidate() }
         do {
             try database.write { db in
                 for path in batch.removals { try LexicalIndex.delete(path, in: db) }
@@ -150,15 +249,12 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 let insertChunk = try db.cachedStatement(sql: """
                     INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
                     """)
-                let insertTerms = try db.cachedStatement(sql: "INSERT INTO chunk_terms(rowid, terms, headings) VALUES (?, ?, ?)")
                 let insertFile = try db.cachedStatement(sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
                 for (path, state, chunks) in batch.replacements {
                     try LexicalIndex.delete(path, in: db)
                     for (ordinal, chunk) in chunks.enumerated() {
                         try insertChunk.execute(arguments: [path, ordinal, chunk.startLine, chunk.endLine,
                                                             chunk.headingPath.joined(separator: "\u{1F}"), chunk.text])
-                        try insertTerms.execute(arguments: [db.lastInsertedRowID, TextTokenizer.terms(chunk.text).joined(separator: " "),
-                                                            TextTokenizer.terms(chunk.headingPath.joined(separator: " ")).joined(separator: " ")])
                     }
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
@@ -174,15 +270,15 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         try database.write { db in
             let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chunking'")
             guard recorded != settings else { return false }
-            try db.execute(sql: "DELETE FROM chunk_terms; DELETE FROM chunks; DELETE FROM files;")
+            self.invalidate()
+            try db.execute(sql: "DELETE FROM chunks; DELETE FROM files;")
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('chunking', ?)", arguments: [settings])
             return recorded != nil
         }
     }
 
     private static func delete(_ path: String, in db: Database) throws {
-        for sql in ["DELETE FROM chunk_terms WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)",
-                    "DELETE FROM chunks WHERE path = ?", "DELETE FROM files WHERE path = ?"] {
+        for sql in ["DELETE FROM chunks WHERE path = ?", "DELETE FROM files WHERE path = ?"] {
             try db.cachedStatement(sql: sql).execute(arguments: [path])
         }
     }

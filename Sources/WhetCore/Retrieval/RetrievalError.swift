@@ -4,6 +4,10 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     case index(path: String, message: String)
     /// The corpus directory named in `whet.toml` does not exist.
     case missingCorpus(String)
+    /// A BPE vocabulary file could not be read or parsed.
+    case tokenizer(path: String, line: Int?, message: String)
+    /// Dense or hybrid search was asked for without what it needs (an embedding backend, a model).
+    case dense(String)
 
     public var description: String {
         switch self {
@@ -11,6 +15,10 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
             return diagnostic("error", at: SourceLocation(file: path), "index: \(message) (it is derived data: delete it to rebuild)")
         case .missingCorpus(let path):
             return diagnostic("error", at: SourceLocation(file: path), "corpus directory does not exist; expected the directory named by [retrieval] corpus")
+        case .tokenizer(let path, let line, let message):
+            return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
+        case .dense(let message):
+            return "error: \(message)"
         }
     }
 }

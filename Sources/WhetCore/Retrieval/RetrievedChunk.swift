@@ -17,6 +17,11 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
     public var matchedTerms: [String]
     /// The chunk's text.
     public var text: String
+    /// Each method's rank and score when several were combined (hybrid, multi-query, rerank); nil for a
+    /// single method, whose score is `score`.
+    public var methods: [MethodScore]?
+    /// True when the user pinned the chunk: it is placed in context whatever its rank.
+    public var pinned: Bool?
 
     /// Makes a result.
     public init(rank: Int, path: String, startLine: Int, endLine: Int, headingPath: [String], score: Double,
@@ -35,16 +40,7 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
     public var location: String { "\(path):\(startLine)-\(endLine)" }
 
     enum CodingKeys: String, CodingKey {
-        case rank, path, score, text
+        case rank, path, score, text, methods, pinned
         case startLine = "start_line", endLine = "end_line", headingPath = "heading_path", matchedTerms = "matched_terms"
     }
-}
-
-/// Anything that can answer a query with ranked chunks: today the local BM25 index; later dense, hybrid or
-/// a server's full-text search, behind the same call.
-public protocol ChunkRetriever: Sendable {
-    /// The method's name as shown in titles and records (`bm25`).
-    var method: String { get }
-    /// The best `topK` chunks for `query`, best first.
-    func search(_ query: String, topK: Int) throws -> [RetrievedChunk]
 }

@@ -13,16 +13,71 @@ public enum TextTokenizer {
         return terms
     }
 
-    /// Calls `body` with every term of `text`; the streaming form used by the indexer.
+    /// Calls `body` with every term of `text`, stop words removed.
     public static func forEachTerm(in text: String, _ body: (String) -> Void) {
+        forEachWord(in: text) { word in
+            if !stopWords.contains(word) { body(word) }
+        }
+    }
+
+    /// Calls `body` with every folded word and CJK bigram of `text`, stop words included: the raw form the
+    /// index's analyzer caches per distinct word.
+    public static func forEachWord(in text: String, _ body: (String) -> Void) {
+        forEachWordBytes(in: text) { bytes in body(String(decoding: bytes, as: UTF8.self)) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of every folded word of `text`, valid only during the call. ASCII
+    /// text (most corpora) takes a byte loop that allocates nothing per word; anything else goes scalar by
+    /// scalar through the Unicode rules. The index hashes these bytes directly, never making a String for a
+    /// word it has seen before.
+    public static func forEachWordBytes(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        let handled: Bool = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
+            forEachASCIIWord(bytes, body)
+            return true
+        }
+        if !handled {
+            forEachUnicodeWord(in: text) { word in
+                var word = word
+                word.withUTF8 { body($0) }
+            }
+        }
+    }
+
+    /// The byte loop for ASCII text; it must split exactly as the Unicode path does on the same text.
+    private static func forEachASCIIWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // Folded words are written into a scratch buffer as long as the text, so no word can overflow it.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { word in
+            var length = 0
+            for byte in bytes {
+                switch byte {
+                case 0x61...0x7A, 0x30...0x39:
+                    word[length] = byte
+                    length += 1
+                case 0x41...0x5A:
+                    word[length] = byte + 32
+                    length += 1
+                case 0x27 where length > 0: continue
+                default:
+                    if length > 0 {
+                        body(UnsafeBufferPointer(rebasing: word[0..<length]))
+                        length = 0
+                    }
+                }
+            }
+            if length > 0 { body(UnsafeBufferPointer(rebasing: word[0..<length])) }
+        }
+    }
+
+    private static func forEachUnicodeWord(in text: String, _ body: (String) -> Void) {
         var word = String.UnicodeScalarView()
         var cjkPrevious: Unicode.Scalar? = nil
         var cjkRunLength = 0
 
         func flushWord() {
             if !word.isEmpty {
-                let term = String(word)
-                if !stopWords.contains(term) { body(term) }
+                body(String(word))
                 word.removeAll(keepingCapacity: true)
             }
         }

@@ -19,6 +19,8 @@ public struct RunInput: Sendable, Equatable {
     public var excludedChunks: Set<String> = []
     /// The prompt's text as the editor holds it (unsaved edits included); nil reads the file.
     public var promptSource: String? = nil
+    /// Chunks the user pinned: placed in context first, whatever the search returns.
+    public var pinnedChunks: [RetrievedChunk] = []
 
     /// Makes an input; everything not given follows the workspace.
     public init(promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
@@ -50,11 +52,29 @@ public struct RunPlan: Sendable {
     public static let contextVariable = "context"
 
     /// Loads the prompt, resolves variables, retrieves context (when on) and renders the messages.
-    public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) throws -> RunPlan {
+    public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) async throws -> RunPlan {
+        let settings = workspace.config.retrieval
+        var outcome: RetrievalOutcome? = nil
+        if input.retrievalEnabled ?? settings.enabled, let retriever {
+            let prompt = try loadPrompt(input, in: workspace)
+            let query = try queryText(prompt: prompt, variables: prompt.resolveVariables(input.variables), settings: settings)
+            outcome = try await retriever.retrieve(query, topK: input.topK ?? settings.topK)
+        }
+        return try make(input, in: workspace, retrieved: outcome)
+    }
+
+    /// The prompt a run uses: the editor's text when given, else the file.
+    static func loadPrompt(_ input: RunInput, in workspace: Workspace) throws -> PromptFile {
         let promptURL = try workspace.promptURL(named: input.promptName)
-        let prompt = try input.promptSource.map {
+        return try input.promptSource.map {
             try PromptFile(parsing: $0, path: workspace.display(promptURL), defaultName: promptURL.deletingPathExtension().lastPathComponent)
         } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL))
+    }
+
+    /// Builds the plan from an outcome already retrieved (the UI's context pane holds one); nil means
+    /// retrieval is off for this run.
+    public static func make(_ input: RunInput, in workspace: Workspace, retrieved outcome: RetrievalOutcome?) throws -> RunPlan {
+        let prompt = try loadPrompt(input, in: workspace)
         let backend = try workspace.config.backend(named: input.backendName)
         var variables = prompt.resolveVariables(input.variables)
         var warnings = prompt.warnings
@@ -62,16 +82,17 @@ public struct RunPlan: Sendable {
         var retrieval: RetrievalRecord? = nil
         var grounding: Grounding? = nil
 
-        if input.retrievalEnabled ?? settings.enabled, let retriever {
-            let query = try queryText(prompt: prompt, variables: variables, settings: settings)
+        if let outcome {
+            let query = outcome.queries.first ?? ""
             let topK = input.topK ?? settings.topK
-            let results = try retriever.search(query, topK: topK)
-            let placed = place(results, budget: settings.contextTokenBudget, excluded: input.excludedChunks)
-            retrieval = RetrievalRecord(method: retriever.method, topK: topK, query: query,
+            let placed = place(outcome.chunks, pinned: input.pinnedChunks, budget: settings.contextTokenBudget, excluded: input.excludedChunks)
+            retrieval = RetrievalRecord(method: outcome.method, topK: topK, query: query,
                                         contextTokenBudget: settings.contextTokenBudget, chunks: placed)
+            if outcome.queries.count > 1 { retrieval?.expandedQueries = Array(outcome.queries.dropFirst()) }
             let used = placed.filter { $0.citation != nil }.map(\.chunk)
             grounding = Grounding(query: query, chunks: used)
             variables[contextVariable] = formatContext(used)
+            warnings += outcome.warnings.map { Warning($0, at: SourceLocation(file: prompt.path)) }
         } else if variables[contextVariable] == nil, prompt.variables.contains(contextVariable) {
             variables[contextVariable] = ""
             warnings.append(Warning("retrieval is off, so {{context}} is empty", at: SourceLocation(file: prompt.path)))
@@ -99,10 +120,17 @@ public struct RunPlan: Sendable {
 
     /// Numbers the results that fit the token budget as [1], [2] … in rank order; excluded chunks and those
     /// that would overflow the budget are kept in the record with the reason they were left out.
-    static func place(_ results: [RetrievedChunk], budget: Int, excluded: Set<String>) -> [ContextChunk] {
+    /// Pinned chunks come first, marked as pinned, and are not repeated if the search also returned them.
+    static func place(_ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<String>) -> [ContextChunk] {
         var used = 0
         var citation = 0
-        return results.map { chunk in
+        let pinnedLocations = Set(pinned.map(\.location))
+        let ordered = pinned.map { chunk -> RetrievedChunk in
+            var marked = chunk
+            marked.pinned = true
+            return marked
+        } + results.filter { !pinnedLocations.contains($0.location) }
+        return ordered.map { chunk in
             if excluded.contains(chunk.location) { return ContextChunk(chunk: chunk, citation: nil, omitted: "excluded") }
             let cost = estimateTokens(chunk.text) + 12
             if used + cost > budget { return ContextChunk(chunk: chunk, citation: nil, omitted: "over token budget") }

@@ -111,11 +111,14 @@ public struct RetrievalRecord: Sendable, Equatable, Codable {
     public var query: String
     public var contextTokenBudget: Int
     public var chunks: [ContextChunk]
+    /// Queries a model wrote and that were searched besides `query` (multi-query, HyDE).
+    public var expandedQueries: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case method, query, chunks
         case topK = "top_k"
         case contextTokenBudget = "context_token_budget"
+        case expandedQueries = "expanded_queries"
     }
 }
 

@@ -140,47 +140,9 @@ public struct ConfigLoader {
         return config
     }
 
-    private mutating func retrievalSettings(_ table: TOMLTable) throws -> RetrievalSettings {
-        var settings = RetrievalSettings()
-        let section = "retrieval"
-        if let value = table["enabled"] {
-            guard let flag = value.bool else {
-                throw invalid(section, section: section, key: "enabled", expected: "true or false", found: describe(value))
-            }
-            settings.enabled = flag
-        }
-        if let method = try string(table, "method", section: section) {
-            guard method == "bm25" else {
-                throw invalid(section, section: section, key: "method", expected: "method \"bm25\"", found: "'\(method)'")
-            }
-            settings.method = method
-        }
-        settings.topK = try positiveInt(table, "top_k", section: section) ?? settings.topK
-        if let query = try string(table, "query_variable", section: section) {
-            settings.queryVariable = query.isEmpty ? nil : query
-        }
-        settings.contextTokenBudget = try positiveInt(table, "context_token_budget", section: section) ?? settings.contextTokenBudget
-        settings.corpus = try string(table, "corpus", section: section) ?? settings.corpus
-        settings.chunkSize = try positiveInt(table, "chunk_size", section: section) ?? settings.chunkSize
-        if let overlap = table["chunk_overlap"] {
-            guard let value = overlap.int, value >= 0 else {
-                throw invalid(section, section: section, key: "chunk_overlap", expected: "a whole number ≥ 0", found: describe(overlap))
-            }
-            settings.chunkOverlap = value
-        }
-        guard settings.chunkOverlap < settings.chunkSize else {
-            throw invalid(section, section: section, key: "chunk_overlap",
-                          expected: "chunk_overlap smaller than chunk_size (\(settings.chunkSize))",
-                          found: "\(settings.chunkOverlap)")
-        }
-        warnUnknown(table, known: ["enabled", "method", "top_k", "query_variable", "context_token_budget",
-                                   "corpus", "chunk_size", "chunk_overlap"], section: section)
-        return settings
-    }
-
     // MARK: Typed access with located errors
 
-    private func string(_ table: TOMLTable, _ key: String, section: String?) throws -> String? {
+    func string(_ table: TOMLTable, _ key: String, section: String?) throws -> String? {
         guard let value = table[key] else { return nil }
         guard let text = value.string else {
             throw invalid(section ?? key, section: section, key: key, expected: "a string", found: describe(value))
@@ -188,7 +150,7 @@ public struct ConfigLoader {
         return text
     }
 
-    private func positiveInt(_ table: TOMLTable, _ key: String, section: String?) throws -> Int? {
+    func positiveInt(_ table: TOMLTable, _ key: String, section: String?) throws -> Int? {
         guard let value = table[key] else { return nil }
         guard let number = value.int, number > 0 else {
             throw invalid(section ?? key, section: section, key: key, expected: "a whole number > 0", found: describe(value))
@@ -196,7 +158,7 @@ public struct ConfigLoader {
         return number
     }
 
-    private func positiveNumber(_ table: TOMLTable, _ key: String, section: String?) throws -> Double? {
+    func positiveNumber(_ table: TOMLTable, _ key: String, section: String?) throws -> Double? {
         guard let value = table[key] else { return nil }
         guard let number = number(value), number > 0 else {
             throw invalid(section ?? key, section: section, key: key, expected: "a number of seconds > 0", found: describe(value))
@@ -204,11 +166,11 @@ public struct ConfigLoader {
         return number
     }
 
-    private func number(_ value: TOMLValueConvertible?) -> Double? {
+    func number(_ value: TOMLValueConvertible?) -> Double? {
         value?.double ?? value?.int.map(Double.init)
     }
 
-    private func subtable(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {
+    func subtable(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {
         guard let value = table[key] else { return nil }
         guard let sub = value.table else {
             throw invalid(key, section: section, key: key, expected: "a table [\(key)]", found: describe(value))
@@ -216,18 +178,18 @@ public struct ConfigLoader {
         return sub
     }
 
-    private mutating func warnUnknown(_ table: TOMLTable, known: Set<String>, section: String?) {
+    mutating func warnUnknown(_ table: TOMLTable, known: Set<String>, section: String?) {
         for key in table.keys.sorted() where !known.contains(key) {
             let name = section.map { "\($0).\(key)" } ?? key
             warnings.append(Warning("unknown key '\(name)' ignored", at: locate(section: section, key: key)))
         }
     }
 
-    private func invalid(_ what: String, section: String?, key: String?, expected: String, found: String) -> WorkspaceError {
+    func invalid(_ what: String, section: String?, key: String?, expected: String, found: String) -> WorkspaceError {
         .invalidConfig(locate(section: section, key: key), expected: expected, found: found)
     }
 
-    private func describe(_ value: TOMLValueConvertible?) -> String {
+    func describe(_ value: TOMLValueConvertible?) -> String {
         guard let value else { return "nothing" }
         switch value.type {
         case .string: return "the string \"\(value.string ?? "")\""

@@ -150,6 +150,12 @@ extension Workbench {
             if state.excluded.remove(location) == nil { state.excluded.insert(location) }
         case .character("+"): state.topK += 1; refreshContext()
         case .character("-"): state.topK = max(1, state.topK - 1); refreshContext()
+        case .character("m"): cycleMethod()
+        case .character("R"): toggleRerank()
+        case .character("e"): cycleExpansion()
+        case .character("p"): togglePin()
+        case .character("o"): openSelectedInPager()
+        case .character("b"): showChunkBoundaries()
         default: handlePaneCommon(key)
         }
     }
@@ -237,6 +243,14 @@ extension Workbench {
             case .character(" ") where !state.readOnly:
                 let location = state.results[index].location
                 if state.excluded.remove(location) == nil { state.excluded.insert(location) }
+            default: state.overlay = nil
+            }
+        case .document(let title, let lines, let scroll):
+            switch key {
+            case .down, .character("j"): state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
+            case .up, .character("k"): state.overlay = .document(title: title, lines: lines, scroll: max(0, scroll - 1))
+            case .pageDown: state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 20, max(0, lines.count - 1)))
+            case .pageUp: state.overlay = .document(title: title, lines: lines, scroll: max(0, scroll - 20))
             default: state.overlay = nil
             }
         case .diff(let older, let newer, let scroll):

@@ -7,6 +7,14 @@ import WhetCore
 public final class Workbench {
     public var state: WorkbenchState
     var index: LexicalIndex?
+    /// Embeddings for dense and hybrid search, once the background update has finished.
+    var dense: DenseRetriever?
+    /// The retrieval pipeline for the current options.
+    var retriever: WorkspaceRetriever?
+    /// A search that calls a model or an embedder, running in the background.
+    var retrievalTask: Task<Void, Never>?
+    /// Set by background work that changed what is on screen; the loop redraws and clears it.
+    var needsRedraw = false
     var runTask: Task<Void, Never>?
     let inbox = StreamInbox()
     /// Set when the user asked to quit.
@@ -17,6 +25,8 @@ public final class Workbench {
     private var lastRecoveryText: String?
     /// Run by `Ctrl-E` to edit the prompt in an external editor; the loop supplies it (it must suspend curses).
     var externalEditor: ((URL) -> Void)?
+    /// Run by `o` in the context pane to page a source file from a line; the loop supplies it.
+    var externalPager: ((URL, Int) -> Void)?
 
     /// Opens the workbench on `workspace` for editing (or reviewing, when `readOnly`).
     public init(workspace: Workspace, promptName: String?, backendName: String?, theme: Theme, themesDirectory: URL,
@@ -42,6 +52,7 @@ public final class Workbench {
             retrievalEnabled: workspace.config.retrieval.enabled, theme: theme,
             assessment: FrameworkAssessment.assess(workspace: workspace, promptText: text, backend: backend, evalCaseCount: evalCount),
             evalCaseCount: evalCount)
+        state.retrievalOptions = RetrievalOptions(workspace.config.retrieval)
         if readOnly {
             state.reviewSessions = SessionStore(workspace: workspace).summaries()
             state.overlay = .sessions(selected: max(0, state.reviewSessions.count - 1))
@@ -98,36 +109,6 @@ public final class Workbench {
 
     // MARK: Retrieval
 
-    /// Opens (and updates) the index; failures are shown, not fatal.
-    public func openIndex() {
-        guard !state.readOnly, state.retrievalEnabled else { return }
-        do {
-            let (opened, report) = try state.workspace.openIndex()
-            index = opened
-            if !report.warnings.isEmpty { state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true) }
-        } catch {
-            state.message = ("\(error)", true)
-        }
-        refreshContext()
-    }
-
-    /// Searches again for the current input, keeping exclusions of chunks that come back.
-    func refreshContext() {
-        guard !state.readOnly else { return }
-        guard state.retrievalEnabled, let index else { state.results = []; return }
-        do {
-            let prompt = try PromptFile(parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
-            let query = try RunPlan.queryText(prompt: prompt, variables: prompt.resolveVariables(state.variables),
-                                              settings: state.workspace.config.retrieval)
-            state.query = query
-            state.results = try index.search(query, topK: state.topK)
-            state.selectedChunk = min(state.selectedChunk, max(0, state.results.count - 1))
-        } catch {
-            state.results = []
-            state.message = ("\(error)", true)
-        }
-    }
-
     // MARK: Runs
 
     func loadCurrentSessionRuns() {
@@ -176,12 +157,13 @@ public final class Workbench {
         guard !state.readOnly else { return }
         guard runTask == nil else { state.message = ("a run is already streaming; Esc cancels it", true); return }
         let workspace = state.workspace
-        let input = RunInput(promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
+        var input = RunInput(promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
                              variables: state.variables.filter { $0.key != RunPlan.contextVariable },
                              backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
                              excludedChunks: state.excluded, promptSource: state.buffer.text)
+        input.pinnedChunks = state.pinned
         do {
-            let plan = try RunPlan.make(input, in: workspace, retriever: state.retrievalEnabled ? index : nil)
+            let plan = try RunPlan.make(input, in: workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
             let recorder = RunRecorder(workspace: workspace)
             let (session, number) = try recorder.nextRun(session: state.sessionID)
             if state.sessionID != session { state.runs = [] }
@@ -190,10 +172,7 @@ public final class Workbench {
             state.viewedRun = nil
             state.outputScroll = nil
             state.message = nil
-            if let retrieval = plan.retrieval {
-                state.results = retrieval.chunks.map(\.chunk)
-                state.query = retrieval.query
-            }
+
             let backend = makeBackend(plan.backend, workspaceRoot: workspace.root,
                                       cacheDirectory: state.useCache ? workspace.cacheDirectory : nil)
             let price = workspace.config.prices[backend.model]
@@ -251,6 +230,12 @@ public final class Workbench {
             changed = true
         }
         return changed
+    }
+
+    /// Whether background work changed the screen since the last call.
+    public func takeRedrawRequest() -> Bool {
+        defer { needsRedraw = false }
+        return needsRedraw
     }
 
     /// Whether a run is in flight (the loop keeps redrawing while it is).

@@ -28,6 +28,19 @@ public enum WorkbenchLoop {
                 process.waitUntilExit()
             }
         }
+        workbench.externalPager = { url, line in
+            screen.suspend {
+                let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less"
+                // Pagers that take +LINE start there; others just open the file.
+                let name = (pager.split(separator: " ").first.map(String.init).map { ($0 as NSString).lastPathComponent }) ?? ""
+                let startsAtLine = ["less", "most", "vi", "vim", "nvim", "view", "nano"].contains(name)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", startsAtLine ? "\(pager) +\(line) \"$1\"" : "\(pager) \"$1\"", "whet-pager", url.path]
+                try? process.run()
+                process.waitUntilExit()
+            }
+        }
         workbench.openIndex()
 
         var layout = Layout.make(width: screen.size.width, height: screen.size.height)
@@ -43,6 +56,7 @@ public enum WorkbenchLoop {
             }
             if workbench.shouldQuit { break }
             if workbench.drainInbox() { dirty = true }
+            if workbench.takeRedrawRequest() { dirty = true }
             let now = Date()
             let streaming = workbench.isRunning
             if dirty && (!streaming || now.timeIntervalSince(lastFrame) >= 0.033) || streaming && now.timeIntervalSince(lastFrame) >= 0.25 {

@@ -22,6 +22,8 @@ public enum Pane: Int, CaseIterable, Sendable {
 public enum Overlay: Sendable, Equatable {
     case help(scroll: Int)
     case chunk(index: Int, scroll: Int)
+    /// A corpus document with its chunk boundaries marked.
+    case document(title: String, lines: [String], scroll: Int)
     case diff(older: Int, newer: Int, scroll: Int)
     case variables(selected: Int)
     case confirmQuit
@@ -68,6 +70,14 @@ public struct WorkbenchState: Sendable {
     public var results: [RetrievedChunk] = []
     public var citations: [String: Int] = [:]
     public var excluded: Set<String> = []
+    /// Chunks pinned by the user: always in context, listed first.
+    public var pinned: [RetrievedChunk] = []
+    /// The retrieval pipeline in use (method, rerank, expansion), switchable from the context pane.
+    public var retrievalOptions = RetrievalOptions(method: .bm25, rerank: false, expansion: .none)
+    /// The queries last searched (the user's, then any a model wrote).
+    public var searchedQueries: [String] = []
+    /// True while a background search is running.
+    public var searching = false
     public var selectedChunk = 0
     public var contextScroll = 0
     public var query = ""

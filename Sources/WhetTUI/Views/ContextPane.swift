@@ -7,7 +7,7 @@ enum ContextPane {
     static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
         let used = state.results.filter { !state.excluded.contains($0.location) }.count
-        let method = state.retrievalEnabled ? (state.workspace.config.retrieval.method) : "off"
+        let method = state.retrievalEnabled ? state.retrievalOptions.label + (state.searching ? " …" : "") : "off"
         let full = "Context · \(method) · k=\(state.topK) · \(used)/\(state.results.count)"
         let compact = "Context \(method) k\(state.topK) \(used)/\(state.results.count)"
         canvas.box(rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
@@ -34,7 +34,8 @@ enum ContextPane {
             let isExcluded = state.excluded.contains(chunk.location)
             let selected = index == state.selectedChunk
             let pointer = selected ? "▸" : " "
-            let mark = isExcluded ? "✗" : String(chunk.rank)
+            let isPinned = state.pinned.contains { $0.location == chunk.location }
+            let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
             let head = "\(pointer)\(mark) \(String(format: "%5.1f", chunk.score)) "
             let lines = ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))

@@ -12,8 +12,11 @@ public enum KeyHelp {
                            ("Ctrl-K", "cut line (repeat to collect)"), ("Ctrl-U", "paste cut lines"),
                            ("Ctrl-Z / Ctrl-Y", "undo / redo"), ("Ctrl-F, then Enter", "search; Ctrl-G next"),
                            ("Ctrl-E", "open in $VISUAL / $EDITOR")]),
-        ("Context", [("j k / arrows", "select a chunk"), ("Enter", "open the chunk, matched terms highlighted"),
-                     ("Space", "exclude / include for the next run"), ("+ / -", "top-k up / down")]),
+        ("Context", [("j k / arrows", "select a chunk"), ("Enter", "open the chunk: matched terms, score breakdown"),
+                     ("Space", "exclude / include for the next run"), ("p", "pin / unpin (always in context)"),
+                     ("+ / -", "top-k up / down"), ("m", "method: bm25 → dense → hybrid"), ("R", "rerank on / off"),
+                     ("e", "query expansion: none → multi-query → hyde"), ("b", "the chunk's document with chunk boundaries"),
+                     ("o", "open the source at the chunk in $PAGER")]),
         ("Output", [("[ / ]", "previous / next run"), ("j k PgUp PgDn", "scroll"), ("m", "mark run for diff"),
                     ("d", "diff marked (or previous) run with this one")]),
         ("Review mode", [("s", "list sessions"), ("Enter", "open a session"), ("q", "quit")]),
@@ -57,11 +60,24 @@ enum OverlayView {
             frame(box, title: "\(chunk.location)\(heading) · score \(String(format: "%.2f", chunk.score)) · Esc closes",
                   canvas: &canvas, theme: theme)
             let inner = box.inset(1)
-            canvas.draw("matched: " + chunk.matchedTerms.joined(separator: ", "), x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
-            let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+            var header = ["matched: " + chunk.matchedTerms.joined(separator: ", ")]
+            if let methods = chunk.methods, !methods.isEmpty {
+                header.append("why: " + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(separator: " · "))
+            }
+            if chunk.pinned == true || state.pinned.contains(where: { $0.location == chunk.location }) { header.append("pinned: always in context") }
+            for (row, line) in header.enumerated() where row < inner.height {
+                canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: theme.style(.dim))
+            }
+            let body = Rect(x: inner.x, y: inner.y + header.count, width: inner.width, height: max(0, inner.height - header.count))
             let lines = wrapText(VisibleText.escape(chunk.text), width: body.width)
             list(lines, scroll: scroll, in: body, canvas: &canvas, theme: theme) { _ in theme.style(.overlay) }
             highlightTerms(chunk.matchedTerms, lines: lines, scroll: scroll, in: body, canvas: &canvas, theme: theme)
+        case .document(let title, let lines, let scroll):
+            let box = centered(screen, width: screen.width - 4, height: screen.height - 2)
+            frame(box, title: "\(title) · Esc closes", canvas: &canvas, theme: theme)
+            list(lines.map(VisibleText.escape), scroll: scroll, in: box.inset(1), canvas: &canvas, theme: theme) { line in
+                line.hasPrefix("── chunk") ? theme.style(.titleFocused) : theme.style(.overlay)
+            }
         case .diff(let older, let newer, let scroll):
             guard state.runs.indices.contains(older), state.runs.indices.contains(newer) else { return nil }
             let box = centered(screen, width: screen.width - 4, height: screen.height - 2)

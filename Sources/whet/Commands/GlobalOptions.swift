@@ -46,6 +46,17 @@ enum Terminal {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + clipped).utf8))
     }
 
+    /// A progress bar with count and ETA on stderr (terminals only): `label [#####·····] 45% 900/2000 ETA 12 s`.
+    static func progressBar(_ label: String, done: Int, total: Int, started: Date) {
+        guard total > 0 else { return }
+        let fraction = Double(done) / Double(total)
+        let filled = Int((fraction * 20).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 20 - filled)
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 && done < total ? String(format: " ETA %.0f s", elapsed / Double(done) * Double(total - done)) : ""
+        progress("\(label) [\(bar)] \(Int(fraction * 100))% \(done)/\(total)\(eta)")
+    }
+
     static func clearProgress() {
         guard stderrIsTTY else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

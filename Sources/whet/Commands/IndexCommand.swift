@@ -18,7 +18,7 @@ struct IndexCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             try workspace.requireWritable(for: "writing the index to .whet/")
-            if rebuild { try? FileManager.default.removeItem(at: workspace.indexURL) }
+            if rebuild { try? FileManager.default.removeItem(at: workspace.indexURL) }  // embeddings stay cached by content
             let (index, report) = try workspace.openIndex { done, total, path in
                 Terminal.progress("indexing \(done)/\(total) \(path)")
             }
@@ -32,6 +32,14 @@ struct IndexCommand: AsyncParsableCommand {
             if report.ignored > 0 { summary += "; \(report.ignored) files of other types ignored" }
             if !report.warnings.isEmpty { summary += "; \(report.warnings.count) skipped with warnings" }
             Terminal.write(summary + "\n")
+            let started = Date()
+            if let (dense, embedded) = try await workspace.openDense(lexical: index, progress: { done, total in
+                Terminal.progressBar("embedding", done: done, total: total, started: started)
+            }) {
+                Terminal.clearProgress()
+                Terminal.write("embeddings (\(dense.model)): \(embedded.embedded) embedded, \(embedded.reused) from cache; "
+                               + "\(dense.vectorCount) vectors; \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n")
+            }
         }
     }
 }

@@ -39,6 +39,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Answer from the response cache in .whet/cache when this exact request was answered before (and store the answer).")
     var cache = false
 
+    @OptionGroup var retrieval: RetrievalOptionGroup
+
     @Flag(name: .customLong("dry-run"), help: "Show the rendered messages and context without running or recording.")
     var dryRun = false
 
@@ -55,16 +57,8 @@ struct RunCommand: AsyncParsableCommand {
             let input = RunInput(promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
                                  retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
             let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
-            var index: LexicalIndex? = nil
-            if wantsRetrieval {
-                let (opened, report) = try workspace.openIndex { done, total, path in
-                    Terminal.progress("indexing \(done)/\(total) \(path)")
-                }
-                Terminal.clearProgress()
-                for warning in report.warnings { Terminal.warn(warning.description) }
-                index = opened
-            }
-            let plan = try RunPlan.make(input, in: workspace, retriever: index)
+            let retriever = wantsRetrieval ? try await retrieval.openRetriever(workspace) : nil
+            let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             for warning in plan.warnings { Terminal.warn(warning.description) }
             if dryRun {
                 printDryRun(plan)

@@ -16,6 +16,8 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .customLong("top-k"), help: "How many chunks to return (default: [retrieval] top_k).")
     var topK: Int?
 
+    @OptionGroup var retrieval: RetrievalOptionGroup
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
@@ -27,9 +29,10 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let (index, report) = try workspace.openIndex()
-            for warning in report.warnings { Terminal.warn(warning.description) }
-            let results = try index.search(query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
+            let retriever = try await retrieval.openRetriever(workspace)
+            let outcome = try await retriever.retrieve(query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
+            for warning in outcome.warnings { Terminal.warn(warning) }
+            let results = outcome.chunks
             if json {
                 Terminal.write(try JSONOutput.encode(results) + "\n")
                 return
@@ -38,10 +41,16 @@ struct SearchCommand: AsyncParsableCommand {
                 Terminal.write("no chunk matches \"\(query.joined(separator: " "))\"\n")
                 return
             }
+            if outcome.queries.count > 1 {
+                Terminal.write("searched (\(outcome.method)):\n" + outcome.queries.enumerated().map { "  q\($0.offset + 1): \(ControlSequenceFilter.sanitize($0.element).prefix(200))" }.joined(separator: "\n") + "\n\n")
+            }
             for result in results {
                 let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
                 Terminal.write("\(result.rank). \(String(format: "%6.2f", result.score))  \(result.location)\(heading)\n")
                 Terminal.write("   matched: \(result.matchedTerms.joined(separator: ", "))\n")
+                if let methods = result.methods {
+                    Terminal.write("   why: " + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(separator: " · ") + "\n")
+                }
                 let snippet = ControlSequenceFilter.sanitize(result.text).split(separator: "\n").prefix(2)
                     .map { "   │ " + $0.prefix(100) }.joined(separator: "\n")
                 Terminal.write(snippet + "\n\n")

@@ -1,0 +1,291 @@
+import Foundation
+
+/// BM25's knobs, from `[retrieval]` in `whet.toml`. The defaults are the textbook ones (Robertson's k1 = 1.2,
+/// b = 0.75, as in Lucene and tantivy), not values fitted to any one collection.
+public struct BM25Parameters: Sendable, Equatable, Codable {
+    /// Term-frequency saturation: how quickly repeating a word stops adding to the score.
+    public var k1: Double = 1.2
+    /// Length normalisation: 0 ignores chunk length, 1 divides fully by it.
+    public var b: Double = 0.75
+    /// How much a heading (or title) word counts compared with a body word.
+    public var headingWeight: Double = 2.0
+    /// Whether English words are reduced to their stems (Snowball English).
+    public var stemming: Bool = true
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case k1, b, stemming
+        case headingWeight = "heading_weight"
+    }
+}
+
+/// whet's own inverted index: postings per term in memory, scored with BM25 term by term into one
+/// accumulator per document, best `k` kept in a small heap. Built from analysed terms (`TermAnalyzer`), so
+/// the same text always gives the same terms at index and query time. See docs/retrieval.md for why whet
+/// keeps its own index instead of SQLite FTS5.
+public struct BM25Index: Sendable {
+    /// A scored document: its position in insertion order and its BM25 score.
+    public struct Hit: Sendable, Equatable {
+        public var document: Int
+        public var score: Double
+    }
+
+    public let parameters: BM25Parameters
+    private(set) var termIDs: [String: Int32] = [:]
+    private(set) var terms: [String] = []
+    // Postings in compressed-sparse-row form: term t's documents are postingDocuments[offsets[t]..<offsets[t+1]],
+    // ascending. Documents added since the last `finish()` wait in the pending triples, one per (term, document).
+    private var offsets: [Int] = [0]
+    private var postingDocuments: [UInt32] = []
+    private var postingWeights: [Float] = []
+    private var pendingTerms: [Int32] = []
+    private var pendingDocuments: [UInt32] = []
+    private var pendingWeights: [Float] = []
+    /// Per term: the last document it was posted for and where in the pending triples, to add up repeats.
+    private var lastDocument: [UInt32] = []
+    private var lastSlot: [Int32] = []
+    private var documentLengths: [Float] = []
+    private var totalLength: Double = 0
+    /// k1 · (1 − b + b · length / average) per document, computed once after the last document is added.
+    private var lengthNorms: [Float] = []
+
+    /// An empty index.
+    public init(parameters: BM25Parameters = BM25Parameters()) {
+        self.parameters = parameters
+        analyzer = TermAnalyzer(stemming: parameters.stemming)
+    }
+
+    /// How many documents the index holds.
+    public var documentCount: Int { documentLengths.count }
+
+    /// How many distinct terms the index holds.
+    public var termCount: Int { terms.count }
+
+    /// Word → term id (−1 for a stop word) for every word seen by `add(text:heading:)`: one look-up per word
+    /// instead of analysing it again.
+    var wordIDs = WordTable()
+    private var analyzer: TermAnalyzer
+
+    /// Adds a document from its raw body and heading text, analysing it (the fast path for building an index
+    /// from documents); returns its number.
+    @discardableResult
+    public mutating func add(text: String, heading: String) -> Int {
+        let document = UInt32(documentLengths.count)
+        var length: Float = 0
+        let headingWeight = Float(parameters.headingWeight)
+        for (part, weight) in [(text, Float(1)), (heading, headingWeight)] where !part.isEmpty {
+            TextTokenizer.forEachWordBytes(in: part) { bytes in
+                let hash = WordTable.hash(bytes)
+                let id: Int32
+                if let known = wordIDs.value(for: bytes, hash: hash) {
+                    id = known
+                } else {
+                    id = analyzer.term(for: String(decoding: bytes, as: UTF8.self)).map { termID(for: $0) } ?? -1
+                    wordIDs.insert(bytes, hash: hash, value: id)
+                }
+                if id >= 0 { length += post(Int(id), document: document, weight: weight) }
+            }
+        }
+        documentLengths.append(length)
+        totalLength += Double(length)
+        return Int(document)
+    }
+
+    /// The analysed terms of `text`, as this index analyses documents (for queries): words already seen in
+    /// documents are looked up, others analysed afresh.
+    public func analyze(_ text: String) -> [String] {
+        var terms: [String] = []
+        TextTokenizer.forEachWordBytes(in: text) { bytes in
+            if let id = wordIDs.value(for: bytes, hash: WordTable.hash(bytes)) {
+                if id >= 0 { terms.append(self.terms[Int(id)]) }
+            } else if let term = TermAnalyzer.analyze(String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming) {
+                terms.append(term)
+            }
+        }
+        return terms
+    }
+
+    /// Adds a document from its analysed body and heading terms; returns its number (insertion order).
+    @discardableResult
+    public mutating func add<Body: Sequence, Heading: Sequence>(body: Body, heading: Heading) -> Int
+    where Body.Element: StringProtocol, Heading.Element: StringProtocol {
+        let document = UInt32(documentLengths.count)
+        var length: Float = 0
+        for term in body { length += post(Int(termID(for: String(term))), document: document, weight: 1) }
+        let headingWeight = Float(parameters.headingWeight)
+        for term in heading { length += post(Int(termID(for: String(term))), document: document, weight: headingWeight) }
+        documentLengths.append(length)
+        totalLength += Double(length)
+        return Int(document)
+    }
+
+    mutating func termID(for term: String) -> Int32 {
+        if let known = termIDs[term] { return known }
+        let id = Int32(terms.count)
+        termIDs[term] = id
+        terms.append(term)
+        lastDocument.append(UInt32.max)
+        lastSlot.append(-1)
+        return id
+    }
+
+    private mutating func post(_ id: Int, document: UInt32, weight: Float) -> Float {
+        if lastDocument[id] == document {
+            pendingWeights[Int(lastSlot[id])] += weight
+        } else {
+            lastDocument[id] = document
+            lastSlot[id] = Int32(pendingTerms.count)
+            pendingTerms.append(Int32(id))
+            pendingDocuments.append(document)
+            pendingWeights.append(weight)
+        }
+        return weight
+    }
+
+    /// Moves pending postings into the compressed rows and precomputes per-document length normalisation.
+    /// Must run after adding documents and before searching.
+    public mutating func finish() {
+        guard lengthNorms.count != documentLengths.count || !pendingTerms.isEmpty else { return }
+        mergePending()
+        let average = documentLengths.isEmpty ? 1 : max(totalLength / Double(documentLengths.count), 1e-9)
+        let k1 = parameters.k1, b = parameters.b
+        lengthNorms = documentLengths.map { Float(k1 * (1 - b + b * Double($0) / average)) }
+    }
+
+    /// Queues `other`'s (finished) postings as pending, with terms remapped and documents shifted.
+    mutating func appendPostings(of other: BM25Index, remap: [Int32], documentOffset: UInt32) {
+        for term in 0..<(other.offsets.count - 1) {
+            for index in other.offsets[term]..<other.offsets[term + 1] {
+                pendingTerms.append(remap[term])
+                pendingDocuments.append(documentOffset + other.postingDocuments[index])
+                pendingWeights.append(other.postingWeights[index])
+            }
+        }
+        documentLengths.append(contentsOf: other.documentLengths)
+        totalLength += other.totalLength
+    }
+
+    /// A counting sort of the pending triples by term, appended after each term's existing postings (pending
+    /// documents are all newer, so each row stays ascending).
+    private mutating func mergePending() {
+        guard !pendingTerms.isEmpty else { return }
+        var counts = [Int](repeating: 0, count: terms.count + 1)
+        for term in 0..<(offsets.count - 1) { counts[term] = offsets[term + 1] - offsets[term] }
+        for term in pendingTerms { counts[Int(term)] += 1 }
+        var newOffsets = [Int](repeating: 0, count: terms.count + 1)
+        for term in 0..<terms.count { newOffsets[term + 1] = newOffsets[term] + counts[term] }
+        var documents = [UInt32](repeating: 0, count: newOffsets[terms.count])
+        var weights = [Float](repeating: 0, count: newOffsets[terms.count])
+        var cursor = Array(newOffsets.dropLast())
+        for term in 0..<(offsets.count - 1) {
+            for index in offsets[term]..<offsets[term + 1] {
+                documents[cursor[term]] = postingDocuments[index]
+                weights[cursor[term]] = postingWeights[index]
+                cursor[term] += 1
+            }
+        }
+        for index in pendingTerms.indices {
+            let term = Int(pendingTerms[index])
+            documents[cursor[term]] = pendingDocuments[index]
+            weights[cursor[term]] = pendingWeights[index]
+            cursor[term] += 1
+        }
+        offsets = newOffsets
+        postingDocuments = documents
+        postingWeights = weights
+        pendingTerms = []
+        pendingDocuments = []
+        pendingWeights = []
+        for term in lastSlot.indices { lastSlot[term] = -1; lastDocument[term] = UInt32.max }
+    }
+
+    /// Inverse document frequency, Lucene's form (never negative): ln(1 + (N − df + 0.5) / (df + 0.5)).
+    public func idf(documentFrequency: Int) -> Double {
+        let count = Double(documentLengths.count), df = Double(documentFrequency)
+        return log(1 + (count - df + 0.5) / (df + 0.5))
+    }
+
+    /// How many documents contain `term`.
+    public func documentFrequency(_ term: String) -> Int {
+        termIDs[term].map { Int($0) < offsets.count - 1 ? offsets[Int($0) + 1] - offsets[Int($0)] : 0 } ?? 0
+    }
+
+    /// The best `topK` documents for analysed query terms, best first; ties go to the earlier document. A term
+    /// repeated in the query counts as often as it appears, as in Lucene. Requires `finish()` after adding.
+    public func search<Terms: Sequence>(_ queryTerms: Terms, topK: Int) -> [Hit] where Terms.Element == String {
+        precondition(lengthNorms.count == documentLengths.count && pendingTerms.isEmpty,
+                     "BM25Index.finish() must run after adding documents")
+        var counts: [Int32: Float] = [:]
+        for term in queryTerms { if let id = termIDs[term] { counts[id, default: 0] += 1 } }
+        guard topK > 0, !counts.isEmpty else { return [] }
+        var scores = [Float](repeating: 0, count: documentLengths.count)
+        var touched: [UInt32] = []
+        let k1PlusOne = Float(parameters.k1 + 1)
+        for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
+            let range = offsets[Int(id)]..<offsets[Int(id) + 1]
+            let factor = Float(idf(documentFrequency: range.count)) * queryCount * k1PlusOne
+            scores.withUnsafeMutableBufferPointer { scores in
+                lengthNorms.withUnsafeBufferPointer { norms in
+                    postingDocuments.withUnsafeBufferPointer { documents in
+                        postingWeights.withUnsafeBufferPointer { weights in
+                            for index in range {
+                                let document = Int(documents[index])
+                                let tf = weights[index]
+                                if scores[document] == 0 { touched.append(documents[index]) }
+                                scores[document] += factor * tf / (tf + norms[document])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return TopK.select(topK, from: touched.lazy.map { (Int($0), scores[Int($0)]) }).map { Hit(document: $0.index, score: Double($0.score)) }
+    }
+}
+
+/// Selecting the best k of many scored items without sorting them all: a min-heap of size k. Shared by the
+/// lexical and dense searches so both break ties the same way (lower index first).
+public enum TopK {
+    /// The `k` highest-scoring `(index, score)` pairs, best first; equal scores keep the lower index first.
+    public static func select<Items: Sequence>(_ k: Int, from items: Items) -> [(index: Int, score: Float)]
+    where Items.Element == (Int, Float) {
+        guard k > 0 else { return [] }
+        var heap: [(index: Int, score: Float)] = []
+        heap.reserveCapacity(k)
+        // "a is worse than b": lower score, or the same score and a later index.
+        func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
+            a.score < b.score || (a.score == b.score && a.index > b.index)
+        }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var worst = parent
+                if left < heap.count, worse(heap[left], heap[worst]) { worst = left }
+                if right < heap.count, worse(heap[right], heap[worst]) { worst = right }
+                if worst == parent { return }
+                heap.swapAt(parent, worst)
+                parent = worst
+            }
+        }
+        for (index, score) in items {
+            let item = (index: index, score: score)
+            if heap.count < k {
+                heap.append(item)
+                var child = heap.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard worse(heap[child], heap[parent]) else { break }
+                    heap.swapAt(child, parent)
+                    child = parent
+                }
+            } else if let root = heap.first, worse(root, item) {
+                heap[0] = item
+                siftDown(0)
+            }
+        }
+        return heap.sorted { worse($1, $0) }
+    }
+}

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+
+/// The dense half of retrieval for a workspace: keeps an embedding for every chunk in the lexical index's
+/// chunk store (embedding only what the cache lacks, in batches, several requests at once), holds them in a
+/// `DenseIndex`, and answers a query by embedding it (cached too) and taking the nearest chunks.
+public final class DenseRetriever: @unchecked Sendable {
+    // @unchecked: `built` is guarded by `lock`; everything else is immutable or Sendable.
+    let lexical: LexicalIndex
+    let embedder: any TextEmbedder
+    let store: EmbeddingStore
+    let batchSize: Int
+    let concurrency: Int
+    private let lock = NSLock()
+    private var built: (index: DenseIndex, chunkIDs: [Int64])?
+
+    /// What an update did.
+    public struct Report: Sendable, Equatable {
+        /// Chunks sent to the embedder.
+        public var embedded = 0
+        /// Chunks whose vector came from the cache.
+        public var reused = 0
+    }
+
+    /// Progress while embedding: chunks done, chunks to embed.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    /// A retriever over `lexical`'s chunks, caching vectors in `store`.
+    public init(lexical: LexicalIndex, embedder: any TextEmbedder, store: EmbeddingStore, batchSize: Int = 64, concurrency: Int = 4) {
+        self.lexical = lexical
+        self.embedder = embedder
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// The embedding model's name.
+    public var model: String { embedder.model }
+
+    /// The text a chunk is embedded as (its headings give it context) and the hash the cache keys it by.
+    static func embeddingInput(heading: String, text: String) -> (text: String, hash: String) {
+        let input = heading.isEmpty ? text : heading + "\n" + text
+        return (input, SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// Embeds every chunk the cache lacks and rebuilds the in-memory matrix.
+    @discardableResult
+    public func update(progress: Progress? = nil) async throws -> Report {
+        var report = Report()
+        var order: [(id: Int64, hash: String)] = []
+        var missing: [(hash: String, text: String)] = []
+        var missingHashes = Set<String>()
+        try lexical.forEachChunkPage { page in
+            let inputs = page.map { (id: $0.id, input: DenseRetriever.embeddingInput(heading: $0.heading, text: $0.text)) }
+            let cached = try store.vectors(model: model, hashes: inputs.map(\.input.hash))
+            for (id, input) in inputs {
+                order.append((id, input.hash))
+                if cached[input.hash] != nil { report.reused += 1 }
+                else if missingHashes.insert(input.hash).inserted { missing.append((input.hash, input.text)) }
+            }
+        }
+        report.embedded = missing.count
+        if !missing.isEmpty { try await embed(missing, progress: progress) }
+
+        var index: DenseIndex? = nil
+        var chunkIDs: [Int64] = []
+        for start in stride(from: 0, to: order.count, by: 20_000) {
+            let slice = order[start..<min(order.count, start + 20_000)]
+            let vectors = try store.vectors(model: model, hashes: slice.map(\.hash))
+            for (id, hash) in slice {
+                guard let vector = vectors[hash] else { continue }
+                if index == nil { index = DenseIndex(dimensions: vector.count) }
+                if index?.add(vector) == true { chunkIDs.append(id) }
+            }
+        }
+        let finished = (index ?? DenseIndex(dimensions: 0), chunkIDs)
+        lock.withLock { built = finished }
+        return report
+    }
+
+    /// Embeds `texts` in batches with at most `concurrency` requests in flight, storing each batch as it
+    /// arrives so an interrupted update keeps what it paid for.
+    private func embed(_ texts: [(hash: String, text: String)], progress: Progress?) async throws {
+        let batches = stride(from: 0, to: texts.count, by: batchSize).map { Array(texts[$0..<min(texts.count, $0 + batchSize)]) }
+        var done = 0
+        progress?(0, texts.count)
+        try await withThrowingTaskGroup(of: [(hash: String, vector: [Float])].self) { group in
+            var next = 0
+            func launch() {
+                let batch = batches[next]
+                let embedder = self.embedder
+                group.addTask {
+                    let vectors = try await embedder.embed(batch.map(\.text))
+                    return Array(zip(batch.map(\.hash), vectors)).map { ($0.0, $0.1) }
+                }
+                next += 1
+            }
+            while next < min(concurrency, batches.count) { launch() }
+            while let finished = try await group.next() {
+                try store.store(model: model, finished)
+                done += finished.count
+                progress?(done, texts.count)
+                if next < batches.count { launch() }
+            }
+        }
+    }
+
+    /// The query's vector, from the cache or the embedder.
+    public func embedQuery(_ query: String) async throws -> [Float] {
+        let (text, hash) = DenseRetriever.embeddingInput(heading: "", text: query)
+        if let cached = try store.vectors(model: model, hashes: [hash])[hash] { return cached }
+        guard let vector = try await embedder.embed([text]).first else {
+            throw RetrievalError.dense("the embedder returned no vector for the query")
+        }
+        try store.store(model: model, [(hash, vector)])
+        return vector
+    }
+
+    /// The `topK` chunks nearest `vector`: chunk row ids with cosine similarity. Requires `update()` first.
+    public func search(_ vector: [Float], topK: Int) throws -> [(chunkID: Int64, score: Double)] {
+        let current = lock.withLock { built }
+        guard let current else { throw RetrievalError.dense("the dense index has not been built; run `whet index`") }
+        if current.index.dimensions != 0, vector.count != current.index.dimensions {
+            throw RetrievalError.dense("the query embedding has \(vector.count) dimensions but the chunks have \(current.index.dimensions); was embedding_model changed? run `whet index`")
+        }
+        return current.index.search(vector, topK: topK).map { (current.chunkIDs[$0.index], Double($0.score)) }
+    }
+
+    /// How many chunks have vectors.
+    public var vectorCount: Int {
+        lock.withLock { built?.chunkIDs.count ?? 0 }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// Which retrieval a search uses; the UI switches these without touching `whet.toml`.
+public struct RetrievalOptions: Sendable, Equatable {
+    public var method: RetrievalMethod
+    public var rerank: Bool
+    public var expansion: QueryExpansion
+
+    /// Options as written.
+    public init(method: RetrievalMethod, rerank: Bool, expansion: QueryExpansion) {
+        self.method = method
+        self.rerank = rerank
+        self.expansion = expansion
+    }
+
+    /// The workspace's configured options.
+    public init(_ settings: RetrievalSettings) {
+        self.init(method: settings.method, rerank: settings.rerank, expansion: settings.queryExpansion)
+    }
+
+    /// `bm25`, `hybrid+rerank`, `dense+hyde` …: how titles, records and `whet search` name the pipeline.
+    public var label: String {
+        var label = method.rawValue
+        if expansion != .none { label += "+" + expansion.rawValue }
+        if rerank { label += "+rerank" }
+        return label
+    }
+}
+
+/// What a search found and how: the chunks, and every query that was searched (the original first, then
+/// any a model wrote), so the user sees what was really looked for.
+public struct RetrievalOutcome: Sendable, Equatable {
+    public var chunks: [RetrievedChunk]
+    public var queries: [String]
+    public var method: String
+    /// Problems that did not stop the search (a reranker answer without a number).
+    public var warnings: [String]
+
+    /// Makes an outcome.
+    public init(chunks: [RetrievedChunk], queries: [String], method: String, warnings: [String] = []) {
+        self.chunks = chunks
+        self.queries = queries
+        self.method = method
+        self.warnings = warnings
+    }
+}
+
+/// Anything that answers a query with ranked chunks: the whole pipeline below, or just the lexical index.
+public protocol ChunkRetriever: Sendable {
+    /// The pipeline's name as shown in titles and records (`bm25`, `hybrid+rerank`).
+    var method: String { get }
+    /// The best `topK` chunks for `query`.
+    func retrieve(_ query: String, topK: Int) async throws -> RetrievalOutcome
+}
+
+extension LexicalIndex {
+    public func retrieve(_ query: String, topK: Int) async throws -> RetrievalOutcome {
+        RetrievalOutcome(chunks: try search(query, topK: topK), queries: [query], method: method)
+    }
+}
+
+/// A workspace's retrieval pipeline: optional query expansion → lexical and/or dense first stage → fusion →
+/// optional model reranking → top k. Each result keeps every method's rank and score.
+public final class WorkspaceRetriever: ChunkRetriever {
+    public let lexical: LexicalIndex
+    public let dense: DenseRetriever?
+    public let options: RetrievalOptions
+    let settings: RetrievalSettings
+    let reranker: Reranker?
+    let expander: QueryExpander?
+
+    /// Builds the pipeline `options` ask for. Dense and hybrid need `dense`; reranking and expansion need
+    /// chat backends, which `workspace` provides (`rerank_backend`, `expansion_backend`, else the default),
+    /// wrapped in the response cache.
+    public init(workspace: Workspace, lexical: LexicalIndex, dense: DenseRetriever?, options: RetrievalOptions) throws {
+        let settings = workspace.config.retrieval
+        if options.method != .bm25, dense == nil {
+            throw RetrievalError.dense("\(options.method.rawValue) search needs embeddings: set [retrieval] embedding_backend (and embedding_model for an OpenAI-compatible backend) in whet.toml")
+        }
+        func chatBackend(_ name: String?) throws -> any ModelBackend {
+            let config = try workspace.config.backend(named: name)
+            return makeBackend(config, workspaceRoot: workspace.root, cacheDirectory: workspace.isWritable ? workspace.cacheDirectory : nil)
+        }
+        var reranker: Reranker? = nil
+        if options.rerank {
+            var template = Reranker.defaultTemplate
+            if let path = settings.rerankPrompt {
+                let url = workspace.root.appendingPathComponent(path)
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                    throw RetrievalError.dense("cannot read the rerank prompt \(path) named by [retrieval] rerank_prompt")
+                }
+                template = text
+            }
+            reranker = Reranker(backend: try chatBackend(settings.rerankBackend), template: template)
+        }
+        self.expander = options.expansion == .none ? nil : QueryExpander(backend: try chatBackend(settings.expansionBackend), mode: options.expansion)
+        self.reranker = reranker
+        self.lexical = lexical
+        self.dense = dense
+        self.options = options
+        self.settings = settings
+    }
+
+    public var method: String { options.label }
+
+    /// Whether a search calls a model or embedder (and so must run in the background in the UI).
+    public var needsModels: Bool { options.method != .bm25 || options.rerank || options.expansion != .none }
+
+    /// The lexical-only search, synchronously, when no model is involved; nil otherwise.
+    public func retrieveWithoutModels(_ query: String, topK: Int) throws -> RetrievalOutcome? {
+        guard !needsModels else { return nil }
+        return RetrievalOutcome(chunks: try lexical.search(query, topK: topK), queries: [query], method: method)
+    }
+
+    public func retrieve(_ query: String, topK: Int) async throws -> RetrievalOutcome {
+        guard topK > 0 else { return RetrievalOutcome(chunks: [], queries: [query], method: method) }
+        var queries = [query]
+        if let expander { queries += try await expander.expand(query) }
+        let firstStage = options.rerank ? max(topK, settings.rerankTopN) : topK
+        // Fused lists are taken deeper than k so a chunk ranked moderately by both methods can win.
+        let depth = (options.method == .hybrid || queries.count > 1) ? max(firstStage * 2, 20) : firstStage
+
+        var lists: [(method: String, ranked: Fusion.Ranked)] = []
+        var weights: [Double] = []
+        for (index, text) in queries.enumerated() {
+            let suffix = index == 0 ? "" : " q\(index + 1)"
+            if options.method != .dense {
+                lists.append(("bm25" + suffix, try lexical.rankedChunkIDs(text, topK: depth)))
+                weights.append(options.method == .hybrid ? 1 - settings.denseWeight : 1)
+            }
+            if options.method != .bm25, let dense {
+                let vector = try await dense.embedQuery(text)
+                lists.append(("dense" + suffix, try dense.search(vector, topK: depth)))
+                weights.append(options.method == .hybrid ? settings.denseWeight : 1)
+            }
+        }
+        var chunks: [RetrievedChunk]
+        if lists.count == 1, let only = lists.first {
+            chunks = try lexical.results(for: Array(only.ranked.prefix(firstStage)), matching: query)
+        } else {
+            let fused = settings.fusion == .rrf ? Fusion.reciprocalRank(lists, k: settings.rrfK) : Fusion.weighted(lists, weights: weights)
+            let kept = Array(fused.prefix(firstStage))
+            chunks = try lexical.results(for: kept.map { ($0.chunkID, $0.score) }, matching: query)
+            let parts = Dictionary(uniqueKeysWithValues: kept.map { ($0.chunkID, $0.parts) })
+            let ids = kept.map(\.chunkID)
+            for index in chunks.indices where index < ids.count { chunks[index].methods = parts[ids[index]] }
+        }
+        var warnings: [String] = []
+        if let reranker, !chunks.isEmpty {
+            let scores = try await reranker.scores(query: query, passages: chunks.map(\.text))
+            let unscored = scores.filter { $0 == nil }.count
+            if unscored > 0 { warnings.append("rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones") }
+            let order = chunks.indices.sorted { a, b in
+                switch (scores[a], scores[b]) {
+                case let (x?, y?): return x != y ? x > y : a < b
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return a < b
+                }
+            }
+            chunks = order.enumerated().map { newRank, old in
+                var chunk = chunks[old]
+                var parts = chunk.methods ?? [MethodScore(method: options.method.rawValue, rank: old + 1, score: chunk.score)]
+                if let score = scores[old] {
+                    parts.append(MethodScore(method: "rerank", rank: newRank + 1, score: score))
+                    chunk.score = score
+                }
+                chunk.methods = parts
+                return chunk
+            }
+        }
+        chunks = Array(chunks.prefix(topK))
+        for index in chunks.indices { chunks[index].rank = index + 1 }
+        return RetrievalOutcome(chunks: chunks, queries: queries, method: method, warnings: warnings)
+    }
+}
+
+extension Workspace {
+    /// The embedding cache's file.
+    public var embeddingStoreURL: URL { derivedDirectory.appendingPathComponent("embeddings.sqlite") }
+
+    /// The dense retriever for this workspace's embedder, its vectors brought up to date with the chunk
+    /// store (embedding only what changed); nil when no embedding backend is configured.
+    public func openDense(lexical: LexicalIndex, progress: DenseRetriever.Progress? = nil) async throws -> (DenseRetriever, DenseRetriever.Report)? {
+        guard let embedder = try embedder() else { return nil }
+        let store = try EmbeddingStore(url: isWritable ? embeddingStoreURL : nil)
+        let dense = DenseRetriever(lexical: lexical, embedder: embedder, store: store,
+                                   batchSize: config.retrieval.embeddingBatchSize, concurrency: config.retrieval.embeddingConcurrency)
+        let report = try await dense.update(progress: progress)
+        return (dense, report)
+    }
+
+    /// The whole pipeline as `whet.toml` configures it (options overridable), indexes brought up to date.
+    public func openRetriever(options: RetrievalOptions? = nil, denseProgress: DenseRetriever.Progress? = nil)
+    async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
+        let (lexical, report) = try openIndex()
+        let options = options ?? RetrievalOptions(config.retrieval)
+        let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0
+        return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)
+    }
+}
+
+extension WorkspaceRetriever {
+    /// The same indexes with other options (the UI's method switch).
+    public func with(_ options: RetrievalOptions, workspace: Workspace) throws -> WorkspaceRetriever {
+        try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense, options: options)
+    }
+}

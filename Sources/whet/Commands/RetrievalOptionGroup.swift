@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+extension RetrievalMethod: ExpressibleByArgument {}
+extension QueryExpansion: ExpressibleByArgument {}
+
+/// `--method`, `--rerank`, `--expand`: one search's retrieval pipeline, overriding `[retrieval]`.
+struct RetrievalOptionGroup: ParsableArguments {
+    @Option(help: "Retrieval method: bm25, dense or hybrid (default: [retrieval] method).")
+    var method: RetrievalMethod?
+
+    @Flag(inversion: .prefixedNo, help: "Rerank the first-stage results with a model (default: [retrieval] rerank).")
+    var rerank: Bool?
+
+    @Option(help: "Query expansion: none, multi-query or hyde (default: [retrieval] query_expansion).")
+    var expand: QueryExpansion?
+
+    /// The workspace's options with these overrides.
+    func options(for workspace: Workspace) -> RetrievalOptions {
+        var options = RetrievalOptions(workspace.config.retrieval)
+        if let method { options.method = method }
+        if let rerank { options.rerank = rerank }
+        if let expand { options.expansion = expand }
+        return options
+    }
+
+    /// Opens the workspace's retrieval pipeline with these options, showing indexing and embedding progress.
+    func openRetriever(_ workspace: Workspace) async throws -> WorkspaceRetriever {
+        let started = Date()
+        let (lexical, report) = try workspace.openIndex { done, total, path in
+            Terminal.progress("indexing \(done)/\(total) \(path)")
+        }
+        Terminal.clearProgress()
+        for warning in report.warnings { Terminal.warn(warning.description) }
+        let dense = try await workspace.openDense(lexical: lexical) { done, total in
+            Terminal.progressBar("embedding", done: done, total: total, started: started)
+        }
+        Terminal.clearProgress()
+        return try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense?.0, options: options(for: workspace))
+    }
+}

@@ -27,11 +27,21 @@ public final class TestModelServer: @unchecked Sendable {
     private var scripts: [[Step]] = []
     private var fallback: [Step] = [.head(500, []), .chunk("{\"error\":{\"message\":\"no script\"}}"), .end]
     private var received: [Received] = []
+    private var responder: (@Sendable (Received) -> [Step])?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var channel: Channel?
     public private(set) var port = 0
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts listening; every request is answered by `responder`, which sees what was sent (an embeddings
+    /// endpoint that embeds whatever text arrives, a model that grades whatever passage it is shown).
+    public convenience init(responder: @escaping @Sendable (Received) -> [Step]) throws {
+        try self.init([])
+        lock.lock()
+        self.responder = responder
+        lock.unlock()
+    }
 
     /// Starts listening; each request takes the next script (the last one repeats).
     public init(_ scripts: [[Step]]) throws {
@@ -56,17 +66,24 @@ public final class TestModelServer: @unchecked Sendable {
     fileprivate func nextScript(for request: Received) -> [Step] {
         lock.lock(); defer { lock.unlock() }
         received.append(request)
+        if let responder { return responder(request) }
         if scripts.count > 1 { return scripts.removeFirst() }
         return scripts.first ?? fallback
     }
 
     public var requests: [Received] { lock.lock(); defer { lock.unlock() }; return received }
 
+    /// A JSON response with status 200.
+    public static func json(_ body: String) -> [Step] {
+        [.head(200, [("Content-Type", "application/json")]), .chunk(body), .end]
+    }
+
     /// An OpenAI-style SSE stream of `pieces`, with usage in the last chunk, then [DONE].
     public static func openAIStream(_ pieces: [String], promptTokens: Int = 11, completionTokens: Int = 7, done: Bool = true) -> [Step] {
         var steps: [Step] = [.head(200, [("Content-Type", "text/event-stream")])]
         for piece in pieces {
-            let escaped = piece.replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = piece.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
             steps.append(.chunk("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"))
         }
         steps.append(.chunk("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"))

@@ -34,6 +34,7 @@ public struct Chunker: Sendable {
         var hasNewContent = false
         var onlyHeadings = true
         var chunkPath: [String] = []
+        var chunkPathFromBody = false
 
         func flush(keepOverlap: Bool) {
             defer { hasNewContent = false }
@@ -46,13 +47,17 @@ public struct Chunker: Sendable {
             currentSize = joined(current).count
         }
 
-        func add(_ unit: Unit) {
+        func add(_ unit: Unit, isHeading: Bool) {
             let separator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
             if !current.isEmpty, currentSize + separator + unit.text.count > maxCharacters {
                 flush(keepOverlap: true)
             }
             let addedSeparator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
-            if !hasNewContent { chunkPath = headings.map(\.title) }
+            // A chunk is about the section its first body text is in, not a heading it happens to start with.
+            if !hasNewContent || (!chunkPathFromBody && !isHeading) {
+                chunkPath = headings.map(\.title)
+                chunkPathFromBody = !isHeading
+            }
             current.append(unit)
             currentSize += addedSeparator + unit.text.count
             hasNewContent = true
@@ -69,7 +74,7 @@ public struct Chunker: Sendable {
             }
             for (index, line) in block.lines.enumerated() {
                 for (pieceIndex, piece) in split(line.text).enumerated() {
-                    add(Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0))
+                    add(Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0), isHeading: block.heading != nil)
                 }
             }
         }
@@ -108,10 +113,12 @@ public struct Chunker: Sendable {
     /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere.
     private func split(_ line: String) -> [String] {
         guard line.count > maxCharacters else { return [line] }
+        // Pieces leave room for the overlap that will precede them, so no chunk outgrows the limit.
+        let limit = max(16, maxCharacters - overlap - 2)
         var pieces: [String] = []
         var rest = Substring(line)
-        while rest.count > maxCharacters {
-            let window = rest.prefix(maxCharacters)
+        while rest.count > limit {
+            let window = rest.prefix(limit)
             let sentenceEnd = window.indices.last(where: { index in
                 let character = window[index]
                 guard "。！？".contains(character) || ".!?".contains(character) else { return false }
@@ -119,9 +126,9 @@ public struct Chunker: Sendable {
                 return next == window.endIndex || window[next] == " " || "。！？".contains(character)
             })
             let cut: Substring.Index
-            if let end = sentenceEnd, window.distance(from: window.startIndex, to: end) > maxCharacters / 3 {
+            if let end = sentenceEnd, window.distance(from: window.startIndex, to: end) > limit / 3 {
                 cut = window.index(after: end)
-            } else if let space = window.lastIndex(of: " "), window.distance(from: window.startIndex, to: space) > maxCharacters / 3 {
+            } else if let space = window.lastIndex(of: " "), window.distance(from: window.startIndex, to: space) > limit / 3 {
                 cut = space
             } else {
                 cut = window.endIndex

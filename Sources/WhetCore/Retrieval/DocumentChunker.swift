@@ -54,14 +54,15 @@ public struct DocumentChunker: Sendable {
 
     /// Windows of `chunkTokens` tokens, each starting `chunkOverlapTokens` before the previous one ended.
     func fixedTokenChunks(_ text: String) -> [Chunk] {
-        struct Piece { var text: Substring; var line: Int; var tokens: Int; var path: [String] }
+        struct Piece { var text: Substring; var line: Int; var tokens: Int; var path: [String]; var isHeading: Bool }
         var pieces: [Piece] = []
         for line in DocumentChunker.lines(of: text) {
             if !pieces.isEmpty {
-                pieces.append(Piece(text: line.startsBlock ? "\n\n" : "\n", line: line.number, tokens: 1, path: line.headingPath))
+                pieces.append(Piece(text: line.startsBlock ? "\n\n" : "\n", line: line.number, tokens: 1, path: line.headingPath, isHeading: line.isHeading))
             }
             for piece in BPETokenizer.pieces(of: line.text) {
-                pieces.append(Piece(text: piece, line: line.number, tokens: max(1, counter.count(String(piece))), path: line.headingPath))
+                pieces.append(Piece(text: piece, line: line.number, tokens: max(1, counter.count(String(piece))), path: line.headingPath,
+                                    isHeading: line.isHeading))
             }
         }
         var chunks: [Chunk] = []
@@ -77,7 +78,9 @@ public struct DocumentChunker: Sendable {
             let body = window.map { String($0.text) }.joined().trimmingCharacters(in: .whitespacesAndNewlines)
             if !body.isEmpty, let first = window.first(where: { !$0.text.allSatisfy(\.isWhitespace) }),
                let last = window.last(where: { !$0.text.allSatisfy(\.isWhitespace) }) {
-                chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: first.path))
+                // The section the chunk's first body text belongs to, which is what the chunk is about.
+                let path = window.first(where: { !$0.isHeading && !$0.text.allSatisfy(\.isWhitespace) })?.path ?? first.path
+                chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: path))
             }
             guard end < pieces.count else { break }
             // Step back over the overlap, but always move forward.

@@ -38,12 +38,19 @@ public struct QueryExpander: Sendable {
         }
     }
 
-    /// Non-empty lines with list markers ("1.", "-", "*") removed.
+    /// Non-empty lines with list markers ("1.", "2)", "-", "*", "•", and combinations) removed; a query that
+    /// starts with a number ("429 errors") keeps it.
     static func lines(_ text: String) -> [String] {
         text.split(separator: "\n").map { line in
-            var trimmed = line.trimmingCharacters(in: .whitespaces)
-            while let first = trimmed.first, first.isNumber || "-*•.)".contains(first) { trimmed.removeFirst() }
-            return trimmed.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            var rest = line.trimmingCharacters(in: .whitespaces)
+            while true {
+                if let marker = rest.firstMatch(of: /^(\d+[.)]|[-*•])\s+/) {
+                    rest = String(rest[marker.range.upperBound...])
+                } else {
+                    break
+                }
+            }
+            return rest.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }.filter { !$0.isEmpty }
     }
 }

@@ -6,6 +6,7 @@
 //   whet-bench stream DIR [--queries N]   (N = streamed tokens per run, default 20000)
 //   whet-bench retrieval DIR [--method bm25|dense|hybrid] [--json] [--k1 X] [--b X] [--heading-weight X] [--no-stem]
 //                                          (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
+//   whet-bench dense [--rows N] [--dims D]  (exact cosine top-10 over a random N × D matrix; default 100000 × 384)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -36,11 +37,23 @@ func parseOptions() -> Options {
         func value(_ flag: String) -> String? {
             arguments.firstIndex(of: flag).map { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : "" }
         }
-        if let method = value("--method") { options.method = method }
+        if let method = value("--method") {
+            guard ["bm25", "dense", "hybrid"].contains(method) else {
+                FileHandle.standardError.write(Data("whet-bench: --method expects bm25, dense or hybrid, found '\(method)'\n".utf8))
+                exit(2)
+            }
+            options.method = method
+        }
         if let k1 = value("--k1").flatMap(Double.init) { options.bm25.k1 = k1 }
         if let b = value("--b").flatMap(Double.init) { options.bm25.b = b }
         if let weight = value("--heading-weight").flatMap(Double.init) { options.bm25.headingWeight = weight }
         if arguments.contains("--no-stem") { options.bm25.stemming = false }
+        return options
+    }
+    if arguments.first == "dense" {
+        options.mode = "dense"
+        options.scale = arguments.firstIndex(of: "--rows").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 100_000
+        options.queries = arguments.firstIndex(of: "--dims").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 384
         return options
     }
     guard let mode = arguments.first, ["index", "ui", "stream"].contains(mode), arguments.count >= 2 else {
@@ -114,6 +127,10 @@ func benchQueries(_ workspace: Workspace) -> [String] {
 
 let options = parseOptions()
 let source = URL(fileURLWithPath: options.directory).standardizedFileURL
+if options.mode == "dense" {
+    benchmarkDense(rows: options.scale, dimensions: options.queries)
+    exit(0)
+}
 if options.mode == "retrieval" {
     do {
         try await benchmarkRetrieval(source, method: options.method, json: options.json, parameters: options.bm25)

@@ -188,6 +188,18 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         return (index, chunkIDs)
     }
 
+    /// The same chunk store scored with other BM25 parameters (the in-memory index is built afresh).
+    public func reopened(parameters: BM25Parameters) throws -> LexicalIndex {
+        guard parameters != self.parameters else { return self }
+        return try LexicalIndex(database: database, url: url, parameters: parameters)
+    }
+
+    private init(database: DatabaseQueue, url: URL?, parameters: BM25Parameters) throws {
+        self.database = database
+        self.url = url
+        self.parameters = parameters
+    }
+
     /// A stored chunk as the dense side reads it: row id, heading path (space-joined) and text.
     public struct StoredChunk: Sendable {
         public var id: Int64

@@ -8,6 +8,8 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     case tokenizer(path: String, line: Int?, message: String)
     /// Dense or hybrid search was asked for without what it needs (an embedding backend, a model).
     case dense(String)
+    /// `whet retrieval compare` was given something it cannot compare.
+    case comparison(String)
 
     public var description: String {
         switch self {
@@ -17,7 +19,7 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
             return diagnostic("error", at: SourceLocation(file: path), "corpus directory does not exist; expected the directory named by [retrieval] corpus")
         case .tokenizer(let path, let line, let message):
             return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
-        case .dense(let message):
+        case .dense(let message), .comparison(let message):
             return "error: \(message)"
         }
     }

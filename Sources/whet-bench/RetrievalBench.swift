@@ -10,6 +10,7 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
     let queries = try readJSONLines(directory.appendingPathComponent("queries.jsonl"))
     let judgements = readQrels(directory.appendingPathComponent("qrels.tsv"))
 
+    let rssBeforeIndex = peakRSSMegabytes()
     // The build is repeated and the median reported: one build on a shared machine is mostly noise.
     var builds: [Double] = []
     var index = BM25Index(parameters: parameters)
@@ -56,10 +57,12 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
         recall.append(Double(ranked.prefix(100).filter { relevant.contains($0) }.count) / Double(max(1, relevant.count)))
     }
     let indexSeconds = median(builds)
+    let indexMegabytes = Double(index.approximateBytes + dense.count * dense.dimensions * 4) / 1_048_576
     let mean = { (values: [Double]) -> Double? in values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
     let queriesPerSecond = Double(texts.count) / max(querySeconds, 1e-9)
     if json {
-        var object: [String: Any] = ["index_seconds": indexSeconds, "queries_per_second": queriesPerSecond, "peak_rss_mb": peakRSSMegabytes(), "method": method]
+        var object: [String: Any] = ["index_seconds": indexSeconds, "queries_per_second": queriesPerSecond, "peak_rss_mb": peakRSSMegabytes(), "method": method,
+                                    "index_mb": indexMegabytes, "rss_before_index_mb": rssBeforeIndex]
         object["ndcg_at_10"] = mean(ndcg) ?? NSNull()
         object["recall_at_100"] = mean(recall) ?? NSNull()
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -70,7 +73,8 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
         if let value = mean(recall) { print(String(format: "Recall@100:   %.4f", value)) }
         print(String(format: "index:        %.3f s", indexSeconds))
         print(String(format: "queries/s:    %.0f (one thread, top 100, after warm-up)", queriesPerSecond))
-        print(String(format: "peak RSS:     %.1f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS:     %.1f MB (%.1f MB after reading the collection; the index itself %.1f MB)",
+                     peakRSSMegabytes(), rssBeforeIndex, indexMegabytes))
     }
 }
 

@@ -138,7 +138,7 @@ final class DenseRetrievalTests: XCTestCase {
         let plain = try retriever.lexical.search("key invoices", topK: 3)
         let outcome = try await retriever.retrieve("key invoices", topK: 3)
         XCTAssertEqual(outcome.chunks.map(\.path), plain.map(\.path))
-        XCTAssertTrue(outcome.warnings.first?.contains("held no score") ?? false, "\(outcome.warnings)")
+        XCTAssertTrue(outcome.warnings.first?.contains("no answer held a score") ?? false, "\(outcome.warnings)")
     }
 
     func testMultiQueryExpansionSearchesEveryPhrasing() async throws {

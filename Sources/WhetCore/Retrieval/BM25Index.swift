@@ -50,6 +50,8 @@ public struct BM25Index: Sendable {
     private var totalLength: Double = 0
     /// k1 · (1 − b + b · length / average) per document, computed once after the last document is added.
     private var lengthNorms: [Float] = []
+    /// Per-query buffers, reused across searches.
+    private let scratch = SearchScratch()
 
     /// An empty index.
     public init(parameters: BM25Parameters = BM25Parameters()) {
@@ -59,6 +61,13 @@ public struct BM25Index: Sendable {
 
     /// How many documents the index holds.
     public var documentCount: Int { documentLengths.count }
+
+    /// Bytes held by postings, lengths and the vocabulary (strings counted by their UTF-8 length plus a
+    /// 16-byte header): what "memory proportional to the index" is measured against.
+    public var approximateBytes: Int {
+        postingDocuments.count * 4 + postingWeights.count * 4 + offsets.count * 8 + documentLengths.count * 8
+            + terms.reduce(0) { $0 + $1.utf8.count + 16 } * 2 + wordIDs.approximateBytes
+    }
 
     /// How many distinct terms the index holds.
     public var termCount: Int { terms.count }
@@ -220,28 +229,134 @@ public struct BM25Index: Sendable {
         var counts: [Int32: Float] = [:]
         for term in queryTerms { if let id = termIDs[term] { counts[id, default: 0] += 1 } }
         guard topK > 0, !counts.isEmpty else { return [] }
-        var scores = [Float](repeating: 0, count: documentLengths.count)
-        var touched: [UInt32] = []
+        // Score accumulators and the list of touched documents come from a reused scratch buffer: a fresh
+        // megabyte per query on a large corpus costs more in page faults than the scoring itself.
+        let count = documentLengths.count
+        let buffers = scratch.take(count: count)
+        defer { scratch.give(buffers) }
+        let scores = buffers.scores, touched = buffers.touched
+        var touchedCount = 0
         let k1PlusOne = Float(parameters.k1 + 1)
-        for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
-            let range = offsets[Int(id)]..<offsets[Int(id) + 1]
-            let factor = Float(idf(documentFrequency: range.count)) * queryCount * k1PlusOne
-            scores.withUnsafeMutableBufferPointer { scores in
-                lengthNorms.withUnsafeBufferPointer { norms in
-                    postingDocuments.withUnsafeBufferPointer { documents in
-                        postingWeights.withUnsafeBufferPointer { weights in
-                            for index in range {
-                                let document = Int(documents[index])
-                                let tf = weights[index]
-                                if scores[document] == 0 { touched.append(documents[index]) }
-                                scores[document] += factor * tf / (tf + norms[document])
+        lengthNorms.withUnsafeBufferPointer { norms in
+            postingDocuments.withUnsafeBufferPointer { documents in
+                postingWeights.withUnsafeBufferPointer { weights in
+                    for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
+                        let start = offsets[Int(id)], end = offsets[Int(id) + 1]
+                        let factor = Float(idf(documentFrequency: end - start)) * queryCount * k1PlusOne
+                        var index = start
+                        while index < end {
+                            let document = Int(documents[index])
+                            let tf = weights[index]
+                            let previous = scores[document]
+                            if previous == 0 {
+                                touched[touchedCount] = UInt32(document)
+                                touchedCount += 1
                             }
+                            scores[document] = previous + factor * tf / (tf + norms[document])
+                            index += 1
                         }
                     }
                 }
             }
         }
-        return TopK.select(topK, from: touched.lazy.map { (Int($0), scores[Int($0)]) }).map { Hit(document: $0.index, score: Double($0.score)) }
+        var heap = TopKHeap(capacity: topK)
+        for position in 0..<touchedCount {
+            let document = Int(touched[position])
+            heap.offer(document, scores[document])
+            scores[document] = 0   // leave the scratch clean for the next query
+        }
+        return heap.sorted().map { Hit(document: $0.index, score: Double($0.score)) }
+    }
+}
+
+/// Reusable per-query buffers for `BM25Index.search`, shared by copies of an index and safe to use from
+/// several threads (each search takes its own pair). Scores are all zero whenever a pair is given back.
+final class SearchScratch: @unchecked Sendable {
+    // @unchecked: `free` is guarded by `lock`; a buffer pair is used by one search at a time.
+    struct Buffers {
+        var scores: UnsafeMutablePointer<Float>
+        var touched: UnsafeMutablePointer<UInt32>
+        var capacity: Int
+    }
+    private let lock = NSLock()
+    private var free: [Buffers] = []
+
+    func take(count: Int) -> Buffers {
+        lock.lock()
+        let reused = free.popLast()
+        lock.unlock()
+        if let reused, reused.capacity >= count { return reused }
+        if let reused { release(reused) }
+        let capacity = max(count, 1)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+        scores.initialize(repeating: 0, count: capacity)
+        let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        return Buffers(scores: scores, touched: touched, capacity: capacity)
+    }
+
+    func give(_ buffers: Buffers) {
+        lock.lock()
+        defer { lock.unlock() }
+        if free.count < 8 { free.append(buffers) } else { release(buffers) }
+    }
+
+    private func release(_ buffers: Buffers) {
+        buffers.scores.deallocate()
+        buffers.touched.deallocate()
+    }
+
+    deinit {
+        for buffers in free { release(buffers) }
+    }
+}
+
+/// A min-heap keeping the best `capacity` (index, score) pairs seen; most offers are rejected by one
+/// comparison with the root. "Worse" means a lower score, or the same score and a later index.
+struct TopKHeap {
+    private(set) var items: [(index: Int, score: Float)] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+        items.reserveCapacity(self.capacity)
+    }
+
+    @inline(__always)
+    static func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
+        a.score < b.score || (a.score == b.score && a.index > b.index)
+    }
+
+    @inline(__always)
+    mutating func offer(_ index: Int, _ score: Float) {
+        guard capacity > 0 else { return }
+        let item = (index: index, score: score)
+        if items.count < capacity {
+            items.append(item)
+            var child = items.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard TopKHeap.worse(items[child], items[parent]) else { break }
+                items.swapAt(child, parent)
+                child = parent
+            }
+        } else if TopKHeap.worse(items[0], item) {
+            items[0] = item
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var worst = parent
+                if left < items.count, TopKHeap.worse(items[left], items[worst]) { worst = left }
+                if right < items.count, TopKHeap.worse(items[right], items[worst]) { worst = right }
+                if worst == parent { return }
+                items.swapAt(parent, worst)
+                parent = worst
+            }
+        }
+    }
+
+    /// The kept items, best first.
+    func sorted() -> [(index: Int, score: Float)] {
+        items.sorted { TopKHeap.worse($1, $0) }
     }
 }
 
@@ -251,41 +366,8 @@ public enum TopK {
     /// The `k` highest-scoring `(index, score)` pairs, best first; equal scores keep the lower index first.
     public static func select<Items: Sequence>(_ k: Int, from items: Items) -> [(index: Int, score: Float)]
     where Items.Element == (Int, Float) {
-        guard k > 0 else { return [] }
-        var heap: [(index: Int, score: Float)] = []
-        heap.reserveCapacity(k)
-        // "a is worse than b": lower score, or the same score and a later index.
-        func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
-            a.score < b.score || (a.score == b.score && a.index > b.index)
-        }
-        func siftDown(_ start: Int) {
-            var parent = start
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var worst = parent
-                if left < heap.count, worse(heap[left], heap[worst]) { worst = left }
-                if right < heap.count, worse(heap[right], heap[worst]) { worst = right }
-                if worst == parent { return }
-                heap.swapAt(parent, worst)
-                parent = worst
-            }
-        }
-        for (index, score) in items {
-            let item = (index: index, score: score)
-            if heap.count < k {
-                heap.append(item)
-                var child = heap.count - 1
-                while child > 0 {
-                    let parent = (child - 1) / 2
-                    guard worse(heap[child], heap[parent]) else { break }
-                    heap.swapAt(child, parent)
-                    child = parent
-                }
-            } else if let root = heap.first, worse(root, item) {
-                heap[0] = item
-                siftDown(0)
-            }
-        }
-        return heap.sorted { worse($1, $0) }
+        var heap = TopKHeap(capacity: k)
+        for (index, score) in items { heap.offer(index, score) }
+        return heap.sorted()
     }
 }

@@ -18,6 +18,9 @@ struct WordTable: Sendable {
         slots = [Int32](repeating: -1, count: 1024)
     }
 
+    /// Bytes held by slots, entries and the byte arena.
+    var approximateBytes: Int { slots.count * 4 + entries.count * MemoryLayout<Entry>.stride + arena.count }
+
     /// How many words the table holds.
     var count: Int { entries.count }
 

@@ -166,6 +166,8 @@ extension Workbench {
             state.message = ("pinned \(chunk.location): always in context", false)
         }
         refreshContext()
+        // Keep the cursor on the chunk just (un)pinned, wherever the list put it.
+        if let moved = state.results.firstIndex(where: { $0.location == chunk.location }) { state.selectedChunk = moved }
     }
 
     /// `o` in the context pane: the selected chunk's source in `$PAGER` (default `less`), at its first line.

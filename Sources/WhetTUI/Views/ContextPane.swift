@@ -26,8 +26,16 @@ enum ContextPane {
         }
         state.selectedChunk = min(state.selectedChunk, state.results.count - 1)
         if state.selectedChunk < state.contextScroll { state.contextScroll = state.selectedChunk }
-        if state.selectedChunk >= state.contextScroll + inner.height { state.contextScroll = state.selectedChunk - inner.height + 1 }
-        for row in 0..<inner.height {
+        let visibleRows = state.searchedQueries.count > 1 && inner.height >= 3 ? inner.height - 1 : inner.height
+        if state.selectedChunk >= state.contextScroll + visibleRows { state.contextScroll = state.selectedChunk - visibleRows + 1 }
+        // Model-written queries (multi-query, HyDE) take the pane's last line, so the user sees what was searched.
+        let expansions = state.searchedQueries.dropFirst()
+        let listHeight = expansions.isEmpty || inner.height < 3 ? inner.height : inner.height - 1
+        if listHeight < inner.height {
+            let line = "also searched: " + expansions.map { VisibleText.escape($0) }.joined(separator: " · ")
+            canvas.draw(line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
+        }
+        for row in 0..<listHeight {
             let index = state.contextScroll + row
             guard index < state.results.count else { break }
             let chunk = state.results[index]
@@ -36,7 +44,7 @@ enum ContextPane {
             let pointer = selected ? "▸" : " "
             let isPinned = state.pinned.contains { $0.location == chunk.location }
             let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
-            let head = "\(pointer)\(mark) \(String(format: "%5.1f", chunk.score)) "
+            let head = "\(pointer)\(mark) \(formatScore(chunk.score)) "
             let lines = ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))
             if DisplayWidth.of(head + path + lines) > inner.width { path = (path as NSString).lastPathComponent }
@@ -46,6 +54,15 @@ enum ContextPane {
             canvas.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), style: selected && focused ? style : theme.style(.text))
             canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
         }
+    }
+
+    /// Five columns whatever the scale: BM25 scores (tens) with one decimal, cosine and fused scores (below
+    /// ten, often below one) with more.
+    static func formatScore(_ score: Double) -> String {
+        if abs(score) >= 100 { return String(format: "%5.0f", score) }
+        if abs(score) >= 10 { return String(format: "%5.1f", score) }
+        if abs(score) >= 1 { return String(format: "%5.2f", score) }
+        return String(format: "%5.3f", score).replacingOccurrences(of: "0.", with: " .", options: .anchored)
     }
 
     /// The path without the corpus directory, which every result shares.

@@ -28,31 +28,33 @@ public struct DenseIndex: Sendable {
         guard query.count == dimensions, count > 0 else { return [] }
         let unit = normalized(query)
         let rows = count, width = dimensions
-        var scores = [Float](repeating: 0, count: rows)
+        var heap = TopKHeap(capacity: topK)
         matrix.withUnsafeBufferPointer { matrix in
             unit.withUnsafeBufferPointer { query in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    for row in 0..<rows {
-                        let base = row * width
-                        scores[row] = DenseIndex.dot(matrix.baseAddress! + base, query.baseAddress!, count: width)
-                    }
+                guard let rowsStart = matrix.baseAddress, let queryStart = query.baseAddress else { return }
+                for row in 0..<rows {
+                    heap.offer(row, DenseIndex.dot(rowsStart + row * width, queryStart, count: width))
                 }
             }
         }
-        return TopK.select(topK, from: scores.enumerated().lazy.map { ($0.offset, $0.element) })
+        return heap.sorted()
     }
 
     /// A dot product eight lanes at a time (the compiler will not reorder float additions by itself).
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>()
+        // Two independent accumulators keep both floating-point units busy.
+        var lanes = SIMD8<Float>(), more = SIMD8<Float>()
         var index = 0
+        while index + 16 <= count {
+            lanes += UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
+            more += UnsafeRawPointer(a + index + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index + 8).loadUnaligned(as: SIMD8<Float>.self)
+            index += 16
+        }
         while index + 8 <= count {
-            let x = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += x * y
+            lanes += UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
             index += 8
         }
-        var sum = lanes.sum()
+        var sum = (lanes + more).sum()
         while index < count {
             sum += a[index] * b[index]
             index += 1

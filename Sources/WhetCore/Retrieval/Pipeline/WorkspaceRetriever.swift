@@ -149,7 +149,11 @@ public final class WorkspaceRetriever: ChunkRetriever {
         if let reranker, !chunks.isEmpty {
             let scores = try await reranker.scores(query: query, passages: chunks.map(\.text))
             let unscored = scores.filter { $0 == nil }.count
-            if unscored > 0 { warnings.append("rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones") }
+            if unscored == scores.count {
+                warnings.append("rerank: no answer held a score, so the first-stage order is kept; the reranking backend must be a model that can grade passages (set [retrieval] rerank_backend)")
+            } else if unscored > 0 {
+                warnings.append("rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones")
+            }
             let order = chunks.indices.sorted { a, b in
                 switch (scores[a], scores[b]) {
                 case let (x?, y?): return x != y ? x > y : a < b

@@ -78,6 +78,18 @@ func parseOptions() -> Options {
     return options
 }
 
+/// The corpus files a workspace indexes, for the change benchmark.
+enum CorpusIndexerFiles {
+    static func list(_ directory: URL) -> [URL] {
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        var files: [URL] = []
+        while let url = enumerator?.nextObject() as? URL {
+            if ["md", "txt"].contains(url.pathExtension) { files.append(url) }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
@@ -176,6 +188,21 @@ do {
     }
     guard let index else { exit(1) }
     let queries = benchQueries(workspace)
+    // The first search builds the in-memory BM25 index from the chunk store.
+    let firstSearch = try seconds { _ = try index.search(queries[0], topK: 5) }
+    // One file changed: the update re-chunks only it; the next search rebuilds the in-memory index.
+    var changedTimes: [Double] = [], rebuildTimes: [Double] = []
+    let files = CorpusIndexerFiles.list(workspace.corpusDirectory)
+    for number in 0..<options.repeats {
+        guard let file = files.first else { break }
+        let handle = try FileHandle(forWritingTo: file)
+        handle.seekToEndOfFile()
+        handle.write(Data("\nAppended line \(number) for the change benchmark.\n".utf8))
+        try handle.close()
+        // The same index object, as the workbench keeps it: the in-memory BM25 index is updated, not rebuilt.
+        changedTimes.append(try seconds { _ = try CorpusIndexer(workspace: workspace, index: index).update() })
+        rebuildTimes.append(try seconds { _ = try index.search(queries[0], topK: 5) })
+    }
     for query in queries { _ = try index.search(query, topK: 5) }  // warm-up
     var searchTimes: [Double] = []
     for number in 0..<options.queries {
@@ -188,6 +215,9 @@ do {
     print(String(format: "full index:          median %.3f s over %d builds (%.0f files/s)", median(fullTimes), fullTimes.count,
                  Double(report.filesSeen) / max(median(fullTimes), 1e-9)))
     print(String(format: "no-change update:    median %.4f s over %d updates", median(incrementalTimes), incrementalTimes.count))
+    print(String(format: "one file changed:    median %.4f s update + %.4f s next search, in-memory index updated (%.1f%% of a full index)",
+                 median(changedTimes), median(rebuildTimes), (median(changedTimes) + median(rebuildTimes)) / max(median(fullTimes), 1e-9) * 100))
+    print(String(format: "first search:        %.3f s (builds the in-memory index from the chunk store)", firstSearch))
     print(String(format: "search (top 5):      median %.3f ms over %d queries (%d distinct)", median(searchTimes) * 1000, searchTimes.count, queries.count))
     print(String(format: "peak RSS:            %.1f MB", peakRSSMegabytes()))
 } catch {

@@ -113,3 +113,30 @@ final class IndexTests: XCTestCase {
         }
     }
 }
+
+final class InMemoryUpdateTests: XCTestCase {
+    override func setUp() { setlocale(LC_ALL, "C.UTF-8") }
+
+    /// The workbench keeps one index open: a change must reach the built in-memory index without a rebuild,
+    /// and give the same results a fresh build gives.
+    func testAChangedFileUpdatesTheBuiltIndexInPlace() throws {
+        var files: [String: String] = [:]
+        for number in 0..<40 { files["corpus/doc\(number).md"] = "# Doc \(number)\n\nInvoices arrive monthly for account \(number).\n" }
+        files["corpus/keys.md"] = "# Keys\n\nRotate the key, then revoke the old key.\n"
+        let workspace = try TestWorkspace(files: files)
+        let opened = try workspace.open()
+        let (index, _) = try opened.openIndex()
+        XCTAssertEqual(try index.search("revoke", topK: 1).first?.path, "corpus/keys.md")   // builds the in-memory index
+
+        try workspace.write("corpus/keys.md", "# Keys\n\nKeys are rotated weekly.\n")
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("corpus/doc3.md"))
+        let report = try CorpusIndexer(workspace: opened, index: index).update()
+        XCTAssertEqual(report.updated + report.removed, 2)
+        XCTAssertEqual(try index.search("revoke", topK: 3), [], "the old chunk is gone")
+        XCTAssertEqual(try index.search("weekly rotated", topK: 1).first?.path, "corpus/keys.md")
+        XCTAssertFalse(try index.search("account 3", topK: 50).contains { $0.path == "corpus/doc3.md" })
+
+        let fresh = try LexicalIndex(url: opened.indexURL)
+        XCTAssertEqual(try fresh.search("weekly rotated", topK: 3).map(\.location), try index.search("weekly rotated", topK: 3).map(\.location))
+    }
+}

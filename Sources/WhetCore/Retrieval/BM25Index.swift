@@ -50,6 +50,10 @@ public struct BM25Index: Sendable {
     private var totalLength: Double = 0
     /// k1 · (1 − b + b · length / average) per document, computed once after the last document is added.
     private var lengthNorms: [Float] = []
+    /// Documents removed since the build (a chunk's file changed); searches skip them.
+    private var deleted: [Bool] = []
+    /// How many documents are marked deleted.
+    public private(set) var deletedCount = 0
     /// Per-query buffers, reused across searches.
     private let scratch = SearchScratch()
 
@@ -67,6 +71,17 @@ public struct BM25Index: Sendable {
     public var approximateBytes: Int {
         postingDocuments.count * 4 + postingWeights.count * 4 + offsets.count * 8 + documentLengths.count * 8
             + terms.reduce(0) { $0 + $1.utf8.count + 16 } * 2 + wordIDs.approximateBytes
+    }
+
+    /// Marks a document deleted: it is never returned again. Its postings stay (and still count in IDF and
+    /// the average length) until the index is rebuilt.
+    public mutating func delete(document: Int) {
+        guard document >= 0, document < documentLengths.count else { return }
+        if deleted.count < documentLengths.count { deleted += Array(repeating: false, count: documentLengths.count - deleted.count) }
+        if !deleted[document] {
+            deleted[document] = true
+            deletedCount += 1
+        }
     }
 
     /// How many distinct terms the index holds.
@@ -260,9 +275,10 @@ public struct BM25Index: Sendable {
             }
         }
         var heap = TopKHeap(capacity: topK)
+        let hasDeletions = deletedCount > 0
         for position in 0..<touchedCount {
             let document = Int(touched[position])
-            heap.offer(document, scores[document])
+            if !hasDeletions || document >= deleted.count || !deleted[document] { heap.offer(document, scores[document]) }
             scores[document] = 0   // leave the scratch clean for the next query
         }
         return heap.sorted().map { Hit(document: $0.index, score: Double($0.score)) }

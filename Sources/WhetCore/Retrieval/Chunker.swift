@@ -133,7 +133,7 @@ public struct Chunker: Sendable {
             } else {
                 cut = window.endIndex
             }
-            pieces.append(String(rest[..<cut]).trimmingCharacters(in: .whitespaces))
+            pieces.append(rest[..<cut].trimmedSpaces)
             rest = rest[cut...].drop(while: { $0 == " " })
         }
         if !rest.isEmpty { pieces.append(String(rest)) }
@@ -161,7 +161,7 @@ public struct Chunker: Sendable {
 
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmedSpaces
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 if !inFence { flush() }
                 current.append((index + 1, line))
@@ -196,7 +196,7 @@ public struct Chunker: Sendable {
     }
 
     static func setextLevel(_ underline: String, title: String) -> Int? {
-        let trimmed = underline.trimmingCharacters(in: .whitespaces)
+        let trimmed = underline.trimmedSpaces
         guard trimmed.count >= 3, trimmed.count >= title.count / 2 else { return nil }
         if trimmed.allSatisfy({ $0 == "=" }) { return 1 }
         if trimmed.allSatisfy({ $0 == "-" }) { return 2 }

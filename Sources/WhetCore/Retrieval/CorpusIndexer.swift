@@ -51,29 +51,32 @@ public struct CorpusIndexer: Sendable {
         guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RetrievalError.missingCorpus(workspace.display(corpus))
         }
-        let (files, ignored) = CorpusIndexer.listFiles(in: corpus)
+        let (files, ignored) = CorpusIndexer.listFiles(in: corpus.path, displayPrefix: workspace.display(corpus))
         report.ignored = ignored
         var known = try index.fileStates()
         var batch = LexicalIndex.Batch()
 
-        for (done, url) in files.enumerated() {
-            let path = workspace.display(url)
+        for (done, file) in files.enumerated() {
+            let path = file.display
             progress?(done, files.count, path)
             defer {
                 known.removeValue(forKey: path)
             }
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
+            // stat(2) directly: FileManager's attribute dictionary costs ~100 µs a file on Linux, which is most
+            // of a no-change update on a corpus of thousands of files.
+            var status = stat()
+            guard stat(file.path, &status) == 0 else {
                 report.warnings.append(Warning("skipped: cannot read the file's attributes", at: SourceLocation(file: path)))
                 continue
             }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-            let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let size = Int64(status.st_size)
+            let mtime = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
             let previous = known[path]
             if let previous, previous.size == size, previous.mtime == mtime {
                 report.unchanged += 1
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
                 report.warnings.append(Warning("skipped: cannot read the file", at: SourceLocation(file: path)))
                 continue
             }
@@ -109,21 +112,38 @@ public struct CorpusIndexer: Sendable {
         return report
     }
 
-    /// The corpus files whet reads (sorted, hidden files and directories skipped) and how many others were ignored.
-    static func listFiles(in corpus: URL) -> (files: [URL], ignored: Int) {
-        guard let enumerator = FileManager.default.enumerator(
-            at: corpus, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return ([], 0) }
-        var files: [URL] = []
+    /// The corpus files whet reads, sorted by path, with how many files of other types were ignored. Hidden
+    /// files and directories are skipped. A POSIX directory walk: Foundation's enumerator with resource
+    /// values costs ~100 µs a file on Linux, most of a no-change update on a corpus of thousands of files.
+    static func listFiles(in corpus: String, displayPrefix: String) -> (files: [(path: String, display: String)], ignored: Int) {
+        var files: [(path: String, display: String)] = []
         var ignored = 0
-        for case let url as URL in enumerator {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            if CorpusDocument.indexedExtensions.contains(url.pathExtension.lowercased()) {
-                files.append(url)
-            } else {
-                ignored += 1
+        func walk(_ directory: String, _ display: String) {
+            guard let handle = opendir(directory) else { return }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let path = directory + "/" + name
+                let shown = display + "/" + name
+                var kind = entry.pointee.d_type
+                if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_LNK) {
+                    var status = stat()
+                    guard stat(path, &status) == 0 else { continue }
+                    kind = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : ((status.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0)
+                }
+                if kind == UInt8(DT_DIR) {
+                    walk(path, shown)
+                } else if kind == UInt8(DT_REG) {
+                    let dot = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
+                    if CorpusDocument.indexedExtensions.contains(dot) { files.append((path, shown)) } else { ignored += 1 }
+                }
             }
         }
-        return (files.sorted { $0.path < $1.path }, ignored)
+        walk(corpus, displayPrefix)
+        return (files.sorted { $0.display < $1.display }, ignored)
     }
 }
 

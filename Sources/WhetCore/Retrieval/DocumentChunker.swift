@@ -109,7 +109,7 @@ public struct DocumentChunker: Sendable {
             for line in paragraph {
                 if !joined.isEmpty { joined += " " }
                 lineStarts.append((joined.count, line.number))
-                joined += line.text.trimmingCharacters(in: .whitespaces)
+                joined += line.text.trimmedSpaces
             }
             var offset = 0
             var sentences: [Sentence] = []

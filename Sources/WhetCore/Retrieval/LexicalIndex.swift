@@ -14,7 +14,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// How documents and queries are scored.
     public let parameters: BM25Parameters
     private let lock = NSLock()
-    private var memory: (index: BM25Index, chunkIDs: [Int64])?
+    private var memory: (index: BM25Index, chunkIDs: [Int64], positions: [Int64: Int])?
 
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
     static let schemaVersion = 2
@@ -176,7 +176,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     func inMemoryIndex() throws -> (BM25Index, [Int64]) {
         lock.lock()
         defer { lock.unlock() }
-        if let memory { return memory }
+        if let memory { return (memory.index, memory.chunkIDs) }
         var index = BM25Index(parameters: parameters)
         var chunkIDs: [Int64] = []
         try forEachChunkPage { page in
@@ -184,7 +184,10 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             chunkIDs.append(contentsOf: page.map(\.id))
         }
         index.finish()
-        memory = (index, chunkIDs)
+        var positions: [Int64: Int] = [:]
+        positions.reserveCapacity(chunkIDs.count)
+        for (position, id) in chunkIDs.enumerated() { positions[id] = position }
+        memory = (index, chunkIDs, positions)
         return (index, chunkIDs)
     }
 
@@ -250,9 +253,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Applies `batch` atomically.
     public func apply(_ batch: Batch) throws {
-        if batch.count > 0 { invalidate() }
+        var removedIDs: [Int64] = []
+        var added: [(id: Int64, text: String, heading: String)] = []
         do {
             try database.write { db in
+                let idsOfPath = try db.cachedStatement(sql: "SELECT id FROM chunks WHERE path = ?")
+                for path in batch.removals + batch.replacements.map(\.path) {
+                    removedIDs += try Int64.fetchAll(idsOfPath, arguments: [path])
+                }
                 for path in batch.removals { try LexicalIndex.delete(path, in: db) }
                 for (path, state) in batch.touches {
                     try db.execute(sql: "UPDATE files SET size = ?, mtime = ? WHERE path = ?", arguments: [state.size, state.mtime, path])
@@ -267,13 +275,43 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     for (ordinal, chunk) in chunks.enumerated() {
                         try insertChunk.execute(arguments: [path, ordinal, chunk.startLine, chunk.endLine,
                                                             chunk.headingPath.joined(separator: "\u{1F}"), chunk.text])
+                        added.append((db.lastInsertedRowID, chunk.text, chunk.headingPath.joined(separator: " ")))
                     }
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
             }
         } catch let error as DatabaseError {
+            invalidate()
             throw RetrievalError.index(path: url?.path ?? ":memory:", message: error.message ?? "\(error)")
         }
+        updateInMemory(removed: removedIDs, added: added)
+    }
+
+    /// Applies a committed batch to the in-memory index, if one is built: removed chunks are marked deleted,
+    /// new ones indexed and appended, so the next search after a small change costs milliseconds, not a full
+    /// rebuild. Deleted documents still count in IDF and average length until they exceed a tenth of the
+    /// index, when the index is dropped and rebuilt from the store on the next search.
+    private func updateInMemory(removed: [Int64], added: [(id: Int64, text: String, heading: String)]) {
+        guard !removed.isEmpty || !added.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard var current = memory else { return }
+        if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) {
+            memory = nil
+            return
+        }
+        for id in removed {
+            if let position = current.positions[id] { current.index.delete(document: position) }
+            current.positions.removeValue(forKey: id)
+        }
+        let base = current.index.documentCount
+        current.index.append(BM25Index.build(added.map { ($0.text, $0.heading) }, parameters: parameters))
+        for (offset, chunk) in added.enumerated() {
+            current.positions[chunk.id] = base + offset
+            current.chunkIDs.append(chunk.id)
+        }
+        current.index.finish()
+        memory = current
     }
 
     /// Empties the index and records `settings` (the chunking it was built with), when they differ from the

@@ -12,15 +12,15 @@ final class RetrievalCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: demo)
     }
 
-    func enableOfflineEmbeddings() throws {
+    /// The demo embeds offline (hashing embeddings); some tests need a workspace without embeddings.
+    func disableEmbeddings() throws {
         let config = demo.appendingPathComponent("whet.toml")
         let text = try String(contentsOf: config, encoding: .utf8)
-        try text.replacingOccurrences(of: "[retrieval]\n", with: "[retrieval]\nembedding_backend = \"offline\"\n")
+        try text.replacingOccurrences(of: "embedding_backend = \"offline\"", with: "")
             .write(to: config, atomically: true, encoding: .utf8)
     }
 
     func testHybridSearchShowsWhyEachChunkCameBack() throws {
-        try enableOfflineEmbeddings()
         let index = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertEqual(index.status, 0, index.stderr)
         XCTAssertTrue(index.stdout.contains("embeddings (whet-hashing-256): 332 embedded, 0 from cache; 332 vectors"), index.stdout)
@@ -35,6 +35,7 @@ final class RetrievalCLITests: XCTestCase {
     }
 
     func testDenseWithoutEmbeddingsIsOneClearLine() throws {
+        try disableEmbeddings()
         let result = try WhetProcess.run(["-C", demo.path, "search", "--method", "dense", "key"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("embedding_backend"), result.stderr)
@@ -45,7 +46,6 @@ final class RetrievalCLITests: XCTestCase {
     }
 
     func testCompareScoresEachSettingOnTheJudgedCases() throws {
-        try enableOfflineEmbeddings()
         let result = try WhetProcess.run(["-C", demo.path, "retrieval", "compare", "--json",
                                           "--with", "method=hybrid", "--with", "chunking=sentence sentences_per_chunk=3"])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -14,12 +14,15 @@ final class WorkbenchRenderTests: XCTestCase {
 
     override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
 
-    func makeWorkbench(readOnly: Bool = false) throws -> Workbench {
+    /// A workbench on the demo with its index open and its (offline) embeddings computed, so every render
+    /// sees the same state.
+    func makeWorkbench(readOnly: Bool = false) async throws -> Workbench {
         let workspace = try Workspace.open(root: root)
         let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
         let workbench = try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
                                       themesDirectory: themesDirectory, readOnly: readOnly)
         workbench.openIndex()
+        await workbench.denseTask?.value
         return workbench
     }
 
@@ -28,17 +31,17 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testFourPanesAt80x24() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         assertSnapshot(render(workbench, 80, 24).text, named: "workbench-80x24")
     }
 
     func testFourPanesAt120x40() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         assertSnapshot(render(workbench, 120, 40).text, named: "workbench-120x40")
     }
 
     func testWideCharactersInVariablesAndContext() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         workbench.state.focus = .context
         workbench.handle(.character(":"), layout: Layout.make(width: 80, height: 24))
         for character in "set question=发票在哪里下载" { workbench.handle(.character(character), layout: Layout.make(width: 80, height: 24)) }
@@ -49,14 +52,14 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testNarrowScreensHideTheSidebarThenStack() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         assertSnapshot(render(workbench, 70, 20).text, named: "workbench-70x20")
         assertSnapshot(render(workbench, 50, 18).text, named: "workbench-50x18")
         XCTAssertTrue(render(workbench, 30, 8).text.contains("whet needs at least 40×10"))
     }
 
     func testThemeAttributesReachTheGrid() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         var canvas = render(workbench, 80, 24)
         XCTAssertTrue(canvas[0, 0].style.bold, "the focused pane's border is bold")
         XCTAssertEqual(canvas[0, 0].style.foreground, .indexed(39))
@@ -71,7 +74,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testHelpOverlayListsKeys() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         workbench.handle(.function(1), layout: Layout.make(width: 100, height: 30))
         let text = render(workbench, 100, 30).text
         XCTAssertTrue(text.contains("Ctrl-R"))
@@ -81,7 +84,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testEditingRunningAndSteppingThroughContextWithoutATerminal() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         let layout = Layout.make(width: 100, height: 30)
         for _ in 0..<40 { workbench.handle(.down, layout: layout) }
         workbench.handle(.end, layout: layout)
@@ -115,7 +118,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testMouseClicksFocusPanesAndTheWheelScrolls() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         let layout = Layout.make(width: 100, height: 30)
         workbench.handle(.mouseClick(x: layout.context.x + 2, y: layout.context.y + 2), layout: layout)
         XCTAssertEqual(workbench.state.focus, .context)
@@ -126,7 +129,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testCommandLineSwitchesThemeAndRejectsUnknownCommands() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         let layout = Layout.make(width: 100, height: 30)
         workbench.state.focus = .context
         for key: Key in [.character(":")] + "theme light".map({ .character($0) }) + [.enter] { workbench.handle(key, layout: layout) }
@@ -137,7 +140,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testQuittingWithUnsavedEditsAsksFirst() async throws {
-        let workbench = try makeWorkbench()
+        let workbench = try await makeWorkbench()
         let layout = Layout.make(width: 80, height: 24)
         workbench.handle(.character("x"), layout: layout)
         workbench.handle(.control("q"), layout: layout)
@@ -153,10 +156,10 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testRecoveredEditsAreOfferedOnTheNextStart() async throws {
-        let first = try makeWorkbench()
+        let first = try await makeWorkbench()
         first.handle(.character("Z"), layout: Layout.make(width: 80, height: 24))
         first.writeRecovery()
-        let second = try makeWorkbench()
+        let second = try await makeWorkbench()
         guard case .recovery = second.state.overlay else { return XCTFail("no recovery offered") }
         second.handle(.character("r"), layout: Layout.make(width: 80, height: 24))
         XCTAssertTrue(second.state.buffer.text.hasPrefix("Z---"))
@@ -164,7 +167,7 @@ final class WorkbenchRenderTests: XCTestCase {
     }
 
     func testReviewModeShowsARecordedRunAndCannotEdit() async throws {
-        let editor = try makeWorkbench()
+        let editor = try await makeWorkbench()
         let workspace = try Workspace.open(root: root)
         let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
         let recorder = RunRecorder(workspace: workspace)
@@ -176,7 +179,7 @@ final class WorkbenchRenderTests: XCTestCase {
                                latency: .init(firstTokenMs: 5, totalMs: 50), error: nil, rating: nil)
         try recorder.record(record, session: session)
 
-        let review = try makeWorkbench(readOnly: true)
+        let review = try await makeWorkbench(readOnly: true)
         guard case .sessions = review.state.overlay else { return XCTFail("review starts with the session list") }
         let layout = Layout.make(width: 100, height: 30)
         review.handle(.enter, layout: layout)

@@ -25,20 +25,22 @@ extension Workbench {
     func openDenseInBackground() {
         guard let index, (try? state.workspace.embedder()) != nil else { return }
         let workspace = state.workspace
-        state.message = ("embedding chunks for dense search…", false)
-        Task { [weak self] in
+        state.embedding = true
+        denseTask = Task { [weak self] in
             do {
                 let opened = try await workspace.openDense(lexical: index)
                 guard let self else { return }
                 self.dense = opened?.0
-                if let report = opened?.1 {
-                    self.state.message = ("embeddings: \(report.embedded) embedded, \(report.reused) from cache", false)
+                // Only news (chunks sent to a server), and never over a message the user is reading.
+                if let report = opened?.1, report.embedded > 0, opened?.0.embedsLocally == false, self.state.message == nil {
+                    self.state.message = ("embedded \(report.embedded) chunks for dense search (\(report.reused) from cache)", false)
                 }
                 self.rebuildRetriever()
                 self.refreshContext()
             } catch {
                 self?.state.message = ("\(error)", true)
             }
+            self?.state.embedding = false
             self?.needsRedraw = true
         }
     }

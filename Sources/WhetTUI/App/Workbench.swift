@@ -11,6 +11,8 @@ public final class Workbench {
     var dense: DenseRetriever?
     /// The retrieval pipeline for the current options.
     var retriever: WorkspaceRetriever?
+    /// Bringing chunk embeddings up to date, in the background after the index opens.
+    var denseTask: Task<Void, Never>?
     /// A search that calls a model or an embedder, running in the background.
     var retrievalTask: Task<Void, Never>?
     /// Set by background work that changed what is on screen; the loop redraws and clears it.

@@ -78,6 +78,8 @@ public struct WorkbenchState: Sendable {
     public var searchedQueries: [String] = []
     /// True while a background search is running.
     public var searching = false
+    /// True while chunk embeddings are being brought up to date in the background.
+    public var embedding = false
     public var selectedChunk = 0
     public var contextScroll = 0
     public var query = ""

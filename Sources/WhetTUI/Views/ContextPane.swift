@@ -7,7 +7,8 @@ enum ContextPane {
     static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
         let used = state.results.filter { !state.excluded.contains($0.location) }.count
-        let method = state.retrievalEnabled ? state.retrievalOptions.label + (state.searching ? " …" : "") : "off"
+        let method = state.retrievalEnabled
+            ? state.retrievalOptions.label + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "") : "off"
         let full = "Context · \(method) · k=\(state.topK) · \(used)/\(state.results.count)"
         let compact = "Context \(method) k\(state.topK) \(used)/\(state.results.count)"
         canvas.box(rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,

@@ -34,6 +34,9 @@ public final class DenseRetriever: @unchecked Sendable {
         self.concurrency = max(1, concurrency)
     }
 
+    /// Whether embeddings are computed here (the offline hashing embedder) rather than bought from a server.
+    public var embedsLocally: Bool { embedder is HashingEmbedder }
+
     /// The embedding model's name.
     public var model: String { embedder.model }
 

@@ -169,3 +169,69 @@ final class WorkbenchEndToEndTests: XCTestCase {
         return result
     }
 }
+
+/// The context pane's retrieval controls, driven through the real binary in tmux.
+final class ContextPaneEndToEndTests: XCTestCase {
+    var demo: URL!
+
+    override func setUpWithError() throws { demo = try WhetProcess.copyOfDemo() }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
+
+    func testSwitchMethodPinShowWhyBoundariesAndPager() throws {
+        // A stand-in pager named less (so it is given +LINE) that records its arguments and waits for q.
+        let bin = demo.appendingPathComponent(".test-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let pager = bin.appendingPathComponent("less")
+        let record = demo.appendingPathComponent(".pager-args")
+        try "#!/bin/sh\necho \"$@\" > '\(record.path)'\necho PAGER-OPEN\nread answer\n".write(to: pager, atomically: true, encoding: .utf8)
+        chmod(pager.path, 0o755)
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, environment: ["PAGER": pager.path])
+        try tmux.waitFor("Context · bm25")
+        try tmux.waitFor("embedding finished") { !$0.contains("embedding…") }
+        try tmux.send("Tab")
+
+        // bm25 → dense → hybrid; the list changes with the method.
+        try tmux.send("m")
+        try tmux.waitFor("Context · dense")
+        try tmux.send("m")
+        try tmux.waitFor("Context · hybrid")
+        try tmux.send("Enter")
+        let why = try tmux.waitFor("why: ")
+        XCTAssertTrue(why.contains("bm25 #") && why.contains("dense #"), why)
+        try tmux.send("Escape")
+        try tmux.waitFor("overlay closed") { !$0.contains("why: ") }
+
+        // Pin the second result: it is listed first with *, and a run puts it in context.
+        try tmux.send("j")
+        try tmux.send("p")
+        try tmux.waitFor("pinned corpus/")
+        // Listed first, marked *, with the cursor still on it.
+        let pinned = try tmux.waitFor("│▸*")
+        XCTAssertTrue(pinned.contains("api-keys.md:1-4"), pinned)
+
+        // The document cut into chunks.
+        try tmux.send("b")
+        try tmux.waitFor("── chunk")
+        try tmux.send("Escape")
+        try tmux.waitFor("boundaries closed") { !$0.contains("── chunk") }
+
+        // The source in the pager, at the chunk's first line, then back.
+        try tmux.send("o")
+        try tmux.waitFor("PAGER-OPEN")
+        let arguments = try String(contentsOf: record, encoding: .utf8)
+        XCTAssertTrue(arguments.hasPrefix("+1 ") && arguments.contains("corpus/support/api-keys.md"), arguments)
+        try tmux.send("Enter")
+        try tmux.waitFor("Context · hybrid")
+
+        try tmux.send("C-r")
+        try tmux.waitFor("run 1/1", timeout: 15)
+        try tmux.send("C-q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        let sessions = demo.appendingPathComponent("sessions")
+        let id = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
+        let log = try String(contentsOf: sessions.appendingPathComponent("\(id)/runs.jsonl"), encoding: .utf8)
+        XCTAssertTrue(log.contains("\"pinned\":true"), "the run records the pinned chunk")
+        XCTAssertTrue(log.contains("\"method\":\"hybrid\""), log)
+    }
+}

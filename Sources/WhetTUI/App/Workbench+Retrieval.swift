@@ -103,12 +103,18 @@ extension Workbench {
         }
     }
 
-    /// Shows a search's results: pinned chunks first, then the rest.
+    /// Shows a search's results: pinned chunks first, then the rest. The cursor stays on the chunk it was
+    /// on when that chunk is still listed, wherever the new order puts it.
     func apply(_ outcome: RetrievalOutcome) {
+        let selected = state.results.indices.contains(state.selectedChunk) ? state.results[state.selectedChunk].location : nil
         let pinnedLocations = Set(state.pinned.map(\.location))
         state.results = state.pinned + outcome.chunks.filter { !pinnedLocations.contains($0.location) }
         state.searchedQueries = outcome.queries
-        state.selectedChunk = min(state.selectedChunk, max(0, state.results.count - 1))
+        if let selected, let moved = state.results.firstIndex(where: { $0.location == selected }) {
+            state.selectedChunk = moved
+        } else {
+            state.selectedChunk = min(state.selectedChunk, max(0, state.results.count - 1))
+        }
     }
 
     /// What the context pane shows, as the outcome a run uses (pinned chunks are passed separately).
@@ -168,8 +174,6 @@ extension Workbench {
             state.message = ("pinned \(chunk.location): always in context", false)
         }
         refreshContext()
-        // Keep the cursor on the chunk just (un)pinned, wherever the list put it.
-        if let moved = state.results.firstIndex(where: { $0.location == chunk.location }) { state.selectedChunk = moved }
     }
 
     /// `o` in the context pane: the selected chunk's source in `$PAGER` (default `less`), at its first line.

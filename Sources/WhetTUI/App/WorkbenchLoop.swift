@@ -20,12 +20,9 @@ public enum WorkbenchLoop {
         }
         workbench.externalEditor = { url in
             screen.suspend {
-                let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", "\(editor) \"$1\"", "whet-editor", url.path]
-                try? process.run()
-                process.waitUntilExit()
+                let environment = ProcessInfo.processInfo.environment
+                let editor = environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+                runInTerminal("\(editor) \(shellQuoted(url.path))")
             }
         }
         workbench.externalPager = { url, line in
@@ -34,11 +31,7 @@ public enum WorkbenchLoop {
                 // Pagers that take +LINE start there; others just open the file.
                 let name = (pager.split(separator: " ").first.map(String.init).map { ($0 as NSString).lastPathComponent }) ?? ""
                 let startsAtLine = ["less", "most", "vi", "vim", "nvim", "view", "nano"].contains(name)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", startsAtLine ? "\(pager) +\(line) \"$1\"" : "\(pager) \"$1\"", "whet-pager", url.path]
-                try? process.run()
-                process.waitUntilExit()
+                runInTerminal(startsAtLine ? "\(pager) +\(line) \(shellQuoted(url.path))" : "\(pager) \(shellQuoted(url.path))")
             }
         }
         workbench.openIndex()
@@ -75,6 +68,18 @@ public enum WorkbenchLoop {
         }
         hangup.stop()
         screen.stop()
+    }
+
+    /// Runs a shell command on the user's terminal and waits for it. `system(3)` keeps the child in whet's
+    /// session and process group, so interactive programs (vim, less) can read the terminal; Foundation's
+    /// `Process` starts children in a new session on Linux, where they have no controlling terminal.
+    static func runInTerminal(_ command: String) {
+        _ = command.withCString { system($0) }
+    }
+
+    /// `text` as one single-quoted shell word.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// On a crash, give the terminal back before dying so the user's shell is not left in raw mode.

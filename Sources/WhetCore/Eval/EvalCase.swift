@@ -30,6 +30,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case malformedLine(SourceLocation, found: String)
     /// A field has the wrong shape.
     case invalidField(SourceLocation, field: String, expected: String, found: String)
+    /// There is nothing to evaluate.
+    case noCases(String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
             return diagnostic("error", at: at, "expected a JSON object on this line, found \(found)")
         case .invalidField(let at, let field, let expected, let found):
             return diagnostic("error", at: at, "'\(field)': expected \(expected), found \(found)")
+        case .noCases(let message):
+            return "error: \(message)"
         }
     }
 }

@@ -17,31 +17,11 @@ public struct SessionLog: Sendable {
 
     /// Appends `record` as one line and fsyncs it.
     public func append(_ record: RunRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(record)
-        data.append(UInt8(ascii: "\n"))
-        try DurableFile.appendRecord(data, to: url)
+        try JSONLines.append(record, to: url)
     }
 
     /// The records that parse, in order, and a warning for each line that does not.
     public func read() -> (records: [RunRecord], warnings: [Warning]) {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return ([], []) }
-        var records: [RunRecord] = []
-        var warnings: [Warning] = []
-        let decoder = JSONDecoder()
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let endsWithNewline = data.last == UInt8(ascii: "\n")
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            do {
-                records.append(try decoder.decode(RunRecord.self, from: Data(line)))
-            } catch {
-                let isLast = index == lines.count - 1 && !endsWithNewline
-                let reason = isLast ? "torn last line (the write was interrupted); skipped, file left as is"
-                                    : "line is not a valid run record; skipped, file left as is"
-                warnings.append(Warning(reason, at: SourceLocation(file: displayPath, line: index + 1)))
-            }
-        }
-        return (records, warnings)
+        JSONLines.read(RunRecord.self, from: url, displayPath: displayPath, what: "run record")
     }
 }

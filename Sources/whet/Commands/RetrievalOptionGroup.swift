@@ -27,6 +27,11 @@ struct RetrievalOptionGroup: ParsableArguments {
 
     /// Opens the workspace's retrieval pipeline with these options, showing indexing and embedding progress.
     func openRetriever(_ workspace: Workspace) async throws -> WorkspaceRetriever {
+        try await Self.openRetriever(workspace, options: options(for: workspace))
+    }
+
+    /// Opens the retrieval pipeline with `options` (commands without the retrieval flags use whet.toml's).
+    static func openRetriever(_ workspace: Workspace, options: RetrievalOptions) async throws -> WorkspaceRetriever {
         let started = Date()
         let (lexical, report) = try workspace.openIndex { done, total, path in
             Terminal.progress("indexing \(done)/\(total) \(path)")
@@ -37,6 +42,6 @@ struct RetrievalOptionGroup: ParsableArguments {
             Terminal.progressBar("embedding", done: done, total: total, started: started)
         }
         Terminal.clearProgress()
-        return try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense?.0, options: options(for: workspace))
+        return try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense?.0, options: options)
     }
 }

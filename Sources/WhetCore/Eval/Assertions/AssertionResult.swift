@@ -1,0 +1,64 @@
+/// What one assertion concluded about one output. "Not run" is its own status, never a pass: an assertion
+/// that needs a grader or an embedder the workspace lacks says so and does not count either way.
+public struct AssertionResult: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case passed, failed
+        /// Could not be evaluated (no grader configured, a schema file missing); excluded from pass rates.
+        case notRun = "not-run"
+    }
+
+    /// The assertion's type as written (`icontains`, `llm-rubric` …).
+    public var type: String
+    /// The `metric` name it reports under, when given.
+    public var metric: String?
+    public var status: Status
+    /// 0…1: 1 or 0 for yes/no checks, a similarity or grade for graded ones.
+    public var score: Double
+    /// How much it counts in the case's weighted score.
+    public var weight: Double
+    /// Why: what was looked for and what was found, or the grader's reasoning.
+    public var reason: String
+
+    /// Makes a result.
+    public init(type: String, metric: String? = nil, status: Status, score: Double, weight: Double = 1, reason: String) {
+        self.type = type
+        self.metric = metric
+        self.status = status
+        self.score = score
+        self.weight = weight
+        self.reason = reason
+    }
+}
+
+/// Everything an assertion may look at: the output, the run's numbers, the retrieved context, and the
+/// optional grader and embedder for model-graded checks.
+public struct AssertionContext: Sendable {
+    public var output: String
+    public var query: String
+    public var variables: [String: String]
+    public var latencyMs: Double?
+    public var costUSD: Double?
+    /// The chunks that were put in the context.
+    public var chunks: [RetrievedChunk]
+    /// A chat model that grades (llm-rubric, answer-relevance, context-faithfulness); nil: those are not run.
+    public var grader: (any ModelBackend)?
+    /// An embedder for `similar`; nil: not run.
+    public var embedder: (any TextEmbedder)?
+    /// Where relative paths in assertions (schema files) are resolved.
+    public var workspaceRoot: String
+
+    /// Makes a context.
+    public init(output: String, query: String = "", variables: [String: String] = [:], latencyMs: Double? = nil,
+                costUSD: Double? = nil, chunks: [RetrievedChunk] = [], grader: (any ModelBackend)? = nil,
+                embedder: (any TextEmbedder)? = nil, workspaceRoot: String = ".") {
+        self.output = output
+        self.query = query
+        self.variables = variables
+        self.latencyMs = latencyMs
+        self.costUSD = costUSD
+        self.chunks = chunks
+        self.grader = grader
+        self.embedder = embedder
+        self.workspaceRoot = workspaceRoot
+    }
+}

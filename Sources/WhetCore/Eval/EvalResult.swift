@@ -1,0 +1,50 @@
+/// One finished cell of an eval matrix (a case, run with one prompt variant on one backend, once), as a line
+/// of `evals/results/<id>.jsonl`. It holds what the advisor and the results view need later: the output,
+/// the context the run used, the numbers, and every assertion's verdict with its reason.
+public struct EvalResult: Sendable, Equatable, Codable {
+    /// What decides a cell: all assertions that ran passed (and at least one ran, or there were none and the
+    /// run succeeded).
+    public enum Status: String, Sendable, Codable {
+        case passed, failed
+        /// The run itself failed (backend error); assertions were not evaluated.
+        case error
+    }
+
+    public struct CaseReference: Sendable, Equatable, Codable {
+        public var file: String
+        public var line: Int
+        public var description: String?
+    }
+
+    public var evalID: String
+    /// The cell's identity in the matrix; a resumed eval skips cells already recorded.
+    public var cell: String
+    public var time: String
+    public var caseRef: CaseReference
+    public var prompt: RunRecord.PromptReference
+    public var backend: String
+    public var model: String
+    public var repeatIndex: Int
+    public var variables: [String: String]
+    public var retrieval: RetrievalRecord?
+    public var output: String
+    public var latencyMs: Double?
+    public var costUSD: Double?
+    public var cached: Bool?
+    public var error: String?
+    public var assertions: [AssertionResult]
+    public var status: Status
+    /// Σ weight · score / Σ weight over the assertions that ran (1 when none ran and the run succeeded).
+    public var score: Double
+
+    enum CodingKeys: String, CodingKey {
+        case cell, time, prompt, backend, model, variables, retrieval, output, cached, error, assertions, status, score
+        case evalID = "eval_id", caseRef = "case", repeatIndex = "repeat", latencyMs = "latency_ms", costUSD = "cost_usd"
+    }
+
+    /// The case's label for tables: its description, else `file:line`.
+    public var label: String { caseRef.description ?? "\(caseRef.file):\(caseRef.line)" }
+
+    /// The column it belongs to in the results matrix: prompt variant and backend.
+    public var variant: String { "\(prompt.name)@\(String(prompt.hash.prefix(8))) · \(backend)/\(model)" }
+}

@@ -1,0 +1,191 @@
+import Crypto
+import Foundation
+
+/// Runs the matrix prompt variants × backends × cases × repeats with bounded concurrency, through the
+/// response cache, appending each finished cell to `evals/results/<id>.jsonl`. The id is a hash of what the
+/// matrix is made of (prompt contents, backends and models, case files, repeats, retrieval settings), so
+/// running the same eval again resumes: cells already recorded are not run, and nothing is paid for twice.
+public struct EvalRunner: Sendable {
+    /// What to run.
+    public struct Plan: Sendable {
+        public var cases: [EvalCase]
+        public var caseFiles: [String]
+        public var prompts: [String?]
+        public var backends: [String?]
+        public var repeats: Int = 1
+        public var concurrency: Int = 4
+        public var useCache: Bool = true
+        /// The backend that grades model-graded assertions; nil leaves them "not run".
+        public var grader: String?
+
+        /// A plan over `cases` with the default prompt and backend.
+        public init(cases: [EvalCase], caseFiles: [String], prompts: [String?] = [nil], backends: [String?] = [nil]) {
+            self.cases = cases
+            self.caseFiles = caseFiles
+            self.prompts = prompts.isEmpty ? [nil] : prompts
+            self.backends = backends.isEmpty ? [nil] : backends
+        }
+    }
+
+    /// Progress after each cell: done, total, and whether it came from an earlier (interrupted) run.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    let workspace: Workspace
+
+    /// A runner for `workspace`.
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+    }
+
+    /// One cell to run.
+    struct Cell: Sendable {
+        var key: String
+        var evalCase: EvalCase
+        var promptName: String?
+        var prompt: PromptFile
+        var backend: BackendConfig
+        var repeatIndex: Int
+    }
+
+    /// The results file for an eval id.
+    public func resultsURL(_ id: String) -> URL {
+        workspace.evalsDirectory.appendingPathComponent("results/\(id).jsonl")
+    }
+
+    /// Runs what the results file does not hold yet and returns every result of the eval (earlier and new).
+    public func run(_ plan: Plan, retriever: (any ChunkRetriever)?, progress: Progress? = nil) async throws -> (id: String, results: [EvalResult], resumed: Int) {
+        try workspace.requireWritable(for: "recording eval results in evals/results/")
+        var cells: [Cell] = []
+        var identity = ["repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature, RetrievalOptions(workspace.config.retrieval).label]
+        identity += plan.caseFiles.sorted()
+        var prompts: [(String?, PromptFile)] = []
+        for name in plan.prompts {
+            let url = try workspace.promptURL(named: name)
+            prompts.append((name, try PromptFile.load(url, displayPath: workspace.display(url))))
+        }
+        let backends = try plan.backends.map { try workspace.config.backend(named: $0) }
+        for (_, prompt) in prompts { identity.append("prompt \(prompt.path) \(prompt.contentHash)") }
+        for backend in backends { identity.append("backend \(backend.name) \(backend.model)") }
+        for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
+        let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))
+
+        for (promptName, prompt) in prompts {
+            for backend in backends {
+                for item in plan.cases {
+                    for repeatIndex in 0..<max(1, plan.repeats) {
+                        let key = EvalRunner.hash("\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)")
+                        cells.append(Cell(key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
+                                          backend: backend, repeatIndex: repeatIndex))
+                    }
+                }
+            }
+        }
+        let url = resultsURL(id)
+        try DurableFile.makeDirectory(url.deletingLastPathComponent())
+        let earlier = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result").records
+        let done = Set(earlier.map(\.cell))
+        let pending = cells.filter { !done.contains($0.key) }
+        let total = cells.count
+        let resumed = total - pending.count
+        progress?(resumed, total)
+
+        let grader = try plan.grader.map { makeBackend(try workspace.config.backend(named: $0), workspaceRoot: workspace.root,
+                                                       cacheDirectory: workspace.cacheDirectory) }
+        let embedder = try? workspace.embedder()
+        let collector = ResultCollector(url: url)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            var finished = resumed
+            func launch() {
+                let cell = pending[next]
+                next += 1
+                group.addTask {
+                    let result = await self.runCell(cell, id: id, retriever: retriever, useCache: plan.useCache, grader: grader, embedder: embedder)
+                    try collector.append(result)
+                }
+            }
+            while next < min(max(1, plan.concurrency), pending.count) { launch() }
+            while try await group.next() != nil {
+                finished += 1
+                progress?(finished, total)
+                if next < pending.count { launch() }
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($0.element.key, $0.offset) })
+        let all = (earlier.filter { order[$0.cell] != nil } + collector.results).sorted { (order[$0.cell] ?? 0) < (order[$1.cell] ?? 0) }
+        return (id, all, resumed)
+    }
+
+    /// Runs one cell: plan (retrieval included), stream through the backend, evaluate the assertions.
+    func runCell(_ cell: Cell, id: String, retriever: (any ChunkRetriever)?, useCache: Bool,
+                 grader: (any ModelBackend)?, embedder: (any TextEmbedder)?) async -> EvalResult {
+        let variables = cell.evalCase.vars.mapValues { $0.stringValue ?? $0.description }
+        var result = EvalResult(
+            evalID: id, cell: cell.key, time: RunExecutor.timestamp(Date()),
+            caseRef: .init(file: cell.evalCase.location.file, line: cell.evalCase.location.line ?? 0, description: cell.evalCase.description),
+            prompt: .init(name: cell.prompt.name, path: cell.prompt.path, hash: cell.prompt.contentHash),
+            backend: cell.backend.name, model: cell.backend.model, repeatIndex: cell.repeatIndex, variables: variables,
+            retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [], status: .error, score: 0)
+        do {
+            let input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
+            let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
+            result.retrieval = plan.retrieval
+            let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil)
+            let record = await RunExecutor().execute(plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
+            result.output = record.output
+            result.latencyMs = record.cached == true ? nil : record.latency.totalMs
+            result.costUSD = record.costUSD
+            result.cached = record.cached
+            if let error = record.error {
+                result.error = error
+                return result
+            }
+            let used = plan.retrieval?.chunks.filter { $0.citation != nil }.map(\.chunk) ?? []
+            let context = AssertionContext(output: record.output, query: plan.retrieval?.query ?? variables.values.first ?? "",
+                                           variables: variables, latencyMs: result.latencyMs, costUSD: record.costUSD,
+                                           chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
+            for assertion in cell.evalCase.assertions {
+                result.assertions.append(await AssertionEvaluator.evaluate(assertion, in: context))
+            }
+            let ran = result.assertions.filter { $0.status != .notRun }
+            let weight = ran.reduce(0) { $0 + $1.weight }
+            result.score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 1
+            result.status = ran.allSatisfy { $0.status == .passed } ? .passed : .failed
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
+    }
+
+    static func hash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func caseHash(_ item: EvalCase) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let vars = (try? encoder.encode(item.vars)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let asserts = (try? encoder.encode(item.assertions.map(\.raw))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return String(hash(vars + "\n" + asserts).prefix(16))
+    }
+}
+
+/// Appends finished cells to the results file as they arrive (so an interruption keeps them) and collects
+/// them for the summary.
+final class ResultCollector: @unchecked Sendable {
+    // @unchecked: `collected` is guarded by `lock`; appends to the file are serialised by it too.
+    private let lock = NSLock()
+    private var collected: [EvalResult] = []
+    let url: URL
+
+    init(url: URL) { self.url = url }
+
+    func append(_ result: EvalResult) throws {
+        try lock.withLock {
+            try JSONLines.append(result, to: url)
+            collected.append(result)
+        }
+    }
+
+    var results: [EvalResult] { lock.withLock { collected } }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import WhetCore
+
+/// `whet eval`: the eval matrix run, summarised, and gated.
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run eval cases against prompt variants and backends; results go to evals/results/ID.jsonl.",
+        discussion: """
+            Every case of the given files (default: evals/*.jsonl and *.yaml) runs with every --prompt and every \
+            --backend, --repeat times, through the response cache unless --no-cache. Results are appended as cells \
+            finish, and the eval's ID is a hash of what it is made of: running the same eval again resumes where it \
+            stopped and pays for nothing twice. Assertions a model must grade need --grader BACKEND; without one \
+            they are reported as not run, never as passed.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Eval files (default: every file in evals/).")
+    var files: [String] = []
+
+    @Option(name: .customLong("prompt"), help: "A prompt variant to run (repeatable; default: the default prompt).")
+    var prompts: [String] = []
+
+    @Option(name: .customLong("backend"), help: "A backend to run on (repeatable; default: the default backend).")
+    var backends: [String] = []
+
+    @Option(name: .customLong("repeat"), help: "Runs per cell, to see variance.")
+    var repeats = 1
+
+    @Option(help: "Cells in flight at once.")
+    var concurrency = 4
+
+    @Option(help: "The backend that grades llm-rubric, answer-relevance and context-faithfulness.")
+    var grader: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Do not answer from .whet/cache (every cell calls the model).")
+    var noCache = false
+
+    @Option(name: .customLong("junit"), help: "Also write a JUnit XML report to FILE (for CI).")
+    var junit: String?
+
+    @Option(name: .customLong("fail-under"), help: "Exit with status 1 when the pass rate is below RATE (0–1 or a percentage).")
+    var failUnder: String?
+
+    @Flag(help: "Print every result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if repeats < 1 { throw ValidationError("--repeat must be at least 1, found \(repeats)") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, found \(concurrency)") }
+        if let failUnder, EvalSummary.parseRate(failUnder) == nil {
+            throw ValidationError("--fail-under expects a rate from 0 to 1 or a percentage, found '\(failUnder)'")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let workspace = try global.openWorkspace()
+            let urls = files.isEmpty ? workspace.evalFiles()
+                : files.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
+            guard !urls.isEmpty else {
+                throw EvalError.noCases("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line")
+            }
+            var cases: [EvalCase] = []
+            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url)) }
+            guard !cases.isEmpty else { throw EvalError.noCases("the eval files hold no cases") }
+            var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) },
+                                       prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })
+            plan.repeats = repeats
+            plan.concurrency = concurrency
+            plan.useCache = !noCache
+            plan.grader = grader
+            let retriever = workspace.config.retrieval.enabled ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
+            let started = Date()
+            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever) { done, total in
+                Terminal.progressBar("eval", done: done, total: total, started: started)
+            }
+            Terminal.clearProgress()
+            let summary = EvalSummary(results)
+            if json {
+                Terminal.write(try JSONOutput.encode(results) + "\n")
+            } else {
+                Terminal.write(summary.report(id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)), resumed: resumed))
+            }
+            if let junit {
+                let url = URL(fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                try DurableFile.writeAtomically(Data(summary.junitXML(id: id).utf8), to: url)
+            }
+            if let failUnder, let rate = EvalSummary.parseRate(failUnder), summary.passRate < rate {
+                Terminal.warn(String(format: "error: pass rate %.1f%% is below --fail-under %.1f%%", summary.passRate * 100, rate * 100))
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -31,6 +31,9 @@ public enum AssertionEvaluator {
             result = AssertionResult(type: type, status: .notRun, score: 0, reason: "\(error)")
         }
         result.type = assertion.type
+        if ["contains", "icontains", "contains-any", "contains-all", "context-recall", "not-contains"].contains(type) {
+            result.expected = strings(assertion.value)
+        }
         result.weight = weight
         result.metric = metric
         if negated, result.status != .notRun {

@@ -18,6 +18,9 @@ public struct AssertionResult: Sendable, Equatable, Codable {
     public var weight: Double
     /// Why: what was looked for and what was found, or the grader's reasoning.
     public var reason: String
+    /// The texts a content assertion looked for (contains, contains-any …), kept so the advisor can check
+    /// them against the answer and the retrieved context.
+    public var expected: [String]? = nil
 
     /// Makes a result.
     public init(type: String, metric: String? = nil, status: Status, score: Double, weight: Double = 1, reason: String) {

@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+
+/// `whet eval` and `whet advise` end to end on a copy of the demo workspace, offline.
+final class EvalCLITests: XCTestCase {
+    var demo: URL!
+
+    override func setUpWithError() throws { demo = try WhetProcess.copyOfDemo() }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
+
+    func testEvalGatesResumesAndTheAdvisorRecommendsWithEvidence() throws {
+        try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
+        let junit = demo.appendingPathComponent("report.xml")
+        let first = try WhetProcess.run(["-C", demo.path, "eval", "--junit", junit.path, "--fail-under", "95%"])
+        XCTAssertEqual(first.status, 1, "the demo's offline answers miss some expected facts")
+        XCTAssertTrue(first.stdout.contains("pass rate"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("failures:"), first.stdout)
+        XCTAssertTrue(first.stderr.contains("below --fail-under 95.0%"), first.stderr)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        XCTAssertTrue(xml.hasPrefix("<?xml") && xml.contains("<testsuites name=\"whet eval "), xml)
+
+        let results = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("evals/results").path)
+        XCTAssertEqual(results.count, 1)
+        let again = try WhetProcess.run(["-C", demo.path, "eval"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("from an earlier run, not repeated"), again.stdout)
+
+        let advice = try WhetProcess.run(["-C", demo.path, "advise"])
+        XCTAssertEqual(advice.status, 0, advice.stderr)
+        XCTAssertTrue(advice.stdout.contains("failures by class:"), advice.stdout)
+        XCTAssertTrue(advice.stdout.contains("next: "), advice.stdout)
+        XCTAssertTrue(advice.stdout.contains("based on: "), advice.stdout)
+
+        let json = try WhetProcess.run(["-C", demo.path, "advise", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let recommendation = object?["recommendation"] as? [String: Any]
+        XCTAssertNotNil(recommendation?["move"] as? String)
+        XCTAssertFalse((recommendation?["based_on"] as? [String] ?? []).isEmpty)
+        XCTAssertEqual((object?["fine_tuning"] as? [String: Any])?["minimum"] as? Int, 10)
+    }
+
+    func testBadEvalInputIsOneLine() throws {
+        let rate = try WhetProcess.run(["-C", demo.path, "eval", "--fail-under", "lots"])
+        XCTAssertNotEqual(rate.status, 0)
+        XCTAssertTrue(rate.stderr.contains("--fail-under expects a rate"), rate.stderr)
+        try "{\"vars\": {\"question\": \"x\"}, \"assert\": 3}\n".write(to: demo.appendingPathComponent("evals/broken.jsonl"), atomically: true, encoding: .utf8)
+        let broken = try WhetProcess.run(["-C", demo.path, "eval"])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stderr.hasPrefix("evals/broken.jsonl:1:1: error: 'assert'"), broken.stderr)
+    }
+}

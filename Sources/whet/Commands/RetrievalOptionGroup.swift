@@ -33,15 +33,12 @@ struct RetrievalOptionGroup: ParsableArguments {
     /// Opens the retrieval pipeline with `options` (commands without the retrieval flags use whet.toml's).
     static func openRetriever(_ workspace: Workspace, options: RetrievalOptions) async throws -> WorkspaceRetriever {
         let started = Date()
-        let (lexical, report) = try workspace.openIndex { done, total, path in
-            Terminal.progress("indexing \(done)/\(total) \(path)")
-        }
+        let (retriever, report) = try await workspace.openRetriever(
+            options: options,
+            indexProgress: { done, total, path in Terminal.progress("indexing \(done)/\(total) \(path)") },
+            denseProgress: { done, total in Terminal.progressBar("embedding", done: done, total: total, started: started) })
         Terminal.clearProgress()
         for warning in report.warnings { Terminal.warn(warning.description) }
-        let dense = try await workspace.openDense(lexical: lexical) { done, total in
-            Terminal.progressBar("embedding", done: done, total: total, started: started)
-        }
-        Terminal.clearProgress()
-        return try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense?.0, options: options)
+        return retriever
     }
 }

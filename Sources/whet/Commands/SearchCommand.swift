@@ -46,7 +46,7 @@ struct SearchCommand: AsyncParsableCommand {
             }
             for result in results {
                 let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
-                Terminal.write("\(result.rank). \(String(format: "%6.2f", result.score))  \(result.location)\(heading)\n")
+                Terminal.write("\(result.rank). \(String(format: abs(result.score) < 1 ? "%6.4f" : "%6.2f", result.score))  \(result.location)\(heading)\n")
                 Terminal.write("   matched: \(result.matchedTerms.joined(separator: ", "))\n")
                 if let methods = result.methods {
                     Terminal.write("   why: " + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(separator: " · ") + "\n")

@@ -195,18 +195,11 @@ extension Workspace {
     }
 
     /// The whole pipeline as `whet.toml` configures it (options overridable), indexes brought up to date.
-    public func openRetriever(options: RetrievalOptions? = nil, denseProgress: DenseRetriever.Progress? = nil)
-    async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
-        let (lexical, report) = try openIndex()
+    public func openRetriever(options: RetrievalOptions? = nil, indexProgress: CorpusIndexer.Progress? = nil,
+                              denseProgress: DenseRetriever.Progress? = nil) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
+        let (lexical, report) = try openIndex(progress: indexProgress)
         let options = options ?? RetrievalOptions(config.retrieval)
         let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0
         return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)
-    }
-}
-
-extension WorkspaceRetriever {
-    /// The same indexes with other options (the UI's method switch).
-    public func with(_ options: RetrievalOptions, workspace: Workspace) throws -> WorkspaceRetriever {
-        try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense, options: options)
     }
 }

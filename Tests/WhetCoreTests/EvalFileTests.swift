@@ -39,3 +39,36 @@ final class EvalFileTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases.count, 12)
     }
 }
+
+final class EvalYAMLTests: XCTestCase {
+    func testPromptfooStyleYAMLListsAndTestsKey() throws {
+        let list = """
+        - description: rotation
+          vars:
+            question: How do I rotate a key?
+          assert:
+            - type: icontains
+              value: revoke
+              weight: 2
+        - vars: {question: Why 429?}
+          assert: [{type: contains-any, value: [rate_limit, quota]}]
+        """
+        let cases = try EvalFile.parseYAML(list, displayPath: "evals/a.yaml")
+        XCTAssertEqual(cases.count, 2)
+        XCTAssertEqual(cases[0].description, "rotation")
+        XCTAssertEqual(cases[0].vars["question"], .string("How do I rotate a key?"))
+        XCTAssertEqual(cases[0].assertions.first?.raw["weight"], .number(2))
+        XCTAssertEqual(cases[1].location.line, 8)
+        XCTAssertEqual(cases[1].assertions.first?.value, .array([.string("rate_limit"), .string("quota")]))
+
+        let config = "prompts: [x]\ntests:\n  - vars: {question: hi}\n    assert: [{type: equals, value: hello}]\n"
+        XCTAssertEqual(try EvalFile.parseYAML(config, displayPath: "evals/b.yaml").count, 1)
+
+        XCTAssertThrowsError(try EvalFile.parseYAML("- vars: {q: a}\n  assert: 3\n", displayPath: "evals/c.yaml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("evals/c.yaml:1:"), "\(error)")
+        }
+        XCTAssertThrowsError(try EvalFile.parseYAML("just: a mapping\n", displayPath: "evals/d.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("'tests' list"), "\(error)")
+        }
+    }
+}

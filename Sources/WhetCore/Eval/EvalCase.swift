@@ -52,7 +52,8 @@ public enum EvalFile {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
             throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "a file that is not UTF-8 text")
         }
-        return try parse(text, displayPath: displayPath)
+        let ext = url.pathExtension.lowercased()
+        return ext == "yaml" || ext == "yml" ? try parseYAML(text, displayPath: displayPath) : try parse(text, displayPath: displayPath)
     }
 
     /// Parses JSONL text.
@@ -110,9 +111,10 @@ public enum EvalFile {
 }
 
 extension Workspace {
-    /// The eval files (`evals/*.jsonl`), sorted.
+    /// The eval files (`evals/*.jsonl`, `*.yaml`, `*.yml`), sorted.
     public func evalFiles() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: evalsDirectory.path)) ?? []
-        return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { evalsDirectory.appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { evalsDirectory.appendingPathComponent($0) }
     }
 }

@@ -45,6 +45,7 @@ struct WhetProcess {
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-demo-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("workspaces/demo"), to: target)
         try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
+    try? FileManager.default.removeItem(at: target.appendingPathComponent("evals/results"))
         let sessions = target.appendingPathComponent("sessions")
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
             try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))

@@ -31,6 +31,7 @@ func copyOfDemoWorkspace() throws -> URL {
     let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-tui-\(UUID().uuidString)")
     try FileManager.default.copyItem(at: root.appendingPathComponent("workspaces/demo"), to: target)
     try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
+    try? FileManager.default.removeItem(at: target.appendingPathComponent("evals/results"))
     let sessions = target.appendingPathComponent("sessions")
     for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
         try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))

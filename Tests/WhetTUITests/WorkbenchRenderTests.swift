@@ -199,4 +199,22 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertFalse(review.isRunning)
         XCTAssertEqual(review.state.message?.text, "review mode is read-only: ':run' is not available")
     }
+
+    func testSidebarShowsTheAdvisorsMoveFromTheLatestEval() async throws {
+        // One failed cell whose expected fact is in neither the answer nor the context: a knowledge failure.
+        var assertion = AssertionResult(type: "icontains", status: .failed, score: 0, reason: "\"SAML\" not found in the output")
+        assertion.expected = ["SAML"]
+        let result = EvalResult(evalID: "e1", cell: "c1", time: "", caseRef: .init(file: "evals/support.jsonl", line: 1, description: "SSO"),
+                                prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: "h"),
+                                backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: [:], retrieval: nil,
+                                output: "I do not know.", latencyMs: 5, costUSD: nil, cached: nil, error: nil, assertions: [assertion],
+                                status: .failed, score: 0)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
+        try JSONLines.append(result, to: root.appendingPathComponent("evals/results/e1.jsonl"))
+        let workbench = try await makeWorkbench()
+        let text = render(workbench, 120, 40).text
+        XCTAssertTrue(text.contains("context optimisation"), text)
+        XCTAssertTrue(text.contains("evals: 0% of 1"), text)
+        XCTAssertTrue(text.contains("knowledge 1"), text)
+    }
 }

@@ -55,6 +55,10 @@ public final class Workbench {
             assessment: FrameworkAssessment.assess(workspace: workspace, promptText: text, backend: backend, evalCaseCount: evalCount),
             evalCaseCount: evalCount)
         state.retrievalOptions = RetrievalOptions(workspace.config.retrieval)
+        // Read once at open: the latest eval's results, eval files and session ratings are too much I/O for a keystroke.
+        if Advisor.latestResults(in: workspace) != nil {
+            state.advice = try? Advisor.advise(workspace: workspace, promptText: text)
+        }
         if readOnly {
             state.reviewSessions = SessionStore(workspace: workspace).summaries()
             state.overlay = .sessions(selected: max(0, state.reviewSessions.count - 1))

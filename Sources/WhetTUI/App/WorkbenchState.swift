@@ -78,6 +78,8 @@ public struct WorkbenchState: Sendable {
     public var searchedQueries: [String] = []
     /// True while a background search is running.
     public var searching = false
+    /// The advisor's reading of the latest eval results (nil before any eval ran).
+    public var advice: Advice?
     /// True while chunk embeddings are being brought up to date in the background.
     public var embedding = false
     public var selectedChunk = 0

@@ -46,7 +46,19 @@ enum FrameworkSidebar {
         }
         if y < inner.y + inner.height { y += 1 }
         line("Next", .title)
-        for wrapped in wrapText(assessment.nextStep, width: inner.width) { line(wrapped) }
+        if let advice = state.advice, advice.cells > 0 {
+            // Eval evidence outranks the configuration-based step: the advisor's move, why, and the counts.
+            let recommendation = advice.recommendation
+            for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) { line(wrapped) }
+            line(String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.cells), .dim)
+            let counts = FailureClass.allCases.compactMap { type -> String? in
+                let count = advice.counts[type.rawValue] ?? 0
+                return count > 0 ? "\(type.rawValue) \(count)" : nil
+            }
+            if !counts.isEmpty { for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) } }
+        } else {
+            for wrapped in wrapText(assessment.nextStep, width: inner.width) { line(wrapped) }
+        }
         if y + 1 < inner.y + inner.height { y += 1 }
         for fact in assessment.evidence { for wrapped in wrapText(fact, width: inner.width) { line(wrapped, .dim) } }
     }

@@ -69,7 +69,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "WhetTUITests",
-            dependencies: ["WhetTUI", "WhetCore"],
+            dependencies: ["WhetTUI", "WhetCore", "WhetTestSupport"],
             exclude: ["Snapshots"],
             swiftSettings: strict),
         .testTarget(

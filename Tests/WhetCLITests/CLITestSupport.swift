@@ -1,4 +1,5 @@
 import Foundation
+import WhetTestSupport
 import XCTest
 
 /// Runs the real `whet` binary (built by `swift build`) in a child process and captures what a user would see.
@@ -9,8 +10,7 @@ struct WhetProcess {
         var stderr: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = DemoWorkspace.packageRoot
 
     /// The built binary next to this test bundle.
     static var binary: URL {
@@ -41,15 +41,5 @@ struct WhetProcess {
     }
 
     /// A fresh copy of the demo workspace (without its derived data or sessions) in a temporary directory.
-    static func copyOfDemo() throws -> URL {
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-demo-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("workspaces/demo"), to: target)
-        try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
-    try? FileManager.default.removeItem(at: target.appendingPathComponent("evals/results"))
-        let sessions = target.appendingPathComponent("sessions")
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
-            try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))
-        }
-        return target
-    }
+    static func copyOfDemo() throws -> URL { try DemoWorkspace.copy() }
 }

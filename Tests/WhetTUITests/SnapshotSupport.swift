@@ -1,4 +1,5 @@
 import Foundation
+import WhetTestSupport
 import XCTest
 @testable import WhetCore
 @testable import WhetTUI
@@ -26,18 +27,7 @@ func assertSnapshot(_ text: String, named name: String, file: StaticString = #fi
 }
 
 /// A fresh copy of the demo workspace without derived data or sessions.
-func copyOfDemoWorkspace() throws -> URL {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-tui-\(UUID().uuidString)")
-    try FileManager.default.copyItem(at: root.appendingPathComponent("workspaces/demo"), to: target)
-    try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
-    try? FileManager.default.removeItem(at: target.appendingPathComponent("evals/results"))
-    let sessions = target.appendingPathComponent("sessions")
-    for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
-        try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))
-    }
-    return target
-}
+func copyOfDemoWorkspace() throws -> URL { try DemoWorkspace.copy() }
 
 /// The repository's themes directory.
 let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -30,6 +30,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case malformedLine(SourceLocation, found: String)
     /// A field has the wrong shape.
     case invalidField(SourceLocation, field: String, expected: String, found: String)
+    /// The file does not exist or cannot be read.
+    case unreadable(SourceLocation)
     /// There is nothing to evaluate.
     case noCases(String)
 
@@ -39,6 +41,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
             return diagnostic("error", at: at, "expected a JSON object on this line, found \(found)")
         case .invalidField(let at, let field, let expected, let found):
             return diagnostic("error", at: at, "'\(field)': expected \(expected), found \(found)")
+        case .unreadable(let at):
+            return diagnostic("error", at: at, "cannot read the eval file (does it exist?)")
         case .noCases(let message):
             return "error: \(message)"
         }
@@ -49,7 +53,10 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
 public enum EvalFile {
     /// The cases of the file at `url`; the first bad line stops loading with its line number.
     public static func load(_ url: URL, displayPath: String) throws -> [EvalCase] {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw EvalError.unreadable(SourceLocation(file: displayPath))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "a file that is not UTF-8 text")
         }
         let ext = url.pathExtension.lowercased()

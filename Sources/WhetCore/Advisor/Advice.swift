@@ -178,9 +178,8 @@ public enum Advisor {
         return cases
     }
 
-    /// Runs rated good (rating > 0) in every session.
+    /// Rated runs that make a fine-tuning example (rated good, or corrected), in every session.
     static func ratedRuns(_ workspace: Workspace) -> Int {
-        let store = SessionStore(workspace: workspace)
-        return store.ids().reduce(0) { count, id in count + store.log(id).read().records.filter { ($0.rating ?? 0) > 0 }.count }
+        FineTuningExporter(workspace: workspace).fromRatedRuns().candidates.count
     }
 }

@@ -64,7 +64,8 @@ public struct RunExecutor: Sendable {
         return (Double(seconds) * 1000 + Double(attoseconds) / 1e15).rounded(toPlaces: 1)
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// The time format every record uses (UTC, ISO 8601 with milliseconds), so records sort as text.
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)

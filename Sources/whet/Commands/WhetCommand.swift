@@ -22,7 +22,7 @@ struct WhetCommand: AsyncParsableCommand {
         version: version,
         subcommands: [OpenCommand.self, ReviewCommand.self, InitCommand.self, IndexCommand.self, SearchCommand.self, RunCommand.self,
                       SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self, ModelsCommand.self,
-                      RetrievalCommand.self, EvalCommand.self, AdviseCommand.self],
+                      RetrievalCommand.self, EvalCommand.self, AdviseCommand.self, RateCommand.self, FineTuneCommand.self],
         defaultSubcommand: OpenCommand.self)
 
     /// Handles a leading `-C DIR` the way git does (change directory first, then parse), then runs the command.

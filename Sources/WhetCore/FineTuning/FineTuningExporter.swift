@@ -2,8 +2,8 @@ import Foundation
 
 /// Gathers fine-tuning examples from a workspace (runs rated good, runs rated bad with a corrected answer,
 /// eval cases whose metadata carries an `expected_answer`), removes duplicates, and splits them into training
-/// and validation sets. The split is by digest, so exporting again after adding examples keeps the old ones on
-/// the side they were on.
+/// and validation sets. The split is by content digest, so exporting again after adding examples keeps the old
+/// ones on the side they were on.
 public struct FineTuningExporter: Sendable {
     /// The outcome of gathering: the examples kept and what was left out, with reasons.
     public struct Gathered: Sendable {
@@ -71,7 +71,7 @@ public struct FineTuningExporter: Sendable {
                 do {
                     let plan = try await RunPlan.make(RunInput(promptName: promptName, variables: variables), in: workspace, retriever: retriever)
                     candidates.append(.init(example: FineTuningExample(prompt: plan.messages, answer: answer),
-                                            source: "\(item.location) (expected_answer)"))
+                                            source: "\(item.location.file):\(item.location.line ?? 0) (expected_answer)"))
                 } catch {
                     skipped.append("\(item.location): \(error)")
                 }
@@ -105,13 +105,17 @@ public struct FineTuningExporter: Sendable {
         return (kept, duplicates, conflicts)
     }
 
-    /// Puts `round(count × validationFraction)` examples in validation, chosen by digest order (stable as the
-    /// set grows), the rest in training, each in the order given.
+    /// Puts an example in validation when its digest, read as a number in [0, 1), falls below
+    /// `validationFraction`: about that share of the examples, and each example's side depends on its content
+    /// alone, so exporting again after adding examples never moves an old one across (no leakage between the
+    /// sets of two exports). Order within each set is the order given.
     public static func split(_ candidates: [FineTuningCandidate], validationFraction: Double) -> Split {
-        let count = Int((Double(candidates.count) * max(0, min(0.5, validationFraction))).rounded())
-        let chosen = Set(candidates.map(\.example.digest).sorted().prefix(count))
-        return Split(train: candidates.filter { !chosen.contains($0.example.digest) },
-                     validation: candidates.filter { chosen.contains($0.example.digest) })
+        let fraction = max(0, min(0.5, validationFraction))
+        func heldOut(_ candidate: FineTuningCandidate) -> Bool {
+            guard let prefix = UInt32(candidate.example.digest.prefix(8), radix: 16) else { return false }
+            return Double(prefix) / 4_294_967_296 < fraction
+        }
+        return Split(train: candidates.filter { !heldOut($0) }, validation: candidates.filter(heldOut))
     }
 
     /// Everything the workspace offers, de-duplicated.

@@ -64,7 +64,10 @@ public struct EvalRunner: Sendable {
             prompts.append((name, try PromptFile.load(url, displayPath: workspace.display(url))))
         }
         let backends = try plan.backends.map { try workspace.config.backend(named: $0) }
-        for (_, prompt) in prompts { identity.append("prompt \(prompt.path) \(prompt.contentHash)") }
+        for (_, prompt) in prompts {
+            identity.append("prompt \(prompt.path) \(prompt.contentHash)")
+            PromptVersions(workspace: workspace).remember(prompt)
+        }
         for backend in backends { identity.append("backend \(backend.name) \(backend.model)") }
         for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
         let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))

@@ -114,8 +114,10 @@ public struct RunRecorder: Sendable {
         return (id, max(last, existing.records.count + existing.warnings.count) + 1)
     }
 
-    /// Appends `record` to session `id`, flushed to disk.
-    public func record(_ record: RunRecord, session id: String) throws {
+    /// Appends `record` to session `id`, flushed to disk, and keeps the text of the prompt version it used
+    /// (so versions can be diffed later).
+    public func record(_ record: RunRecord, session id: String, prompt: PromptFile? = nil) throws {
         try store.log(id).append(record)
+        if let prompt { PromptVersions(workspace: workspace).remember(prompt) }
     }
 }

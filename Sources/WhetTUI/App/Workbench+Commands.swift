@@ -9,7 +9,7 @@ extension Workbench {
         let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
         let editing = !state.readOnly
         // Review mode shows what was; commands that would change or run anything are refused up front.
-        let changing: Set<String> = ["run", "r", "w", "write", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval"]
+        let changing: Set<String> = ["run", "r", "w", "write", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval", "eval", "rate"]
         if !editing, changing.contains(name) {
             state.message = ("review mode is read-only: ':\(name)' is not available", true)
             return
@@ -88,6 +88,12 @@ extension Workbench {
             guard argument == "on" || argument == "off" else { state.message = ("expected :retrieval on|off", true); return }
             state.retrievalEnabled = argument == "on"
             if state.retrievalEnabled, index == nil { openIndex() } else { refreshContext() }
+        case "eval": startEval(files: argument.split(separator: " ").map(String.init))
+        case "evals": openEvals()
+        case "versions": openVersions()
+        case "rate":
+            guard let verdict = RunRating.verdict(parsing: argument) else { state.message = ("expected :rate good|bad", true); return }
+            rateShownRun(verdict)
         default:
             state.message = ("unknown command ':\(name)' (F1 lists them)", true)
         }

@@ -25,6 +25,7 @@ extension Workbench {
             if isRunning { cancelRun() } else { state.message = nil }
             return
         case .function(1): state.overlay = .help(scroll: 0); return
+        case .function(3): openEvals(); return
         case .function(2), .control("v"):
             if !state.readOnly { state.overlay = .variables(selected: 0) }
             return
@@ -41,7 +42,18 @@ extension Workbench {
         case .prompt: handlePrompt(key, layout: layout)
         case .context: handleContext(key)
         case .output: handleOutput(key, layout: layout)
-        case .sidebar: handlePaneCommon(key)
+        case .sidebar: handleSidebar(key)
+        }
+    }
+
+    /// The sidebar's keys: Enter (or E) opens the eval results; 1–4 open the failing cases behind each class
+    /// count (knowledge, grounding, behaviour, unknown).
+    func handleSidebar(_ key: Key) {
+        switch key {
+        case .enter, .character("E"): openEvals()
+        case .character(let digit) where (1...FailureClass.allCases.count).contains(digit.wholeNumberValue ?? 0):
+            openEvals(classFilter: FailureClass.allCases[(digit.wholeNumberValue ?? 1) - 1])
+        default: handlePaneCommon(key)
         }
     }
 
@@ -175,6 +187,11 @@ extension Workbench {
             state.markedRun = state.viewedRun ?? state.runs.count - 1
             state.message = ("marked run \(state.runs[state.markedRun ?? 0].run) for diff", false)
         case .character("d"): showDiff()
+        case .character("+") where !state.readOnly: rateShownRun(.good)
+        case .character("-") where !state.readOnly: rateShownRun(.bad)
+        case .character("C") where !state.readOnly: correctShownRun()
+        case .character("E"): openEvals()
+        case .character("v"): openVersions(promptPath: state.shownRun?.prompt.path, selecting: state.shownRun?.prompt.hash)
         default: handlePaneCommon(key)
         }
     }
@@ -217,7 +234,7 @@ extension Workbench {
                 case .character("k"): state.buffer.move(.up)
                 default: handlePaneCommon(key)
                 }
-            case .sidebar: handlePaneCommon(key)
+            case .sidebar: handleSidebar(key)
             }
         }
     }
@@ -292,6 +309,8 @@ extension Workbench {
             case .escape: if state.sessionID != nil { state.overlay = nil } else { requestQuit() }
             default: break
             }
+        case .evals: handleEvals(key)
+        case .versions: handleVersions(key)
         }
     }
 

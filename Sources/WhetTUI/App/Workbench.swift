@@ -18,6 +18,8 @@ public final class Workbench {
     /// Set by background work that changed what is on screen; the loop redraws and clears it.
     var needsRedraw = false
     var runTask: Task<Void, Never>?
+    /// An eval started with `:eval`, running in the background.
+    var evalTask: Task<Void, Never>?
     let inbox = StreamInbox()
     /// Set when the user asked to quit.
     public private(set) var shouldQuit = false
@@ -124,6 +126,7 @@ public final class Workbench {
               store.ids().contains(id) else { return }
         state.sessionID = id
         state.runs = store.log(id).read().records
+        state.ratings = store.ratings(id).byRun
     }
 
     /// Opens a session's runs (review mode, or `:session ID`).
@@ -132,6 +135,7 @@ public final class Workbench {
         let (records, warnings) = store.log(id).read()
         state.sessionID = id
         state.runs = records
+        state.ratings = store.ratings(id).byRun
         state.viewedRun = records.isEmpty ? nil : records.count - 1
         if let warning = warnings.first { state.message = ("\(warning)", true) }
         if state.readOnly { showRecordedRun() }
@@ -192,7 +196,7 @@ public final class Workbench {
                     }
                 }
                 do {
-                    try recorder.record(record, session: session)
+                    try recorder.record(record, session: session, prompt: plan.prompt)
                     inbox.finish(.success(record))
                 } catch {
                     inbox.finish(.failure(error))

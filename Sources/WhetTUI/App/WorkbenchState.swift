@@ -29,6 +29,10 @@ public enum Overlay: Sendable, Equatable {
     case confirmQuit
     case recovery(text: String)
     case sessions(selected: Int)
+    /// The eval results browser (its state is `WorkbenchState.evalBrowser`).
+    case evals
+    /// The versions of a prompt (its state is `WorkbenchState.versionBrowser`).
+    case versions
 }
 
 /// A run in progress: what has streamed so far.
@@ -103,6 +107,14 @@ public struct WorkbenchState: Sendable {
     public var reviewSessions: [SessionStore.Summary] = []
     public var assessment: FrameworkAssessment
     public var evalCaseCount: Int
+    /// The eval results view, while it is open.
+    public var evalBrowser: EvalBrowser?
+    /// The prompt versions list, while it is open.
+    public var versionBrowser: VersionBrowser?
+    /// `eval done/total` while an eval started from the UI runs.
+    public var evalProgress: String?
+    /// The ratings of the session's runs, latest per run id.
+    public var ratings: [String: RunRating] = [:]
 
     /// The run shown in the output pane: the viewed one, else the newest.
     public var shownRun: RunRecord? {

@@ -51,11 +51,15 @@ enum FrameworkSidebar {
             let recommendation = advice.recommendation
             for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) { line(wrapped) }
             line(String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.cells), .dim)
-            let counts = FailureClass.allCases.compactMap { type -> String? in
+            // Each count carries the key that lists the failing cases behind it.
+            let counts = FailureClass.allCases.enumerated().compactMap { index, type -> String? in
                 let count = advice.counts[type.rawValue] ?? 0
-                return count > 0 ? "\(type.rawValue) \(count)" : nil
+                return count > 0 ? "\(index + 1) \(type.rawValue) \(count)" : nil
             }
             if !counts.isEmpty { for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) } }
+            let readiness = advice.fineTuning
+            line("fine-tuning: \(readiness.examples)/\(readiness.minimum) examples", readiness.ready ? .success : .dim)
+            if focused { line("Enter results · 1-4 cases", .dim) }
         } else {
             for wrapped in wrapText(assessment.nextStep, width: inner.width) { line(wrapped) }
         }

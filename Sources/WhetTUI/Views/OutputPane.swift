@@ -16,6 +16,9 @@ enum OutputPane {
         } else if let run = state.shownRun {
             text = run.output + (run.error.map { "\n\n\($0)" } ?? "")
             title += " · " + runTitle(run, total: state.runs.count)
+            if let rating = state.ratings[run.id] {
+                title += rating.verdict == .good ? " · rated good" : rating.corrected == nil ? " · rated bad" : " · rated bad, corrected"
+            }
             finish = run.finishReason
         } else {
             text = state.readOnly ? "" : "No runs yet. Press Ctrl-R to run the prompt."

@@ -6,7 +6,7 @@ public enum KeyHelp {
     public static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [("Tab / Shift-Tab", "next / previous pane"), ("mouse click", "focus a pane"),
                         ("Ctrl-R", "run the prompt"), ("Esc", "cancel a run / close an overlay"),
-                        ("F1 or ?", "this help"), (": or Ctrl-P", "command line"), ("Ctrl-S", "save the prompt"),
+                        ("F1 or ?", "this help"), ("F3", "eval results"), (": or Ctrl-P", "command line"), ("Ctrl-S", "save the prompt"),
                         ("Ctrl-V or F2", "edit variables"), ("Ctrl-Q", "quit (asks if edits are unsaved)")]),
         ("Prompt editor", [("arrows Home End", "move"), ("PgUp PgDn", "page"), ("Alt-b / Alt-f, Ctrl-←/→", "word left / right"),
                            ("Ctrl-K", "cut line (repeat to collect)"), ("Ctrl-U", "paste cut lines"),
@@ -18,13 +18,22 @@ public enum KeyHelp {
                      ("e", "query expansion: none → multi-query → hyde"), ("b", "the chunk's document with chunk boundaries"),
                      ("o", "open the source at the chunk in $PAGER")]),
         ("Output", [("[ / ]", "previous / next run"), ("j k PgUp PgDn", "scroll"), ("m", "mark run for diff"),
-                    ("d", "diff marked (or previous) run with this one")]),
+                    ("d", "diff marked (or previous) run with this one"), ("+ / -", "rate the run good / bad"),
+                    ("C", "correct the answer in $EDITOR (rates it bad, exported for fine-tuning)"),
+                    ("v", "versions of the run's prompt"), ("E", "eval results")]),
+        ("Framework sidebar", [("Enter or E", "eval results"), ("1-4", "the failing cases behind a class count")]),
+        ("Eval results (F3)", [("j k h l", "move in the case × variant matrix"), ("Enter", "the cell: verdicts, output, context, prompt"),
+                               ("f", "failures only"), ("c", "compare with an earlier eval (< > baseline)"),
+                               ("[ / ]", "older / newer eval"), ("v", "versions of the cell's prompt")]),
+        ("Prompt versions", [("j k", "move"), ("m", "mark"), ("d or Enter", "diff marked (or previous) version with this one")]),
         ("Review mode", [("s", "list sessions"), ("Enter", "open a session"), ("q", "quit")]),
         ("Commands (:)", [("run", "run the prompt"), ("index", "re-index the corpus"), ("backend NAME", "switch backend"),
                           ("theme NAME", "switch theme"), ("session ID|new", "record into a session"),
                           ("prompt NAME", "open another prompt"), ("set NAME=VALUE", "set a variable"),
                           ("topk N", "results to retrieve"), ("retrieval on|off", "toggle retrieval"),
                           ("cache on|off", "answer repeated requests from .whet/cache"),
+                          ("eval [FILE…]", "run the evals with this prompt and backend"), ("evals", "eval results"),
+                          ("versions", "versions of this prompt"), ("rate good|bad", "rate the shown run"),
                           ("w / q / q! / wq", "save / quit / quit without saving / both")]),
     ]
 
@@ -125,6 +134,10 @@ enum OverlayView {
                 let text = "\(summary.id)  \(String(summary.runs).padding(toLength: 4, withPad: " ", startingAt: 0)) runs  \(summary.models.joined(separator: ","))  \(VisibleText.escape(summary.title ?? ""))"
                 canvas.draw(text, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: theme.style(index == selected ? .selection : .overlay))
             }
+        case .evals:
+            if let browser = state.evalBrowser { EvalViews.drawBrowser(browser, state: state, screen: screen, canvas: &canvas) }
+        case .versions:
+            if let browser = state.versionBrowser { EvalViews.drawVersions(browser, state: state, screen: screen, canvas: &canvas) }
         }
         return nil
     }

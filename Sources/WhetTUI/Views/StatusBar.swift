@@ -17,6 +17,9 @@ enum StatusBar {
         let model = state.backend?.model ?? "?"
         let left = " \(state.workspace.config.name) · \(state.backendName)/\(model)\(state.readOnly ? " · review" : "") "
         var x = rect.x + canvas.draw(left, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.statusKey))
+        if let progress = state.evalProgress {
+            x += canvas.draw(" \(progress) ", x: x, y: rect.y, maxWidth: max(0, rect.width - x), style: theme.style(.statusKey))
+        }
         if let message = state.message {
             canvas.draw(" " + VisibleText.escape(message.text), x: x, y: rect.y, maxWidth: rect.width - x,
                         style: message.isError ? theme.style(.error) : theme.style(.status))

@@ -84,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             let interrupt = InterruptHandler { runTask.cancel() }
             let record = await runTask.value
             interrupt.stop()
-            try recorder.record(record, session: sessionID)
+            try recorder.record(record, session: sessionID, prompt: plan.prompt)
             let logPath = SessionStore(workspace: workspace).log(sessionID).displayPath
             if json {
                 Terminal.write(try JSONOutput.encode(record) + "\n")

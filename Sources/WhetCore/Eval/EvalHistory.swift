@@ -1,0 +1,36 @@
+import Foundation
+
+/// Every eval run recorded in `evals/results/`, oldest first: for the results browser, comparing two evals,
+/// the pass-rate sparkline and prompt versions.
+public struct EvalHistory: Sendable {
+    /// One results file.
+    public struct File: Sendable {
+        public var id: String
+        public var path: String
+        public var results: [EvalResult]
+        /// The latest cell's time: when the eval last ran.
+        public var time: String
+        public var summary: EvalSummary { EvalSummary(results) }
+    }
+
+    let workspace: Workspace
+
+    /// The history of `workspace`.
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+    }
+
+    /// The results files that hold at least one result, ordered by when they last ran.
+    public func files() -> [File] {
+        let directory = workspace.evalsDirectory.appendingPathComponent("results")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var files: [File] = []
+        for name in names where name.hasSuffix(".jsonl") {
+            let url = directory.appendingPathComponent(name)
+            let results = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result").records
+            guard let time = results.map(\.time).max() else { continue }
+            files.append(File(id: String(name.dropLast(6)), path: workspace.display(url), results: results, time: time))
+        }
+        return files.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+    }
+}

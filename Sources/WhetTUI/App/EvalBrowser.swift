@@ -1,0 +1,153 @@
+import Foundation
+import WhetCore
+
+/// The eval results view as plain data: which eval is shown (and which it is compared with), the case ×
+/// variant matrix, the filter, the cursor, and a drilled-into cell. Key handling changes it; the view draws it.
+public struct EvalBrowser: Sendable {
+    /// What the view shows.
+    public enum Mode: Sendable, Equatable {
+        case matrix
+        /// One cell in full: prompt, context, output, every verdict; scrolled.
+        case cell(scroll: Int)
+        /// Two evals side by side, case by case.
+        case compare
+    }
+
+    /// One case × variant cell: its repeats summarised.
+    public struct Cell: Sendable, Equatable {
+        public var results: [EvalResult]
+        public var passed: Int { results.filter { $0.status == .passed }.count }
+        public var allPassed: Bool { passed == results.count }
+        public var score: Double { results.isEmpty ? 0 : results.map(\.score).reduce(0, +) / Double(results.count) }
+        public var latencyMs: Double? {
+            let values = results.compactMap(\.latencyMs).sorted()
+            return values.isEmpty ? nil : values[values.count / 2]
+        }
+        public var costUSD: Double? {
+            let values = results.compactMap(\.costUSD)
+            return values.isEmpty ? nil : values.reduce(0, +)
+        }
+    }
+
+    /// A case in the comparison: its pass share in the baseline and in the shown eval.
+    public struct Change: Sendable, Equatable {
+        public enum Kind: Sendable { case fixed, regressed, same, added, removed }
+        public var key: String
+        public var label: String
+        public var before: Double?
+        public var after: Double?
+        public var kind: Kind {
+            switch (before, after) {
+            case (nil, _): .added
+            case (_, nil): .removed
+            case let (b?, a?): a > b ? .fixed : a < b ? .regressed : .same
+            }
+        }
+    }
+
+    public var files: [EvalHistory.File]
+    /// Index into `files` of the eval shown.
+    public var current: Int
+    /// Index into `files` of the baseline in compare mode.
+    public var baseline: Int?
+    public var mode: Mode = .matrix
+    public var failuresOnly = false
+    /// Show only the cases whose failures the advisor put in this class.
+    public var classFilter: FailureClass?
+    /// (case label, variant) pairs per class, from the advisor.
+    public var classified: [FailureClass: Set<String>] = [:]
+    public var row = 0
+    public var column = 0
+    /// The first row and column drawn.
+    public var scroll = (row: 0, column: 0)
+
+    /// A browser on `files` showing the latest.
+    public init(files: [EvalHistory.File], advice: Advice? = nil) {
+        self.files = files
+        self.current = max(0, files.count - 1)
+        for failure in advice?.failures ?? [] {
+            classified[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
+        }
+    }
+
+    static func key(_ label: String, _ variant: String) -> String { label + "\u{1}" + variant }
+
+    /// The eval shown.
+    public var file: EvalHistory.File? { files.indices.contains(current) ? files[current] : nil }
+
+    /// A case's identity across evals: where it is defined, and its description.
+    static func caseKey(_ result: EvalResult) -> String { "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)" }
+
+    /// The variants (prompt version · backend/model) of the shown eval, as columns.
+    public var columns: [String] { file.map { EvalSummary($0.results).variants } ?? [] }
+
+    /// The cases shown as rows (key, label), in file order, after the filters.
+    public var rows: [(key: String, label: String)] {
+        guard let file else { return [] }
+        var seen = Set<String>()
+        var rows: [(String, String)] = []
+        let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
+        for result in ordered where seen.insert(Self.caseKey(result)).inserted {
+            rows.append((Self.caseKey(result), result.label))
+        }
+        return rows.filter { row in
+            let results = file.results.filter { Self.caseKey($0) == row.0 }
+            if failuresOnly, results.allSatisfy({ $0.status == .passed }) { return false }
+            if let classFilter {
+                let keys = classified[classFilter] ?? []
+                return results.contains { $0.status != .passed && keys.contains(Self.key($0.label, $0.variant)) }
+            }
+            return true
+        }
+    }
+
+    /// The cell at (row key, variant).
+    public func cell(_ rowKey: String, _ variant: String) -> Cell {
+        Cell(results: file?.results.filter { Self.caseKey($0) == rowKey && $0.variant == variant } ?? [])
+    }
+
+    /// The result under the cursor (the first repeat).
+    public var selectedResult: EvalResult? {
+        let rows = rows, columns = columns
+        guard rows.indices.contains(row), columns.indices.contains(column) else { return nil }
+        return cell(rows[row].key, columns[column]).results.first
+    }
+
+    /// The shown eval against the baseline, case by case (pass share over all its cells).
+    public var changes: [Change] {
+        guard let file, let baseline, files.indices.contains(baseline) else { return [] }
+        func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double)]) {
+            var order: [String] = []
+            var grouped: [String: [EvalResult]] = [:]
+            for result in results {
+                let key = Self.caseKey(result)
+                if grouped[key] == nil { order.append(key) }
+                grouped[key, default: []].append(result)
+            }
+            return (order, grouped.mapValues { cells in
+                (cells[0].label, Double(cells.filter { $0.status == .passed }.count) / Double(cells.count))
+            })
+        }
+        let (afterOrder, after) = shares(file.results)
+        let (beforeOrder, before) = shares(files[baseline].results)
+        let keys = afterOrder + beforeOrder.filter { after[$0] == nil }
+        return keys.map { key in
+            Change(key: key, label: after[key]?.label ?? before[key]?.label ?? key, before: before[key]?.share, after: after[key]?.share)
+        }.filter { !failuresOnly || $0.kind != .same }
+    }
+
+    /// Pass rates of every eval, oldest first, as a one-line sparkline (▁…█).
+    public var sparkline: String {
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        return String(files.map { file in
+            let rate = EvalSummary(file.results).passRate
+            return blocks[min(blocks.count - 1, Int((rate * Double(blocks.count - 1)).rounded()))]
+        })
+    }
+
+    /// Keeps the cursor inside the rows and columns there are.
+    public mutating func clamp() {
+        row = max(0, min(row, rows.count - 1))
+        column = max(0, min(column, columns.count - 1))
+    }
+}

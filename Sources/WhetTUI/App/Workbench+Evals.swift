@@ -1,0 +1,199 @@
+import Foundation
+import WhetCore
+
+extension Workbench {
+    // MARK: Eval results
+
+    /// Opens the eval results view on the latest eval, optionally filtered to one class of failure.
+    func openEvals(classFilter: FailureClass? = nil) {
+        var browser = EvalBrowser(files: EvalHistory(workspace: state.workspace).files(), advice: state.advice)
+        browser.classFilter = classFilter
+        if classFilter != nil { browser.failuresOnly = true }
+        browser.clamp()
+        state.evalBrowser = browser
+        state.overlay = .evals
+    }
+
+    func handleEvals(_ key: Key) {
+        guard var browser = state.evalBrowser else { state.overlay = nil; return }
+        defer { state.evalBrowser = browser }
+        switch browser.mode {
+        case .cell(let scroll):
+            switch key {
+            case .down, .character("j"): browser.mode = .cell(scroll: scroll + 1)
+            case .up, .character("k"): browser.mode = .cell(scroll: max(0, scroll - 1))
+            case .pageDown, .character(" "): browser.mode = .cell(scroll: scroll + 10)
+            case .pageUp: browser.mode = .cell(scroll: max(0, scroll - 10))
+            case .character("h"), .left: browser.column -= 1; browser.clamp(); browser.mode = .cell(scroll: 0)
+            case .character("l"), .right: browser.column += 1; browser.clamp(); browser.mode = .cell(scroll: 0)
+            case .character("n"): browser.row += 1; browser.clamp(); browser.mode = .cell(scroll: 0)
+            case .character("p"): browser.row -= 1; browser.clamp(); browser.mode = .cell(scroll: 0)
+            case .escape, .character("q"), .enter: browser.mode = .matrix
+            default: break
+            }
+            return
+        case .compare:
+            switch key {
+            case .down, .character("j"): browser.row = min(browser.row + 1, max(0, browser.changes.count - 1))
+            case .up, .character("k"): browser.row = max(0, browser.row - 1)
+            case .character("<"): browser.baseline = max(0, (browser.baseline ?? 0) - 1); browser.row = 0
+            case .character(">"): browser.baseline = min(browser.files.count - 1, (browser.baseline ?? 0) + 1); browser.row = 0
+            case .character("["): browser.current = max(0, browser.current - 1); browser.row = 0
+            case .character("]"): browser.current = min(browser.files.count - 1, browser.current + 1); browser.row = 0
+            case .character("f"): browser.failuresOnly.toggle(); browser.row = 0
+            case .character("c"): browser.mode = .matrix; browser.row = 0; browser.clamp()
+            case .escape, .character("q"): state.overlay = nil
+            default: break
+            }
+            return
+        case .matrix:
+            break
+        }
+        switch key {
+        case .down, .character("j"): browser.row += 1
+        case .up, .character("k"): browser.row -= 1
+        case .right, .character("l"): browser.column += 1
+        case .left, .character("h"): browser.column -= 1
+        case .pageDown: browser.row += 10
+        case .pageUp: browser.row -= 10
+        case .home, .character("g"): browser.row = 0
+        case .end, .character("G"): browser.row = browser.rows.count - 1
+        case .enter: if browser.selectedResult != nil { browser.mode = .cell(scroll: 0) }
+        case .character("f"):
+            if browser.classFilter != nil { browser.classFilter = nil; browser.failuresOnly = false } else { browser.failuresOnly.toggle() }
+            browser.row = 0
+        case .character("["): browser.current = max(0, browser.current - 1); browser.row = 0; browser.column = 0
+        case .character("]"): browser.current = min(browser.files.count - 1, browser.current + 1); browser.row = 0; browser.column = 0
+        case .character("c"):
+            guard browser.files.count >= 2 else { state.message = ("comparing needs two evals; this workspace has \(browser.files.count)", true); return }
+            browser.baseline = browser.current > 0 ? browser.current - 1 : 1
+            browser.mode = .compare
+            browser.row = 0
+        case .character("v"):
+            if let result = browser.selectedResult { openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash) }
+            return
+        case .escape, .character("q"): state.overlay = nil
+        default: break
+        }
+        browser.clamp()
+    }
+
+    /// `:eval [FILE…]`: runs the eval matrix with the current prompt and backend in the background, then shows
+    /// the results and refreshes the advisor.
+    func startEval(files: [String]) {
+        guard evalTask == nil else { state.message = ("an eval is already running", true); return }
+        guard !state.buffer.isModified else { state.message = ("save the prompt first (Ctrl-S): evals run the saved version", true); return }
+        let workspace = state.workspace
+        do {
+            let urls = files.isEmpty ? workspace.evalFiles() : files.map { workspace.root.appendingPathComponent($0) }
+            guard !urls.isEmpty else { state.message = ("no eval files in evals/", true); return }
+            var cases: [EvalCase] = []
+            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url)) }
+            guard !cases.isEmpty else { state.message = ("the eval files hold no cases", true); return }
+            let promptName = (state.promptName as NSString).deletingPathExtension
+            let plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName], backends: [state.backendName])
+            let retriever = state.retrievalEnabled ? self.retriever : nil
+            state.evalProgress = "eval 0/\(cases.count)"
+            let report: EvalRunner.Progress = { [weak self] done, total in
+                Task { @MainActor in
+                    self?.state.evalProgress = "eval \(done)/\(total)"
+                    self?.needsRedraw = true
+                }
+            }
+            evalTask = Task { [weak self] in
+                do {
+                    let (id, results, _) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: report)
+                    guard let self else { return }
+                    self.state.advice = try? Advisor.advise(workspace: workspace, promptText: self.state.buffer.text)
+                    let summary = EvalSummary(results)
+                    self.state.message = (String(format: "eval %@: %.0f%% of %d cells passed", id, summary.passRate * 100, results.count), false)
+                    if self.state.overlay == nil || self.state.overlay == .evals { self.openEvals() }
+                } catch {
+                    self?.state.message = ("\(error)", true)
+                }
+                self?.state.evalProgress = nil
+                self?.evalTask = nil
+                self?.needsRedraw = true
+            }
+        } catch {
+            state.message = ("\(error)", true)
+        }
+    }
+
+    // MARK: Prompt versions
+
+    /// Lists the versions of the prompt at `promptPath` (default: the one being edited).
+    func openVersions(promptPath: String? = nil, selecting hash: String? = nil) {
+        let path = promptPath ?? state.promptPath
+        guard !path.isEmpty else { state.message = ("no prompt is open", true); return }
+        let versions = PromptVersions(workspace: state.workspace).list(promptPath: path)
+        let onDisk = try? PromptFile.load(state.workspace.root.appendingPathComponent(path), displayPath: path).contentHash
+        var browser = VersionBrowser(promptPath: path, versions: versions, currentHash: onDisk)
+        if let hash, let index = versions.firstIndex(where: { $0.hash == hash }) { browser.selected = index }
+        state.versionBrowser = browser
+        state.overlay = .versions
+    }
+
+    func handleVersions(_ key: Key) {
+        guard var browser = state.versionBrowser else { state.overlay = nil; return }
+        defer { state.versionBrowser = browser }
+        if let diff = browser.diff {
+            switch key {
+            case .down, .character("j"): browser.diff = (diff.older, diff.newer, diff.scroll + 1)
+            case .up, .character("k"): browser.diff = (diff.older, diff.newer, max(0, diff.scroll - 1))
+            case .pageDown: browser.diff = (diff.older, diff.newer, diff.scroll + 10)
+            case .pageUp: browser.diff = (diff.older, diff.newer, max(0, diff.scroll - 10))
+            default: browser.diff = nil
+            }
+            return
+        }
+        switch key {
+        case .down, .character("j"): browser.selected = min(browser.selected + 1, max(0, browser.versions.count - 1))
+        case .up, .character("k"): browser.selected = max(0, browser.selected - 1)
+        case .character("m"): browser.marked = browser.marked == browser.selected ? nil : browser.selected
+        case .character("d"), .enter:
+            let other = browser.marked.flatMap { $0 == browser.selected ? nil : $0 } ?? (browser.selected > 0 ? browser.selected - 1 : nil)
+            guard let other else { state.message = ("a diff needs two versions", true); return }
+            browser.diff = (min(other, browser.selected), max(other, browser.selected), 0)
+        case .escape, .character("q"): state.overlay = state.evalBrowser == nil ? nil : .evals
+        default: break
+        }
+    }
+
+    // MARK: Rating runs
+
+    /// Rates the run shown in the output pane (appended to the session's ratings.jsonl).
+    func rateShownRun(_ verdict: RunRating.Verdict, corrected: String? = nil) {
+        guard let record = state.shownRun, let session = state.sessionID else { state.message = ("no run to rate", true); return }
+        let rating = RunRating(of: record, verdict: verdict, corrected: corrected, time: RunExecutor.timestamp(Date()))
+        do {
+            try SessionStore(workspace: state.workspace).rate(rating, inSession: session)
+            state.ratings[record.id] = rating
+            if state.advice != nil { state.advice = try? Advisor.advise(workspace: state.workspace, promptText: state.buffer.text) }
+            state.message = ("run \(record.run) rated \(verdict.rawValue)\(rating.corrected == nil ? "" : " with a corrected answer")", false)
+        } catch {
+            state.message = ("\(error)", true)
+        }
+    }
+
+    /// `C`: writes the run's output to a file, opens it in the editor, and rates the run bad with what the
+    /// user wrote as the corrected answer (unchanged text rates nothing).
+    func correctShownRun() {
+        guard let record = state.shownRun, let editor = externalEditor else { state.message = ("no run to correct", true); return }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("whet-\(getpid())-corrected-run-\(record.run).md")
+        do {
+            let start = state.ratings[record.id]?.corrected ?? record.output
+            try DurableFile.writeAtomically(Data(start.utf8), to: temporary)
+            editor(temporary)
+            let edited = try String(contentsOf: temporary, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try? FileManager.default.removeItem(at: temporary)
+            guard !edited.isEmpty, edited != record.output.trimmingCharacters(in: .whitespacesAndNewlines) else {
+                state.message = ("the answer was not changed; no correction recorded", false)
+                return
+            }
+            rateShownRun(.bad, corrected: edited)
+        } catch {
+            state.message = ("\(error)", true)
+        }
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import WhetCore
+
+/// The eval results view: the case × variant matrix, one cell in full, two evals compared, and the prompt
+/// versions list. Drawn over the panes like the other overlays.
+enum EvalViews {
+    static func drawBrowser(_ browser: EvalBrowser, state: WorkbenchState, screen: Rect, canvas: inout Canvas) {
+        let theme = state.theme
+        let box = OverlayView.centered(screen, width: screen.width, height: screen.height - 1)
+        guard let file = browser.file else {
+            OverlayView.frame(box, title: "Evals · Esc closes", canvas: &canvas, theme: theme)
+            canvas.draw("no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1, maxWidth: box.width - 4, style: theme.style(.dim))
+            return
+        }
+        let summary = file.summary
+        let passed = file.results.filter { $0.status == .passed }.count
+        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · \(passed)/\(file.results.count) passed (\(percent(summary.passRate)))"
+        OverlayView.frame(box, title: title, canvas: &canvas, theme: theme)
+        let inner = box.inset(1)
+        guard inner.height >= 4, inner.width >= 20 else { return }
+        var filters: [String] = []
+        if let type = browser.classFilter { filters.append("\(type.rawValue) failures (f clears)") }
+        else if browser.failuresOnly { filters.append(browser.mode == .compare ? "changes only" : "failures only") }
+        let history = "history \(browser.sparkline) (\(browser.current + 1) of \(browser.files.count))"
+        canvas.draw(history + (filters.isEmpty ? "" : " · showing " + filters.joined(separator: ", ")),
+                    x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+        let keys: String
+        let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
+        switch browser.mode {
+        case .matrix:
+            drawMatrix(browser, in: body, canvas: &canvas, theme: theme)
+            keys = "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v prompt versions · Esc close"
+        case .compare:
+            drawComparison(browser, in: body, canvas: &canvas, theme: theme)
+            keys = "c back to the matrix · < > baseline · [ ] shown eval · f changes only · Esc close"
+        case .cell(let scroll):
+            let lines = cellLines(browser.selectedResult, state: state, width: body.width)
+            for row in 0..<body.height where lines.indices.contains(scroll + row) {
+                let line = lines[scroll + row]
+                canvas.draw(line.text, x: body.x, y: body.y + row, maxWidth: body.width, style: theme.style(line.role))
+            }
+            keys = "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case · Esc back"
+        }
+        canvas.draw(keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
+    }
+
+    static func percent(_ rate: Double) -> String { String(format: "%.0f%%", rate * 100) }
+
+    static func drawMatrix(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {
+        let rows = browser.rows, columns = browser.columns
+        guard rect.height >= 2 else { return }
+        let labelWidth = min(34, max(14, rect.width / 3))
+        let columnWidth = max(18, min(64, (rect.width - labelWidth - 1) / max(1, columns.count)))
+        let visibleColumns = max(1, (rect.width - labelWidth - 1) / columnWidth)
+        let firstColumn = min(max(0, browser.column - visibleColumns + 1), max(0, browser.scroll.column))
+        let start = max(0, min(browser.column, firstColumn))
+        canvas.draw("case".padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: rect.x, y: rect.y, style: theme.style(.titleFocused))
+        for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
+            let x = rect.x + labelWidth + 1 + offset * columnWidth
+            let cells = browser.file?.results.filter { $0.variant == columns[index] } ?? []
+            let rate = cells.isEmpty ? 0 : Double(cells.filter { $0.status == .passed }.count) / Double(cells.count)
+            canvas.draw("\(columns[index]) \(percent(rate))", x: x, y: rect.y, maxWidth: columnWidth - 1, style: theme.style(.titleFocused))
+        }
+        if rows.isEmpty {
+            canvas.draw(browser.failuresOnly || browser.classFilter != nil ? "no cases match the filter (f clears it)" : "no cells",
+                        x: rect.x, y: rect.y + 1, maxWidth: rect.width, style: theme.style(.dim))
+            return
+        }
+        let height = rect.height - 1
+        let top = max(0, min(browser.row - height + 1, max(0, browser.scroll.row)))
+        let firstRow = min(top, browser.row)
+        for line in 0..<height {
+            let index = firstRow + line
+            guard rows.indices.contains(index) else { break }
+            let y = rect.y + 1 + line
+            canvas.draw(VisibleText.escape(rows[index].label), x: rect.x, y: y, maxWidth: labelWidth - 1,
+                        style: theme.style(index == browser.row ? .titleFocused : .overlay))
+            for (offset, column) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
+                let cell = browser.cell(rows[index].key, columns[column])
+                let x = rect.x + labelWidth + 1 + offset * columnWidth
+                let selected = index == browser.row && column == browser.column
+                let role: ThemeRole = selected ? .selection : cell.results.isEmpty ? .dim : cell.allPassed ? .success : .error
+                canvas.draw(cellText(cell).padding(toLength: columnWidth - 1, withPad: " ", startingAt: 0), x: x, y: y,
+                            maxWidth: columnWidth - 1, style: theme.style(role))
+            }
+        }
+    }
+
+    /// `✓ 1.00 312ms $0.0012`; repeats as `2/3`; a backend error as `! error`.
+    static func cellText(_ cell: EvalBrowser.Cell) -> String {
+        guard !cell.results.isEmpty else { return "–" }
+        if cell.results.allSatisfy({ $0.status == .error }) { return "! error" }
+        var text = cell.results.count > 1 ? "\(cell.passed)/\(cell.results.count)" : (cell.allPassed ? "✓" : "✗")
+        text += String(format: " %.2f", cell.score)
+        if let latency = cell.latencyMs { text += String(format: " %.0fms", latency) } else if cell.results.contains(where: { $0.cached == true }) { text += " cached" }
+        if let cost = cell.costUSD { text += String(format: " $%.4f", cost) }
+        return text
+    }
+
+    static func drawComparison(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {
+        guard let baseline = browser.baseline, browser.files.indices.contains(baseline), let file = browser.file else { return }
+        let before = browser.files[baseline]
+        let changes = browser.changes
+        let fixed = changes.filter { $0.kind == .fixed }.count, regressed = changes.filter { $0.kind == .regressed }.count
+        let header = "baseline \(before.id) (\(percent(before.summary.passRate))) → \(file.id) (\(percent(file.summary.passRate))) · \(fixed) fixed · \(regressed) regressed"
+        canvas.draw(header, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.titleFocused))
+        let labelWidth = max(14, rect.width - 34)
+        let height = rect.height - 1
+        let top = max(0, browser.row - height + 1)
+        for line in 0..<height {
+            let index = top + line
+            guard changes.indices.contains(index) else { break }
+            let change = changes[index]
+            let y = rect.y + 1 + line
+            func share(_ value: Double?) -> String { value.map(percent) ?? "–" }
+            let (mark, role): (String, ThemeRole) = switch change.kind {
+            case .fixed: ("▲ fixed", .success)
+            case .regressed: ("▼ regressed", .error)
+            case .added: ("+ new case", .dim)
+            case .removed: ("- gone", .dim)
+            case .same: ("", .overlay)
+            }
+            let text = VisibleText.escape(change.label).padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                + share(change.before).padding(toLength: 6, withPad: " ", startingAt: 0) + "→ "
+                + share(change.after).padding(toLength: 6, withPad: " ", startingAt: 0) + mark
+            canvas.draw(text, x: rect.x, y: y, maxWidth: rect.width, style: theme.style(index == browser.row ? .selection : role))
+        }
+    }
+
+    /// One cell in full, as lines with a role each.
+    static func cellLines(_ result: EvalResult?, state: WorkbenchState, width: Int) -> [(text: String, role: ThemeRole)] {
+        guard let result else { return [("no cell here", .dim)] }
+        var lines: [(String, ThemeRole)] = []
+        func add(_ text: String, _ role: ThemeRole = .overlay) {
+            for wrapped in wrapText(VisibleText.escape(text), width: max(10, width)) { lines.append((wrapped, role)) }
+        }
+        func section(_ title: String) { lines.append(("── " + title, .titleFocused)) }
+        add("case     \(result.label) (\(result.caseRef.file):\(result.caseRef.line)) · repeat \(result.repeatIndex + 1)")
+        add("variant  \(result.variant)")
+        var numbers = "\(result.status.rawValue) · score \(String(format: "%.2f", result.score))"
+        if let latency = result.latencyMs { numbers += String(format: " · %.0f ms", latency) }
+        if result.cached == true { numbers += " · from the response cache" }
+        if let cost = result.costUSD { numbers += String(format: " · $%.4f", cost) }
+        add("result   " + numbers, result.status == .passed ? .success : .error)
+        if let error = result.error { add("error    \(error)", .error) }
+        for (name, value) in result.variables.sorted(by: { $0.key < $1.key }) { add("var      \(name) = \(value)") }
+        section("assertions")
+        if result.assertions.isEmpty { add(result.status == .error ? "not evaluated: the run failed" : "none", .dim) }
+        for assertion in result.assertions {
+            let mark = switch assertion.status { case .passed: "✓"; case .failed: "✗"; case .notRun: "·" }
+            let role: ThemeRole = switch assertion.status { case .passed: .success; case .failed: .error; case .notRun: .dim }
+            let metric = assertion.metric.map { " [\($0)]" } ?? ""
+            add("\(mark) \(assertion.type)\(metric) \(String(format: "%.2f", assertion.score)): \(assertion.reason)", role)
+        }
+        section("output")
+        for line in result.output.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line)) }
+        if let retrieval = result.retrieval {
+            section("context · \(retrieval.method), top \(retrieval.topK), query \"\(retrieval.query)\"")
+            for entry in retrieval.chunks {
+                let mark = entry.citation.map { "[\($0)]" } ?? " - "
+                add("\(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)\(entry.omitted.map { " (\($0))" } ?? "")",
+                    entry.citation == nil ? .dim : .overlay)
+            }
+        }
+        section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
+        if let text = PromptVersions(workspace: state.workspace).text(result.prompt.hash, promptPath: result.prompt.path) {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
+        } else {
+            add("the text of this version was not kept (it ran before versions were recorded)", .dim)
+        }
+        return lines
+    }
+
+    static func drawVersions(_ browser: VersionBrowser, state: WorkbenchState, screen: Rect, canvas: inout Canvas) {
+        let theme = state.theme
+        let box = OverlayView.centered(screen, width: min(screen.width - 2, 100), height: screen.height - 1)
+        if let diff = browser.diff {
+            let older = browser.versions[diff.older], newer = browser.versions[diff.newer]
+            OverlayView.frame(box, title: "\(browser.promptPath) · \(older.hash.prefix(8)) → \(newer.hash.prefix(8)) · Esc back", canvas: &canvas, theme: theme)
+            let store = PromptVersions(workspace: state.workspace)
+            guard let a = store.text(older.hash, promptPath: browser.promptPath), let b = store.text(newer.hash, promptPath: browser.promptPath) else {
+                canvas.draw("the text of one of these versions was not kept", x: box.x + 2, y: box.y + 1, style: theme.style(.dim))
+                return
+            }
+            OverlayView.drawDiff(WordDiff.diff(a, b), scroll: diff.scroll, in: box.inset(1), canvas: &canvas, theme: theme)
+            return
+        }
+        OverlayView.frame(box, title: "Versions of \(browser.promptPath) · Esc closes", canvas: &canvas, theme: theme)
+        let inner = box.inset(1)
+        guard inner.height >= 3 else { return }
+        canvas.draw("version   first run          runs  eval pass rate", x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.titleFocused))
+        if browser.versions.isEmpty {
+            canvas.draw("this prompt has not been run or evaluated yet", x: inner.x, y: inner.y + 1, maxWidth: inner.width, style: theme.style(.dim))
+        }
+        let height = inner.height - 2
+        let top = max(0, browser.selected - height + 1)
+        for line in 0..<height {
+            let index = top + line
+            guard browser.versions.indices.contains(index) else { break }
+            let version = browser.versions[index]
+            let rate = version.passRate.map { "\(percent($0)) of \(version.evalCells)" } ?? "–"
+            var text = String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(toLength: 19, withPad: " ", startingAt: 0)
+                + String(version.runs).padding(toLength: 6, withPad: " ", startingAt: 0) + rate
+            if version.hash == browser.currentHash { text += "  ← on disk" }
+            if index == browser.marked { text += "  (marked)" }
+            canvas.draw(text, x: inner.x, y: inner.y + 1 + line, maxWidth: inner.width,
+                        style: theme.style(index == browser.selected ? .selection : .overlay))
+        }
+        canvas.draw("j/k move · m mark · d diff marked (or previous) with this one · Esc close", x: inner.x, y: inner.y + inner.height - 1,
+                    maxWidth: inner.width, style: theme.style(.statusKey))
+    }
+}
+
+/// The prompt versions list as plain data.
+public struct VersionBrowser: Sendable, Equatable {
+    public var promptPath: String
+    public var versions: [PromptVersions.Version]
+    /// The hash of the prompt file as it is on disk.
+    public var currentHash: String?
+    public var selected: Int
+    public var marked: Int?
+    /// A diff being shown: indexes into `versions`.
+    public var diff: (older: Int, newer: Int, scroll: Int)? {
+        get { diffState.map { ($0[0], $0[1], $0[2]) } }
+        set { diffState = newValue.map { [$0.older, $0.newer, $0.scroll] } }
+    }
+    private var diffState: [Int]?
+
+    /// A list of `versions` with the newest selected.
+    public init(promptPath: String, versions: [PromptVersions.Version], currentHash: String?) {
+        self.promptPath = promptPath
+        self.versions = versions
+        self.currentHash = currentHash
+        self.selected = max(0, versions.count - 1)
+    }
+}

@@ -57,7 +57,7 @@ final class CanvasTests: XCTestCase {
 
     func testWordDiffMarksChangedWords() {
         let pieces = WordDiff.diff("the old key works", "the new key works")
-        XCTAssertEqual(pieces.map(\.kind), [.same, .added, .removed, .same])
+        XCTAssertEqual(pieces.map(\.kind), [.same, .removed, .added, .same], "a change reads old → new")
         XCTAssertEqual(pieces.filter { $0.kind != .removed }.map(\.text).joined(), "the new key works")
     }
 }

@@ -184,20 +184,20 @@ enum OverlayView {
     }
 
     static func drawDiff(_ pieces: [WordDiff.Piece], scroll: Int, in rect: Rect, canvas: inout Canvas, theme: Theme) {
-        // Lay the words out like wrapped text, each in its style.
+        // Lay the words out like wrapped text, each in its piece's style; a word keeps its own trailing space.
         var row = -scroll, column = 0
         for piece in pieces {
             let role: ThemeRole = switch piece.kind { case .same: .overlay; case .added: .added; case .removed: .removed }
-            for (index, segment) in piece.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                if index > 0 { row += 1; column = 0 }
-                for word in segment.split(separator: " ", omittingEmptySubsequences: false) {
-                    let width = DisplayWidth.of(word) + 1
-                    if column + width > rect.width, column > 0 { row += 1; column = 0 }
-                    if row >= 0, row < rect.height {
-                        canvas.draw(String(word), x: rect.x + column, y: rect.y + row, maxWidth: rect.width - column, style: theme.style(role))
-                    }
-                    column += width
+            for token in WordDiff.tokens(piece.text) {
+                let endsLine = token.hasSuffix("\n")
+                let word = endsLine ? String(token.dropLast()) : token
+                let width = DisplayWidth.of(word)
+                if column + width > rect.width, column > 0 { row += 1; column = 0 }
+                if row >= 0, row < rect.height, !word.isEmpty {
+                    canvas.draw(word, x: rect.x + column, y: rect.y + row, maxWidth: rect.width - column, style: theme.style(role))
                 }
+                column += width
+                if endsLine { row += 1; column = 0 }
             }
         }
     }
@@ -228,8 +228,9 @@ public enum WordDiff {
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] { add(.same, a[i]); i += 1; j += 1 }
-            else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] { add(.added, b[j]); j += 1 }
-            else { add(.removed, a[i]); i += 1 }
+            // On a tie the removal goes first, so a change reads old → new.
+            else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] { add(.removed, a[i]); i += 1 }
+            else { add(.added, b[j]); j += 1 }
         }
         return pieces
     }

@@ -1,0 +1,160 @@
+import XCTest
+@testable import WhetCore
+@testable import WhetTUI
+
+/// The eval results view and the prompt versions list: their data (rows, filters, comparisons, sparkline)
+/// and what they draw on an in-memory grid, driven with the same keys a person presses.
+@MainActor
+final class EvalBrowserTests: XCTestCase {
+    var root: URL!
+
+    override func setUp() async throws {
+        DisplayWidth.prepareLocale()
+        root = try copyOfDemoWorkspace()
+    }
+
+    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
+
+    func result(_ line: Int, _ label: String, passed: Bool, eval: String, hash: String = "aaaa1111", time: String,
+                reason: String = "\"x\" not found in the output") -> EvalResult {
+        let assertion = AssertionResult(type: "icontains", status: passed ? .passed : .failed, score: passed ? 1 : 0,
+                                        reason: passed ? "\"x\" found in the output" : reason)
+        return EvalResult(evalID: eval, cell: "\(eval)-\(line)", time: time,
+                          caseRef: .init(file: "evals/support.jsonl", line: line, description: label),
+                          prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: hash),
+                          backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: ["question": label],
+                          retrieval: nil, output: "answer to \(label)", latencyMs: 120, costUSD: nil, cached: nil, error: nil,
+                          assertions: [assertion], status: passed ? .passed : .failed, score: passed ? 1 : 0)
+    }
+
+    /// Two evals: the older passes a and b, fails c; the newer fails b (a regression) and passes c (a fix).
+    func writeTwoEvals() throws {
+        let directory = root.appendingPathComponent("evals/results")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for item in [result(1, "alpha", passed: true, eval: "old", time: "2026-11-24T10:00:00Z"),
+                     result(2, "beta", passed: true, eval: "old", time: "2026-11-24T10:00:01Z"),
+                     result(3, "gamma", passed: false, eval: "old", time: "2026-11-24T10:00:02Z")] {
+            try JSONLines.append(item, to: directory.appendingPathComponent("old.jsonl"))
+        }
+        for item in [result(1, "alpha", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:00Z"),
+                     result(2, "beta", passed: false, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:01Z", reason: "\"refund\" not found"),
+                     result(3, "gamma", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:02Z")] {
+            try JSONLines.append(item, to: directory.appendingPathComponent("new.jsonl"))
+        }
+    }
+
+    func makeWorkbench() throws -> Workbench {
+        let workspace = try Workspace.open(root: root)
+        let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
+        return try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme, themesDirectory: themesDirectory, readOnly: false)
+    }
+
+    func press(_ workbench: Workbench, _ keys: Key...) {
+        for key in keys { workbench.handle(key, layout: Layout.make(width: 100, height: 30)) }
+    }
+
+    func screen(_ workbench: Workbench) -> String {
+        WorkbenchRenderer.render(&workbench.state, width: 100, height: 30, now: Date(timeIntervalSince1970: 0)).0.text
+    }
+
+    func testTheMatrixFiltersFailuresAndOpensACell() async throws {
+        try writeTwoEvals()
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3))
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("Evals · new · 2026-11-25 10:00 · 2/3 passed (67%)"), text)
+        XCTAssertTrue(text.contains("history ▆▆ (2 of 2)"), text)
+        XCTAssertTrue(text.contains("support-answer@bbbb2222 · offline/extractive-v1 67%"), text)
+        XCTAssertTrue(text.contains("alpha") && text.contains("✓ 1.00 120ms"), text)
+        XCTAssertTrue(text.contains("✗ 0.00 120ms"), text)
+
+        press(workbench, .character("f"))
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("showing failures only"), text)
+        XCTAssertFalse(text.contains("alpha"), "passing cases are hidden: \(text)")
+        XCTAssertEqual(workbench.state.evalBrowser?.rows.map(\.label), ["beta"])
+
+        press(workbench, .enter)
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("case     beta (evals/support.jsonl:2) · repeat 1"), text)
+        XCTAssertTrue(text.contains("✗ icontains 0.00: \"refund\" not found"), text)
+        XCTAssertTrue(text.contains("answer to beta"), text)
+        XCTAssertTrue(text.contains("── prompt · prompts/support-answer.prompty @ bbbb2222"), text)
+        press(workbench, .escape, .escape)
+        XCTAssertNil(workbench.state.overlay)
+    }
+
+    func testComparingTwoEvalsMarksFixesAndRegressions() async throws {
+        try writeTwoEvals()
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3), .character("c"))
+        let changes = workbench.state.evalBrowser?.changes ?? []
+        XCTAssertEqual(changes.map(\.label), ["alpha", "beta", "gamma"])
+        XCTAssertEqual(changes.map(\.kind), [.same, .regressed, .fixed])
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("baseline old (67%) → new (67%) · 1 fixed · 1 regressed"), text)
+        XCTAssertTrue(text.contains("▼ regressed"), text)
+        XCTAssertTrue(text.contains("▲ fixed"), text)
+        press(workbench, .character("f"))
+        text = screen(workbench)
+        XCTAssertFalse(text.contains("alpha"), "only changes: \(text)")
+        press(workbench, .character("c"))
+        XCTAssertEqual(workbench.state.evalBrowser?.mode, .matrix)
+    }
+
+    func testWithoutResultsTheViewSaysHowToGetSome() async throws {
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("evals/results"))
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3))
+        XCTAssertTrue(screen(workbench).contains("no eval results yet: run `:eval` here or `whet eval`"))
+        press(workbench, .character("c"))
+        XCTAssertEqual(workbench.state.message?.text, "comparing needs two evals; this workspace has 0")
+    }
+
+    func testPromptVersionsListPassRatesAndDiffTwo() async throws {
+        try writeTwoEvals()
+        let workspace = try Workspace.open(root: root)
+        let store = PromptVersions(workspace: workspace)
+        for (hash, text) in [("aaaa1111", "system:\nAnswer briefly.\n"), ("bbbb2222", "system:\nAnswer briefly and cite.\n")] {
+            try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
+            try text.write(to: store.directory.appendingPathComponent("\(hash).prompty"), atomically: true, encoding: .utf8)
+        }
+        let workbench = try makeWorkbench()
+        workbench.state.focus = .output
+        press(workbench, .character(":"))
+        for character in "versions" { press(workbench, .character(character)) }
+        press(workbench, .enter)
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("Versions of prompts/support-answer.prompty"), text)
+        XCTAssertTrue(text.contains("aaaa1111  2026-11-24 10:00"), text)
+        XCTAssertTrue(text.contains("67% of 3"), text)
+        XCTAssertEqual(workbench.state.versionBrowser?.versions.map(\.hash).suffix(2), ["aaaa1111", "bbbb2222"])
+        press(workbench, .character("d"))
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("aaaa1111 → bbbb2222"), text)
+        XCTAssertTrue(text.contains("Answer briefly.") && text.contains("briefly and cite."), text)
+    }
+
+    func testRatingTheShownRunIsAppendedAndShownInTheTitle() async throws {
+        let workbench = try makeWorkbench()
+        workbench.openIndex()
+        await workbench.denseTask?.value
+        press(workbench, .control("r"))
+        for _ in 0..<200 where workbench.isRunning {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            workbench.drainInbox()
+        }
+        workbench.state.focus = .output
+        press(workbench, .character("+"))
+        XCTAssertEqual(workbench.state.message?.text, "run 1 rated good")
+        XCTAssertTrue(WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("· rated good"))
+        press(workbench, .character("-"))
+        XCTAssertTrue(WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("· rated bad"))
+        let session = try XCTUnwrap(workbench.state.sessionID)
+        let store = SessionStore(workspace: workbench.state.workspace)
+        XCTAssertEqual(store.ratings(session).byRun.values.map(\.verdict), [.bad], "the later rating wins")
+        let lines = try String(contentsOf: store.ratingsURL(session), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, "ratings are appended, never rewritten")
+    }
+}

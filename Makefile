@@ -31,6 +31,7 @@ bench: deps
 	.build/release/whet-bench index workspaces/demo --scale 10
 	.build/release/whet-bench ui workspaces/demo
 	.build/release/whet-bench stream workspaces/demo
+	.build/release/whet-bench eval workspaces/demo
 	Tests/bench/tui-bench.sh .build/release/whet
 
 clean:

@@ -7,6 +7,7 @@
 //   whet-bench retrieval DIR [--method bm25|dense|hybrid] [--json] [--k1 X] [--b X] [--heading-weight X] [--no-stem]
 //                                          (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
 //   whet-bench dense [--rows N] [--dims D]  (exact cosine top-10 over a random N × D matrix; default 100000 × 384)
+//   whet-bench eval DIR [--repeat N] [--queries R]  (eval cells/s at concurrency 1 and 8; R repeats per case, default 4)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -56,7 +57,7 @@ func parseOptions() -> Options {
         options.queries = arguments.firstIndex(of: "--dims").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 384
         return options
     }
-    guard let mode = arguments.first, ["index", "ui", "stream"].contains(mode), arguments.count >= 2 else {
+    guard let mode = arguments.first, ["index", "ui", "stream", "eval"].contains(mode), arguments.count >= 2 else {
         FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n".utf8))
         exit(2)
     }
@@ -155,6 +156,15 @@ if options.mode == "retrieval" {
 if options.mode == "stream" {
     do {
         try await benchmarkStreaming(source, tokens: options.queries == 500 ? 20_000 : options.queries, repeats: options.repeats)
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+if options.mode == "eval" {
+    do {
+        try await benchmarkEvals(source, repeats: options.repeats == 5 ? 3 : options.repeats, casesPerCell: options.queries == 500 ? 4 : options.queries)
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)

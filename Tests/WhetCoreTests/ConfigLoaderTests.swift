@@ -35,6 +35,15 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(warnings, [])
     }
 
+    func testEvalGraderNamesABackend() throws {
+        let (config, _) = try load("[backends.judge]\nkind = \"offline\"\n[evals]\ngrader = \"judge\"\n")
+        XCTAssertEqual(config.evalGrader, "judge")
+        XCTAssertThrowsError(try load("[evals]\ngrader = \"nope\"\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("whet.toml:2:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("found 'nope'"), "\(error)")
+        }
+    }
+
     func testEmptyConfigFallsBackToOfflineDefaults() throws {
         let (config, _) = try load("")
         XCTAssertEqual(config.defaultBackend, "offline")

@@ -33,7 +33,7 @@ public struct ConfigLoader {
         config.name = try string(table, "name", section: nil) ?? config.name
         config.defaultPrompt = try string(table, "default_prompt", section: nil)
         let defaultBackend = try string(table, "default_backend", section: nil)
-        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices"], section: nil)
+        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals"], section: nil)
         if let prices = try subtable(table, "prices", section: nil) {
             for model in prices.keys.sorted() {
                 let section = "prices.\(model)"
@@ -61,6 +61,17 @@ public struct ConfigLoader {
         if let ui = try subtable(table, "ui", section: nil) {
             config.ui.theme = try string(ui, "theme", section: "ui") ?? config.ui.theme
             warnUnknown(ui, known: ["theme"], section: "ui")
+        }
+        if let evals = try subtable(table, "evals", section: nil) {
+            if let grader = try string(evals, "grader", section: "evals") {
+                guard config.backends[grader] != nil else {
+                    throw invalid("evals", section: "evals", key: "grader",
+                                  expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                                  found: "'\(grader)'")
+                }
+                config.evalGrader = grader
+            }
+            warnUnknown(evals, known: ["grader"], section: "evals")
         }
         if let defaultBackend {
             guard config.backends[defaultBackend] != nil else {

@@ -18,6 +18,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var ui: UISettings
     /// Prices per model, for the cost of runs.
     public var prices: [String: ModelPrice] = [:]
+    /// `[evals] grader`: the backend that grades model-graded assertions when `--grader` is not given.
+    public var evalGrader: String? = nil
 
     /// The configuration a workspace has when `whet.toml` says nothing: an offline backend and BM25 retrieval.
     public static let defaults = WorkspaceConfig(

@@ -91,7 +91,8 @@ extension Workbench {
             for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url)) }
             guard !cases.isEmpty else { state.message = ("the eval files hold no cases", true); return }
             let promptName = (state.promptName as NSString).deletingPathExtension
-            let plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName], backends: [state.backendName])
+            var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName], backends: [state.backendName])
+            plan.grader = workspace.config.evalGrader
             let retriever = state.retrievalEnabled ? self.retriever : nil
             state.evalProgress = "eval 0/\(cases.count)"
             let report: EvalRunner.Progress = { [weak self] done, total in

@@ -32,7 +32,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Cells in flight at once.")
     var concurrency = 4
 
-    @Option(help: "The backend that grades llm-rubric, answer-relevance and context-faithfulness.")
+    @Option(help: "The backend that grades llm-rubric, answer-relevance and context-faithfulness (default: [evals] grader in whet.toml).")
     var grader: String?
 
     @Flag(name: .customLong("no-cache"), help: "Do not answer from .whet/cache (every cell calls the model).")
@@ -71,7 +71,7 @@ struct EvalCommand: AsyncParsableCommand {
             plan.repeats = repeats
             plan.concurrency = concurrency
             plan.useCache = !noCache
-            plan.grader = grader
+            plan.grader = grader ?? workspace.config.evalGrader
             let retriever = workspace.config.retrieval.enabled ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
             let started = Date()
             let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever) { done, total in

@@ -40,6 +40,28 @@ final class EvalCLITests: XCTestCase {
         XCTAssertEqual((object?["fine_tuning"] as? [String: Any])?["minimum"] as? Int, 10)
     }
 
+    func testPromptVersionsAreListedWithPassRatesAndDiffed() throws {
+        try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
+        XCTAssertNotEqual(try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl"]).status, 2)
+        let prompt = demo.appendingPathComponent("prompts/support-answer.prompty")
+        let text = try String(contentsOf: prompt, encoding: .utf8)
+        try text.replacingOccurrences(of: "Think through which passages", with: "Think step by step about which passages")
+            .write(to: prompt, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl"]).status, 2)
+
+        let list = try WhetProcess.run(["-C", demo.path, "prompts", "--versions", "support-answer"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let rows = list.stdout.split(separator: "\n").dropFirst()
+        XCTAssertEqual(rows.count, 2, list.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.contains("% of 13") }, list.stdout)
+        XCTAssertTrue(rows.last?.hasSuffix("(on disk)") ?? false, list.stdout)
+        let hashes = rows.map { String($0.prefix(8)) }
+        let diff = try WhetProcess.run(["-C", demo.path, "prompts", "--versions", "support-answer", "--diff", hashes[0], hashes[1]])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("\n-Think through which passages"), diff.stdout)
+        XCTAssertTrue(diff.stdout.contains("\n+Think step by step about which passages"), diff.stdout)
+    }
+
     func testBadEvalInputIsOneLine() throws {
         let rate = try WhetProcess.run(["-C", demo.path, "eval", "--fail-under", "lots"])
         XCTAssertNotEqual(rate.status, 0)

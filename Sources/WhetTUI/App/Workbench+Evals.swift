@@ -180,7 +180,8 @@ extension Workbench {
     /// `C`: writes the run's output to a file, opens it in the editor, and rates the run bad with what the
     /// user wrote as the corrected answer (unchanged text rates nothing).
     func correctShownRun() {
-        guard let record = state.shownRun, let editor = externalEditor else { state.message = ("no run to correct", true); return }
+        guard let record = state.shownRun else { state.message = ("no run to correct", true); return }
+        guard let editor = externalEditor else { state.message = ("no editor available here; use `whet rate … --corrected`", true); return }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("whet-\(getpid())-corrected-run-\(record.run).md")
         do {
             let start = state.ratings[record.id]?.corrected ?? record.output

@@ -119,7 +119,7 @@ public struct EvalBrowser: Sendable {
         func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double)]) {
             var order: [String] = []
             var grouped: [String: [EvalResult]] = [:]
-            for result in results {
+            for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
                 let key = Self.caseKey(result)
                 if grouped[key] == nil { order.append(key) }
                 grouped[key, default: []].append(result)

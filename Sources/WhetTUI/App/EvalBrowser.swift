@@ -47,7 +47,14 @@ public struct EvalBrowser: Sendable {
 
     public var files: [EvalHistory.File]
     /// Index into `files` of the eval shown.
-    public var current: Int
+    public var current: Int { didSet { reindex() } }
+    /// The shown eval's cases in file order, and its results by case and by (case, variant): built once per
+    /// eval shown, so drawing a frame does not rescan every result for every cell.
+    private var caseOrder: [(key: String, label: String)] = []
+    private var byCase: [String: [EvalResult]] = [:]
+    private var byCell: [String: [EvalResult]] = [:]
+    /// The shown eval's variants in first-seen order.
+    public private(set) var columns: [String] = []
     /// Index into `files` of the baseline in compare mode.
     public var baseline: Int?
     public var mode: Mode = .matrix
@@ -65,6 +72,7 @@ public struct EvalBrowser: Sendable {
     public init(files: [EvalHistory.File], advice: Advice? = nil) {
         self.files = files
         self.current = max(0, files.count - 1)
+        reindex()
         for failure in advice?.failures ?? [] {
             classified[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
         }
@@ -78,20 +86,25 @@ public struct EvalBrowser: Sendable {
     /// A case's identity across evals: where it is defined, and its description.
     static func caseKey(_ result: EvalResult) -> String { "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)" }
 
-    /// The variants (prompt version · backend/model) of the shown eval, as columns.
-    public var columns: [String] { file.map { EvalSummary($0.results).variants } ?? [] }
+    mutating func reindex() {
+        caseOrder = []
+        byCase = [:]
+        byCell = [:]
+        guard let file else { columns = []; return }
+        columns = EvalSummary(file.results).variants
+        let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
+        for result in ordered {
+            let key = Self.caseKey(result)
+            if byCase[key] == nil { caseOrder.append((key, result.label)) }
+            byCase[key, default: []].append(result)
+            byCell[Self.key(key, result.variant), default: []].append(result)
+        }
+    }
 
     /// The cases shown as rows (key, label), in file order, after the filters.
     public var rows: [(key: String, label: String)] {
-        guard let file else { return [] }
-        var seen = Set<String>()
-        var rows: [(String, String)] = []
-        let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
-        for result in ordered where seen.insert(Self.caseKey(result)).inserted {
-            rows.append((Self.caseKey(result), result.label))
-        }
-        return rows.filter { row in
-            let results = file.results.filter { Self.caseKey($0) == row.0 }
+        caseOrder.filter { row in
+            let results = byCase[row.key] ?? []
             if failuresOnly, results.allSatisfy({ $0.status == .passed }) { return false }
             if let classFilter {
                 let keys = classified[classFilter] ?? []
@@ -103,7 +116,7 @@ public struct EvalBrowser: Sendable {
 
     /// The cell at (row key, variant).
     public func cell(_ rowKey: String, _ variant: String) -> Cell {
-        Cell(results: file?.results.filter { Self.caseKey($0) == rowKey && $0.variant == variant } ?? [])
+        Cell(results: byCell[Self.key(rowKey, variant)] ?? [])
     }
 
     /// The result under the cursor (the first repeat).

@@ -50,4 +50,31 @@ func benchmarkUI(_ source: URL, repeats: Int) async throws {
                      width, height, median(frameTimes) * 1000, median(diffTimes) * 1000, frameTimes.count))
     }
     print(String(format: "open workbench + first frame (no terminal): median %.1f ms over %d", median(startTimes) * 1000, startTimes.count))
+
+    // The eval results view on a large eval: 1,000 cases × 4 variants, the cursor moving down the matrix.
+    var results: [EvalResult] = []
+    for variant in 0..<4 {
+        for line in 1...1000 {
+            let passed = (line + variant) % 3 != 0
+            results.append(EvalResult(
+                evalID: "bench", cell: "\(variant)-\(line)", time: "2026-11-25T00:00:00Z",
+                caseRef: .init(file: "evals/bench.jsonl", line: line, description: "case \(line)"),
+                prompt: .init(name: "p", path: "prompts/p.prompty", hash: "hash\(variant)"), backend: "offline", model: "m",
+                repeatIndex: 0, variables: [:], retrieval: nil, output: "answer", latencyMs: 100, costUSD: nil, cached: nil,
+                error: nil, assertions: [], status: passed ? .passed : .failed, score: passed ? 1 : 0))
+        }
+    }
+    workbench.state.live = nil
+    var browser = EvalBrowser(files: [EvalHistory.File(id: "bench", path: "evals/results/bench.jsonl", results: results, time: "t")])
+    var matrixTimes: [Double] = []
+    for step in 0..<repeats {
+        browser.row = step * 7 % 1000
+        workbench.state.evalBrowser = browser
+        workbench.state.overlay = .evals
+        var state = workbench.state
+        matrixTimes.append(seconds { _ = WorkbenchRenderer.render(&state, width: 200, height: 60) })
+    }
+    let indexTime = seconds { browser.current = 0 }
+    print(String(format: "eval results view, 1,000 cases × 4 variants, 200x60: frame median %.3f ms; indexing the eval %.1f ms",
+                 median(matrixTimes) * 1000, indexTime * 1000))
 }

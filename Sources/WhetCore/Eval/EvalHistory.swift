@@ -11,6 +11,14 @@ public struct EvalHistory: Sendable {
         /// The latest cell's time: when the eval last ran.
         public var time: String
         public var summary: EvalSummary { EvalSummary(results) }
+
+        /// A results file's contents.
+        public init(id: String, path: String, results: [EvalResult], time: String) {
+            self.id = id
+            self.path = path
+            self.results = results
+            self.time = time
+        }
     }
 
     let workspace: Workspace

@@ -14,6 +14,13 @@ public struct EvalResult: Sendable, Equatable, Codable {
         public var file: String
         public var line: Int
         public var description: String?
+
+        /// Where a case is defined.
+        public init(file: String, line: Int, description: String?) {
+            self.file = file
+            self.line = line
+            self.description = description
+        }
     }
 
     public var evalID: String
@@ -36,6 +43,31 @@ public struct EvalResult: Sendable, Equatable, Codable {
     public var status: Status
     /// Σ weight · score / Σ weight over the assertions that ran (1 when none ran and the run succeeded).
     public var score: Double
+
+    /// A cell's result, field by field (the runner builds these; tools and benchmarks may too).
+    public init(evalID: String, cell: String, time: String, caseRef: CaseReference, prompt: RunRecord.PromptReference,
+                backend: String, model: String, repeatIndex: Int, variables: [String: String], retrieval: RetrievalRecord?,
+                output: String, latencyMs: Double?, costUSD: Double?, cached: Bool?, error: String?,
+                assertions: [AssertionResult], status: Status, score: Double) {
+        self.evalID = evalID
+        self.cell = cell
+        self.time = time
+        self.caseRef = caseRef
+        self.prompt = prompt
+        self.backend = backend
+        self.model = model
+        self.repeatIndex = repeatIndex
+        self.variables = variables
+        self.retrieval = retrieval
+        self.output = output
+        self.latencyMs = latencyMs
+        self.costUSD = costUSD
+        self.cached = cached
+        self.error = error
+        self.assertions = assertions
+        self.status = status
+        self.score = score
+    }
 
     enum CodingKeys: String, CodingKey {
         case cell, time, prompt, backend, model, variables, retrieval, output, cached, error, assertions, status, score

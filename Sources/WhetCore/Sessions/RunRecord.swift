@@ -49,6 +49,13 @@ public struct RunRecord: Sendable, Equatable, Codable {
         public var name: String
         public var path: String
         public var hash: String
+
+        /// A prompt version: its name, path and content hash.
+        public init(name: String, path: String, hash: String) {
+            self.name = name
+            self.path = path
+            self.hash = hash
+        }
     }
 
     /// The backend a run used.

@@ -55,6 +55,9 @@ public struct EvalBrowser: Sendable {
     private var byCell: [String: [EvalResult]] = [:]
     /// The shown eval's variants in first-seen order.
     public private(set) var columns: [String] = []
+    /// Each column's pass rate, and the cells that passed in the whole eval.
+    public private(set) var columnPassRates: [Double] = []
+    public private(set) var passedCells = 0
     /// Index into `files` of the baseline in compare mode.
     public var baseline: Int?
     public var mode: Mode = .matrix
@@ -72,6 +75,7 @@ public struct EvalBrowser: Sendable {
     public init(files: [EvalHistory.File], advice: Advice? = nil) {
         self.files = files
         self.current = max(0, files.count - 1)
+        self.sparkline = Self.sparkline(files)
         reindex()
         for failure in advice?.failures ?? [] {
             classified[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
@@ -90,14 +94,27 @@ public struct EvalBrowser: Sendable {
         caseOrder = []
         byCase = [:]
         byCell = [:]
-        guard let file else { columns = []; return }
-        columns = EvalSummary(file.results).variants
+        guard let file else { columns = []; columnPassRates = []; passedCells = 0; return }
+        var variantCounts: [String: (passed: Int, total: Int)] = [:]
+        passedCells = 0
         let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
         for result in ordered {
             let key = Self.caseKey(result)
             if byCase[key] == nil { caseOrder.append((key, result.label)) }
             byCase[key, default: []].append(result)
-            byCell[Self.key(key, result.variant), default: []].append(result)
+            let variant = result.variant
+            byCell[Self.key(key, variant), default: []].append(result)
+            let passed = result.status == .passed ? 1 : 0
+            variantCounts[variant, default: (0, 0)].passed += passed
+            variantCounts[variant, default: (0, 0)].total += 1
+            passedCells += passed
+        }
+        // Columns in the order the eval ran them (results are appended per prompt × backend).
+        var seen = Set<String>()
+        columns = file.results.map(\.variant).filter { seen.insert($0).inserted }
+        columnPassRates = columns.map { variant in
+            let counts = variantCounts[variant] ?? (0, 1)
+            return Double(counts.passed) / Double(max(1, counts.total))
         }
     }
 
@@ -150,7 +167,9 @@ public struct EvalBrowser: Sendable {
     }
 
     /// Pass rates of every eval, oldest first, as a one-line sparkline (▁…█).
-    public var sparkline: String {
+    public private(set) var sparkline = ""
+
+    static func sparkline(_ files: [EvalHistory.File]) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
         return String(files.map { file in
             let rate = EvalSummary(file.results).passRate

@@ -12,9 +12,9 @@ enum EvalViews {
             canvas.draw("no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1, maxWidth: box.width - 4, style: theme.style(.dim))
             return
         }
-        let summary = file.summary
-        let passed = file.results.filter { $0.status == .passed }.count
-        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · \(passed)/\(file.results.count) passed (\(percent(summary.passRate)))"
+        let passed = browser.passedCells
+        let rate = Double(passed) / Double(max(1, file.results.count))
+        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · \(passed)/\(file.results.count) passed (\(percent(rate)))"
         OverlayView.frame(box, title: title, canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 4, inner.width >= 20 else { return }
@@ -57,8 +57,7 @@ enum EvalViews {
         canvas.draw("case".padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: rect.x, y: rect.y, style: theme.style(.titleFocused))
         for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
             let x = rect.x + labelWidth + 1 + offset * columnWidth
-            let cells = browser.file?.results.filter { $0.variant == columns[index] } ?? []
-            let rate = cells.isEmpty ? 0 : Double(cells.filter { $0.status == .passed }.count) / Double(cells.count)
+            let rate = browser.columnPassRates.indices.contains(index) ? browser.columnPassRates[index] : 0
             canvas.draw("\(columns[index]) \(percent(rate))", x: x, y: rect.y, maxWidth: columnWidth - 1, style: theme.style(.titleFocused))
         }
         if rows.isEmpty {

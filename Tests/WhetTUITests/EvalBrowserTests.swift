@@ -85,6 +85,25 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertNil(workbench.state.overlay)
     }
 
+    func testTheSelectedRowStaysOnScreenInALongEval() async throws {
+        let directory = root.appendingPathComponent("evals/results")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for line in 1...60 {
+            try JSONLines.append(result(line, "case number \(line)", passed: line % 2 == 0, eval: "long", time: "2026-11-25T10:00:00Z"),
+                                 to: directory.appendingPathComponent("long.jsonl"))
+        }
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3), .character("G"))
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("case number 60"), text)
+        XCTAssertFalse(text.contains("case number 1 "), "the top has scrolled away: \(text)")
+        press(workbench, .character("g"))
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("case number 1 "), text)
+        XCTAssertFalse(text.contains("case number 60"), text)
+    }
+
     func testComparingTwoEvalsMarksFixesAndRegressions() async throws {
         try writeTwoEvals()
         let workbench = try makeWorkbench()

@@ -68,8 +68,6 @@ public struct EvalBrowser: Sendable {
     public var classified: [FailureClass: Set<String>] = [:]
     public var row = 0
     public var column = 0
-    /// The first row and column drawn.
-    public var scroll = (row: 0, column: 0)
 
     /// A browser on `files` showing the latest.
     public init(files: [EvalHistory.File], advice: Advice? = nil) {

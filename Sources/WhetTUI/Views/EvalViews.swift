@@ -52,8 +52,8 @@ enum EvalViews {
         let labelWidth = min(34, max(14, rect.width / 3))
         let columnWidth = max(18, min(64, (rect.width - labelWidth - 1) / max(1, columns.count)))
         let visibleColumns = max(1, (rect.width - labelWidth - 1) / columnWidth)
-        let firstColumn = min(max(0, browser.column - visibleColumns + 1), max(0, browser.scroll.column))
-        let start = max(0, min(browser.column, firstColumn))
+        // The selected column and row are always drawn: the view scrolls just enough to show them.
+        let start = max(0, browser.column - visibleColumns + 1)
         canvas.draw("case".padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: rect.x, y: rect.y, style: theme.style(.titleFocused))
         for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
             let x = rect.x + labelWidth + 1 + offset * columnWidth
@@ -66,8 +66,7 @@ enum EvalViews {
             return
         }
         let height = rect.height - 1
-        let top = max(0, min(browser.row - height + 1, max(0, browser.scroll.row)))
-        let firstRow = min(top, browser.row)
+        let firstRow = max(0, browser.row - height + 1)
         for line in 0..<height {
             let index = firstRow + line
             guard rows.indices.contains(index) else { break }

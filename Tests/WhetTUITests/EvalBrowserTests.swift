@@ -60,6 +60,9 @@ final class EvalBrowserTests: XCTestCase {
 
     func testTheMatrixFiltersFailuresAndOpensACell() async throws {
         try writeTwoEvals()
+        let versions = PromptVersions(workspace: try Workspace.open(root: root)).directory
+        try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
+        try "system:\nAnswer briefly.\n\nuser:\nQ: {{question}}\n".write(to: versions.appendingPathComponent("bbbb2222.prompty"), atomically: true, encoding: .utf8)
         let workbench = try makeWorkbench()
         press(workbench, .function(3))
         var text = screen(workbench)
@@ -80,7 +83,8 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("case     beta (evals/support.jsonl:2) · repeat 1"), text)
         XCTAssertTrue(text.contains("✗ icontains 0.00: \"refund\" not found"), text)
         XCTAssertTrue(text.contains("answer to beta"), text)
-        XCTAssertTrue(text.contains("── prompt · prompts/support-answer.prompty @ bbbb2222"), text)
+        XCTAssertTrue(text.contains("── prompt as sent · prompts/support-answer.prompty @ bbbb2222"), text)
+        XCTAssertTrue(text.contains("Q: beta"), "the version rendered with the cell's variables: \(text)")
         press(workbench, .escape, .escape)
         XCTAssertNil(workbench.state.overlay)
     }

@@ -107,6 +107,18 @@ public struct RunPlan: Sendable {
                        backend: backend, request: request, warnings: warnings)
     }
 
+    /// The messages a recorded run or eval cell sent, rebuilt from its prompt version, variables and the chunks
+    /// it placed in context (the same rendering as `make`, without retrieving again).
+    public static func messages(prompt: PromptFile, variables: [String: String], retrieval: RetrievalRecord?) throws -> [ChatMessage] {
+        var resolved = prompt.resolveVariables(variables)
+        if let retrieval {
+            resolved[contextVariable] = formatContext(retrieval.chunks.filter { $0.citation != nil }.map(\.chunk))
+        } else if resolved[contextVariable] == nil {
+            resolved[contextVariable] = ""
+        }
+        return try prompt.render(resolved)
+    }
+
     /// The search query: the configured query variable's value, else the user message rendered without context.
     public static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws -> String {
         if let name = settings.queryVariable, let value = variables[name], prompt.variables.contains(name) {

@@ -160,10 +160,22 @@ enum EvalViews {
                     entry.citation == nil ? .dim : .overlay)
             }
         }
-        section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
         if let text = PromptVersions(workspace: state.workspace).text(result.prompt.hash, promptPath: result.prompt.path) {
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
+            // The messages as sent, rebuilt from the version, the variables and the chunks in context; the
+            // template itself if it no longer renders.
+            if let prompt = try? PromptFile(parsing: text, path: result.prompt.path, defaultName: result.prompt.name),
+               let messages = try? RunPlan.messages(prompt: prompt, variables: result.variables, retrieval: result.retrieval) {
+                section("prompt as sent · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
+                for message in messages {
+                    add(message.role.rawValue + ":", .titleFocused)
+                    for line in message.content.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
+                }
+            } else {
+                section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
+            }
         } else {
+            section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
             add("the text of this version was not kept (it ran before versions were recorded)", .dim)
         }
         return lines

@@ -62,6 +62,24 @@ final class EvalCLITests: XCTestCase {
         XCTAssertTrue(diff.stdout.contains("\n+Think step by step about which passages"), diff.stdout)
     }
 
+    func testABaselineComparisonNamesRegressionsAndCanFailCI() throws {
+        try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
+        try FileManager.default.createDirectory(at: demo.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
+        // An earlier eval in which the SSO case passed (the offline demo answer misses "SAML" today).
+        let earlier = #"{"assertions":[],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
+        try (earlier + "\n").write(to: demo.appendingPathComponent("evals/results/base00000000.jsonl"), atomically: true, encoding: .utf8)
+        let gated = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression"])
+        XCTAssertEqual(gated.status, 1, gated.stdout + gated.stderr)
+        XCTAssertTrue(gated.stdout.contains("compared with eval base00000000 (100.0%): 0 fixed, 1 regressed"), gated.stdout)
+        XCTAssertTrue(gated.stdout.contains("▼ regressed  SSO  100% → 0%"), gated.stdout)
+        XCTAssertTrue(gated.stderr.contains("regressed against the baseline"), gated.stderr)
+        let previous = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "previous"])
+        XCTAssertEqual(previous.status, 0, "without --fail-on-regression a regression is reported, not fatal")
+        let missing = try WhetProcess.run(["-C", demo.path, "eval", "--baseline", "nope"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no eval in evals/results/ has an id starting with 'nope'"), missing.stderr)
+    }
+
     func testBadEvalInputIsOneLine() throws {
         let rate = try WhetProcess.run(["-C", demo.path, "eval", "--fail-under", "lots"])
         XCTAssertNotEqual(rate.status, 0)

@@ -29,22 +29,6 @@ public struct EvalBrowser: Sendable {
         }
     }
 
-    /// A case in the comparison: its pass share in the baseline and in the shown eval.
-    public struct Change: Sendable, Equatable {
-        public enum Kind: Sendable { case fixed, regressed, same, added, removed }
-        public var key: String
-        public var label: String
-        public var before: Double?
-        public var after: Double?
-        public var kind: Kind {
-            switch (before, after) {
-            case (nil, _): .added
-            case (_, nil): .removed
-            case let (b?, a?): a > b ? .fixed : a < b ? .regressed : .same
-            }
-        }
-    }
-
     public var files: [EvalHistory.File]
     /// Index into `files` of the eval shown.
     public var current: Int { didSet { reindex() } }
@@ -85,8 +69,7 @@ public struct EvalBrowser: Sendable {
     /// The eval shown.
     public var file: EvalHistory.File? { files.indices.contains(current) ? files[current] : nil }
 
-    /// A case's identity across evals: where it is defined, and its description.
-    static func caseKey(_ result: EvalResult) -> String { "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)" }
+    static func caseKey(_ result: EvalResult) -> String { EvalComparison.caseKey(result) }
 
     mutating func reindex() {
         caseOrder = []
@@ -142,26 +125,10 @@ public struct EvalBrowser: Sendable {
     }
 
     /// The shown eval against the baseline, case by case (pass share over all its cells).
-    public var changes: [Change] {
+    public var changes: [EvalComparison.Change] {
         guard let file, let baseline, files.indices.contains(baseline) else { return [] }
-        func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double)]) {
-            var order: [String] = []
-            var grouped: [String: [EvalResult]] = [:]
-            for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
-                let key = Self.caseKey(result)
-                if grouped[key] == nil { order.append(key) }
-                grouped[key, default: []].append(result)
-            }
-            return (order, grouped.mapValues { cells in
-                (cells[0].label, Double(cells.filter { $0.status == .passed }.count) / Double(cells.count))
-            })
-        }
-        let (afterOrder, after) = shares(file.results)
-        let (beforeOrder, before) = shares(files[baseline].results)
-        let keys = afterOrder + beforeOrder.filter { after[$0] == nil }
-        return keys.map { key in
-            Change(key: key, label: after[key]?.label ?? before[key]?.label ?? key, before: before[key]?.share, after: after[key]?.share)
-        }.filter { !failuresOnly || $0.kind != .same }
+        return EvalComparison(before: files[baseline].results, after: file.results).changes
+            .filter { !failuresOnly || $0.kind != .same }
     }
 
     /// Pass rates of every eval, oldest first, as a one-line sparkline (▁…█).

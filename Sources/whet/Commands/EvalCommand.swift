@@ -44,12 +44,19 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-under"), help: "Exit with status 1 when the pass rate is below RATE (0–1 or a percentage).")
     var failUnder: String?
 
+    @Option(help: "Compare with an earlier eval: its ID (a prefix is enough) or 'previous' (the latest other eval).")
+    var baseline: String?
+
+    @Flag(name: .customLong("fail-on-regression"), help: "With --baseline: exit with status 1 when any case passes less often than before.")
+    var failOnRegression = false
+
     @Flag(help: "Print every result as JSON.")
     var json = false
 
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeat must be at least 1, found \(repeats)") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, found \(concurrency)") }
+        if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline ID|previous") }
         if let failUnder, EvalSummary.parseRate(failUnder) == nil {
             throw ValidationError("--fail-under expects a rate from 0 to 1 or a percentage, found '\(failUnder)'")
         }
@@ -84,12 +91,28 @@ struct EvalCommand: AsyncParsableCommand {
             } else {
                 Terminal.write(summary.report(id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)), resumed: resumed))
             }
+            var regressed = false
+            if let baseline {
+                let earlier = EvalHistory(workspace: workspace).files().filter { $0.id != id }
+                let chosen = baseline == "previous" ? earlier.last : earlier.first { $0.id.hasPrefix(baseline) }
+                guard let chosen else {
+                    throw ValidationError(baseline == "previous" ? "no earlier eval in evals/results/ to compare with"
+                        : "no eval in evals/results/ has an id starting with '\(baseline)'; there are: \(earlier.map(\.id).joined(separator: ", "))")
+                }
+                let comparison = EvalComparison(before: chosen.results, after: results)
+                regressed = !comparison.regressed.isEmpty
+                if !json { Terminal.write("\n" + comparison.report(baselineID: chosen.id, baselineRate: chosen.summary.passRate)) }
+            }
             if let junit {
                 let url = URL(fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 try DurableFile.writeAtomically(Data(summary.junitXML(id: id).utf8), to: url)
             }
             if let failUnder, let rate = EvalSummary.parseRate(failUnder), summary.passRate < rate {
                 Terminal.warn(String(format: "error: pass rate %.1f%% is below --fail-under %.1f%%", summary.passRate * 100, rate * 100))
+                throw ExitCode(1)
+            }
+            if failOnRegression && regressed {
+                Terminal.warn("error: some cases regressed against the baseline (--fail-on-regression)")
                 throw ExitCode(1)
             }
         }

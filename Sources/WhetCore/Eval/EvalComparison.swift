@@ -1,0 +1,72 @@
+import Foundation
+
+/// Two evals case by case: each case's pass share (over its cells: variants × repeats) before and after, and
+/// whether it was fixed, regressed, stayed, appeared or disappeared. The results view marks these; `whet eval
+/// --baseline` prints them and can fail a CI job on a regression.
+public struct EvalComparison: Sendable {
+    /// One case in the comparison.
+    public struct Change: Sendable, Equatable {
+        public enum Kind: String, Sendable { case fixed, regressed, same, added, removed }
+        /// `file:line` and description: a case's identity across evals.
+        public var key: String
+        public var label: String
+        public var before: Double?
+        public var after: Double?
+        public var kind: Kind {
+            switch (before, after) {
+            case (nil, _): .added
+            case (_, nil): .removed
+            case let (b?, a?): a > b ? .fixed : a < b ? .regressed : .same
+            }
+        }
+    }
+
+    /// Every case of either eval, in file order (cases only in the baseline last).
+    public let changes: [Change]
+
+    /// Compares `after` with the baseline `before`.
+    public init(before: [EvalResult], after: [EvalResult]) {
+        func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double)]) {
+            var order: [String] = []
+            var grouped: [String: [EvalResult]] = [:]
+            for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
+                let key = EvalComparison.caseKey(result)
+                if grouped[key] == nil { order.append(key) }
+                grouped[key, default: []].append(result)
+            }
+            return (order, grouped.mapValues { cells in
+                (cells[0].label, Double(cells.filter { $0.status == .passed }.count) / Double(cells.count))
+            })
+        }
+        let (afterOrder, afterShares) = shares(after)
+        let (beforeOrder, beforeShares) = shares(before)
+        let keys = afterOrder + beforeOrder.filter { afterShares[$0] == nil }
+        changes = keys.map { key in
+            Change(key: key, label: afterShares[key]?.label ?? beforeShares[key]?.label ?? key,
+                   before: beforeShares[key]?.share, after: afterShares[key]?.share)
+        }
+    }
+
+    /// A case's identity across evals: where it is defined, and its description.
+    public static func caseKey(_ result: EvalResult) -> String { "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)" }
+
+    public var fixed: [Change] { changes.filter { $0.kind == .fixed } }
+    public var regressed: [Change] { changes.filter { $0.kind == .regressed } }
+
+    /// What `whet eval --baseline` prints: the counts, then each case that changed.
+    public func report(baselineID: String, baselineRate: Double) -> String {
+        func share(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
+        var out = String(format: "compared with eval %@ (%.1f%%): %d fixed, %d regressed\n", baselineID, baselineRate * 100, fixed.count, regressed.count)
+        for change in changes where change.kind != .same {
+            let mark = switch change.kind {
+            case .fixed: "▲ fixed    "
+            case .regressed: "▼ regressed"
+            case .added: "+ new case "
+            case .removed: "- gone     "
+            case .same: ""
+            }
+            out += "  \(mark)  \(change.label)  \(share(change.before)) → \(share(change.after))\n"
+        }
+        return out
+    }
+}

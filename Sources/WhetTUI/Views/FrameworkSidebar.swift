@@ -58,7 +58,8 @@ enum FrameworkSidebar {
             }
             if !counts.isEmpty { for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) } }
             let readiness = advice.fineTuning
-            line("fine-tuning: \(readiness.examples)/\(readiness.minimum) examples", readiness.ready ? .success : .dim)
+            let examples = "fine-tuning: \(readiness.examples) examples (min \(readiness.minimum), \(readiness.recommended) best)"
+            for wrapped in wrapText(examples, width: inner.width) { line(wrapped, readiness.ready ? .success : .dim) }
             if focused { line("Enter results · 1-4 cases", .dim) }
         } else {
             for wrapped in wrapText(assessment.nextStep, width: inner.width) { line(wrapped) }

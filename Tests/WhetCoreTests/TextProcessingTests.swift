@@ -47,4 +47,11 @@ final class TextProcessingTests: XCTestCase {
         XCTAssertEqual(estimateTokens("abcdefgh"), 2)
         XCTAssertEqual(estimateTokens("东京都"), 3)
     }
+
+    func testTrimmingWhitespaceMatchesFoundationsSet() {
+        for text in ["  plain  ", "\tTabbed\t", "\u{00A0}no-break\u{00A0}", "\u{3000}全角スペース\u{3000}", "   ", "", "in side  kept"] {
+            XCTAssertEqual(text.trimmedWhitespace, text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+        XCTAssertEqual("\n line \n".trimmedWhitespace, "\n line \n", "newlines are not horizontal white space")
+    }
 }

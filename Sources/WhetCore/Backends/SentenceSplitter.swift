@@ -14,7 +14,7 @@ public enum SentenceSplitter {
         }
 
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmedWhitespace
             if line.hasPrefix("```") || line.hasPrefix("~~~") { inFence.toggle(); flushParagraph(); continue }
             if inFence || line.isEmpty || line.hasPrefix("#") || line.hasPrefix(">>>") || line.hasPrefix("...")
                 || rawLine.hasPrefix("    ") || rawLine.hasPrefix("\t") {
@@ -39,12 +39,12 @@ public enum SentenceSplitter {
                 && (index + 1 == characters.count || characters[index + 1] == " ")
                 && !endsWithAbbreviation(current)
             if isCJKStop || isStop {
-                let sentence = current.trimmingCharacters(in: .whitespaces)
+                let sentence = current.trimmedWhitespace
                 if !sentence.isEmpty { result.append(sentence) }
                 current = ""
             }
         }
-        let rest = current.trimmingCharacters(in: .whitespaces)
+        let rest = current.trimmedWhitespace
         if !rest.isEmpty { result.append(rest) }
         return result
     }

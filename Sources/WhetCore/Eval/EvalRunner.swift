@@ -130,7 +130,8 @@ public struct EvalRunner: Sendable {
             backend: cell.backend.name, model: cell.backend.model, repeatIndex: cell.repeatIndex, variables: variables,
             retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [], status: .error, score: 0)
         do {
-            let input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
+            var input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
+            input.loadedPrompt = .init(cell.prompt)
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             result.retrieval = plan.retrieval
             let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil)

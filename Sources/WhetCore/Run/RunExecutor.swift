@@ -66,10 +66,12 @@ public struct RunExecutor: Sendable {
 
     /// The time format every record uses (UTC, ISO 8601 with milliseconds), so records sort as text.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        date.formatted(timestampStyle)
     }
+
+    /// A value type, so it is shared safely across tasks (creating an ISO8601DateFormatter per record was
+    /// 8 % of an eval's CPU time).
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
 
 extension Double {

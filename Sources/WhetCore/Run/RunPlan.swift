@@ -21,6 +21,19 @@ public struct RunInput: Sendable, Equatable {
     public var promptSource: String? = nil
     /// Chunks the user pinned: placed in context first, whatever the search returns.
     public var pinnedChunks: [RetrievedChunk] = []
+    /// The prompt already loaded and parsed (an eval parses each variant once, not once per cell); when set,
+    /// `promptName` and `promptSource` are not read.
+    public var loadedPrompt: LoadedPrompt? = nil
+
+    /// A parsed prompt carried in an input; equal when the content is (for `RunInput`'s equality).
+    public struct LoadedPrompt: Sendable, Equatable {
+        public let prompt: PromptFile
+        /// Wraps `prompt`.
+        public init(_ prompt: PromptFile) { self.prompt = prompt }
+        public static func == (a: LoadedPrompt, b: LoadedPrompt) -> Bool {
+            a.prompt.contentHash == b.prompt.contentHash && a.prompt.path == b.prompt.path
+        }
+    }
 
     /// Makes an input; everything not given follows the workspace.
     public init(promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
@@ -65,6 +78,7 @@ public struct RunPlan: Sendable {
 
     /// The prompt a run uses: the editor's text when given, else the file.
     static func loadPrompt(_ input: RunInput, in workspace: Workspace) throws -> PromptFile {
+        if let loaded = input.loadedPrompt { return loaded.prompt }
         let promptURL = try workspace.promptURL(named: input.promptName)
         return try input.promptSource.map {
             try PromptFile(parsing: $0, path: workspace.display(promptURL), defaultName: promptURL.deletingPathExtension().lastPathComponent)

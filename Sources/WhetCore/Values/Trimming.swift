@@ -7,3 +7,16 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing horizontal white space — what Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` removes (tab and the Unicode space separators, such as the
+    /// no-break and ideographic spaces) — without its slow NSString path on Linux.
+    public var trimmedWhitespace: String {
+        let isSpace: (Character) -> Bool = { character in
+            character == "\t" || character.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator }
+        }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -134,12 +134,24 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// term in query order: what the UI highlights and `whet search` lists, in the chunk's own spelling
     /// ("rotation", "rotate") rather than as the stem they share.
     static func matchedWords(in text: String, terms: [String], index: BM25Index) -> [String] {
+        // Words are looked up by their bytes in the index's word table (every word of an indexed chunk is
+        // there), so no String is made and nothing is stemmed again except for words that match.
+        var wanted: [Int32: String] = [:]
+        for term in terms { if let id = index.termIDs[term] { wanted[id] = term } }
+        let wantedTerms = Set(terms)
         var byTerm: [String: [String]] = [:]
         var seen = Set<String>()
-        let wanted = Set(terms)
-        TextTokenizer.forEachWord(in: text) { word in
-            guard seen.insert(word).inserted, let term = index.analyze(word).first, wanted.contains(term) else { return }
-            byTerm[term, default: []].append(word)
+        TextTokenizer.forEachWordBytes(in: text) { bytes in
+            let term: String
+            if let id = index.wordIDs.value(for: bytes, hash: WordTable.hash(bytes)) {
+                guard let known = wanted[id] else { return }
+                term = known
+            } else {
+                guard let analysed = index.analyze(String(decoding: bytes, as: UTF8.self)).first, wantedTerms.contains(analysed) else { return }
+                term = analysed
+            }
+            let word = String(decoding: bytes, as: UTF8.self)
+            if seen.insert(word).inserted { byTerm[term, default: []].append(word) }
         }
         var ordered: [String] = []
         var done = Set<String>()

@@ -104,12 +104,14 @@ struct FineTuneStatusCommand: AsyncParsableCommand {
             }
             let config = try workspace.config.backend(named: backend ?? recorded.last(where: { $0.jobID == id })?.backend)
             let client = try FineTuningClient(config: config, workspaceRoot: workspace.root)
-            var printed = 0
+            // Events are identified by time and text: the API returns only the latest ones, so a position in
+            // the list does not say which were printed already.
+            var printed = Set<String>()
             var current = try await client.job(id)
             while true {
                 let events = try await client.events(id)
-                let fresh = events.count > printed ? Array(events[printed...]) : []
-                printed = max(printed, events.count)
+                let fresh = events.filter { !printed.contains("\($0.createdAt)|\($0.message)") }
+                for event in fresh { printed.insert("\(event.createdAt)|\(event.message)") }
                 if !watch || current.isFinished || !fresh.isEmpty {
                     for event in (watch ? fresh : Array(events.suffix(10))) {
                         Terminal.write("  \(Self.clock(event.createdAt))  \(event.level == "info" ? "" : "\(event.level): ")\(ControlSequenceFilter.sanitize(event.message))\n")

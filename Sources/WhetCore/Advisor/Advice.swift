@@ -4,6 +4,7 @@ import Foundation
 /// next move and why, the prompt-engineering checklist, and fine-tuning readiness. `whet advise` prints it;
 /// the sidebar shows it. Rules and thresholds: docs/advisor.md.
 public struct Advice: Sendable, Codable {
+    /// The next move with its reasons, steps and the cases it rests on.
     public struct Recommendation: Sendable, Equatable, Codable {
         /// The move: "context optimisation", "prompt engineering", "fine-tuning", "add evidence", "build a baseline", "keep going".
         public var move: String
@@ -20,6 +21,7 @@ public struct Advice: Sendable, Codable {
         }
     }
 
+    /// How many fine-tuning examples exist against OpenAI's minimum and recommended counts.
     public struct FineTuningReadiness: Sendable, Equatable, Codable {
         /// Runs rated good plus eval cases carrying an expected answer.
         public var examples: Int

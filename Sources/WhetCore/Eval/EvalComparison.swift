@@ -6,6 +6,7 @@ import Foundation
 public struct EvalComparison: Sendable {
     /// One case in the comparison.
     public struct Change: Sendable, Equatable {
+        /// How the case moved between the two evals.
         public enum Kind: String, Sendable { case fixed, regressed, same, added, removed }
         /// `file:line` and description: a case's identity across evals.
         public var key: String

@@ -10,6 +10,7 @@ public struct EvalResult: Sendable, Equatable, Codable {
         case error
     }
 
+    /// Where the case is defined, and its description.
     public struct CaseReference: Sendable, Equatable, Codable {
         public var file: String
         public var line: Int

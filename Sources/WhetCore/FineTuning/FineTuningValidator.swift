@@ -7,6 +7,7 @@ import Foundation
 public struct FineTuningValidator: Sendable {
     /// One problem on one line (or the whole file when `line` is nil).
     public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        /// Errors stop a submission; warnings are worth reading.
         public enum Severity: String, Sendable { case error, warning }
         public var severity: Severity
         /// OpenAI's name for the check (`missing_content`, `unrecognized_role` …), for grouping.

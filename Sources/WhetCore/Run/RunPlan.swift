@@ -30,6 +30,7 @@ public struct RunInput: Sendable, Equatable {
         public let prompt: PromptFile
         /// Wraps `prompt`.
         public init(_ prompt: PromptFile) { self.prompt = prompt }
+        /// Same path and content: the same prompt version.
         public static func == (a: LoadedPrompt, b: LoadedPrompt) -> Bool {
             a.prompt.contentHash == b.prompt.contentHash && a.prompt.path == b.prompt.path
         }

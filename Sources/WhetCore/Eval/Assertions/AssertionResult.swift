@@ -1,6 +1,7 @@
 /// What one assertion concluded about one output. "Not run" is its own status, never a pass: an assertion
 /// that needs a grader or an embedder the workspace lacks says so and does not count either way.
 public struct AssertionResult: Sendable, Equatable, Codable {
+    /// Passed, failed, or not run (could not be checked; counts neither way).
     public enum Status: String, Sendable, Codable {
         case passed, failed
         /// Could not be evaluated (no grader configured, a schema file missing); excluded from pass rates.

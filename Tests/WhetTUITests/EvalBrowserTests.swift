@@ -108,6 +108,27 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertFalse(text.contains("case number 60"), text)
     }
 
+    func testRepeatsShowAsAShareAndEachCanBeOpened() async throws {
+        let directory = root.appendingPathComponent("evals/results")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var second = result(1, "flaky", passed: false, eval: "r", time: "2026-11-25T10:00:01Z", reason: "\"x\" missing this time")
+        second.repeatIndex = 1
+        second.cell = "r-1-again"
+        for item in [result(1, "flaky", passed: true, eval: "r", time: "2026-11-25T10:00:00Z"), second] {
+            try JSONLines.append(item, to: directory.appendingPathComponent("r.jsonl"))
+        }
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3))
+        XCTAssertTrue(screen(workbench).contains("1/2 0.50 120ms"), screen(workbench))
+        press(workbench, .enter)
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("repeat 1") && text.contains("r next repeat (1 of 2)"), text)
+        press(workbench, .character("r"))
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("repeat 2") && text.contains("missing this time"), text)
+    }
+
     func testComparingTwoEvalsMarksFixesAndRegressions() async throws {
         try writeTwoEvals()
         let workbench = try makeWorkbench()

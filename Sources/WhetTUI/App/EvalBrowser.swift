@@ -117,11 +117,20 @@ public struct EvalBrowser: Sendable {
         Cell(results: byCell[Self.key(rowKey, variant)] ?? [])
     }
 
-    /// The result under the cursor (the first repeat).
-    public var selectedResult: EvalResult? {
+    /// Which repeat of the cell the cell view shows.
+    public var repeatShown = 0
+
+    /// The cell under the cursor.
+    public var selectedCell: Cell? {
         let rows = rows, columns = columns
         guard rows.indices.contains(row), columns.indices.contains(column) else { return nil }
-        return cell(rows[row].key, columns[column]).results.first
+        return cell(rows[row].key, columns[column])
+    }
+
+    /// The result under the cursor: the repeat shown (the first, unless `r` stepped on).
+    public var selectedResult: EvalResult? {
+        guard let results = selectedCell?.results, !results.isEmpty else { return nil }
+        return results[min(repeatShown, results.count - 1)]
     }
 
     /// The shown eval against the baseline, case by case (pass share over all its cells).

@@ -24,10 +24,14 @@ extension Workbench {
             case .up, .character("k"): browser.mode = .cell(scroll: max(0, scroll - 1))
             case .pageDown, .character(" "): browser.mode = .cell(scroll: scroll + 10)
             case .pageUp: browser.mode = .cell(scroll: max(0, scroll - 10))
-            case .character("h"), .left: browser.column -= 1; browser.clamp(); browser.mode = .cell(scroll: 0)
-            case .character("l"), .right: browser.column += 1; browser.clamp(); browser.mode = .cell(scroll: 0)
-            case .character("n"): browser.row += 1; browser.clamp(); browser.mode = .cell(scroll: 0)
-            case .character("p"): browser.row -= 1; browser.clamp(); browser.mode = .cell(scroll: 0)
+            case .character("h"), .left: browser.column -= 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
+            case .character("l"), .right: browser.column += 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
+            case .character("n"): browser.row += 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
+            case .character("p"): browser.row -= 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
+            case .character("r"):
+                let count = browser.selectedCell?.results.count ?? 1
+                browser.repeatShown = (browser.repeatShown + 1) % max(1, count)
+                browser.mode = .cell(scroll: 0)
             case .escape, .character("q"), .enter: browser.mode = .matrix
             default: break
             }
@@ -58,7 +62,7 @@ extension Workbench {
         case .pageUp: browser.row -= 10
         case .home, .character("g"): browser.row = 0
         case .end, .character("G"): browser.row = browser.rows.count - 1
-        case .enter: if browser.selectedResult != nil { browser.mode = .cell(scroll: 0) }
+        case .enter: if browser.selectedResult != nil { browser.repeatShown = 0; browser.mode = .cell(scroll: 0) }
         case .character("f"):
             if browser.classFilter != nil { browser.classFilter = nil; browser.failuresOnly = false } else { browser.failuresOnly.toggle() }
             browser.row = 0

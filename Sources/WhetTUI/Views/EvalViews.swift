@@ -39,7 +39,8 @@ enum EvalViews {
                 let line = lines[scroll + row]
                 canvas.draw(line.text, x: body.x, y: body.y + row, maxWidth: body.width, style: theme.style(line.role))
             }
-            keys = "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case · Esc back"
+            let repeats = browser.selectedCell?.results.count ?? 1
+            keys = "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case" + (repeats > 1 ? " · r next repeat (\(browser.repeatShown + 1) of \(repeats))" : "") + " · Esc back"
         }
         canvas.draw(keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
     }

@@ -22,7 +22,7 @@ public enum KeyHelp {
                     ("C", "correct the answer in $EDITOR (rates it bad, exported for fine-tuning)"),
                     ("v", "versions of the run's prompt"), ("E", "eval results")]),
         ("Framework sidebar", [("Enter or E", "eval results"), ("1-4", "the failing cases behind a class count")]),
-        ("Eval results (F3)", [("j k h l", "move in the case × variant matrix"), ("Enter", "the cell: verdicts, output, context, prompt"),
+        ("Eval results (F3)", [("j k h l", "move in the case × variant matrix"), ("Enter", "the cell: verdicts, output, context, prompt; r steps through repeats"),
                                ("f", "failures only"), ("c", "compare with an earlier eval (< > baseline)"),
                                ("[ / ]", "older / newer eval"), ("v", "versions of the cell's prompt")]),
         ("Prompt versions", [("j k", "move"), ("m", "mark"), ("d or Enter", "diff marked (or previous) version with this one")]),

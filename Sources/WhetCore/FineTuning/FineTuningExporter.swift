@@ -136,9 +136,14 @@ public struct FineTuningExporter: Sendable {
         return Gathered(candidates: kept, duplicates: duplicates, skipped: skipped, conflicts: conflicts)
     }
 
+    /// `examples` as the bytes of a JSONL file.
+    public static func jsonl(_ examples: [FineTuningCandidate]) throws -> Data {
+        let lines = try examples.map { try $0.example.jsonLine() }
+        return Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
+    }
+
     /// Writes `examples` as JSON lines to `url` atomically.
     public static func write(_ examples: [FineTuningCandidate], to url: URL) throws {
-        let lines = try examples.map { try $0.example.jsonLine() }
-        try DurableFile.writeAtomically(Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8), to: url)
+        try DurableFile.writeAtomically(try jsonl(examples), to: url)
     }
 }

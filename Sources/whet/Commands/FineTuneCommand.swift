@@ -70,29 +70,19 @@ struct FineTuneExportCommand: AsyncParsableCommand {
             }
             let retriever = workspace.config.retrieval.enabled && !noEvals
                 ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
-            let gathered = try await FineTuningExporter(workspace: workspace)
-                .gather(promptName: prompt, retriever: retriever, runs: !noRuns, evals: !noEvals)
+            let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
+            let prepared = try await FineTuningExporter(workspace: workspace).prepare(
+                promptName: prompt, retriever: retriever, runs: !noRuns, evals: !noEvals, validationFraction: validationFraction,
+                counter: counter, trainPath: workspace.display(trainURL))
+            let gathered = prepared.gathered
             for line in gathered.skipped { Terminal.note("skipped: \(line)") }
             for line in gathered.duplicates { Terminal.note("duplicate dropped: \(line)") }
             for line in gathered.conflicts { Terminal.warn("warning: \(line)") }
-            guard !gathered.candidates.isEmpty else {
-                throw ValidationError("nothing to export: rate runs good (`whet rate SESSION RUN good`, or + in the output pane) or give eval cases metadata.expected_answer")
-            }
-            let split = FineTuningExporter.split(gathered.candidates, validationFraction: validationFraction)
-            try DurableFile.makeDirectory(directory)
-            try FineTuningExporter.write(split.train, to: trainURL)
-            if !split.validation.isEmpty {
-                try FineTuningExporter.write(split.validation, to: validationURL)
-            } else if FileManager.default.fileExists(atPath: validationURL.path) {
-                try FileManager.default.removeItem(at: validationURL)
-            }
-            let fromRuns = gathered.candidates.filter { $0.source.hasPrefix("sessions/") }.count
-            var out = "\(gathered.candidates.count) examples (\(fromRuns) from rated runs, \(gathered.candidates.count - fromRuns) from eval cases)"
-            if !gathered.duplicates.isEmpty { out += ", \(gathered.duplicates.count) duplicate\(gathered.duplicates.count == 1 ? "" : "s") dropped" }
+            try prepared.write(to: directory)
+            let split = prepared.split, report = prepared.report
+            var out = prepared.summary
             out += "\n  train       \(split.train.count)  \(workspace.display(trainURL))\n"
             if !split.validation.isEmpty { out += "  validation  \(split.validation.count)  \(workspace.display(validationURL))\n" }
-            let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
-            let report = FineTuningValidator(counter: counter).validate((try? Data(contentsOf: trainURL)) ?? Data(), displayPath: workspace.display(trainURL))
             out += "check: \(report.errors.count) error\(report.errors.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
             out += report.findings.isEmpty ? "\n" : " (whet finetune validate \(workspace.display(trainURL)))\n"
             for finding in report.findings where finding.location.line == nil { out += "  \(finding)\n" }

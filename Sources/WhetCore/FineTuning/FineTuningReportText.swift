@@ -1,9 +1,10 @@
 import Foundation
-import WhetCore
 
-/// The text `whet finetune validate` prints: findings first (each with its line), then the numbers.
-enum FineTuningReportFormatter {
-    static func format(_ report: FineTuningValidator.Report) -> String {
+/// The text of a validation report, as `whet finetune validate` prints it and the workbench's dataset view
+/// shows it: findings first (each with its line), then the numbers.
+public enum FineTuningReportFormatter {
+    /// The whole report as lines of text.
+    public static func format(_ report: FineTuningValidator.Report) -> String {
         func grouped(_ number: Int) -> String {
             let formatter = NumberFormatter()
             formatter.numberStyle = .decimal
@@ -30,8 +31,8 @@ enum FineTuningReportFormatter {
     }
 }
 
-/// `whet finetune validate --json`.
-struct FineTuningReportJSON: Encodable {
+/// `whet finetune validate --json`: the report with snake_case keys.
+public struct FineTuningReportJSON: Encodable {
     struct Finding: Encodable {
         var severity: String, check: String, line: Int?, message: String
     }
@@ -57,7 +58,8 @@ struct FineTuningReportJSON: Encodable {
         case tokenCounting = "token_counting"
     }
 
-    init(_ report: FineTuningValidator.Report) {
+    /// The JSON form of `report`.
+    public init(_ report: FineTuningValidator.Report) {
         func convert(_ finding: FineTuningValidator.Finding) -> Finding {
             Finding(severity: finding.severity.rawValue, check: finding.check, line: finding.location.line, message: finding.message)
         }

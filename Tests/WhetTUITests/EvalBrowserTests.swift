@@ -201,4 +201,25 @@ final class EvalBrowserTests: XCTestCase {
         let lines = try String(contentsOf: store.ratingsURL(session), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 2, "ratings are appended, never rewritten")
     }
+
+    func testTheDatasetViewShowsTheExamplesAndWritesThem() async throws {
+        let workbench = try makeWorkbench()
+        workbench.openIndex()
+        await workbench.denseTask?.value
+        workbench.state.focus = .output
+        press(workbench, .character(":"))
+        for character in "finetune" { press(workbench, .character(character)) }
+        press(workbench, .enter)
+        for _ in 0..<250 where workbench.state.dataset == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        let text = WorkbenchRenderer.render(&workbench.state, width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text
+        XCTAssertTrue(text.contains("Fine-tuning dataset"), text)
+        XCTAssertTrue(text.contains("3 examples (0 from rated runs, 3 from eval cases)"), text)
+        XCTAssertTrue(text.contains("at least 10 are required [too_few_examples]"), text)
+        XCTAssertTrue(text.contains("evals/support.jsonl:1 (expected_answer)"), text)
+        press(workbench, .character("w"))
+        let train = root.appendingPathComponent("finetune/train.jsonl")
+        let written = try String(contentsOf: train, encoding: .utf8).split(separator: "\n").count
+        XCTAssertEqual(written, workbench.state.dataset?.split.train.count)
+        XCTAssertTrue(workbench.state.message?.text.hasPrefix("wrote finetune/train.jsonl") ?? false, workbench.state.message?.text ?? "")
+    }
 }

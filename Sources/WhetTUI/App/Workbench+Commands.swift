@@ -91,6 +91,7 @@ extension Workbench {
         case "eval": startEval(files: argument.split(separator: " ").map(String.init))
         case "evals": openEvals()
         case "versions": openVersions()
+        case "finetune": openDataset()
         case "rate":
             guard let verdict = RunRating.verdict(parsing: argument) else { state.message = ("expected :rate good|bad", true); return }
             rateShownRun(verdict)

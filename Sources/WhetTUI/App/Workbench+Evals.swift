@@ -165,6 +165,54 @@ extension Workbench {
         }
     }
 
+    // MARK: Fine-tuning dataset
+
+    /// `:finetune`: gathers the examples the workspace offers (rated runs, eval cases' expected answers),
+    /// splits and checks them in the background, and shows the result; `w` writes the files.
+    func openDataset() {
+        let workspace = state.workspace
+        let retriever = state.retrievalEnabled ? self.retriever : nil
+        let promptName = (state.promptName as NSString).deletingPathExtension
+        let trainPath = workspace.display(FineTuningFolder(workspace: workspace).trainURL)
+        state.message = ("gathering fine-tuning examples…", false)
+        Task { [weak self] in
+            do {
+                let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
+                let prepared = try await FineTuningExporter(workspace: workspace).prepare(
+                    promptName: promptName, retriever: retriever, validationFraction: 0.2, counter: counter, trainPath: trainPath)
+                self?.state.dataset = prepared
+                self?.state.overlay = .dataset(scroll: 0)
+                self?.state.message = nil
+            } catch {
+                self?.state.message = ("\(error)", true)
+            }
+            self?.needsRedraw = true
+        }
+    }
+
+    func handleDataset(_ scroll: Int, _ key: Key) {
+        switch key {
+        case .down, .character("j"): state.overlay = .dataset(scroll: scroll + 1)
+        case .up, .character("k"): state.overlay = .dataset(scroll: max(0, scroll - 1))
+        case .pageDown, .character(" "): state.overlay = .dataset(scroll: scroll + 10)
+        case .pageUp: state.overlay = .dataset(scroll: max(0, scroll - 10))
+        case .character("w") where !state.readOnly:
+            guard let dataset = state.dataset else { return }
+            let folder = FineTuningFolder(workspace: state.workspace)
+            do {
+                try state.workspace.requireWritable(for: "writing finetune/")
+                try dataset.write(to: folder.directory)
+                state.overlay = nil
+                state.message = ("wrote \(state.workspace.display(folder.trainURL)) (\(dataset.split.train.count))"
+                    + (dataset.split.validation.isEmpty ? "" : " and validation.jsonl (\(dataset.split.validation.count))")
+                    + "; next: whet finetune submit", false)
+            } catch {
+                state.message = ("\(error)", true)
+            }
+        default: state.overlay = nil
+        }
+    }
+
     // MARK: Rating runs
 
     /// Rates the run shown in the output pane (appended to the session's ratings.jsonl).

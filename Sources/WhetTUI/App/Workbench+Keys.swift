@@ -311,6 +311,7 @@ extension Workbench {
             }
         case .evals: handleEvals(key)
         case .versions: handleVersions(key)
+        case .dataset(let scroll): handleDataset(scroll, key)
         }
     }
 

@@ -33,6 +33,8 @@ public enum Overlay: Sendable, Equatable {
     case evals
     /// The versions of a prompt (its state is `WorkbenchState.versionBrowser`).
     case versions
+    /// The fine-tuning dataset the workspace would export (its state is `WorkbenchState.dataset`).
+    case dataset(scroll: Int)
 }
 
 /// A run in progress: what has streamed so far.
@@ -111,6 +113,8 @@ public struct WorkbenchState: Sendable {
     public var evalBrowser: EvalBrowser?
     /// The prompt versions list, while it is open.
     public var versionBrowser: VersionBrowser?
+    /// The fine-tuning dataset shown by `:finetune`, before it is written.
+    public var dataset: FineTuningExporter.Prepared?
     /// `eval done/total` while an eval started from the UI runs.
     public var evalProgress: String?
     /// The ratings of the session's runs, latest per run id.

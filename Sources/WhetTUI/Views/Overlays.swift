@@ -34,6 +34,7 @@ public enum KeyHelp {
                           ("cache on|off", "answer repeated requests from .whet/cache"),
                           ("eval [FILE…]", "run the evals with this prompt and backend"), ("evals", "eval results"),
                           ("versions", "versions of this prompt"), ("rate good|bad", "rate the shown run"),
+                          ("finetune", "the fine-tuning dataset: examples, split, check; w writes it"),
                           ("w / q / q! / wq", "save / quit / quit without saving / both")]),
     ]
 
@@ -138,8 +139,41 @@ enum OverlayView {
             if let browser = state.evalBrowser { EvalViews.drawBrowser(browser, state: state, screen: screen, canvas: &canvas) }
         case .versions:
             if let browser = state.versionBrowser { EvalViews.drawVersions(browser, state: state, screen: screen, canvas: &canvas) }
+        case .dataset(let scroll):
+            guard let dataset = state.dataset else { return nil }
+            let box = centered(screen, width: min(screen.width, 110), height: screen.height - 1)
+            frame(box, title: "Fine-tuning dataset · w write finetune/ · Esc close", canvas: &canvas, theme: theme)
+            let lines = datasetLines(dataset, exists: FileManager.default.fileExists(atPath: FineTuningFolder(workspace: state.workspace).trainURL.path))
+            list(wrapLines(lines, width: box.width - 2), scroll: scroll, in: box.inset(1), canvas: &canvas, theme: theme) { line in
+                line.contains(": error: ") ? theme.style(.error) : line.contains(": warning: ") ? theme.style(.warning)
+                    : line.hasPrefix("──") ? theme.style(.titleFocused) : theme.style(.overlay)
+            }
         }
         return nil
+    }
+
+    /// What `:finetune` shows: the counts, the split, the check, and where each example comes from.
+    static func datasetLines(_ dataset: FineTuningExporter.Prepared, exists: Bool) -> [String] {
+        var lines = [dataset.summary,
+                     "train \(dataset.split.train.count) · validation \(dataset.split.validation.count) (about 20 %, by content digest)",
+                     exists ? "w replaces the files exported before in finetune/" : "w writes finetune/train.jsonl and validation.jsonl", ""]
+        lines.append("── check of the training set")
+        lines += FineTuningReportFormatter.format(dataset.report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if !dataset.gathered.conflicts.isEmpty {
+            lines.append("── same prompt, different answers")
+            lines += dataset.gathered.conflicts
+        }
+        if !dataset.gathered.skipped.isEmpty {
+            lines.append("── skipped")
+            lines += dataset.gathered.skipped
+        }
+        lines.append("── examples")
+        lines += dataset.split.train.map { "train       \($0.source)" } + dataset.split.validation.map { "validation  \($0.source)" }
+        return lines.map(VisibleText.escape)
+    }
+
+    static func wrapLines(_ lines: [String], width: Int) -> [String] {
+        lines.flatMap { $0.isEmpty ? [""] : wrapText($0, width: max(10, width)) }
     }
 
     static func centered(_ screen: Rect, width: Int, height: Int) -> Rect {

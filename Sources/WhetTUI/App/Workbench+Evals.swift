@@ -74,7 +74,10 @@ extension Workbench {
             browser.mode = .compare
             browser.row = 0
         case .character("v"):
-            if let result = browser.selectedResult { openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash) }
+            if let result = browser.selectedResult {
+                openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash)
+                state.versionBrowser?.returnsToEvals = true
+            }
             return
         case .escape, .character("q"): state.overlay = nil
         default: break
@@ -101,8 +104,10 @@ extension Workbench {
             state.evalProgress = "eval 0/\(cases.count)"
             let report: EvalRunner.Progress = { [weak self] done, total in
                 Task { @MainActor in
-                    self?.state.evalProgress = "eval \(done)/\(total)"
-                    self?.needsRedraw = true
+                    // A count that arrives after the eval finished must not bring the progress back.
+                    guard let self, self.evalTask != nil else { return }
+                    self.state.evalProgress = "eval \(done)/\(total)"
+                    self.needsRedraw = true
                 }
             }
             evalTask = Task { [weak self] in
@@ -160,7 +165,7 @@ extension Workbench {
             let other = browser.marked.flatMap { $0 == browser.selected ? nil : $0 } ?? (browser.selected > 0 ? browser.selected - 1 : nil)
             guard let other else { state.message = ("a diff needs two versions", true); return }
             browser.diff = (min(other, browser.selected), max(other, browser.selected), 0)
-        case .escape, .character("q"): state.overlay = state.evalBrowser == nil ? nil : .evals
+        case .escape, .character("q"): state.overlay = browser.returnsToEvals && state.evalBrowser != nil ? .evals : nil
         default: break
         }
     }
@@ -180,9 +185,11 @@ extension Workbench {
                 let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
                 let prepared = try await FineTuningExporter(workspace: workspace).prepare(
                     promptName: promptName, retriever: retriever, validationFraction: 0.2, counter: counter, trainPath: trainPath)
-                self?.state.dataset = prepared
-                self?.state.overlay = .dataset(scroll: 0)
-                self?.state.message = nil
+                guard let self else { return }
+                self.state.dataset = prepared
+                // Shown unless the user has opened something else meanwhile.
+                if self.state.overlay == nil { self.state.overlay = .dataset(scroll: 0) }
+                self.state.message = nil
             } catch {
                 self?.state.message = ("\(error)", true)
             }

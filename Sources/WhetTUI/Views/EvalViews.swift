@@ -231,6 +231,8 @@ public struct VersionBrowser: Sendable, Equatable {
     public var currentHash: String?
     public var selected: Int
     public var marked: Int?
+    /// Opened from the results view: Esc goes back there.
+    public var returnsToEvals = false
     /// A diff being shown: indexes into `versions`.
     public var diff: (older: Int, newer: Int, scroll: Int)? {
         get { diffState.map { ($0[0], $0[1], $0[2]) } }

@@ -72,6 +72,22 @@ final class FineTuningTests: XCTestCase {
         XCTAssertEqual(FineTuningValidator.defaultEpochs(examples: 20_000), 1)
     }
 
+    func testTokensAreCountedAsOpenAIsGuideCountsThem() throws {
+        // A vocabulary where "user", "assistant", "ab" and "abc" are single tokens and anything else is a byte each.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID().uuidString).tiktoken")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let tokens = ["a", "b", "c", "x", "user", "assistant", "ab", "abc"]
+        try tokens.enumerated().map { "\(Data($0.element.utf8).base64EncodedString()) \($0.offset)" }.joined(separator: "\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let counter = TokenCounter.bpe(try BPETokenizer(contentsOf: url, displayPath: "vocab"))
+        let line = #"{"messages": [{"role": "user", "content": "abc", "name": "x"}, {"role": "assistant", "content": "ab"}]}"#
+        let report = FineTuningValidator(counter: counter).validate(Data(line.utf8), displayPath: "t.jsonl")
+        // user message: 3 + role 1 + content 1 + name (1 + 1) = 7; assistant: 3 + 1 + 1 = 5; reply priming 3.
+        XCTAssertEqual(report.tokensPerExample.min, 15)
+        XCTAssertEqual(report.assistantTokensPerExample.min, 1)
+        XCTAssertEqual(report.tokenCounting, "BPE vocabulary vocab")
+    }
+
     func testRatedRunsBecomeExamplesLatestRatingWinsAndTheRunLogIsUntouched() throws {
         let workspace = try TestWorkspace()
         let opened = try workspace.open()

@@ -146,7 +146,9 @@ public struct FineTuningValidator: Sendable {
                 if let weight = message["weight"], !(weight is NSNumber && [0, 1].contains((weight as? NSNumber)?.intValue ?? -1)) {
                     add(.error, "invalid_weight", line: number, "\(at): weight must be 0 or 1")
                 }
-                let tokens = counter.count(content ?? "") + 3 + (message["name"] == nil ? 0 : 1)
+                // As OpenAI's guide counts: 3 per message, every value's tokens (role, content, name), 1 more for a name.
+                let name = message["name"] as? String
+                let tokens = 3 + counter.count(role ?? "") + counter.count(content ?? "") + (name.map { 1 + counter.count($0) } ?? 0)
                 total += tokens
                 if role == "assistant" { assistant += counter.count(content ?? "") }
             }

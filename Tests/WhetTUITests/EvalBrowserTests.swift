@@ -129,6 +129,22 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("repeat 2") && text.contains("missing this time"), text)
     }
 
+    func testEveryEvalViewDrawsAtAnySize() async throws {
+        try writeTwoEvals()
+        let workbench = try makeWorkbench()
+        let states: [(Overlay, EvalBrowser.Mode)] = [(.evals, .matrix), (.evals, .cell(scroll: 3)), (.evals, .compare), (.versions, .matrix)]
+        for (overlay, mode) in states {
+            workbench.openEvals()
+            workbench.state.evalBrowser?.baseline = 0
+            workbench.state.evalBrowser?.mode = mode
+            if overlay == .versions { workbench.openVersions() }
+            for (width, height) in [(12, 5), (30, 8), (45, 12), (80, 24), (200, 60)] {
+                let text = WorkbenchRenderer.render(&workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)).0.text
+                XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).count, height, "\(overlay) \(mode) at \(width)×\(height)")
+            }
+        }
+    }
+
     func testComparingTwoEvalsMarksFixesAndRegressions() async throws {
         try writeTwoEvals()
         let workbench = try makeWorkbench()

@@ -245,26 +245,19 @@ public enum WordDiff {
         public var text: String
     }
 
-    /// The pieces that turn `old` into `new`.
+    /// The pieces that turn `old` into `new`, consecutive words of one kind joined.
     public static func diff(_ old: String, _ new: String) -> [Piece] {
-        let a = tokens(old), b = tokens(new)
-        guard a.count * b.count <= 4_000_000 else { return [Piece(kind: .removed, text: old), Piece(kind: .added, text: new)] }
-        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-            }
+        guard let steps = SequenceDiff.diff(tokens(old), tokens(new)) else {
+            return [Piece(kind: .removed, text: old), Piece(kind: .added, text: new)]
         }
         var pieces: [Piece] = []
-        func add(_ kind: Piece.Kind, _ text: String) {
+        for step in steps {
+            let (kind, text): (Piece.Kind, String) = switch step {
+            case .same(let word): (.same, word)
+            case .removed(let word): (.removed, word)
+            case .added(let word): (.added, word)
+            }
             if let last = pieces.last, last.kind == kind { pieces[pieces.count - 1].text += text } else { pieces.append(Piece(kind: kind, text: text)) }
-        }
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, j < b.count, a[i] == b[j] { add(.same, a[i]); i += 1; j += 1 }
-            // On a tie the removal goes first, so a change reads old → new.
-            else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] { add(.removed, a[i]); i += 1 }
-            else { add(.added, b[j]); j += 1 }
         }
         return pieces
     }

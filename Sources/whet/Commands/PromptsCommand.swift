@@ -94,25 +94,18 @@ struct PromptsCommand: AsyncParsableCommand {
     }
 }
 
-/// A line diff (longest common subsequence) in the unified style's markers: ` ` same, `-` removed, `+` added.
+/// A line diff in the unified style's markers: ` ` same, `-` removed, `+` added.
 enum LineDiff {
     static func diff(_ old: String, _ new: String) -> [String] {
         let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard a.count * b.count <= 4_000_000 else { return a.map { "-" + $0 } + b.map { "+" + $0 } }
-        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        guard let steps = SequenceDiff.diff(a, b) else { return a.map { "-" + $0 } + b.map { "+" + $0 } }
+        return steps.map { step in
+            switch step {
+            case .same(let line): " " + line
+            case .removed(let line): "-" + line
+            case .added(let line): "+" + line
             }
         }
-        var lines: [String] = []
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, j < b.count, a[i] == b[j] { lines.append(" " + a[i]); i += 1; j += 1 }
-            else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] { lines.append("-" + a[i]); i += 1 }
-            else { lines.append("+" + b[j]); j += 1 }
-        }
-        return lines
     }
 }

@@ -83,6 +83,28 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertTrue(xml.contains("<failure message=\"contains: &quot;answer q3&quot; not found in the output\""), xml)
     }
 
+    func testRepeatsAreSeparateSamplesEvenThroughTheCache() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let files = try workspace(server: server, cases: 2)
+        let workspace = try files.open()
+        var repeated = try plan(files)
+        repeated.repeats = 3
+        repeated.useCache = true
+        repeated.concurrency = 1   // one at a time, so a later repeat would find the first one's answer cached
+        let runner = EvalRunner(workspace: workspace)
+        let (id, results, _) = try await runner.run(repeated, retriever: nil)
+        XCTAssertEqual(results.count, 6)
+        XCTAssertEqual(server.requests.count, 6, "every repeat asks the model: a cached first answer is not a second sample")
+        XCTAssertEqual(results.filter { $0.cached == true }.count, 0)
+
+        // Run again from scratch: each repeat is answered from its own cache entry.
+        try FileManager.default.removeItem(at: runner.resultsURL(id))
+        let (_, again, _) = try await runner.run(repeated, retriever: nil)
+        XCTAssertEqual(server.requests.count, 6, "nothing paid for twice")
+        XCTAssertEqual(again.filter { $0.cached == true }.count, 6)
+    }
+
     func testAnInterruptedEvalResumesWithoutPayingTwice() async throws {
         let server = try Self.server()
         defer { server.stop() }

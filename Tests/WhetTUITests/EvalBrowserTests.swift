@@ -68,7 +68,7 @@ final class EvalBrowserTests: XCTestCase {
         var text = screen(workbench)
         XCTAssertTrue(text.contains("Evals · new · 2026-11-25 10:00 · 2/3 passed (67%)"), text)
         XCTAssertTrue(text.contains("history ▆▆ (2 of 2)"), text)
-        XCTAssertTrue(text.contains("support-answer@bbbb2222 · offline/extractive-v1 67%"), text)
+        XCTAssertTrue(text.contains("67% support-answer@bbbb2222 · offline/extractive-v1"), text)
         XCTAssertTrue(text.contains("alpha") && text.contains("✓ 1.00 120ms"), text)
         XCTAssertTrue(text.contains("✗ 0.00 120ms"), text)
 

@@ -11,12 +11,16 @@ public struct CachingBackend: ModelBackend {
     let inner: any ModelBackend
     let config: BackendConfig
     let directory: URL
+    /// Which sample of the same request this is: an eval's repeats are separate samples (each cached on its
+    /// own), so `--repeat` shows the model's variance instead of the first answer N times.
+    let sample: Int
 
     /// Wraps `inner`, keeping answers under `directory`.
-    public init(_ inner: any ModelBackend, config: BackendConfig, directory: URL) {
+    public init(_ inner: any ModelBackend, config: BackendConfig, directory: URL, sample: Int = 0) {
         self.inner = inner
         self.config = config
         self.directory = directory
+        self.sample = sample
     }
 
     /// The cache key of a request.
@@ -26,6 +30,7 @@ public struct CachingBackend: ModelBackend {
             "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
             "parameters": request.parameters.mapValues(WireJSON.foundation),
         ]
+        if sample > 0 { fields["sample"] = sample }
         if config.kind == .offline {
             fields["grounding"] = request.grounding.map { $0.chunks.map(\.location) + [$0.query] } ?? []
         }

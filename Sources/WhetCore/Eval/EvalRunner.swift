@@ -134,7 +134,8 @@ public struct EvalRunner: Sendable {
             input.loadedPrompt = .init(cell.prompt)
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             result.retrieval = plan.retrieval
-            let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil)
+            let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
+                                      sample: cell.repeatIndex)
             let record = await RunExecutor().execute(plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
             result.output = record.output
             result.latencyMs = record.cached == true ? nil : record.latency.totalMs

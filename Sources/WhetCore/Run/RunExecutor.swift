@@ -82,14 +82,14 @@ extension Double {
 }
 
 /// Makes the backend a configuration names.
-public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil, cacheDirectory: URL? = nil) -> any ModelBackend {
+public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil, cacheDirectory: URL? = nil, sample: Int = 0) -> any ModelBackend {
     let backend: any ModelBackend
     switch config.kind {
     case .offline: backend = OfflineBackend(config: config)
     case .openai, .anthropic: backend = HTTPChatBackend(config: config, workspaceRoot: workspaceRoot)
     }
     guard let cacheDirectory else { return backend }
-    return CachingBackend(backend, config: config, directory: cacheDirectory)
+    return CachingBackend(backend, config: config, directory: cacheDirectory, sample: sample)
 }
 
 /// Appends finished runs to the workspace's current session (creating one when needed).

@@ -59,7 +59,7 @@ enum EvalViews {
         for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
             let x = rect.x + labelWidth + 1 + offset * columnWidth
             let rate = browser.columnPassRates.indices.contains(index) ? browser.columnPassRates[index] : 0
-            canvas.draw("\(columns[index]) \(percent(rate))", x: x, y: rect.y, maxWidth: columnWidth - 1, style: theme.style(.titleFocused))
+            canvas.draw("\(percent(rate)) \(columns[index])", x: x, y: rect.y, maxWidth: columnWidth - 1, style: theme.style(.titleFocused))
         }
         if rows.isEmpty {
             canvas.draw(browser.failuresOnly || browser.classFilter != nil ? "no cases match the filter (f clears it)" : "no cells",

@@ -44,11 +44,7 @@ final class EvalBrowserTests: XCTestCase {
         }
     }
 
-    func makeWorkbench() throws -> Workbench {
-        let workspace = try Workspace.open(root: root)
-        let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
-        return try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme, themesDirectory: themesDirectory, readOnly: false)
-    }
+    func makeWorkbench() throws -> Workbench { try openWorkbench(root: root) }
 
     func press(_ workbench: Workbench, _ keys: Key...) {
         for key in keys { workbench.handle(key, layout: Layout.make(width: 100, height: 30)) }

@@ -32,3 +32,13 @@ func copyOfDemoWorkspace() throws -> URL { try DemoWorkspace.copy() }
 /// The repository's themes directory.
 let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("themes")
+
+/// A workbench on the workspace at `root`, opened for editing (or review) with the default theme, as `whet`
+/// opens it; the index is not opened (tests that need retrieval call `openIndex`).
+@MainActor
+func openWorkbench(root: URL, readOnly: Bool = false) throws -> Workbench {
+    let workspace = try Workspace.open(root: root)
+    let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
+    return try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
+                         themesDirectory: themesDirectory, readOnly: readOnly)
+}

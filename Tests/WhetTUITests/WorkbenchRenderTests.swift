@@ -17,10 +17,7 @@ final class WorkbenchRenderTests: XCTestCase {
     /// A workbench on the demo with its index open and its (offline) embeddings computed, so every render
     /// sees the same state.
     func makeWorkbench(readOnly: Bool = false) async throws -> Workbench {
-        let workspace = try Workspace.open(root: root)
-        let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
-        let workbench = try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
-                                      themesDirectory: themesDirectory, readOnly: readOnly)
+        let workbench = try openWorkbench(root: root, readOnly: readOnly)
         workbench.openIndex()
         await workbench.denseTask?.value
         return workbench

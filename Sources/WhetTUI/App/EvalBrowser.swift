@@ -133,6 +133,40 @@ public struct EvalBrowser: Sendable {
         return results[min(repeatShown, results.count - 1)]
     }
 
+    /// The prompt part of the cell view: the messages as sent, rebuilt from the kept version text, the cell's
+    /// variables and the chunks in context; the template when it no longer renders; a note when the text was
+    /// not kept. Lines are `(message role or nil, text)`.
+    public struct CellPrompt: Sendable {
+        public var heading: String
+        public var lines: [(role: String?, text: String)]
+    }
+
+    /// The prompt of the cell shown. Built once when the cell view opens or moves to another cell (it reads a
+    /// file and parses the prompt), never per frame.
+    public private(set) var cellPrompt: CellPrompt?
+
+    /// Opens (or moves) the cell view on the cell under the cursor, at its first repeat unless `keepRepeat`.
+    public mutating func showCell(in workspace: Workspace, keepRepeat: Bool = false) {
+        clamp()
+        if !keepRepeat { repeatShown = 0 }
+        mode = .cell(scroll: 0)
+        cellPrompt = selectedResult.map { Self.prompt(of: $0, in: workspace) }
+    }
+
+    static func prompt(of result: EvalResult, in workspace: Workspace) -> CellPrompt {
+        guard let text = PromptVersions(workspace: workspace).text(result.prompt.hash, promptPath: result.prompt.path) else {
+            return CellPrompt(heading: "prompt", lines: [(nil, "the text of this version was not kept (it ran before versions were recorded)")])
+        }
+        func split(_ text: String) -> [(role: String?, text: String)] {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { (nil, String($0)) }
+        }
+        guard let prompt = try? PromptFile(parsing: text, path: result.prompt.path, defaultName: result.prompt.name),
+              let messages = try? RunPlan.messages(prompt: prompt, variables: result.variables, retrieval: result.retrieval) else {
+            return CellPrompt(heading: "prompt", lines: split(text))
+        }
+        return CellPrompt(heading: "prompt as sent", lines: messages.flatMap { [($0.role.rawValue, $0.role.rawValue + ":")] + split($0.content) })
+    }
+
     /// The shown eval against the baseline, case by case (pass share over all its cells).
     public var changes: [EvalComparison.Change] {
         guard let file, let baseline, files.indices.contains(baseline) else { return [] }

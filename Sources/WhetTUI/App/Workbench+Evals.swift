@@ -24,14 +24,13 @@ extension Workbench {
             case .up, .character("k"): browser.mode = .cell(scroll: max(0, scroll - 1))
             case .pageDown, .character(" "): browser.mode = .cell(scroll: scroll + 10)
             case .pageUp: browser.mode = .cell(scroll: max(0, scroll - 10))
-            case .character("h"), .left: browser.column -= 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
-            case .character("l"), .right: browser.column += 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
-            case .character("n"): browser.row += 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
-            case .character("p"): browser.row -= 1; browser.clamp(); browser.repeatShown = 0; browser.mode = .cell(scroll: 0)
+            case .character("h"), .left: browser.column -= 1; browser.showCell(in: state.workspace)
+            case .character("l"), .right: browser.column += 1; browser.showCell(in: state.workspace)
+            case .character("n"): browser.row += 1; browser.showCell(in: state.workspace)
+            case .character("p"): browser.row -= 1; browser.showCell(in: state.workspace)
             case .character("r"):
-                let count = browser.selectedCell?.results.count ?? 1
-                browser.repeatShown = (browser.repeatShown + 1) % max(1, count)
-                browser.mode = .cell(scroll: 0)
+                browser.repeatShown = (browser.repeatShown + 1) % max(1, browser.selectedCell?.results.count ?? 1)
+                browser.showCell(in: state.workspace, keepRepeat: true)
             case .escape, .character("q"), .enter: browser.mode = .matrix
             default: break
             }
@@ -62,7 +61,7 @@ extension Workbench {
         case .pageUp: browser.row -= 10
         case .home, .character("g"): browser.row = 0
         case .end, .character("G"): browser.row = browser.rows.count - 1
-        case .enter: if browser.selectedResult != nil { browser.repeatShown = 0; browser.mode = .cell(scroll: 0) }
+        case .enter: if browser.selectedResult != nil { browser.showCell(in: state.workspace) }
         case .character("f"):
             if browser.classFilter != nil { browser.classFilter = nil; browser.failuresOnly = false } else { browser.failuresOnly.toggle() }
             browser.row = 0
@@ -147,14 +146,15 @@ extension Workbench {
     func handleVersions(_ key: Key) {
         guard var browser = state.versionBrowser else { state.overlay = nil; return }
         defer { state.versionBrowser = browser }
-        if let diff = browser.diff {
+        if var diff = browser.diff {
             switch key {
-            case .down, .character("j"): browser.diff = (diff.older, diff.newer, diff.scroll + 1)
-            case .up, .character("k"): browser.diff = (diff.older, diff.newer, max(0, diff.scroll - 1))
-            case .pageDown: browser.diff = (diff.older, diff.newer, diff.scroll + 10)
-            case .pageUp: browser.diff = (diff.older, diff.newer, max(0, diff.scroll - 10))
-            default: browser.diff = nil
+            case .down, .character("j"): diff.scroll += 1
+            case .up, .character("k"): diff.scroll = max(0, diff.scroll - 1)
+            case .pageDown: diff.scroll += 10
+            case .pageUp: diff.scroll = max(0, diff.scroll - 10)
+            default: browser.diff = nil; return
             }
+            browser.diff = diff
             return
         }
         switch key {
@@ -164,7 +164,13 @@ extension Workbench {
         case .character("d"), .enter:
             let other = browser.marked.flatMap { $0 == browser.selected ? nil : $0 } ?? (browser.selected > 0 ? browser.selected - 1 : nil)
             guard let other else { state.message = ("a diff needs two versions", true); return }
-            browser.diff = (min(other, browser.selected), max(other, browser.selected), 0)
+            let older = browser.versions[min(other, browser.selected)], newer = browser.versions[max(other, browser.selected)]
+            let store = PromptVersions(workspace: state.workspace)
+            var pieces: [WordDiff.Piece]? = nil
+            if let a = store.text(older.hash, promptPath: browser.promptPath), let b = store.text(newer.hash, promptPath: browser.promptPath) {
+                pieces = WordDiff.diff(a, b)
+            }
+            browser.diff = .init(olderHash: older.hash, newerHash: newer.hash, pieces: pieces)
         case .escape, .character("q"): state.overlay = browser.returnsToEvals && state.evalBrowser != nil ? .evals : nil
         default: break
         }

@@ -34,7 +34,7 @@ enum EvalViews {
             drawComparison(browser, in: body, canvas: &canvas, theme: theme)
             keys = "c back to the matrix · < > baseline · [ ] shown eval · f changes only · Esc close"
         case .cell(let scroll):
-            let lines = cellLines(browser.selectedResult, state: state, width: body.width)
+            let lines = cellLines(browser.selectedResult, cellPrompt: browser.cellPrompt, width: body.width)
             for row in 0..<body.height where lines.indices.contains(scroll + row) {
                 let line = lines[scroll + row]
                 canvas.draw(line.text, x: body.x, y: body.y + row, maxWidth: body.width, style: theme.style(line.role))
@@ -127,7 +127,7 @@ enum EvalViews {
     }
 
     /// One cell in full, as lines with a role each.
-    static func cellLines(_ result: EvalResult?, state: WorkbenchState, width: Int) -> [(text: String, role: ThemeRole)] {
+    static func cellLines(_ result: EvalResult?, cellPrompt: EvalBrowser.CellPrompt?, width: Int) -> [(text: String, role: ThemeRole)] {
         guard let result else { return [("no cell here", .dim)] }
         var lines: [(String, ThemeRole)] = []
         func add(_ text: String, _ role: ThemeRole = .overlay) {
@@ -161,23 +161,9 @@ enum EvalViews {
                     entry.citation == nil ? .dim : .overlay)
             }
         }
-        if let text = PromptVersions(workspace: state.workspace).text(result.prompt.hash, promptPath: result.prompt.path) {
-            // The messages as sent, rebuilt from the version, the variables and the chunks in context; the
-            // template itself if it no longer renders.
-            if let prompt = try? PromptFile(parsing: text, path: result.prompt.path, defaultName: result.prompt.name),
-               let messages = try? RunPlan.messages(prompt: prompt, variables: result.variables, retrieval: result.retrieval) {
-                section("prompt as sent · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
-                for message in messages {
-                    add(message.role.rawValue + ":", .titleFocused)
-                    for line in message.content.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
-                }
-            } else {
-                section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line), .dim) }
-            }
-        } else {
-            section("prompt · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
-            add("the text of this version was not kept (it ran before versions were recorded)", .dim)
+        if let prompt = cellPrompt {
+            section("\(prompt.heading) · \(result.prompt.path) @ \(result.prompt.hash.prefix(12))")
+            for (role, text) in prompt.lines { add(text, role == nil ? .dim : .titleFocused) }
         }
         return lines
     }
@@ -186,14 +172,12 @@ enum EvalViews {
         let theme = state.theme
         let box = OverlayView.centered(screen, width: min(screen.width - 2, 100), height: screen.height - 1)
         if let diff = browser.diff {
-            let older = browser.versions[diff.older], newer = browser.versions[diff.newer]
-            OverlayView.frame(box, title: "\(browser.promptPath) · \(older.hash.prefix(8)) → \(newer.hash.prefix(8)) · Esc back", canvas: &canvas, theme: theme)
-            let store = PromptVersions(workspace: state.workspace)
-            guard let a = store.text(older.hash, promptPath: browser.promptPath), let b = store.text(newer.hash, promptPath: browser.promptPath) else {
+            OverlayView.frame(box, title: "\(browser.promptPath) · \(diff.olderHash.prefix(8)) → \(diff.newerHash.prefix(8)) · Esc back", canvas: &canvas, theme: theme)
+            guard let pieces = diff.pieces else {
                 canvas.draw("the text of one of these versions was not kept", x: box.x + 2, y: box.y + 1, style: theme.style(.dim))
                 return
             }
-            OverlayView.drawDiff(WordDiff.diff(a, b), scroll: diff.scroll, in: box.inset(1), canvas: &canvas, theme: theme)
+            OverlayView.drawDiff(pieces, scroll: diff.scroll, in: box.inset(1), canvas: &canvas, theme: theme)
             return
         }
         OverlayView.frame(box, title: "Versions of \(browser.promptPath) · Esc closes", canvas: &canvas, theme: theme)
@@ -233,12 +217,16 @@ public struct VersionBrowser: Sendable, Equatable {
     public var marked: Int?
     /// Opened from the results view: Esc goes back there.
     public var returnsToEvals = false
-    /// A diff being shown: indexes into `versions`.
-    public var diff: (older: Int, newer: Int, scroll: Int)? {
-        get { diffState.map { ($0[0], $0[1], $0[2]) } }
-        set { diffState = newValue.map { [$0.older, $0.newer, $0.scroll] } }
+    /// A diff being shown, computed once when it is opened (not per frame).
+    public var diff: VersionDiff?
+
+    /// Two versions' word diff; `pieces` is nil when the text of either was not kept.
+    public struct VersionDiff: Sendable, Equatable {
+        public var olderHash: String
+        public var newerHash: String
+        public var pieces: [WordDiff.Piece]?
+        public var scroll = 0
     }
-    private var diffState: [Int]?
 
     /// A list of `versions` with the newest selected.
     public init(promptPath: String, versions: [PromptVersions.Version], currentHash: String?) {

@@ -24,6 +24,7 @@ extension Workbench {
             case .up, .character("k"): browser.mode = .cell(scroll: max(0, scroll - 1))
             case .pageDown, .character(" "): browser.mode = .cell(scroll: scroll + 10)
             case .pageUp: browser.mode = .cell(scroll: max(0, scroll - 10))
+            case .home, .character("g"): browser.mode = .cell(scroll: 0)
             case .character("h"), .left: browser.column -= 1; browser.showCell(in: state.workspace)
             case .character("l"), .right: browser.column += 1; browser.showCell(in: state.workspace)
             case .character("n"): browser.row += 1; browser.showCell(in: state.workspace)

@@ -64,4 +64,28 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(summary?.runs, 1)
         XCTAssertEqual(summary?.models, ["m"])
     }
+
+    /// Numbering reads only the end of the log and passes over a torn last line.
+    func testAppendNumberedContinuesFromTheLastWholeRecord() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whet-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = SessionLog(url: directory.appendingPathComponent("runs.jsonl"), displayPath: "runs.jsonl")
+        let template = record(0)
+        XCTAssertEqual(try log.appendNumbered(template).run, 1)
+        XCTAssertEqual(try log.appendNumbered(template).run, 2)
+        let handle = try FileHandle(forWritingTo: log.url)
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"run": 99, "torn"#.utf8))
+        try handle.close()
+        XCTAssertEqual(try log.appendNumbered(template).run, 3, "a torn line's number does not count")
+        let (records, warnings) = log.read()
+        XCTAssertEqual(records.map(\.run), [1, 2, 3])
+        XCTAssertEqual(warnings.count, 1)
+        // A long log: the number comes from the last block, whatever came before.
+        var big = template
+        big.output = String(repeating: "x", count: 200_000)
+        XCTAssertEqual(try log.appendNumbered(big).run, 4)
+        XCTAssertEqual(try log.appendNumbered(template).run, 5)
+    }
 }

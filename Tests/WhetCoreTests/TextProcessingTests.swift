@@ -33,9 +33,22 @@ final class TextProcessingTests: XCTestCase {
         }
     }
 
-    func testControlSequencesAreRemovedFromOutsideText() {
-        XCTAssertEqual(ControlSequenceFilter.sanitize("a\u{1B}[31mred\u{1B}[0m\u{1B}]0;title\u{07}b\u{08}\tc\nd"), "aredb\tc\nd")
-        XCTAssertEqual(ControlSequenceFilter.sanitize("plain 東京 ✓"), "plain 東京 ✓")
+    func testOutsideTextIsShownVisiblyNeverObeyed() {
+        XCTAssertEqual(TerminalText.visible("a\u{1B}[31mred\u{1B}]0;title\u{07}b\u{08}\tc\nd"), "a^[[31mred^[]0;title^Gb^H\tc\nd")
+        XCTAssertEqual(TerminalText.visible("plain 東京 ✓ é"), "plain 東京 ✓ é")
+        XCTAssertEqual(TerminalText.visible("abc\u{202E}fed\u{202C} \u{2066}x\u{2069}"), "abc<U+202E>fed<U+202C> <U+2066>x<U+2069>")
+        XCTAssertEqual(TerminalText.visible("csi\u{9B}31m del\u{7F}"), "csi<U+009B>31m del^?")
+        XCTAssertEqual(TerminalText.visible("line\r\nnext\rover"), "line\nnext^Mover")
+        // Hebrew with its own marks (LRM/RLM) is text, not a trick: left alone.
+        XCTAssertEqual(TerminalText.visible("שלום\u{200F} world"), "שלום\u{200F} world")
+        // Per character, so a stream split anywhere comes out the same.
+        let hostile = "ev\u{1B}]0;NAME\u{07}il \u{202E}txt.exe"
+        let whole = TerminalText.visible(hostile)
+        for split in 1..<hostile.count {
+            let index = hostile.index(hostile.startIndex, offsetBy: split)
+            XCTAssertEqual(TerminalText.visible(String(hostile[..<index])) + TerminalText.visible(String(hostile[index...])), whole)
+        }
+        XCTAssertFalse(whole.unicodeScalars.contains { $0.value < 0x20 || TerminalText.isHidden($0) })
     }
 
     func testSentencesSkipCodeAndHeadings() {

@@ -36,6 +36,10 @@ final class CanvasTests: XCTestCase {
         canvas.draw(VisibleText.escape("x\u{1B}y"), x: 0, y: 0, style: .plain)
         XCTAssertEqual(canvas.line(0), "x^[y")
         XCTAssertFalse(canvas.cells.contains { $0.text.unicodeScalars.contains { $0.value < 0x20 } })
+        // Even text a view forgot to escape is escaped on its way into the grid, bidi overrides included.
+        var raw = Canvas(width: 30, height: 1)
+        raw.draw("a\u{1B}]0;t\u{07}b\u{202E}c", x: 0, y: 0, style: .plain)
+        XCTAssertEqual(raw.line(0), "a^[]0;t^Gb<U+202E>c")
     }
 
     func testWrapBreaksAtWordsByDisplayWidth() {

@@ -53,7 +53,12 @@ public struct EvalRunner: Sendable {
     }
 
     /// Runs what the results file does not hold yet and returns every result of the eval (earlier and new).
-    public func run(_ plan: Plan, retriever: (any ChunkRetriever)?, progress: Progress? = nil) async throws -> (id: String, results: [EvalResult], resumed: Int) {
+    ///
+    /// One process at a time runs a given eval id (`.whet/locks/eval-ID.lock`): a second `whet eval` of the
+    /// same matrix is told who holds it (`onWait`), waits, and then resumes from the results file, so it
+    /// shares the first one's work instead of paying for every cell again.
+    public func run(_ plan: Plan, retriever: (any ChunkRetriever)?, progress: Progress? = nil,
+                    onWait: ((_ id: String, _ holder: FileLock.Holder?) -> Void)? = nil) async throws -> (id: String, results: [EvalResult], resumed: Int) {
         try workspace.requireWritable(for: "recording eval results in evals/results/")
         var cells: [Cell] = []
         var identity = ["repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature, RetrievalOptions(workspace.config.retrieval).label]
@@ -85,6 +90,9 @@ public struct EvalRunner: Sendable {
         }
         let url = resultsURL(id)
         try DurableFile.makeDirectory(url.deletingLastPathComponent())
+        let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
+        let held = try await FileLock.acquireAsync(lockURL, purpose: "whet eval", onWait: { onWait?(id, $0) })
+        defer { held.release() }
         let earlier = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result").records
         let done = Set(earlier.map(\.cell))
         let pending = cells.filter { !done.contains($0.key) }

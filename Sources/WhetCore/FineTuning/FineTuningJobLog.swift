@@ -68,12 +68,22 @@ public enum BackendAppender {
             throw WorkspaceError.invalidConfig(SourceLocation(file: Workspace.configFileName),
                                                expected: "a backend name of letters, digits, - and _", found: "\"\(name)\"")
         }
-        if workspace.config.backends[name] != nil {
+        try workspace.requireWritable(for: "adding a backend to whet.toml")
+        // Read, check and replace under one lock, so two processes adding backends at once both land.
+        let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/whet.toml.lock")
+        return try FileLock.withLock(lockURL, purpose: "whet finetune") {
+            try appendLocked(name: name, model: model, basedOn: base, to: workspace)
+        }
+    }
+
+    private static func appendLocked(name: String, model: String, basedOn base: BackendConfig, to workspace: Workspace) throws -> String {
+        let url = workspace.root.appendingPathComponent(Workspace.configFileName)
+        let original = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        var current = ConfigLoader(source: original, displayPath: Workspace.configFileName)
+        if (try current.load()).backends[name] != nil {
             throw WorkspaceError.invalidConfig(SourceLocation(file: Workspace.configFileName),
                                                expected: "a backend name not yet in use", found: "an existing backend '\(name)'")
         }
-        let url = workspace.root.appendingPathComponent(Workspace.configFileName)
-        let original = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         func quoted(_ text: String) -> String {
             "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
@@ -84,7 +94,6 @@ public enum BackendAppender {
         let text = original + (original.hasSuffix("\n") || original.isEmpty ? "" : "\n") + table
         var loader = ConfigLoader(source: text, displayPath: Workspace.configFileName)
         _ = try loader.load()
-        try workspace.requireWritable(for: "adding a backend to whet.toml")
         try DurableFile.writeAtomically(Data(text.utf8), to: url)
         return table
     }

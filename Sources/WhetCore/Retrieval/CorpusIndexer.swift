@@ -19,6 +19,8 @@ public struct CorpusIndexer: Sendable {
         public var rebuilt = false
         /// Wall-clock seconds.
         public var seconds = 0.0
+        /// Set when another process was updating the index, so this one searched it as it stood.
+        public var busyWith: FileLock.Holder?
 
         /// An empty report, before anything was looked at.
         public init() {}
@@ -148,15 +150,48 @@ public struct CorpusIndexer: Sendable {
 }
 
 extension Workspace {
+    /// The lock that serialises index updates between whet processes on this workspace.
+    public var indexLockURL: URL { derivedDirectory.appendingPathComponent("index.lock") }
+
     /// Opens the workspace's index, up to date with the corpus. A workspace that cannot be written gets an
     /// in-memory index built afresh, so reading someone else's workspace still works.
-    public func openIndex(progress: CorpusIndexer.Progress? = nil) throws -> (LexicalIndex, CorpusIndexer.Report) {
-        let index: LexicalIndex
-        if isWritable {
-            try DurableFile.makeDirectory(derivedDirectory)
-            index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
+    ///
+    /// Updates are serialised between processes by `.whet/index.lock`. With `waitingFor` (what `whet index`
+    /// does) this waits for another process's update to finish, telling the caller who holds the lock first;
+    /// without it (runs, searches, evals, the workbench) an update already under way elsewhere is not waited
+    /// for: the index is searched as it stands, and the report says so. `rebuild` empties the index first (in
+    /// place, so processes that have it open see the change instead of a deleted file).
+    public func openIndex(rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
+                          progress: CorpusIndexer.Progress? = nil) throws -> (LexicalIndex, CorpusIndexer.Report) {
+        guard isWritable else {
+            let index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
+            return (index, try CorpusIndexer(workspace: self, index: index).update(progress: progress))
+        }
+        try DurableFile.makeDirectory(derivedDirectory)
+        let held: FileLock
+        if let waitingFor {
+            held = try FileLock.acquire(indexLockURL, purpose: "whet index", onWait: waitingFor)
         } else {
-            index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
+            let (lock, holder) = try FileLock.tryAcquire(indexLockURL, purpose: "whet index")
+            guard let lock else {
+                let index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
+                var report = CorpusIndexer.Report()
+                report.busyWith = holder
+                report.warnings.append(Warning("the index is being updated by \(holder.map(\.description) ?? "another whet process"); "
+                                               + "searching it as it stands", at: SourceLocation(file: display(indexURL))))
+                return (index, report)
+            }
+            held = lock
+        }
+        defer { held.release() }
+        let index: LexicalIndex
+        do {
+            let opened = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
+            if rebuild { try opened.removeAll() }
+            index = opened
+        } catch RetrievalError.damaged where rebuild {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexURL.path + suffix) }
+            index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
         }
         let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
         return (index, report)

@@ -8,16 +8,27 @@ import GRDB
 /// See docs/retrieval.md for why this is not SQLite FTS5 any more.
 public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     // @unchecked: the DatabaseQueue serialises database access itself; the in-memory index is guarded by `lock`.
-    let database: DatabaseQueue
+    let database: SQLiteFile
     /// Where the index lives, or nil for an in-memory index (read-only workspaces, tests).
     public let url: URL?
     /// How documents and queries are scored.
     public let parameters: BM25Parameters
     private let lock = NSLock()
-    private var memory: (index: BM25Index, chunkIDs: [Int64], positions: [Int64: Int])?
+    private var memory: InMemory?
+
+    /// The built inverted index, the chunk row id of each of its documents, and the database's
+    /// `data_version` it reflects (another process's commit changes it).
+    private struct InMemory {
+        var index: BM25Index
+        var chunkIDs: [Int64]
+        var positions: [Int64: Int]
+        var dataVersion: Int
+    }
 
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
-    static let schemaVersion = 2
+    /// Version 3: chunk ids are never reused (AUTOINCREMENT), so a process whose in-memory index predates
+    /// another process's change can never map a stale document to a different chunk.
+    static let schemaVersion = 3
 
     public var method: String { "bm25" }
 
@@ -26,23 +37,17 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public init(url: URL?, parameters: BM25Parameters = BM25Parameters()) throws {
         self.url = url
         self.parameters = parameters
-        do {
-            if let url {
-                database = try DatabaseQueue(path: url.path)
-                let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
-                if version != 0 && version != LexicalIndex.schemaVersion {
-                    try database.write { db in
-                        for table in ["chunk_terms", "chunks", "files", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
-                        try db.execute(sql: "PRAGMA user_version = 0")
-                    }
+        database = try SQLiteFile(url: url)
+        if url != nil {
+            let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
+            if version != 0 && version != LexicalIndex.schemaVersion {
+                try database.write { db in
+                    for table in ["chunk_terms", "chunks", "files", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    try db.execute(sql: "PRAGMA user_version = 0")
                 }
-            } else {
-                database = try DatabaseQueue()
             }
-            try database.write { db in try LexicalIndex.migrate(db) }
-        } catch let error as DatabaseError {
-            throw RetrievalError.index(path: url?.path ?? ":memory:", message: error.message ?? "\(error)")
         }
+        try database.write { db in try LexicalIndex.migrate(db) }
     }
 
     static func migrate(_ db: Database) throws {
@@ -51,7 +56,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
                 hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+            CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
                 start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
             PRAGMA user_version = \(schemaVersion);
@@ -183,12 +188,19 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         }
     }
 
-    /// The inverted index over every stored chunk, built on first use and after each change, a page of
-    /// chunks at a time so the texts of a large corpus are never all in memory at once.
+    /// The inverted index over every stored chunk, built on first use, a page of chunks at a time so the
+    /// texts of a large corpus are never all in memory at once. When another process has committed to the
+    /// store since (SQLite's `data_version` moved), the index is brought up to date first: chunks that are
+    /// gone are marked deleted and new ones added, so a search never returns a chunk that no longer exists.
     func inMemoryIndex() throws -> (BM25Index, [Int64]) {
         lock.lock()
         defer { lock.unlock() }
-        if let memory { return (memory.index, memory.chunkIDs) }
+        let version = try database.dataVersion()
+        if let memory, memory.dataVersion == version { return (memory.index, memory.chunkIDs) }
+        if memory != nil {
+            try refreshLocked(version: version)
+            if let memory { return (memory.index, memory.chunkIDs) }
+        }
         var index = BM25Index(parameters: parameters)
         var chunkIDs: [Int64] = []
         try forEachChunkPage { page in
@@ -199,8 +211,26 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         var positions: [Int64: Int] = [:]
         positions.reserveCapacity(chunkIDs.count)
         for (position, id) in chunkIDs.enumerated() { positions[id] = position }
-        memory = (index, chunkIDs, positions)
+        memory = InMemory(index: index, chunkIDs: chunkIDs, positions: positions, dataVersion: version)
         return (index, chunkIDs)
+    }
+
+    /// Applies another process's changes to the built index by comparing chunk ids (ids are never reused,
+    /// so the id sets say exactly what was removed and added). Caller holds `lock`.
+    private func refreshLocked(version: Int) throws {
+        guard let current = memory else { return }
+        let stored = try database.read { try Int64.fetchAll($0, sql: "SELECT id FROM chunks") }
+        let storedSet = Set(stored)
+        let removed = current.positions.keys.filter { !storedSet.contains($0) }
+        let addedIDs = stored.filter { current.positions[$0] == nil }
+        var added: [(id: Int64, text: String, heading: String)] = []
+        for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
+            let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
+            let rows = try chunks(ids: ids)
+            for id in ids { if let chunk = rows[id] { added.append((id, chunk.text, chunk.headingPath.joined(separator: " "))) } }
+        }
+        applyToMemoryLocked(removed: removed, added: added)
+        memory?.dataVersion = version
     }
 
     /// The same chunk store scored with other BM25 parameters (the in-memory index is built afresh).
@@ -209,7 +239,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         return try LexicalIndex(database: database, url: url, parameters: parameters)
     }
 
-    private init(database: DatabaseQueue, url: URL?, parameters: BM25Parameters) throws {
+    private init(database: SQLiteFile, url: URL?, parameters: BM25Parameters) throws {
         self.database = database
         self.url = url
         self.parameters = parameters
@@ -268,7 +298,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         var removedIDs: [Int64] = []
         var added: [(id: Int64, text: String, heading: String)] = []
         do {
-            try database.write { db in
+            try database.queue.write { db in
                 let idsOfPath = try db.cachedStatement(sql: "SELECT id FROM chunks WHERE path = ?")
                 for path in batch.removals + batch.replacements.map(\.path) {
                     removedIDs += try Int64.fetchAll(idsOfPath, arguments: [path])
@@ -292,9 +322,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
             }
-        } catch let error as DatabaseError {
+        } catch {
             invalidate()
-            throw RetrievalError.index(path: url?.path ?? ":memory:", message: error.message ?? "\(error)")
+            throw SQLiteFile.translate(error, path: database.path)
         }
         updateInMemory(removed: removedIDs, added: added)
     }
@@ -304,9 +334,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// rebuild. Deleted documents still count in IDF and average length until they exceed a tenth of the
     /// index, when the index is dropped and rebuilt from the store on the next search.
     private func updateInMemory(removed: [Int64], added: [(id: Int64, text: String, heading: String)]) {
-        guard !removed.isEmpty || !added.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
+        applyToMemoryLocked(removed: removed, added: added)
+    }
+
+    /// `updateInMemory` with `lock` held.
+    private func applyToMemoryLocked(removed: [Int64], added: [(id: Int64, text: String, heading: String)]) {
+        guard !removed.isEmpty || !added.isEmpty else { return }
         guard var current = memory else { return }
         if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) {
             memory = nil
@@ -337,6 +372,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('chunking', ?)", arguments: [settings])
             return recorded != nil
         }
+    }
+
+    /// Empties the store (`whet index --rebuild`) in one transaction, in place: other processes that have
+    /// the file open see the change through `data_version`, where deleting the file would leave them
+    /// reading a file nobody updates.
+    public func removeAll() throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM chunks; DELETE FROM files; DELETE FROM meta;") }
+        invalidate()
     }
 
     private static func delete(_ path: String, in db: Database) throws {

@@ -2,6 +2,10 @@
 public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     /// The index file could not be opened or written.
     case index(path: String, message: String)
+    /// Another whet process kept the index busy for longer than the busy timeout.
+    case busy(path: String, seconds: Int)
+    /// The index file is not a readable SQLite database any more (it holds derived data, so it can go).
+    case damaged(path: String, message: String)
     /// The corpus directory named in `whet.toml` does not exist.
     case missingCorpus(String)
     /// A BPE vocabulary file could not be read or parsed.
@@ -14,7 +18,13 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .index(let path, let message):
-            return diagnostic("error", at: SourceLocation(file: path), "index: \(message) (it is derived data: delete it to rebuild)")
+            return diagnostic("error", at: SourceLocation(file: path), "index: \(message)")
+        case .busy(let path, let seconds):
+            return diagnostic("error", at: SourceLocation(file: path),
+                "index: another whet process kept it busy for over \(seconds) s (a long `whet index`?); try again when it has finished")
+        case .damaged(let path, let message):
+            return diagnostic("error", at: SourceLocation(file: path),
+                "index: the file is damaged (\(message)); it holds only derived data: delete it and run `whet index` to rebuild")
         case .missingCorpus(let path):
             return diagnostic("error", at: SourceLocation(file: path), "corpus directory does not exist; expected the directory named by [retrieval] corpus")
         case .tokenizer(let path, let line, let message):

@@ -103,8 +103,9 @@ public struct RunRecorder: Sendable {
         self.store = SessionStore(workspace: workspace)
     }
 
-    /// The session id runs will go to and the next run number in it. Fails before anything is spent when the
-    /// workspace is read-only.
+    /// The session id runs will go to and the number the next run would get if nothing else records into
+    /// the session meanwhile (shown while a run streams; `record` fixes the final number). Fails before
+    /// anything is spent when the workspace is read-only.
     public func nextRun(session requested: String?) throws -> (session: String, run: Int) {
         try workspace.requireWritable(for: "recording the run in sessions/")
         let id: String
@@ -112,14 +113,16 @@ public struct RunRecorder: Sendable {
         else if let requested { id = try store.resolve(requested); try store.setCurrent(id) }
         else { id = try store.currentOrNew() }
         let existing = store.log(id).read()
-        let last = existing.records.map(\.run).max() ?? 0
-        return (id, max(last, existing.records.count + existing.warnings.count) + 1)
+        return (id, (existing.records.map(\.run).max() ?? 0) + 1)
     }
 
-    /// Appends `record` to session `id`, flushed to disk, and keeps the text of the prompt version it used
-    /// (so versions can be diffed later).
-    public func record(_ record: RunRecord, session id: String, prompt: PromptFile? = nil) throws {
-        try store.log(id).append(record)
+    /// Appends `record` to session `id` under the log's lock, numbered one past the last run there (another
+    /// process may have recorded meanwhile), flushed to disk; keeps the text of the prompt version it used
+    /// (so versions can be diffed later). Returns the record as written.
+    @discardableResult
+    public func record(_ record: RunRecord, session id: String, prompt: PromptFile? = nil) throws -> RunRecord {
+        let written = try store.log(id).appendNumbered(record)
         if let prompt { PromptVersions(workspace: workspace).remember(prompt) }
+        return written
     }
 }

@@ -20,6 +20,30 @@ public struct SessionLog: Sendable {
         try JSONLines.append(record, to: url)
     }
 
+    /// Numbers `record` one past the highest run in the log and appends it, both under the log's lock, so
+    /// runs recorded by several processes at once get unique, increasing numbers. Returns the record as
+    /// written (with its final number).
+    @discardableResult
+    public func appendNumbered(_ record: RunRecord) throws -> RunRecord {
+        var numbered = record
+        try DurableFile.appendRecord(to: url) { lines in
+            numbered.run = SessionLog.lastRunNumber(in: lines) + 1
+            return try JSONLines.encodeLine(numbered)
+        }
+        return numbered
+    }
+
+    /// The run number of the newest line that carries one (0 for an empty log). Lines that do not decode
+    /// (edited by hand, or older damage) are passed over.
+    static func lastRunNumber(in lines: DurableFile.ReverseLines) -> Int {
+        struct Numbered: Decodable { var run: Int }
+        let decoder = JSONDecoder()
+        for line in lines {
+            if let numbered = try? decoder.decode(Numbered.self, from: line) { return numbered.run }
+        }
+        return 0
+    }
+
     /// The records that parse, in order, and a warning for each line that does not.
     public func read() -> (records: [RunRecord], warnings: [Warning]) {
         JSONLines.read(RunRecord.self, from: url, displayPath: displayPath, what: "run record")

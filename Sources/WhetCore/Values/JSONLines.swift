@@ -6,11 +6,16 @@ import Foundation
 public enum JSONLines {
     /// Appends `record` as one line and flushes it to disk.
     public static func append<Record: Encodable>(_ record: Record, to url: URL) throws {
+        try DurableFile.appendRecord(try encodeLine(record), to: url)
+    }
+
+    /// `record` as one line of a JSON-lines file (sorted keys, newline-terminated).
+    public static func encodeLine<Record: Encodable>(_ record: Record) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(record)
         data.append(UInt8(ascii: "\n"))
-        try DurableFile.appendRecord(data, to: url)
+        return data
     }
 
     /// The records that decode, in order, and a warning for each line that does not.

@@ -34,17 +34,79 @@ public enum DurableFile {
 
     /// Appends `data` (one complete record) to `url`, creating it if needed, and flushes it to disk before
     /// returning. When the file's last byte is not a newline (a record torn by a crash), a newline is written
-    /// first so the new record starts on a line of its own; the torn bytes themselves are left untouched.
+    /// first so the new record starts on a line of its own; the torn bytes themselves are left untouched. The
+    /// record is written with one `write` under an exclusive `flock`, so appends from several processes never
+    /// interleave.
     public static func appendRecord(_ data: Data, to url: URL) throws {
+        try appendRecord(to: url) { _ in data }
+    }
+
+    /// Appends one record built from what the file already ends with, holding an exclusive `flock` on the
+    /// file from reading its tail to the `fsync`, so processes appending at once each see the others' records
+    /// (this is how run numbers stay unique when several processes record into one session). `makeRecord`
+    /// gets the file's complete lines newest first, read lazily from the end, and returns the line to append.
+    public static func appendRecord(to url: URL, building makeRecord: (ReverseLines) throws -> Data) throws {
         let existed = FileManager.default.fileExists(atPath: url.path)
-        let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT, 0o644)
+        let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(errno, path: url.path, doing: "open for appending") }
         defer { close(fd) }
-        var payload = data
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw failure(errno, path: url.path, doing: "lock") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        var payload = try makeRecord(ReverseLines(fd: fd))
         if existed, endsWithoutNewline(fd) { payload.insert(UInt8(ascii: "\n"), at: 0) }
         try writeAll(payload, to: fd, path: url.path)
         guard fsync(fd) == 0 else { throw failure(errno, path: url.path, doing: "flush") }
         if !existed { syncDirectory(url.deletingLastPathComponent()) }
+    }
+
+    /// The newline-terminated lines of an open file, last first, read backwards in blocks so that finding
+    /// the last record of a long log costs one block, not the whole file. A torn last line (no newline) is
+    /// not among them.
+    public struct ReverseLines: Sequence, IteratorProtocol {
+        let fd: Int32
+        private var end: Int64
+        private var buffer: [UInt8] = []
+        private var started = false
+
+        init(fd: Int32) {
+            self.fd = fd
+            self.end = Int64(lseek(fd, 0, SEEK_END))
+        }
+
+        public mutating func next() -> Data? {
+            let newline = UInt8(ascii: "\n")
+            if !started {
+                // Drop a torn last line: everything after the last newline.
+                started = true
+                while !buffer.contains(newline) && end > 0 { readBlock() }
+                if let last = buffer.lastIndex(of: newline) { buffer.removeSubrange((last + 1)...) } else { buffer = [] }
+            }
+            while let terminator = buffer.indices.last {
+                if let previous = buffer[..<terminator].lastIndex(of: newline) {
+                    let line = Data(buffer[(previous + 1)..<terminator])
+                    buffer.removeSubrange((previous + 1)...)
+                    if !line.isEmpty { return line }
+                } else if end == 0 {
+                    let line = Data(buffer[..<terminator])
+                    buffer = []
+                    return line.isEmpty ? nil : line
+                } else {
+                    readBlock()
+                }
+            }
+            return nil
+        }
+
+        private mutating func readBlock() {
+            let size = Int(Swift.min(end, Int64(65_536)))
+            var block = [UInt8](repeating: 0, count: size)
+            let read = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, off_t(end) - off_t(size)) }
+            guard read == size else { end = 0; return }
+            end -= Int64(size)
+            buffer = block + buffer
+        }
     }
 
     /// Creates `url` and its parents (like `mkdir -p`), translating permission failures into a read-only

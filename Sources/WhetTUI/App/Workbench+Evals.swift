@@ -112,7 +112,15 @@ extension Workbench {
             }
             evalTask = Task { [weak self] in
                 do {
-                    let (id, results, _) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: report)
+                    let waiting: @Sendable (String, FileLock.Holder?) -> Void = { [weak self] id, holder in
+                        Task { @MainActor in
+                            guard let self, self.evalTask != nil else { return }
+                            self.state.evalProgress = "eval \(id) waits for \(holder.map(\.description) ?? "another whet process")"
+                            self.needsRedraw = true
+                        }
+                    }
+                    let (id, results, _) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: report,
+                                                                                          onWait: waiting)
                     guard let self else { return }
                     self.state.advice = try? Advisor.advise(workspace: workspace, promptText: self.state.buffer.text)
                     let summary = EvalSummary(results)

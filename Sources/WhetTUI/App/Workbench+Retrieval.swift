@@ -12,7 +12,8 @@ extension Workbench {
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
-            if !report.warnings.isEmpty { state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true) }
+            if report.busyWith != nil, let note = report.warnings.first { state.message = (note.message, false) }
+            else if !report.warnings.isEmpty { state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true) }
         } catch {
             state.message = ("\(error)", true)
         }

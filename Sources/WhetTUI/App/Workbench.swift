@@ -196,8 +196,7 @@ public final class Workbench {
                     }
                 }
                 do {
-                    try recorder.record(record, session: session, prompt: plan.prompt)
-                    inbox.finish(.success(record))
+                    inbox.finish(.success(try recorder.record(record, session: session, prompt: plan.prompt)))
                 } catch {
                     inbox.finish(.failure(error))
                 }

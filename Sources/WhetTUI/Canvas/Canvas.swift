@@ -1,3 +1,5 @@
+import WhetCore
+
 /// One cell of the grid: the grapheme drawn there and its style. A wide grapheme occupies its cell and the
 /// next, which holds a continuation marker (empty text) so the grid's columns match the terminal's.
 public struct Cell: Sendable, Equatable {
@@ -64,8 +66,11 @@ public struct Canvas: Sendable, Equatable {
     /// Draws `text` (one line; newlines are not expected) from (x, y), clipped to `maxWidth` columns and the
     /// grid. A wide character that would straddle the edge is replaced by a space. Returns the columns used.
     @discardableResult
+    /// Every string reaches the grid through here and is made visible on the way (`TerminalText`), so a view
+    /// that forgot to escape outside text still cannot send a control sequence or a bidi override.
     public mutating func draw(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, style: CellStyle) -> Int {
         guard y >= 0, y < height else { return 0 }
+        let text = TerminalText.visible(text)
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
         for character in text {

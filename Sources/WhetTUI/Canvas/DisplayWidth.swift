@@ -1,6 +1,7 @@
 // The Canvas folder: an off-screen grid of styled cells that widgets draw into. It knows nothing about the
 // terminal, so render tests draw the real panes into it and compare text.
 
+import WhetCore
 import CWidth
 
 /// How many terminal columns a character takes: 2 for CJK and emoji, 0 for combining marks and other
@@ -42,27 +43,14 @@ public enum DisplayWidth {
 }
 
 /// Makes text from outside safe and visible for the grid: control characters and escape sequences are shown
-/// as caret notation (`^[`, `^G`) in place, so nothing reaches the terminal that could move the cursor or
-/// change its state, yet the user sees that something was there.
+/// as caret notation (`^[`, `^G`) and bidi controls by code point (`TerminalText`, the sanitiser the CLI
+/// uses too), so nothing reaches the terminal that could move the cursor or change its state, yet the user
+/// sees that something was there.
 public enum VisibleText {
-    /// `text` with every control character except newline and tab replaced by its caret form; tabs become
-    /// spaces to the next multiple of four.
+    /// `text` made visible (`TerminalText.visible`), with tabs as spaces to the next multiple of four.
     public static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) else {
-            return text
-        }
-        var output = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: output.append(scalar)
-            case 0x09: output.append(contentsOf: "    ".unicodeScalars)
-            case 0..<0x20: output.append("^"); output.append(Unicode.Scalar(UInt8(scalar.value + 0x40)))
-            case 0x7F: output.append(contentsOf: "^?".unicodeScalars)
-            case 0x80...0x9F: output.append(contentsOf: String(format: "<%02X>", scalar.value).unicodeScalars)
-            default: output.append(scalar)
-            }
-        }
-        return String(output)
+        let visible = TerminalText.visible(text)
+        return visible.contains("\t") ? visible.replacingOccurrences(of: "\t", with: "    ") : visible
     }
 }
 

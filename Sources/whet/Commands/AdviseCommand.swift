@@ -26,7 +26,7 @@ struct AdviseCommand: AsyncParsableCommand {
             }
             let advice = try Advisor.advise(workspace: workspace, resultsURL: url)
             if json {
-                Terminal.write(try JSONOutput.encode(advice) + "\n")
+                try Terminal.writeJSON(advice)
                 return
             }
             var out = ""

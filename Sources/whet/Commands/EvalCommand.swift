@@ -81,13 +81,16 @@ struct EvalCommand: AsyncParsableCommand {
             plan.grader = grader ?? workspace.config.evalGrader
             let retriever = workspace.config.retrieval.enabled ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
             let started = Date()
-            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever) { done, total in
+            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: { done, total in
                 Terminal.progressBar("eval", done: done, total: total, started: started)
-            }
+            }, onWait: { id, holder in
+                Terminal.note("eval \(id) is being run by \(holder.map(\.description) ?? "another whet process"); "
+                              + "waiting for it, then resuming from its results")
+            })
             Terminal.clearProgress()
             let summary = EvalSummary(results)
             if json {
-                Terminal.write(try JSONOutput.encode(results) + "\n")
+                try Terminal.writeJSON(results)
             } else {
                 Terminal.write(summary.report(id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)), resumed: resumed))
             }

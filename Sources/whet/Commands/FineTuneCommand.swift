@@ -129,7 +129,7 @@ struct FineTuneValidateCommand: AsyncParsableCommand {
                 counter = try TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)
             }
             let report = FineTuningValidator(tokenLimit: maxTokens, counter: counter).validate(data, displayPath: file)
-            Terminal.write(json ? try JSONOutput.encode(FineTuningReportJSON(report)) + "\n" : FineTuningReportFormatter.format(report))
+            if json { try Terminal.writeJSON(FineTuningReportJSON(report)) } else { Terminal.write(FineTuningReportFormatter.format(report)) }
             if !report.errors.isEmpty { throw ExitCode(1) }
         }
     }

@@ -114,7 +114,7 @@ struct FineTuneStatusCommand: AsyncParsableCommand {
                 for event in fresh { printed.insert("\(event.createdAt)|\(event.message)") }
                 if !watch || current.isFinished || !fresh.isEmpty {
                     for event in (watch ? fresh : Array(events.suffix(10))) {
-                        Terminal.write("  \(Self.clock(event.createdAt))  \(event.level == "info" ? "" : "\(event.level): ")\(ControlSequenceFilter.sanitize(event.message))\n")
+                        Terminal.write("  \(Self.clock(event.createdAt))  \(event.level == "info" ? "" : "\(event.level): ")\(TerminalText.visible(event.message))\n")
                     }
                 }
                 if !watch || current.isFinished { break }
@@ -125,7 +125,7 @@ struct FineTuneStatusCommand: AsyncParsableCommand {
             if let model = current.fineTunedModel { out += " · model \(model)" }
             if let tokens = current.trainedTokens { out += " · \(tokens) trained tokens" }
             out += "\n"
-            if let error = current.error { out += "error: \(ControlSequenceFilter.sanitize(error))\n" }
+            if let error = current.error { out += "error: \(TerminalText.visible(error))\n" }
             Terminal.write(out)
             if let addBackend {
                 guard current.status == "succeeded", let model = current.fineTunedModel else {

@@ -23,27 +23,35 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Printing for the CLI: results to standard output, diagnostics and progress to standard error.
+/// Printing for the CLI: results to standard output, diagnostics and progress to standard error. This is the
+/// only way the CLI writes to a terminal, and every string it is given passes through `TerminalText.visible`
+/// (escape sequences, C1 and bidi controls shown, not obeyed), because almost every line holds something from
+/// outside: a path, a heading, a model's words, a server's error. `writeJSON` is the one exact path: JSON
+/// escapes control characters itself, and scripts need the values as they are.
 enum Terminal {
     /// Whether standard error is a terminal (progress lines are drawn only then).
     static var stderrIsTTY: Bool { isatty(2) == 1 }
     /// Whether standard output is a terminal.
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
 
-    static func warn(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    static func warn(_ text: String) { raw(TerminalText.visible(text) + "\n", to: FileHandle.standardError) }
 
-    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    static func note(_ text: String) { raw(TerminalText.visible(text) + "\n", to: FileHandle.standardError) }
 
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    static func write(_ text: String) { raw(TerminalText.visible(text), to: FileHandle.standardOutput) }
+
+    /// `value` as pretty-printed JSON on standard output, exactly.
+    static func writeJSON<T: Encodable>(_ value: T) throws {
+        raw(try JSONOutput.encode(value) + "\n", to: FileHandle.standardOutput)
     }
 
     /// Rewrites the progress line in place on a terminal; does nothing elsewhere.
     static func progress(_ text: String) {
         guard stderrIsTTY else { return }
         let width = 78
-        let clipped = text.count > width ? String(text.prefix(width - 1)) + "…" : text
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + clipped).utf8))
+        let safe = TerminalText.visible(text)
+        let clipped = safe.count > width ? String(safe.prefix(width - 1)) + "…" : safe
+        raw("\r\u{1B}[K" + clipped, to: FileHandle.standardError)
     }
 
     /// A progress bar with count and ETA on stderr (terminals only): `label [#####·····] 45% 900/2000 ETA 12 s`.
@@ -59,7 +67,12 @@ enum Terminal {
 
     static func clearProgress() {
         guard stderrIsTTY else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        raw("\r\u{1B}[K", to: FileHandle.standardError)
+    }
+
+    /// The only unsanitised write; private so that nothing from outside can reach it.
+    private static func raw(_ text: String, to handle: FileHandle) {
+        handle.write(Data(text.utf8))
     }
 
     /// Prints a user-facing error and returns the failure exit code.

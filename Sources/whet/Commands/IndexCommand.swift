@@ -18,10 +18,12 @@ struct IndexCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             try workspace.requireWritable(for: "writing the index to .whet/")
-            if rebuild { try? FileManager.default.removeItem(at: workspace.indexURL) }  // embeddings stay cached by content
-            let (index, report) = try workspace.openIndex { done, total, path in
+            // Embeddings stay cached by content, so --rebuild costs no embedding calls.
+            let (index, report) = try workspace.openIndex(rebuild: rebuild, waitingFor: { holder in
+                Terminal.note("waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
+            }, progress: { done, total, path in
                 Terminal.progress("indexing \(done)/\(total) \(path)")
-            }
+            })
             Terminal.clearProgress()
             for warning in report.warnings { Terminal.warn(warning.description) }
             let counts = try index.counts()

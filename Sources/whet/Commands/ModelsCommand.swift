@@ -22,7 +22,7 @@ struct ModelsCommand: AsyncParsableCommand {
             let config = try workspace.config.backend(named: backend)
             let models = try await ModelCatalog.models(for: config, workspaceRoot: workspace.root)
             if json {
-                Terminal.write(try JSONOutput.encode(models) + "\n")
+                try Terminal.writeJSON(models)
             } else {
                 for model in models { Terminal.write((model == config.model ? "* " : "  ") + model + "\n") }
             }

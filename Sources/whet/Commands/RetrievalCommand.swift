@@ -64,7 +64,7 @@ struct RetrievalCompareCommand: AsyncParsableCommand {
             }
             Terminal.clearProgress()
             if json {
-                Terminal.write(try JSONOutput.encode(scores.map(ScoreJSON.init)) + "\n")
+                try Terminal.writeJSON(scores.map(ScoreJSON.init))
                 return
             }
             print(scores, cases: cases.count)

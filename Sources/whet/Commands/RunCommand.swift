@@ -74,7 +74,7 @@ struct RunCommand: AsyncParsableCommand {
             let runTask = Task {
                 await RunExecutor().execute(plan, on: backendInstance, runNumber: runNumber, price: price) { event in
                     switch event {
-                    case .delta(let text) where streamToStdout: Terminal.write(ControlSequenceFilter.sanitize(text))
+                    case .delta(let text) where streamToStdout: Terminal.write(TerminalText.visible(text))
                     case .retrying(let seconds, let reason):
                         Terminal.note(String(format: "retrying in %.1f s (%@)", seconds, reason))
                     default: break
@@ -82,12 +82,11 @@ struct RunCommand: AsyncParsableCommand {
                 }
             }
             let interrupt = InterruptHandler { runTask.cancel() }
-            let record = await runTask.value
+            let record = try recorder.record(await runTask.value, session: sessionID, prompt: plan.prompt)
             interrupt.stop()
-            try recorder.record(record, session: sessionID, prompt: plan.prompt)
             let logPath = SessionStore(workspace: workspace).log(sessionID).displayPath
             if json {
-                Terminal.write(try JSONOutput.encode(record) + "\n")
+                try Terminal.writeJSON(record)
             } else {
                 if !record.output.hasSuffix("\n") { Terminal.write("\n") }
                 Terminal.note(summaryLine(record, session: sessionID, logPath: logPath))
@@ -113,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         printContextSummary(plan)
         Terminal.write("prompt \(plan.prompt.path) (\(plan.prompt.contentHash.prefix(12))) → backend \(plan.backend.name)\n")
         for message in plan.messages {
-            Terminal.write("── \(message.role.rawValue) ──\n\(ControlSequenceFilter.sanitize(message.content))\n")
+            Terminal.write("── \(message.role.rawValue) ──\n\(TerminalText.visible(message.content))\n")
         }
     }
 

@@ -34,7 +34,7 @@ struct SearchCommand: AsyncParsableCommand {
             for warning in outcome.warnings { Terminal.warn(warning) }
             let results = outcome.chunks
             if json {
-                Terminal.write(try JSONOutput.encode(results) + "\n")
+                try Terminal.writeJSON(results)
                 return
             }
             if results.isEmpty {
@@ -42,7 +42,7 @@ struct SearchCommand: AsyncParsableCommand {
                 return
             }
             if outcome.queries.count > 1 {
-                Terminal.write("searched (\(outcome.method)):\n" + outcome.queries.enumerated().map { "  q\($0.offset + 1): \(ControlSequenceFilter.sanitize($0.element).prefix(200))" }.joined(separator: "\n") + "\n\n")
+                Terminal.write("searched (\(outcome.method)):\n" + outcome.queries.enumerated().map { "  q\($0.offset + 1): \(TerminalText.visible($0.element).prefix(200))" }.joined(separator: "\n") + "\n\n")
             }
             for result in results {
                 let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
@@ -51,7 +51,7 @@ struct SearchCommand: AsyncParsableCommand {
                 if let methods = result.methods {
                     Terminal.write("   why: " + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(separator: " · ") + "\n")
                 }
-                let snippet = ControlSequenceFilter.sanitize(result.text).split(separator: "\n").prefix(2)
+                let snippet = TerminalText.visible(result.text).split(separator: "\n").prefix(2)
                     .map { "   │ " + $0.prefix(100) }.joined(separator: "\n")
                 Terminal.write(snippet + "\n\n")
             }

@@ -24,9 +24,9 @@ struct SessionsCommand: AsyncParsableCommand {
             if json {
                 struct Row: Encodable { var id: String; var title: String?; var runs: Int; var models: [String]; var last_change: String?; var cost_usd: Double? }
                 let iso = ISO8601DateFormatter()
-                Terminal.write(try JSONOutput.encode(summaries.map {
+                try Terminal.writeJSON(summaries.map {
                     Row(id: $0.id, title: $0.title, runs: $0.runs, models: $0.models, last_change: $0.lastChange.map(iso.string), cost_usd: $0.costUSD)
-                }) + "\n")
+                })
                 return
             }
             guard !summaries.isEmpty else {
@@ -34,7 +34,7 @@ struct SessionsCommand: AsyncParsableCommand {
                 return
             }
             let rows = summaries.map { summary in
-                [summary.id, ControlSequenceFilter.sanitize(summary.title ?? "—"), String(summary.runs),
+                [summary.id, TerminalText.visible(summary.title ?? "—"), String(summary.runs),
                  summary.costUSD.map { String(format: "$%.4f", $0) } ?? "—",
                  summary.models.joined(separator: ","), summary.lastChange.map(formatter.string) ?? "—"]
             }

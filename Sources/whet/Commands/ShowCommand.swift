@@ -31,7 +31,7 @@ struct ShowCommand: AsyncParsableCommand {
                 throw ValidationError("session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))")
             }
             if json {
-                Terminal.write(try JSONOutput.encode(selected) + "\n")
+                try Terminal.writeJSON(selected)
                 return
             }
             Terminal.write(TranscriptFormatter.format(session: id, title: store.title(id), records: selected))
@@ -42,15 +42,15 @@ struct ShowCommand: AsyncParsableCommand {
 /// Formats run records as a transcript a person reads top to bottom.
 enum TranscriptFormatter {
     static func format(session: String, title: String?, records: [RunRecord]) -> String {
-        var out = "session \(session)\(title.map { " · \(ControlSequenceFilter.sanitize($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
+        var out = "session \(session)\(title.map { " · \(TerminalText.visible($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
         for record in records {
             out += "\n━━ run \(record.run) · \(record.time) · \(record.backend.name)/\(record.model) · \(record.finishReason.rawValue)\n"
             out += "prompt   \(record.prompt.path) (\(record.prompt.hash.prefix(12)))\n"
             for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) {
-                out += "var      \(name) = \(ControlSequenceFilter.sanitize(value).replacingOccurrences(of: "\n", with: "⏎"))\n"
+                out += "var      \(name) = \(TerminalText.visible(value).replacingOccurrences(of: "\n", with: "⏎"))\n"
             }
             if let retrieval = record.retrieval {
-                out += "context  \(retrieval.method), top \(retrieval.topK), query \"\(ControlSequenceFilter.sanitize(retrieval.query))\"\n"
+                out += "context  \(retrieval.method), top \(retrieval.topK), query \"\(TerminalText.visible(retrieval.query))\"\n"
                 for entry in retrieval.chunks {
                     let mark = entry.citation.map { "[\($0)]" } ?? " - "
                     out += "  \(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)"
@@ -61,7 +61,7 @@ enum TranscriptFormatter {
                 out += "context  retrieval off\n"
             }
             out += "output\n"
-            out += ControlSequenceFilter.sanitize(record.output).split(separator: "\n", omittingEmptySubsequences: false)
+            out += TerminalText.visible(record.output).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  │ " + $0 }.joined(separator: "\n") + "\n"
             var numbers = [String(format: "total %.2f s", record.latency.totalMs / 1000)]
             if let first = record.latency.firstTokenMs { numbers.insert(String(format: "first token %.0f ms", first), at: 0) }
@@ -72,7 +72,7 @@ enum TranscriptFormatter {
             if let cost = record.costUSD { numbers.append(String(format: "$%.4f", cost)) }
             if record.cached == true { numbers.append("from cache") }
             out += "numbers  " + numbers.joined(separator: " · ") + "\n"
-            if let error = record.error { out += "error    \(ControlSequenceFilter.sanitize(error))\n" }
+            if let error = record.error { out += "error    \(TerminalText.visible(error))\n" }
         }
         return out
     }

@@ -6,22 +6,16 @@ import GRDB
 /// queries asked again are not paid for again. Vectors are stored as little-endian float32 blobs.
 public final class EmbeddingStore: @unchecked Sendable {
     // @unchecked: the DatabaseQueue serialises all access.
-    private let database: DatabaseQueue
-    private let path: String
+    private let database: SQLiteFile
 
     /// Opens (creating) the store at `url`, or an in-memory one.
     public init(url: URL?) throws {
-        path = url?.path ?? ":memory:"
-        do {
-            database = try url.map { try DatabaseQueue(path: $0.path) } ?? DatabaseQueue()
-            try database.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,
-                        PRIMARY KEY(model, hash)) WITHOUT ROWID
-                    """)
-            }
-        } catch let error as DatabaseError {
-            throw RetrievalError.index(path: path, message: error.message ?? "\(error)")
+        database = try SQLiteFile(url: url)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,
+                    PRIMARY KEY(model, hash)) WITHOUT ROWID
+                """)
         }
     }
 
@@ -39,13 +33,9 @@ public final class EmbeddingStore: @unchecked Sendable {
 
     /// Stores vectors under `model`, one transaction per call.
     public func store(model: String, _ vectors: [(hash: String, vector: [Float])]) throws {
-        do {
-            try database.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO vectors(model, hash, vector) VALUES (?, ?, ?)")
-                for (hash, vector) in vectors { try statement.execute(arguments: [model, hash, EmbeddingStore.encode(vector)]) }
-            }
-        } catch let error as DatabaseError {
-            throw RetrievalError.index(path: path, message: error.message ?? "\(error)")
+        try database.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO vectors(model, hash, vector) VALUES (?, ?, ?)")
+            for (hash, vector) in vectors { try statement.execute(arguments: [model, hash, EmbeddingStore.encode(vector)]) }
         }
     }
 

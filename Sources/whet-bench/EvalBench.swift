@@ -33,7 +33,7 @@ func benchmarkEvals(_ source: URL, repeats: Int, casesPerCell: Int) async throws
         """).write(to: config, atomically: true, encoding: .utf8)
     let workspace = try Workspace.open(root: copy)
     var cases: [EvalCase] = []
-    for url in workspace.evalFiles() { cases += try EvalFile.load(url, displayPath: workspace.display(url)) }
+    for url in workspace.evalFiles() { cases += try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) }
     let (retriever, _) = try await workspace.openRetriever()
     let runner = EvalRunner(workspace: workspace)
     print("eval throughput: \(cases.count) cases × \(casesPerCell) repeats = \(cases.count * casesPerCell) cells per measurement, cache off, median of \(repeats)")

@@ -147,7 +147,7 @@ final class HTTPBackendTests: XCTestCase {
         let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.finishReason, .error)
         XCTAssertEqual(record.output, "ok ")
-        XCTAssertTrue(record.error?.contains("unexpected response: an event whose data is not JSON") ?? false, record.error ?? "")
+        XCTAssertTrue(record.error?.contains("unexpected response: an event whose data is not a JSON object") ?? false, record.error ?? "")
     }
 
     func testAServerThatNeverAnswersTimesOut() async throws {
@@ -310,6 +310,61 @@ final class HTTPBackendTests: XCTestCase {
         try recorder.record(record, session: session)
         let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
         return (record, events.all, log)
+    }
+
+    /// A server that drips a byte now and then keeps the idle watchdog happy forever; the overall request
+    /// timeout gives up on it, says which limit fired, and does not retry it.
+    func testADripFeedingServerIsGivenUpOnAtTheRequestTimeout() async throws {
+        var steps: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")])]
+        for _ in 0..<200 { steps += [.chunk(":"), .pause(milliseconds: 100)] }
+        let server = try TestModelServer([steps])
+        self.server = server
+        let backend = HTTPChatBackend(config: config(.openai, server) { $0.requestTimeout = 1.0; $0.idleTimeout = 0.5 },
+                                      workspaceRoot: workspace.root, backoffBase: 0.05)
+        let started = Date()
+        let (record, _, _) = try await runAndRecord(backend)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertTrue(record.error?.contains("the request was still not finished after 1 s (request_timeout in [backends.test-openai]") ?? false,
+                      record.error ?? "")
+        XCTAssertLessThan(took, 4, "given up on at the limit, not after the drip ends")
+        XCTAssertEqual(server.requests.count, 1, "a request that used its whole budget is not retried")
+    }
+
+    func testTimeoutMessagesSayWhichLimitInPlainWords() {
+        let idle = BackendError.timeout(backend: "b", url: "http://x", kind: .idle, seconds: 3).description
+        XCTAssertTrue(idle.contains("no data for 3 s in the middle of the answer (idle_timeout in [backends.b]"), idle)
+        let first = BackendError.timeout(backend: "b", url: "http://x", kind: .firstByte, seconds: 60).description
+        XCTAssertTrue(first.contains("no response within 60 s (first_byte_timeout"), first)
+    }
+
+    /// One streamed event larger than max_response_bytes ends the run with a message naming the setting,
+    /// and whet holds no more than the limit of it.
+    func testAnEventOverTheSizeLimitIsRefusedNamingTheSetting() async throws {
+        let piece = String(repeating: "x", count: 16 << 10)
+        var steps: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")]),
+                                             .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n"), .chunk("data: ")]
+        for _ in 0..<64 { steps.append(.chunk(piece)) }
+        steps.append(.end)
+        let server = try TestModelServer([steps])
+        self.server = server
+        let backend = HTTPChatBackend(config: config(.openai, server) { $0.maxResponseBytes = 256 << 10 }, workspaceRoot: workspace.root)
+        let (record, _, _) = try await runAndRecord(backend)
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertEqual(record.output, "ok")
+        XCTAssertTrue(record.error?.contains("one streamed event larger than 256 KiB (max_response_bytes in [backends.test-openai])") ?? false,
+                      record.error ?? "")
+    }
+
+    func testAHugeErrorBodyIsReadOnlyUpToItsCap() async throws {
+        let message = String(repeating: "e", count: 200 << 10)
+        let server = try TestModelServer([[.head(400, [("Content-Type", "application/json")]),
+                                           .chunk("{\"error\":{\"message\":\"\(message)\"}}"), .end]])
+        self.server = server
+        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        XCTAssertEqual(record.finishReason, .error)
+        XCTAssertTrue(record.error?.contains("HTTP 400") ?? false, record.error ?? "")
+        XCTAssertLessThan(record.error?.utf8.count ?? 0, 70_000, "the message is cut at the cap, never the whole body")
     }
 
     func testKeyFilesInsideTheWorkspaceAreRefused() throws {

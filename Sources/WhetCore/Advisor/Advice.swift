@@ -72,7 +72,7 @@ public enum Advisor {
     /// Advice from `results` (nil: the latest file) for `workspace`.
     public static func advise(workspace: Workspace, resultsURL: URL? = nil, promptText: String? = nil) throws -> Advice {
         let url = resultsURL ?? latestResults(in: workspace)
-        let results = url.map { JSONLines.read(EvalResult.self, from: $0, displayPath: workspace.display($0), what: "eval result").records } ?? []
+        let results = url.map { JSONLines.read(EvalResult.self, from: $0, displayPath: workspace.display($0), what: "eval result", maxLineBytes: workspace.config.limits.maxLineBytes).records } ?? []
         let cases = try loadCases(workspace)
         let failures = results.filter { $0.status != .passed }.map { result in
             FailureClassifier.classify(result, expectedFacts: cases["\(result.caseRef.file):\(result.caseRef.line)"]?.facts ?? [])
@@ -171,7 +171,7 @@ public enum Advisor {
     static func loadCases(_ workspace: Workspace) throws -> [String: CaseFacts] {
         var cases: [String: CaseFacts] = [:]
         for url in workspace.evalFiles() {
-            for item in try EvalFile.load(url, displayPath: workspace.display(url)) {
+            for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
                 let facts = item.metadata["expected_facts"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 let answer = item.metadata["expected_answer"]?.stringValue ?? item.metadata["expected_output"]?.stringValue
                 cases["\(item.location.file):\(item.location.line ?? 0)"] = CaseFacts(facts: facts, hasExpectedAnswer: answer != nil)

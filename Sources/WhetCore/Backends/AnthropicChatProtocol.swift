@@ -23,28 +23,26 @@ struct AnthropicChatProtocol: ChatWireProtocol {
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
-        guard let object = WireJSON.object(Data(event.data.utf8)) else {
-            throw WireError.malformed("an event whose data is not JSON: \(event.data.prefix(80))")
+        guard let object = try? JSONParser.parse(event.data), object.objectValue != nil else {
+            throw WireError.malformed("an event whose data is not a JSON object: \(event.data.prefix(80))")
         }
-        switch object["type"] as? String ?? event.name {
+        switch object["type"]?.stringValue ?? event.name {
         case "message_start":
-            let usage = (object["message"] as? [String: Any])?["usage"] as? [String: Any]
-            state.promptTokens = usage?["input_tokens"] as? Int
+            state.promptTokens = object["message"]?["usage"]?["input_tokens"]?.intValue
             return []
         case "content_block_delta":
-            let delta = object["delta"] as? [String: Any]
-            if let text = delta?["text"] as? String, !text.isEmpty { return [.delta(text)] }
+            if let text = object["delta"]?["text"]?.stringValue, !text.isEmpty { return [.delta(text)] }
             return []
         case "message_delta":
-            if let reason = (object["delta"] as? [String: Any])?["stop_reason"] as? String { state.finish = finishReason(reason) }
-            if let output = (object["usage"] as? [String: Any])?["output_tokens"] as? Int { state.completionTokens = output }
+            if let reason = object["delta"]?["stop_reason"]?.stringValue { state.finish = finishReason(reason) }
+            if let output = object["usage"]?["output_tokens"]?.intValue { state.completionTokens = output }
             return []
         case "message_stop":
             state.done = true
             return []
         case "error":
-            let error = object["error"] as? [String: Any]
-            throw WireError.streamError(type: error?["type"] as? String, message: error?["message"] as? String ?? "error in stream")
+            let error = object["error"]
+            throw WireError.streamError(type: error?["type"]?.stringValue, message: error?["message"]?.stringValue ?? "error in stream")
         default:
             return []  // ping, content_block_start/stop
         }

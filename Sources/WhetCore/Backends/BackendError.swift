@@ -10,8 +10,10 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
     case configuration(backend: String, message: String)
     /// The server answered with an error status: what it said, where (the URL, never the key), and what to do.
     case http(backend: String, url: String, status: Int, type: String?, message: String, hint: String?)
-    /// No answer in time.
-    case timeout(backend: String, url: String, what: String, seconds: Double)
+    /// No answer in time: which watchdog fired and its limit.
+    case timeout(backend: String, url: String, kind: TimeoutKind, seconds: Double)
+    /// The server sent more than whet accepts in one piece (an event, a body).
+    case tooLarge(backend: String, url: String, what: String, limit: Int)
     /// The connection failed or dropped.
     case connection(backend: String, url: String, message: String)
     /// The server's answer could not be understood.
@@ -28,8 +30,18 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
             text += ": \(message)"
             if let hint { text += " — \(hint)" }
             return diagnostic("error", at: nil, text)
-        case .timeout(let backend, let url, let what, let seconds):
-            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): no \(what) within \(Int(seconds)) s (raise the timeout in whet.toml if the server is slow)")
+        case .timeout(let backend, let url, let kind, let seconds):
+            let limit = seconds >= 1 ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
+            let what: String
+            switch kind {
+            case .firstByte: what = "no response within \(limit)"
+            case .idle: what = "no data for \(limit) in the middle of the answer"
+            case .request: what = "the request was still not finished after \(limit)"
+            }
+            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): \(what) (\(kind.setting) in [backends.\(backend)]; raise it if the server is slow)")
+        case .tooLarge(let backend, let url, let what, let limit):
+            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): \(what) larger than \(ByteCount.describe(limit)) "
+                              + "(max_response_bytes in [backends.\(backend)]); the rest was not read")
         case .connection(let backend, let url, let message):
             return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): connection failed: \(message)")
         case .protocolError(let backend, let url, let message):
@@ -37,11 +49,31 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// Which of a request's time limits ran out.
+    public enum TimeoutKind: String, Sendable, Equatable {
+        /// Nothing at all arrived (`first_byte_timeout`).
+        case firstByte
+        /// Data stopped arriving mid-answer (`idle_timeout`).
+        case idle
+        /// The whole request took too long, however steadily bytes arrived (`request_timeout`).
+        case request
+
+        /// The whet.toml key that sets this limit.
+        public var setting: String {
+            switch self {
+            case .firstByte: return "first_byte_timeout"
+            case .idle: return "idle_timeout"
+            case .request: return "request_timeout"
+            }
+        }
+    }
+
     /// Whether trying again may help (before any output was streamed).
     var isRetryable: Bool {
         switch self {
         case .http(_, _, let status, _, _, _): return status == 429 || status >= 500
-        case .connection, .timeout: return true
+        case .timeout(_, _, let kind, _): return kind != .request  // a server that used the whole budget will again
+        case .connection: return true
         default: return false
         }
     }

@@ -78,28 +78,38 @@ public struct HTTPChatBackend: ModelBackend {
         let wire = self.wire
         let result: (Int, HTTPHeaders, Data?, StreamState, Data)
         do {
+            let limit = config.http.maxResponseBytes
             result = try await withTimeoutWatchdog(
-                firstByte: config.http.firstByteTimeout, idle: config.http.idleTimeout, activity: activity,
-                timeoutError: { what, seconds in BackendError.timeout(backend: backendName, url: url, what: what, seconds: seconds) }
+                HTTPTransport.TimeLimits(config.http), activity: activity,
+                timeoutError: { kind, seconds in BackendError.timeout(backend: backendName, url: url, kind: kind, seconds: seconds) }
             ) {
-                var parser = ServerSentEventParser()
+                var parser = ServerSentEventParser(limit: limit)
                 var state = StreamState()
                 var whole = Data()
-                let (status, headers, errorBody) = try await transport.send(outgoing, activity: activity) { buffer in
-                    guard stream else { whole.append(contentsOf: buffer.readableBytesView); return }
-                    for event in parser.feed(buffer.readableBytesView) where !state.done {
-                        for item in try wire.events(from: event, state: &state) {
-                            if case .delta = item { started.set() }
-                            continuation.yield(item)
+                do {
+                    let (status, headers, errorBody) = try await transport.send(outgoing, activity: activity) { buffer in
+                        guard stream else {
+                            guard whole.count + buffer.readableBytes <= limit else { throw ServerSentEventParser.Overflow(limit: limit) }
+                            whole.append(contentsOf: buffer.readableBytesView)
+                            return
+                        }
+                        for event in try parser.feed(buffer.readableBytesView) where !state.done {
+                            for item in try wire.events(from: event, state: &state) {
+                                if case .delta = item { started.set() }
+                                continuation.yield(item)
+                            }
                         }
                     }
-                }
-                if errorBody == nil, stream {
-                    for event in parser.finish() where !state.done {
-                        for item in try wire.events(from: event, state: &state) { continuation.yield(item) }
+                    if errorBody == nil, stream {
+                        for event in try parser.finish() where !state.done {
+                            for item in try wire.events(from: event, state: &state) { continuation.yield(item) }
+                        }
                     }
+                    return (status, headers, errorBody, state, whole)
+                } catch let overflow as ServerSentEventParser.Overflow {
+                    throw BackendError.tooLarge(backend: backendName, url: url, what: stream ? "one streamed event" : "the response body",
+                                                limit: overflow.limit)
                 }
-                return (status, headers, errorBody, state, whole)
             }
         } catch let error as BackendError {
             if case .timeout = error, !started.value { throw AttemptFailure(error: error, retryAfter: nil, reason: "timeout") }

@@ -20,12 +20,16 @@ extension HTTPTransport {
     static func fetch(_ request: Request, config: BackendConfig, key: String) async throws -> Data {
         let activity = Activity()
         let url = request.url
+        let limit = config.http.maxResponseBytes
         let (status, body) = try await withTimeoutWatchdog(
-            firstByte: config.http.firstByteTimeout, idle: config.http.idleTimeout, activity: activity,
-            timeoutError: { what, seconds in BackendError.timeout(backend: config.name, url: url, what: what, seconds: seconds) }
+            HTTPTransport.TimeLimits(config.http), activity: activity,
+            timeoutError: { kind, seconds in BackendError.timeout(backend: config.name, url: url, kind: kind, seconds: seconds) }
         ) {
             var collected = Data()
             let result = try await HTTPTransport(connectTimeout: config.http.connectTimeout).send(request, activity: activity) {
+                guard collected.count + $0.readableBytes <= limit else {
+                    throw BackendError.tooLarge(backend: config.name, url: url, what: "a response body", limit: limit)
+                }
                 collected.append(contentsOf: $0.readableBytesView)
             }
             return (result.status, result.errorBody ?? collected)

@@ -21,7 +21,8 @@ struct HTTPTransport: Sendable {
     private static let clients = ClientCache()
 
     /// Sends `request` and calls `onChunk` with each piece of the body as it arrives. Returns the status and
-    /// headers (the body of an error status is collected and returned instead of streamed).
+    /// headers (the body of an error status is collected, up to `errorBodyLimit` bytes, and returned instead of
+    /// streamed; the rest of it is not read, so a hostile error page cannot fill memory).
     func send(_ request: Request, activity: Activity, onChunk: (ByteBuffer) throws -> Void) async throws -> (status: Int, headers: HTTPHeaders, errorBody: Data?) {
         let client = HTTPTransport.clients.client(connectTimeout: connectTimeout)
         var outgoing = HTTPClientRequest(url: request.url)
@@ -35,7 +36,8 @@ struct HTTPTransport: Sendable {
             var collected = Data()
             for try await buffer in response.body {
                 activity.touch()
-                if collected.count < 65_536 { collected.append(contentsOf: buffer.readableBytesView) }
+                collected.append(contentsOf: buffer.readableBytesView.prefix(HTTPTransport.errorBodyLimit - collected.count))
+                if collected.count >= HTTPTransport.errorBodyLimit { break }
             }
             return (status, response.headers, collected)
         }
@@ -46,20 +48,38 @@ struct HTTPTransport: Sendable {
         return (status, response.headers, nil)
     }
 
-    /// When data last arrived, for the watchdog.
+    /// How much of an error response is read: enough for any provider's message.
+    static let errorBodyLimit = 64 << 10
+
+    /// When the request started and when data last arrived, for the watchdog.
     final class Activity: @unchecked Sendable {
         // @unchecked: both stored properties are guarded by `lock`.
         private let lock = NSLock()
-        private var started = Date()
+        private let started = Date()
         private var last: Date? = nil
 
         func touch() { lock.lock(); last = Date(); lock.unlock() }
 
-        /// What is overdue, if anything.
-        func overdue(firstByte: Double, idle: Double, now: Date = Date()) -> (what: String, seconds: Double)? {
+        /// Which limit is overdue, if any: the whole request (`request`, however steadily bytes arrive), the
+        /// first byte, or the gap since the last byte.
+        func overdue(_ limits: TimeLimits, now: Date = Date()) -> (kind: BackendError.TimeoutKind, seconds: Double)? {
             lock.lock(); defer { lock.unlock() }
-            if let last { return now.timeIntervalSince(last) > idle ? ("data for", idle) : nil }
-            return now.timeIntervalSince(started) > firstByte ? ("response", firstByte) : nil
+            if now.timeIntervalSince(started) > limits.request { return (.request, limits.request) }
+            if let last { return now.timeIntervalSince(last) > limits.idle ? (.idle, limits.idle) : nil }
+            return now.timeIntervalSince(started) > limits.firstByte ? (.firstByte, limits.firstByte) : nil
+        }
+    }
+
+    /// The three time limits of one request.
+    struct TimeLimits: Sendable {
+        var firstByte: Double
+        var idle: Double
+        var request: Double
+
+        init(_ settings: HTTPSettings) {
+            firstByte = settings.firstByteTimeout
+            idle = settings.idleTimeout
+            request = settings.requestTimeout
         }
     }
 
@@ -81,18 +101,19 @@ struct HTTPTransport: Sendable {
     }
 }
 
-/// Runs `body` with a watchdog that cancels it when `activity` shows no first byte, or no data for too long,
-/// and reports which timeout fired; cancellation from outside passes through as cancellation.
-func withTimeoutWatchdog<T: Sendable>(firstByte: Double, idle: Double, activity: HTTPTransport.Activity,
-                                      timeoutError: @escaping @Sendable (String, Double) -> Error,
+/// Runs `body` with a watchdog that cancels it when `activity` shows no first byte, no data for too long, or
+/// a request that has run past its overall limit, and reports which limit fired; cancellation from outside
+/// passes through as cancellation.
+func withTimeoutWatchdog<T: Sendable>(_ limits: HTTPTransport.TimeLimits, activity: HTTPTransport.Activity,
+                                      timeoutError: @escaping @Sendable (BackendError.TimeoutKind, Double) -> Error,
                                       _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let work = Task { try await body() }
     let fired = TimeoutFlag()
     let watchdog = Task {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
-            if let (what, seconds) = activity.overdue(firstByte: firstByte, idle: idle) {
-                fired.set(what, seconds)
+            if let (kind, seconds) = activity.overdue(limits) {
+                fired.set(kind, seconds)
                 work.cancel()
                 return
             }
@@ -103,7 +124,7 @@ func withTimeoutWatchdog<T: Sendable>(firstByte: Double, idle: Double, activity:
         do {
             return try await work.value
         } catch {
-            if let (what, seconds) = fired.value { throw timeoutError(what, seconds) }
+            if let (kind, seconds) = fired.value { throw timeoutError(kind, seconds) }
             throw error
         }
     } onCancel: {
@@ -114,7 +135,7 @@ func withTimeoutWatchdog<T: Sendable>(firstByte: Double, idle: Double, activity:
 final class TimeoutFlag: @unchecked Sendable {
     // @unchecked: `stored` is guarded by `lock`.
     private let lock = NSLock()
-    private var stored: (String, Double)? = nil
-    func set(_ what: String, _ seconds: Double) { lock.lock(); stored = (what, seconds); lock.unlock() }
-    var value: (String, Double)? { lock.lock(); defer { lock.unlock() }; return stored }
+    private var stored: (BackendError.TimeoutKind, Double)? = nil
+    func set(_ kind: BackendError.TimeoutKind, _ seconds: Double) { lock.lock(); stored = (kind, seconds); lock.unlock() }
+    var value: (BackendError.TimeoutKind, Double)? { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -15,22 +15,21 @@ struct OpenAIChatProtocol: ChatWireProtocol {
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
-        if event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" { state.done = true; return [] }
-        guard let object = WireJSON.object(Data(event.data.utf8)) else {
-            throw WireError.malformed("an event whose data is not JSON: \(event.data.prefix(80))")
+        if event.data.utf8.count < 16, event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" { state.done = true; return [] }
+        guard let object = try? JSONParser.parse(event.data), object.objectValue != nil else {
+            throw WireError.malformed("an event whose data is not a JSON object: \(event.data.prefix(80))")
         }
-        if let error = object["error"] as? [String: Any] {
-            throw WireError.streamError(type: error["type"] as? String, message: error["message"] as? String ?? "error in stream")
+        if let error = object["error"], error.objectValue != nil {
+            throw WireError.streamError(type: error["type"]?.stringValue, message: error["message"]?.stringValue ?? "error in stream")
         }
         var events: [BackendEvent] = []
-        if let choice = (object["choices"] as? [[String: Any]])?.first {
-            let delta = choice["delta"] as? [String: Any]
-            if let text = delta?["content"] as? String, !text.isEmpty { events.append(.delta(text)) }
-            if let reason = choice["finish_reason"] as? String { state.finish = finishReason(reason) }
+        if let choice = object["choices"]?[0] {
+            if let text = choice["delta"]?["content"]?.stringValue, !text.isEmpty { events.append(.delta(text)) }
+            if let reason = choice["finish_reason"]?.stringValue { state.finish = finishReason(reason) }
         }
-        if let usage = object["usage"] as? [String: Any] {
-            state.promptTokens = usage["prompt_tokens"] as? Int
-            state.completionTokens = usage["completion_tokens"] as? Int
+        if let usage = object["usage"], usage.objectValue != nil {
+            state.promptTokens = usage["prompt_tokens"]?.intValue
+            state.completionTokens = usage["completion_tokens"]?.intValue
         }
         return events
     }

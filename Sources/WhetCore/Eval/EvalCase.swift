@@ -52,8 +52,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
 /// Reads `evals/*.jsonl`: one promptfoo-style case per line, blank lines and `//` comment lines allowed.
 public enum EvalFile {
     /// The cases of the file at `url`; the first bad line stops loading with its line number.
-    public static func load(_ url: URL, displayPath: String) throws -> [EvalCase] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+    public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> [EvalCase] {
+        guard let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes) else {
             throw EvalError.unreadable(SourceLocation(file: displayPath))
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -70,8 +70,11 @@ public enum EvalFile {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
             let location = SourceLocation(file: displayPath, line: index + 1, column: 1)
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8)) else {
-                throw EvalError.malformedLine(location, found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON)")
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(trimmed)
+            } catch let failure as JSONParser.Failure {
+                throw EvalError.malformedLine(location, found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON: \(failure))")
             }
             guard let object = value.objectValue else {
                 throw EvalError.malformedLine(location, found: "a JSON \(kind(value))")

@@ -66,7 +66,7 @@ public struct EvalRunner: Sendable {
         var prompts: [(String?, PromptFile)] = []
         for name in plan.prompts {
             let url = try workspace.promptURL(named: name)
-            prompts.append((name, try PromptFile.load(url, displayPath: workspace.display(url))))
+            prompts.append((name, try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)))
         }
         let backends = try plan.backends.map { try workspace.config.backend(named: $0) }
         for (_, prompt) in prompts {
@@ -93,7 +93,7 @@ public struct EvalRunner: Sendable {
         let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
         let held = try await FileLock.acquireAsync(lockURL, purpose: "whet eval", onWait: { onWait?(id, $0) })
         defer { held.release() }
-        let earlier = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result").records
+        let earlier = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result", maxLineBytes: workspace.config.limits.maxLineBytes).records
         let done = Set(earlier.map(\.cell))
         let pending = cells.filter { !done.contains($0.key) }
         let total = cells.count

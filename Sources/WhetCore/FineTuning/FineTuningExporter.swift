@@ -65,7 +65,7 @@ public struct FineTuningExporter: Sendable {
         var candidates: [FineTuningCandidate] = []
         var skipped: [String] = []
         for url in workspace.evalFiles() {
-            for item in try EvalFile.load(url, displayPath: workspace.display(url)) {
+            for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
                 guard let answer = item.metadata["expected_answer"]?.stringValue ?? item.metadata["expected_output"]?.stringValue else { continue }
                 let variables = item.vars.mapValues { $0.stringValue ?? $0.description }
                 do {

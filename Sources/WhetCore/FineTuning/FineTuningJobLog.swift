@@ -49,7 +49,7 @@ public struct FineTuningFolder: Sendable {
 
     /// Jobs submitted from this workspace, oldest first.
     public func jobs() -> [SubmittedJob] {
-        JSONLines.read(SubmittedJob.self, from: jobsURL, displayPath: workspace.display(jobsURL), what: "job record").records
+        JSONLines.read(SubmittedJob.self, from: jobsURL, displayPath: workspace.display(jobsURL), what: "job record", maxLineBytes: workspace.config.limits.maxLineBytes).records
     }
 
     /// Remembers a submitted job.

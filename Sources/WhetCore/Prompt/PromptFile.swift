@@ -59,8 +59,8 @@ public struct PromptFile: Sendable {
     }
 
     /// Reads and parses the prompt at `url`, naming it `displayPath` in messages.
-    public static func load(_ url: URL, displayPath: String) throws -> PromptFile {
-        guard let data = FileManager.default.contents(atPath: url.path),
+    public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> PromptFile {
+        guard let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
               let text = String(data: data, encoding: .utf8) else {
             throw PromptError.unreadable(SourceLocation(file: displayPath))
         }

@@ -78,6 +78,13 @@ public struct CorpusIndexer: Sendable {
                 report.unchanged += 1
                 continue
             }
+            if size > Int64(workspace.config.limits.maxFileBytes) {
+                report.warnings.append(Warning("skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
+                                               + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)",
+                                               at: SourceLocation(file: path)))
+                if previous != nil { batch.remove(path) }
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 report.warnings.append(Warning("skipped: cannot read the file", at: SourceLocation(file: path)))
                 continue

@@ -83,7 +83,7 @@ public struct RunPlan: Sendable {
         let promptURL = try workspace.promptURL(named: input.promptName)
         return try input.promptSource.map {
             try PromptFile(parsing: $0, path: workspace.display(promptURL), defaultName: promptURL.deletingPathExtension().lastPathComponent)
-        } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL))
+        } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL), limits: workspace.config.limits)
     }
 
     /// Builds the plan from an outcome already retrieved (the UI's context pane holds one); nil means

@@ -8,6 +8,8 @@ public struct SessionLog: Sendable {
     public let url: URL
     /// How the file is named in messages.
     public let displayPath: String
+    /// The longest line read (`[limits] max_line_bytes`).
+    public var maxLineBytes = InputLimits.standard.maxLineBytes
 
     /// Opens the log at `url` (it need not exist yet).
     public init(url: URL, displayPath: String) {
@@ -46,6 +48,6 @@ public struct SessionLog: Sendable {
 
     /// The records that parse, in order, and a warning for each line that does not.
     public func read() -> (records: [RunRecord], warnings: [Warning]) {
-        JSONLines.read(RunRecord.self, from: url, displayPath: displayPath, what: "run record")
+        JSONLines.read(RunRecord.self, from: url, displayPath: displayPath, what: "run record", maxLineBytes: maxLineBytes)
     }
 }

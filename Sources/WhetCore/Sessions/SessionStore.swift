@@ -45,7 +45,9 @@ public struct SessionStore: Sendable {
     /// The log of session `id`.
     public func log(_ id: String) -> SessionLog {
         let url = workspace.sessionsDirectory.appendingPathComponent(id).appendingPathComponent("runs.jsonl")
-        return SessionLog(url: url, displayPath: workspace.display(url))
+        var log = SessionLog(url: url, displayPath: workspace.display(url))
+        log.maxLineBytes = workspace.config.limits.maxLineBytes
+        return log
     }
 
     /// The title from `sessions/<id>/session.toml`, if any.

@@ -18,25 +18,55 @@ public enum JSONLines {
         return data
     }
 
-    /// The records that decode, in order, and a warning for each line that does not.
-    public static func read<Record: Decodable>(_ type: Record.Type, from url: URL, displayPath: String,
-                                               what: String = "record") -> (records: [Record], warnings: [Warning]) {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return ([], []) }
+    /// The records that decode, in order, and a warning for each line that does not. The file is read a
+    /// block at a time, so memory holds the records, not the file; a line longer than `maxLineBytes` is
+    /// skipped unread with a warning naming the limit (`[limits] max_line_bytes`).
+    public static func read<Record: Decodable>(_ type: Record.Type, from url: URL, displayPath: String, what: String = "record",
+                                               maxLineBytes: Int = InputLimits.standard.maxLineBytes) -> (records: [Record], warnings: [Warning]) {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return ([], []) }
+        defer { try? handle.close() }
         var records: [Record] = []
         var warnings: [Warning] = []
         let decoder = JSONDecoder()
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let endsWithNewline = data.last == UInt8(ascii: "\n")
-        for (index, line) in lines.enumerated() where !line.isEmpty {
+        var lineNumber = 0
+        var line: [UInt8] = []
+        var overlong = false
+        func finishLine(torn: Bool) {
+            lineNumber += 1
+            defer { line.removeAll(keepingCapacity: line.count < 1 << 20); overlong = false }
+            let location = SourceLocation(file: displayPath, line: lineNumber)
+            if overlong {
+                warnings.append(Warning("line is longer than \(ByteCount.describe(maxLineBytes)) ([limits] max_line_bytes); skipped unread, "
+                                        + "file left as is", at: location))
+                return
+            }
+            guard !line.isEmpty else { return }
             do {
                 records.append(try decoder.decode(Record.self, from: Data(line)))
             } catch {
-                let isLast = index == lines.count - 1 && !endsWithNewline
-                let reason = isLast ? "torn last line (the write was interrupted); skipped, file left as is"
-                                    : "line is not a valid \(what); skipped, file left as is"
-                warnings.append(Warning(reason, at: SourceLocation(file: displayPath, line: index + 1)))
+                let reason = torn ? "torn last line (the write was interrupted); skipped, file left as is"
+                                  : "line is not a valid \(what); skipped, file left as is"
+                warnings.append(Warning(reason, at: location))
             }
         }
+        while true {
+            guard let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty else { break }
+            block.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var start = 0
+                while start < bytes.count {
+                    let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+                    let end = newline ?? bytes.count
+                    if !overlong {
+                        if line.count + (end - start) > maxLineBytes { overlong = true; line.removeAll() }
+                        else { line.append(contentsOf: bytes[start..<end]) }
+                    }
+                    guard newline != nil else { break }
+                    finishLine(torn: false)
+                    start = end + 1
+                }
+            }
+        }
+        if !line.isEmpty || overlong { finishLine(torn: true) }
         return (records, warnings)
     }
 }

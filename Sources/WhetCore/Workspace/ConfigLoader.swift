@@ -33,7 +33,7 @@ public struct ConfigLoader {
         config.name = try string(table, "name", section: nil) ?? config.name
         config.defaultPrompt = try string(table, "default_prompt", section: nil)
         let defaultBackend = try string(table, "default_backend", section: nil)
-        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals"], section: nil)
+        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits"], section: nil)
         if let prices = try subtable(table, "prices", section: nil) {
             for model in prices.keys.sorted() {
                 let section = "prices.\(model)"
@@ -72,6 +72,11 @@ public struct ConfigLoader {
                 config.evalGrader = grader
             }
             warnUnknown(evals, known: ["grader"], section: "evals")
+        }
+        if let limits = try subtable(table, "limits", section: nil) {
+            config.limits.maxFileBytes = try positiveInt(limits, "max_file_bytes", section: "limits") ?? config.limits.maxFileBytes
+            config.limits.maxLineBytes = try positiveInt(limits, "max_line_bytes", section: "limits") ?? config.limits.maxLineBytes
+            warnUnknown(limits, known: ["max_file_bytes", "max_line_bytes"], section: "limits")
         }
         if let defaultBackend {
             guard config.backends[defaultBackend] != nil else {
@@ -131,6 +136,8 @@ public struct ConfigLoader {
         http.connectTimeout = try positiveNumber(table, "connect_timeout", section: section) ?? http.connectTimeout
         http.firstByteTimeout = try positiveNumber(table, "first_byte_timeout", section: section) ?? http.firstByteTimeout
         http.idleTimeout = try positiveNumber(table, "idle_timeout", section: section) ?? http.idleTimeout
+        http.requestTimeout = try positiveNumber(table, "request_timeout", section: section) ?? http.requestTimeout
+        http.maxResponseBytes = try positiveInt(table, "max_response_bytes", section: section) ?? http.maxResponseBytes
         if let retries = table["max_retries"] {
             guard let value = retries.int, value >= 0 else {
                 throw invalid(section, section: section, key: "max_retries", expected: "a whole number ≥ 0", found: describe(retries))
@@ -146,7 +153,7 @@ public struct ConfigLoader {
         http.defaultMaxTokens = try positiveInt(table, "max_tokens", section: section) ?? http.defaultMaxTokens
         config.http = http
         warnUnknown(table, known: ["kind", "model", "base_url", "api_key_env", "api_key_file", "headers", "connect_timeout",
-                                   "first_byte_timeout", "idle_timeout", "max_retries", "max_concurrency", "stream",
+                                   "first_byte_timeout", "idle_timeout", "request_timeout", "max_response_bytes", "max_retries", "max_concurrency", "stream",
                                    "anthropic_version", "max_tokens"], section: section)
         return config
     }

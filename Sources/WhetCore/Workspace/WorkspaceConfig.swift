@@ -20,6 +20,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var prices: [String: ModelPrice] = [:]
     /// `[evals] grader`: the backend that grades model-graded assertions when `--grader` is not given.
     public var evalGrader: String? = nil
+    /// `[limits]`: how much whet reads from one file or line.
+    public var limits = InputLimits()
 
     /// The configuration a workspace has when `whet.toml` says nothing: an offline backend and BM25 retrieval.
     public static let defaults = WorkspaceConfig(
@@ -101,6 +103,11 @@ public struct HTTPSettings: Sendable, Equatable {
     public var firstByteTimeout: Double = 60
     /// Seconds of silence allowed between streamed chunks.
     public var idleTimeout: Double = 60
+    /// Seconds one request may take in all, however steadily bytes arrive (a server that drips one byte
+    /// every few seconds would otherwise never be given up on). Generous, because streams can be long.
+    public var requestTimeout: Double = 600
+    /// Most bytes accepted in one piece from the server: one streamed event, or a whole non-streamed body.
+    public var maxResponseBytes: Int = ServerSentEventParser.defaultLimit
     /// Retries on 429, 5xx and dropped connections before any output arrived.
     public var maxRetries: Int = 3
     /// Requests in flight at once to this backend (batch work).

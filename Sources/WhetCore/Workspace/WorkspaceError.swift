@@ -17,6 +17,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case alreadyExists(String)
     /// A file could not be read or written for an operating-system reason.
     case io(path: String, reason: String)
+    /// A file is larger than whet reads; `setting` is what raises the limit.
+    case tooLarge(path: String, size: Int, limit: Int, setting: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,9 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
                 "a workspace already exists here (whet.toml); not overwriting it")
         case .io(let path, let reason):
             return diagnostic("error", at: SourceLocation(file: path), reason)
+        case .tooLarge(let path, let size, let limit, let setting):
+            return diagnostic("error", at: SourceLocation(file: path),
+                "the file is \(ByteCount.describe(size)), over the limit of \(ByteCount.describe(limit)) (\(setting)); not read")
         }
     }
 }

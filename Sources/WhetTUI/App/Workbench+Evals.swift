@@ -95,7 +95,7 @@ extension Workbench {
             let urls = files.isEmpty ? workspace.evalFiles() : files.map { workspace.root.appendingPathComponent($0) }
             guard !urls.isEmpty else { state.message = ("no eval files in evals/", true); return }
             var cases: [EvalCase] = []
-            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url)) }
+            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) }
             guard !cases.isEmpty else { state.message = ("the eval files hold no cases", true); return }
             let promptName = (state.promptName as NSString).deletingPathExtension
             var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName], backends: [state.backendName])

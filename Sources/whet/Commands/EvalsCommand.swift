@@ -22,7 +22,7 @@ struct EvalsCommand: AsyncParsableCommand {
                 return
             }
             for url in files {
-                let cases = try EvalFile.load(url, displayPath: workspace.display(url))
+                let cases = try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)
                 let types = Set(cases.flatMap { $0.assertions.map(\.type) }).sorted()
                 Terminal.write("\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")
                 if verbose {

@@ -41,7 +41,7 @@ struct PromptsCommand: AsyncParsableCommand {
             for name in names {
                 let url = workspace.promptsDirectory.appendingPathComponent("\(name).prompty")
                 do {
-                    let prompt = try PromptFile.load(url, displayPath: workspace.display(url))
+                    let prompt = try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)
                     for warning in prompt.warnings { Terminal.warn(warning.description) }
                     let marker = name == workspace.config.defaultPrompt ? "*" : " "
                     Terminal.write("\(marker) \(name)  \(prompt.contentHash.prefix(12))  vars: \(prompt.variables.joined(separator: ", "))\n")

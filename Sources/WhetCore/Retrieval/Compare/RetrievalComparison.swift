@@ -42,7 +42,7 @@ public enum RetrievalComparison {
     public static func judgedCases(in workspace: Workspace, files: [URL]? = nil) throws -> [JudgedCase] {
         var judged: [JudgedCase] = []
         for url in files ?? workspace.evalFiles() {
-            for item in try EvalFile.load(url, displayPath: workspace.display(url)) {
+            for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
                 let sources = item.metadata["expected_sources"]?.arrayValue?.compactMap(\.stringValue)
                     ?? item.metadata["expected_sources"]?.stringValue.map { [$0] } ?? []
                 let facts = item.assertions.filter { $0.type == "context-recall" }.flatMap { assertion -> [String] in

@@ -63,9 +63,22 @@ let package = Package(
             ],
             path: "Tests/WhetTestSupport",
             swiftSettings: strict),
+        // The parsers of outside input as fuzz targets, shared by the libFuzzer build and the unit tests.
+        .target(
+            name: "WhetFuzzTargets",
+            dependencies: ["WhetCore"],
+            path: "Tests/fuzz/WhetFuzzTargets",
+            swiftSettings: strict),
+        // libFuzzer's entry point (built by Tests/fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING); built
+        // normally it replays files through a target.
+        .executableTarget(
+            name: "whet-fuzz",
+            dependencies: ["WhetFuzzTargets"],
+            path: "Tests/fuzz/whet-fuzz",
+            swiftSettings: strict),
         .testTarget(
             name: "WhetCoreTests",
-            dependencies: ["WhetCore", "WhetTestSupport"],
+            dependencies: ["WhetCore", "WhetTestSupport", "WhetFuzzTargets"],
             swiftSettings: strict),
         .testTarget(
             name: "WhetTUITests",

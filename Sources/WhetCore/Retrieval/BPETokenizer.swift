@@ -15,6 +15,11 @@ public struct BPETokenizer: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw RetrievalError.tokenizer(path: displayPath, line: nil, message: "cannot read the file")
         }
+        try self.init(vocabulary: data, displayPath: displayPath)
+    }
+
+    /// Parses a vocabulary already in memory (tests and fuzzing feed it directly).
+    public init(vocabulary data: Data, displayPath: String) throws {
         var ranks: [[UInt8]: Int] = [:]
         for (offset, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             let fields = line.split(separator: UInt8(ascii: " "))

@@ -47,7 +47,11 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 }
             }
         }
-        try database.write { db in try LexicalIndex.migrate(db) }
+        // Writes only when the schema is missing: opening an index that is up to date must not take the write
+        // lock (several processes open it at once, and a full disk must not stop a search).
+        if try database.read({ try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }) != LexicalIndex.schemaVersion {
+            try database.write { db in try LexicalIndex.migrate(db) }
+        }
     }
 
     static func migrate(_ db: Database) throws {
@@ -295,6 +299,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Applies `batch` atomically.
     public func apply(_ batch: Batch) throws {
+        guard batch.count > 0 else { return }
         var removedIDs: [Int64] = []
         var added: [(id: Int64, text: String, heading: String)] = []
         do {
@@ -364,7 +369,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Empties the index and records `settings` (the chunking it was built with), when they differ from the
     /// recorded ones: chunks made with other settings would be silently inconsistent.
     public func resetIfSettingsChanged(_ settings: String) throws -> Bool {
-        try database.write { db in
+        let unchanged = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'chunking'") == settings }
+        if unchanged { return false }
+        return try database.write { db in
             let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chunking'")
             guard recorded != settings else { return false }
             self.invalidate()

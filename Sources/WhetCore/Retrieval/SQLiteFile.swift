@@ -58,10 +58,21 @@ struct SQLiteFile: Sendable {
             return RetrievalError.damaged(path: path, message: message)
         case .SQLITE_FULL:
             return RetrievalError.index(path: path, message: "the disk is full (\(message)); free some space and run `whet index` again")
+        case .SQLITE_IOERR where diskIsFull(at: path):
+            // SQLite reports a write that ran out of space in its journal as an I/O error.
+            return RetrievalError.index(path: path, message: "No space left on device (\(message)); free some space and run `whet index` again")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
             return RetrievalError.index(path: path, message: "\(message) (check that .whet/ can be written)")
         default:
             return RetrievalError.index(path: path, message: message)
         }
+    }
+
+    /// Whether the file system holding `path` has (nearly) no space left for an unprivileged write.
+    static func diskIsFull(at path: String) -> Bool {
+        var info = statvfs()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 64 * 1024
     }
 }

@@ -87,8 +87,11 @@ public struct SessionStore: Sendable {
 
     /// Records `id` as the session new runs go to.
     public func setCurrent(_ id: String) throws {
+        let pointer = workspace.derivedDirectory.appendingPathComponent("current-session")
+        let data = Data((id + "\n").utf8)
+        if FileManager.default.contents(atPath: pointer.path) == data { return }  // a script's 1,000 runs: no 1,000 renames
         try DurableFile.makeDirectory(workspace.derivedDirectory)
-        try DurableFile.writeAtomically(Data((id + "\n").utf8), to: workspace.derivedDirectory.appendingPathComponent("current-session"))
+        try DurableFile.writeAtomically(data, to: pointer)
     }
 
     /// One summary per session, oldest first.

@@ -25,6 +25,21 @@ public enum JSONLines {
                                                maxLineBytes: Int = InputLimits.standard.maxLineBytes) -> (records: [Record], warnings: [Warning]) {
         guard let handle = FileHandle(forReadingAtPath: url.path) else { return ([], []) }
         defer { try? handle.close() }
+        return decode(type, blocks: { try? handle.read(upToCount: 1 << 20) }, displayPath: displayPath, what: what,
+                      maxLineBytes: maxLineBytes)
+    }
+
+    /// `read` over bytes already in memory.
+    public static func decode<Record: Decodable>(_ type: Record.Type, from data: Data, displayPath: String, what: String = "record",
+                                                 maxLineBytes: Int = InputLimits.standard.maxLineBytes) -> (records: [Record], warnings: [Warning]) {
+        var remaining: Data? = data
+        return decode(type, blocks: { defer { remaining = nil }; return remaining }, displayPath: displayPath, what: what,
+                      maxLineBytes: maxLineBytes)
+    }
+
+    /// The line splitting and decoding of `read`, over blocks of bytes until `blocks` returns nil or nothing.
+    static func decode<Record: Decodable>(_ type: Record.Type, blocks: () -> Data?, displayPath: String, what: String,
+                                          maxLineBytes: Int) -> (records: [Record], warnings: [Warning]) {
         var records: [Record] = []
         var warnings: [Warning] = []
         let decoder = JSONDecoder()
@@ -50,7 +65,7 @@ public enum JSONLines {
             }
         }
         while true {
-            guard let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty else { break }
+            guard let block = blocks(), !block.isEmpty else { break }
             block.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
                 var start = 0
                 while start < bytes.count {

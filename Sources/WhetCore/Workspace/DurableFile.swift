@@ -56,8 +56,16 @@ public enum DurableFile {
         defer { flock(fd, LOCK_UN) }
         var payload = try makeRecord(ReverseLines(fd: fd))
         if existed, endsWithoutNewline(fd) { payload.insert(UInt8(ascii: "\n"), at: 0) }
-        try writeAll(payload, to: fd, path: url.path)
-        guard fsync(fd) == 0 else { throw failure(errno, path: url.path, doing: "flush") }
+        let sizeBefore = lseek(fd, 0, SEEK_END)
+        do {
+            try writeAll(payload, to: fd, path: url.path)
+            guard fsync(fd) == 0 else { throw failure(errno, path: url.path, doing: "flush") }
+        } catch {
+            // A write that failed half-way (a full disk) is taken back, so the file is exactly as it was; the
+            // lock guarantees the bytes after `sizeBefore` are this record's.
+            if sizeBefore >= 0 { _ = ftruncate(fd, sizeBefore) }
+            throw error
+        }
         if !existed { syncDirectory(url.deletingLastPathComponent()) }
     }
 

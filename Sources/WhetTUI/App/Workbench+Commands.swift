@@ -9,7 +9,7 @@ extension Workbench {
         let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
         let editing = !state.readOnly
         // Review mode shows what was; commands that would change or run anything are refused up front.
-        let changing: Set<String> = ["run", "r", "w", "write", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval", "eval", "rate"]
+        let changing: Set<String> = ["run", "r", "w", "write", "w!", "e!", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval", "eval", "rate"]
         if !editing, changing.contains(name) {
             state.message = ("review mode is read-only: ':\(name)' is not available", true)
             return
@@ -17,6 +17,8 @@ extension Workbench {
         switch name {
         case "run", "r": startRun()
         case "w", "write": save()
+        case "w!", "write!": save(force: true)
+        case "e!", "edit!": reloadFromDisk()
         case "q", "quit": requestQuit()
         case "q!", "quit!": RecoveryFile.remove(for: state.promptPath, in: state.workspace); requestQuit(force: true)
         case "wq", "x": save(); if !state.buffer.isModified { requestQuit(force: true) }

@@ -91,18 +91,45 @@ public final class Workbench {
                                                       backend: state.backend, evalCaseCount: state.evalCaseCount)
     }
 
-    /// Saves the prompt atomically and clears its recovery file.
-    func save() {
+    /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was
+    /// loaded or last saved here (another workbench, an editor, a `git pull`), the save is refused unless
+    /// `force` (`:w!`), so neither side's text is lost: the edits go to the recovery file and `:e!` loads
+    /// the other version.
+    func save(force: Bool = false) {
         guard !state.readOnly else { return }
         do {
             try state.workspace.requireWritable(for: "saving the prompt")
-            try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: state.workspace.root.appendingPathComponent(state.promptPath))
+            let url = state.workspace.root.appendingPathComponent(state.promptPath)
+            if !force, let data = FileManager.default.contents(atPath: url.path),
+               String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText {
+                RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
+                state.message = ("\(state.promptPath) changed on disk since it was opened here; :w! overwrites it, :e! loads it "
+                                 + "(your edits are kept in .whet/recovery/)", true)
+                return
+            }
+            try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
             state.buffer.markSaved()
             RecoveryFile.remove(for: state.promptPath, in: state.workspace)
             state.message = ("saved \(state.promptPath)", false)
         } catch {
             state.message = ("\(error)", true)
         }
+    }
+
+    /// Loads the prompt file as it is on disk (`:e!`), keeping the edits in the recovery file first.
+    func reloadFromDisk() {
+        guard !state.readOnly else { return }
+        let url = state.workspace.root.appendingPathComponent(state.promptPath)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            state.message = ("cannot read \(state.promptPath)", true)
+            return
+        }
+        if state.buffer.isModified { RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace) }
+        state.buffer = TextBuffer(text: text)
+        state.promptScroll = (0, 0)
+        reparsePrompt()
+        refreshContext()
+        state.message = ("loaded \(state.promptPath) from disk", false)
     }
 
     /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.

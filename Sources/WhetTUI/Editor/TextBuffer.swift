@@ -49,6 +49,9 @@ public struct TextBuffer: Sendable, Equatable {
     public var isModified: Bool { text != savedText }
     /// Records that the current text is what is on disk.
     public mutating func markSaved() { savedText = text }
+    /// The text as last loaded or saved: what the file held when this buffer last agreed with it, so a save
+    /// can tell whether someone else changed the file since.
+    public var lastSavedText: String { savedText }
 
     // MARK: Editing
 

@@ -35,7 +35,8 @@ public enum KeyHelp {
                           ("eval [FILE…]", "run the evals with this prompt and backend"), ("evals", "eval results"),
                           ("versions", "versions of this prompt"), ("rate good|bad", "rate the shown run"),
                           ("finetune", "the fine-tuning dataset: examples, split, check; w writes it"),
-                          ("w / q / q! / wq", "save / quit / quit without saving / both")]),
+                          ("w / q / q! / wq", "save / quit / quit without saving / both"),
+                          ("w! / e!", "save over / load a prompt changed on disk meanwhile")]),
     ]
 
     static var lines: [String] {

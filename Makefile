@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build test demo demo-cli bench clean
+.PHONY: deps build test crash-test fuzz fuzz-smoke demo demo-cli bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -10,10 +10,25 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Unit tests, then end-to-end tests that drive the built binary.
+# Unit tests, end-to-end tests that drive the built binary, the kill-9 crash test and a short fuzz smoke.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	Tests/crash/kill-test.sh .build/debug/whet
+	Tests/fuzz/run.sh 4
+
+# SIGKILLs whet at ≥ 200 random moments and checks every file afterwards (docs/reliability.md).
+crash-test: deps
+	$(SWIFT) build --product whet
+	Tests/crash/kill-test.sh .build/debug/whet
+
+# libFuzzer on every parser of outside input, FUZZ_SECONDS each (a crash is saved under Tests/fuzz/findings/).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	Tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	Tests/fuzz/run.sh 4
 
 # Opens the full-screen workbench on the demo workspace (offline; F1 lists the keys, Ctrl-Q quits).
 demo: deps
@@ -35,4 +50,4 @@ bench: deps
 	Tests/bench/tui-bench.sh .build/release/whet
 
 clean:
-	rm -rf .build workspaces/*/.whet
+	rm -rf .build .build-fuzz workspaces/*/.whet

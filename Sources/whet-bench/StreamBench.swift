@@ -16,6 +16,16 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
     let stream = TestModelServer.openAIStream(pieces, promptTokens: 100, completionTokens: tokens)
     let whole = "{\"choices\":[{\"message\":{\"content\":\"\(pieces.joined())\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":\(tokens)}}"
     let server = try TestModelServer([stream])
+    // The same bytes in 64 KiB writes: the server's cost per event (a write and flush each) mostly leaves the
+    // measurement, so what remains is the client's own cost per event.
+    var sse = ""
+    for case .chunk(let text) in stream { sse += text }
+    var coalesced: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")])]
+    var rest = Substring(sse)
+    while !rest.isEmpty { coalesced.append(.chunk(String(rest.prefix(65_536)))); rest = rest.dropFirst(65_536) }
+    coalesced.append(.end)
+    let coalescedServer = try TestModelServer([coalesced])
+    defer { coalescedServer.stop() }
     let wholeServer = try TestModelServer([[.head(200, [("Content-Type", "application/json")]), .chunk(whole), .end]])
     defer { server.stop(); wholeServer.stop() }
 
@@ -26,9 +36,15 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
         return config
     }
     var streamed: [Double] = []
+    var streamedCoalesced: [Double] = []
     var received: [Double] = []
     for _ in 0..<max(3, repeats) {
         let handedOff = Counter()
+        streamedCoalesced.append(try await asyncSeconds {
+            let record = await RunExecutor().execute(plan, on: HTTPChatBackend(config: config(coalescedServer.baseURL, stream: true), workspaceRoot: nil),
+                                                     runNumber: 1)
+            guard record.error == nil else { throw BenchError(message: record.error ?? "") }
+        })
         streamed.append(try await asyncSeconds {
             let record = await RunExecutor().execute(plan, on: HTTPChatBackend(config: config(server.baseURL, stream: true), workspaceRoot: nil),
                                                      runNumber: 1) { if case .delta = $0 { handedOff.add() } }
@@ -46,6 +62,8 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
                  tokens, median(streamed) * 1000, Double(tokens) / median(streamed)))
     print(String(format: "same text, one response:     median %.1f ms", median(received) * 1000))
     print(String(format: "client overhead per streamed token: %.2f µs (median difference / tokens)", perToken))
+    print(String(format: "same events in 64 KiB writes: median %.1f ms; client cost per event: %.2f µs",
+                 median(streamedCoalesced) * 1000, (median(streamedCoalesced) - median(received)) / Double(tokens) * 1e6))
 }
 
 struct BenchError: Error, CustomStringConvertible { var message: String; var description: String { message } }

@@ -145,3 +145,37 @@ final class HTTPBackendConfigTests: XCTestCase {
         }
     }
 }
+
+/// Found by fuzzing: toml++ (inside TOMLKit) assumes a table header's name starts with a key character and
+/// aborted whet on `[@limits]`. The scan before it turns that into a located error.
+final class SafeTOMLTests: XCTestCase {
+    func testATableNameThatCannotStartAKeyIsALocatedErrorNotACrash() throws {
+        for (source, line, column, found) in [("name = \"x\"\n[@limits]\n", 2, 2, "'@'"), ("a = 1\n  [[ ✓x]]\n", 2, 6, "'✓'"),
+                                              ("a = 1\n[\n", 2, 2, "the end of the line")] {
+            var loader = ConfigLoader(source: source)
+            XCTAssertThrowsError(try loader.load()) { error in
+                XCTAssertEqual("\(error)", "whet.toml:\(line):\(column): error: malformed TOML: expected a table name (letters, digits, '_', '-' "
+                               + "or a quoted name) after '[', found \(found)")
+            }
+        }
+    }
+
+    func testBracketsInsideValuesStringsAndCommentsAreNotHeaders() throws {
+        let source = """
+            a = [
+              [1, 2],
+              [{x = 1}],
+            ]
+            b = "[@not a header"
+            c = '''
+            [@ also not a header
+            '''
+            # [@ a comment
+            ["quoted key"]
+            [plain.key]
+            d = 1
+            """
+        XCTAssertNoThrow(try SafeTOML.precheck(source))
+        XCTAssertNoThrow(try SafeTOML.parse(source))
+    }
+}

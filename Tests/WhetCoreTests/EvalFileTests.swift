@@ -18,7 +18,7 @@ final class EvalFileTests: XCTestCase {
 
     func testALineThatIsNotJSONIsReportedWithItsLine() {
         XCTAssertThrowsError(try EvalFile.parse("{\"vars\": {}}\n{vars: oops}\n", displayPath: "evals/a.jsonl")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("evals/a.jsonl:2:1: error: expected a JSON object on this line, found '{vars: oops}' (not valid JSON)"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("evals/a.jsonl:2:2: error: expected a JSON object on this line, found '{vars: oops}' (not valid JSON: expected a quoted key)"), "\(error)")
         }
         XCTAssertThrowsError(try EvalFile.parse("[1, 2]\n", displayPath: "e")) { error in
             XCTAssertTrue("\(error)".contains("found a JSON array"), "\(error)")

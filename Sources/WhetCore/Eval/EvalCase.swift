@@ -74,7 +74,9 @@ public enum EvalFile {
             do {
                 value = try JSONParser.parse(trimmed)
             } catch let failure as JSONParser.Failure {
-                throw EvalError.malformedLine(location, found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON: \(failure))")
+                let column = line.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count + failure.offset + 1
+                throw EvalError.malformedLine(SourceLocation(file: displayPath, line: index + 1, column: column),
+                                              found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON: \(failure.message))")
             }
             guard let object = value.objectValue else {
                 throw EvalError.malformedLine(location, found: "a JSON \(kind(value))")

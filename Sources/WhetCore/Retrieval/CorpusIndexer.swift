@@ -163,10 +163,11 @@ extension Workspace {
     /// Opens the workspace's index, up to date with the corpus. A workspace that cannot be written gets an
     /// in-memory index built afresh, so reading someone else's workspace still works.
     ///
-    /// Updates are serialised between processes by `.whet/index.lock`. With `waitingFor` (what `whet index`
-    /// does) this waits for another process's update to finish, telling the caller who holds the lock first;
-    /// without it (runs, searches, evals, the workbench) an update already under way elsewhere is not waited
-    /// for: the index is searched as it stands, and the report says so. `rebuild` empties the index first (in
+    /// Updates are serialised between processes by `.whet/index.lock`. With `waitingFor` (the CLI's commands)
+    /// this waits for another process's update to finish, telling the caller who holds the lock first, so a
+    /// run or an eval never searches a half-updated index; without it (the workbench, which must not freeze)
+    /// an update under way elsewhere is not waited for: the index is searched as it stands, the report says
+    /// so, and the next search after that update sees it (`LexicalIndex` checks `data_version`). `rebuild` empties the index first (in
     /// place, so processes that have it open see the change instead of a deleted file).
     public func openIndex(rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
                           progress: CorpusIndexer.Progress? = nil) throws -> (LexicalIndex, CorpusIndexer.Report) {

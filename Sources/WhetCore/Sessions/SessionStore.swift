@@ -53,7 +53,7 @@ public struct SessionStore: Sendable {
     /// The title from `sessions/<id>/session.toml`, if any.
     public func title(_ id: String) -> String? {
         let url = workspace.sessionsDirectory.appendingPathComponent(id).appendingPathComponent("session.toml")
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? TOMLTable(string: text) else { return nil }
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? SafeTOML.parse(text) else { return nil }
         return table["title"]?.string
     }
 

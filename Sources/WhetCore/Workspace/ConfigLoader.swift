@@ -23,7 +23,9 @@ public struct ConfigLoader {
     public mutating func load() throws -> WorkspaceConfig {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: source)
+            table = try SafeTOML.parse(source)
+        } catch let failure as SafeTOML.Failure {
+            throw WorkspaceError.malformedConfig(SourceLocation(file: displayPath, line: failure.line, column: failure.column), failure.message)
         } catch let error as TOMLParseError {
             throw WorkspaceError.malformedConfig(
                 SourceLocation(file: displayPath, line: error.source.begin.line, column: error.source.begin.column),

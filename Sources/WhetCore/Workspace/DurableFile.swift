@@ -12,6 +12,7 @@ public enum DurableFile {
     /// Replaces `url` with `data` atomically (temp file in the same directory, fsync, rename, fsync directory).
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
+        removeAbandonedTemporaries(of: url)
         let tempPath = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(errno, path: url.path, doing: "create a temporary file beside") }
@@ -30,6 +31,19 @@ public enum DurableFile {
             throw failure(code, path: url.path, doing: "replace")
         }
         syncDirectory(directory)
+    }
+
+    /// Removes temporary files a killed process left beside `url` (`.NAME.tmp-PID-N` whose PID is not
+    /// running), so a crash during a save leaves no litter in the user's folders for longer than the next save.
+    static func removeAbandonedTemporaries(of url: URL) {
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        let directory = url.deletingLastPathComponent()
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory.appendingPathComponent(entry).path) }
+        }
     }
 
     /// Appends `data` (one complete record) to `url`, creating it if needed, and flushes it to disk before

@@ -113,7 +113,9 @@ public enum ThemeLoader {
         }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try SafeTOML.parse(text)
+        } catch let failure as SafeTOML.Failure {
+            throw ThemeError(message: "\(path):\(failure.line):\(failure.column): error: malformed TOML: \(failure.message)")
         } catch let error as TOMLParseError {
             throw ThemeError(message: "\(path):\(error.source.begin.line):\(error.source.begin.column): error: malformed TOML: \(error.description)")
         }

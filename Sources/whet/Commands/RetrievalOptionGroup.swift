@@ -35,6 +35,9 @@ struct RetrievalOptionGroup: ParsableArguments {
         let started = Date()
         let (retriever, report) = try await workspace.openRetriever(
             options: options,
+            waitingFor: { holder in
+                Terminal.note("waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
+            },
             indexProgress: { done, total, path in Terminal.progress("indexing \(done)/\(total) \(path)") },
             denseProgress: { done, total in Terminal.progressBar("embedding", done: done, total: total, started: started) })
         Terminal.clearProgress()

@@ -1,9 +1,10 @@
 import Foundation
 import WhetFuzzTargets
 
-// Built two ways. With -DFUZZING and -sanitize=fuzzer,address (`make fuzz`, `Tests/fuzz/run.sh`) libFuzzer
-// supplies `main` and calls LLVMFuzzerTestOneInput with the target named by WHET_FUZZ_TARGET. Built normally,
-// `whet-fuzz TARGET FILE…` replays inputs through a target: how a crasher is reproduced under a debugger.
+// Built two ways. With -DFUZZING and -sanitize=fuzzer,address (`make fuzz`, `Tests/fuzz/run.sh`) the entry
+// point hands over to libFuzzer's driver, which calls LLVMFuzzerTestOneInput with the target named by
+// WHET_FUZZ_TARGET. Built normally, `whet-fuzz TARGET FILE…` replays inputs through a target: how a crasher is
+// reproduced under a debugger.
 
 /// The target chosen once per process from WHET_FUZZ_TARGET.
 let chosenTarget: (@Sendable (Data) -> Void)? = ProcessInfo.processInfo.environment["WHET_FUZZ_TARGET"].flatMap { FuzzTargets.all[$0] }
@@ -19,7 +20,20 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 
     return 0
 }
 
-#if !FUZZING
+#if FUZZING
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+/// SwiftPM links an executable's entry point as `<module>_main`; here it starts libFuzzer's driver.
+@_cdecl("whet_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { bytes, size in fuzzOneInput(bytes, size) }
+}
+#else
 /// Replays files through a target (no libFuzzer in this build).
 @main
 struct FuzzReplay {

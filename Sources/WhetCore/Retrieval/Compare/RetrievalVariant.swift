@@ -42,7 +42,7 @@ public struct RetrievalVariant: Sendable, Equatable {
         guard !overrides.isEmpty else { return workspace }
         let url = workspace.root.appendingPathComponent(Workspace.configFileName)
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-        let table = try TOMLTable(string: text)
+        let table = try SafeTOML.parse(text)
         let retrieval = table["retrieval"]?.table ?? TOMLTable()
         for (key, value) in overrides {
             if let integer = Int(value) { retrieval[key] = integer }

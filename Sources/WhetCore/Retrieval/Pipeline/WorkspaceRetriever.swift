@@ -195,9 +195,12 @@ extension Workspace {
     }
 
     /// The whole pipeline as `whet.toml` configures it (options overridable), indexes brought up to date.
-    public func openRetriever(options: RetrievalOptions? = nil, indexProgress: CorpusIndexer.Progress? = nil,
+    /// `waitingFor`: as in `openIndex` (the CLI waits for another process's index update and says so, so a
+    /// run or an eval never searches a half-updated index).
+    public func openRetriever(options: RetrievalOptions? = nil, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
+                              indexProgress: CorpusIndexer.Progress? = nil,
                               denseProgress: DenseRetriever.Progress? = nil) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
-        let (lexical, report) = try openIndex(progress: indexProgress)
+        let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
         let options = options ?? RetrievalOptions(config.retrieval)
         let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0
         return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)

@@ -15,6 +15,10 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public let parameters: BM25Parameters
     private let lock = NSLock()
     private var memory: InMemory?
+    /// When `data_version` was last compared (guarded by `lock`).
+    private var lastFreshnessCheck: ContinuousClock.Instant?
+    /// How long a checked in-memory index is trusted before the store is asked again.
+    static let freshnessInterval: Duration = .milliseconds(100)
 
     /// The built inverted index, the chunk row id of each of its documents, and the database's
     /// `data_version` it reflects (another process's commit changes it).
@@ -196,10 +200,19 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// texts of a large corpus are never all in memory at once. When another process has committed to the
     /// store since (SQLite's `data_version` moved), the index is brought up to date first: chunks that are
     /// gone are marked deleted and new ones added, so a search never returns a chunk that no longer exists.
+    ///
+    /// The check costs a database round trip, so it is made at most every `freshnessInterval`: searches in a
+    /// burst share one. A chunk deleted elsewhere within that window is still never returned, because results
+    /// are read from the store by id and ids are never reused.
     func inMemoryIndex() throws -> (BM25Index, [Int64]) {
         lock.lock()
         defer { lock.unlock() }
+        let now = ContinuousClock.now
+        if let memory, let checked = lastFreshnessCheck, now - checked < LexicalIndex.freshnessInterval {
+            return (memory.index, memory.chunkIDs)
+        }
         let version = try database.dataVersion()
+        lastFreshnessCheck = now
         if let memory, memory.dataVersion == version { return (memory.index, memory.chunkIDs) }
         if memory != nil {
             try refreshLocked(version: version)

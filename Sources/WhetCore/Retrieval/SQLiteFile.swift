@@ -44,7 +44,9 @@ struct SQLiteFile: Sendable {
     /// The value of SQLite's `data_version` for this connection: it changes when another connection (another
     /// process) commits, which is how a long-lived process notices that the index changed under it.
     func dataVersion() throws -> Int {
-        try read { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+        // Outside a transaction: the pragma needs none, and BEGIN/COMMIT would double its cost.
+        do { return try queue.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 } }
+        catch { throw SQLiteFile.translate(error, path: path) }
     }
 
     /// A database error as the user should read it; other errors pass through unchanged.

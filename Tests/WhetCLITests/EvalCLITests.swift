@@ -66,7 +66,7 @@ final class EvalCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
         try FileManager.default.createDirectory(at: demo.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
         // An earlier eval in which the SSO case passed (the offline demo answer misses "SAML" today).
-        let earlier = #"{"assertions":[],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
+        let earlier = #"{"assertions":[{"reason":"found","score":1,"status":"passed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
         try (earlier + "\n").write(to: demo.appendingPathComponent("evals/results/base00000000.jsonl"), atomically: true, encoding: .utf8)
         let gated = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression"])
         XCTAssertEqual(gated.status, 1, gated.stdout + gated.stderr)

@@ -23,7 +23,7 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
         try tmux.type("eval")
         try tmux.send("Enter")
         try tmux.waitFor("Evals · ", timeout: 60)
-        try tmux.waitFor("cells passed")
+        try tmux.waitFor("pass rate")
         try tmux.waitFor("key rotation steps")
         try tmux.send("f")
         try tmux.waitFor("showing failures only")
@@ -33,7 +33,7 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
         try tmux.waitFor("no overlay") { !$0.contains("Evals · ") }
 
         // The sidebar now reads the new results.
-        try tmux.waitFor("evals: 75% of 16")
+        try tmux.waitFor("evals: 92% of 13")
 
         // Run, then rate and correct the answer in the editor.
         try tmux.send("C-r")

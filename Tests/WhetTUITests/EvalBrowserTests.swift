@@ -62,7 +62,7 @@ final class EvalBrowserTests: XCTestCase {
         let workbench = try makeWorkbench()
         press(workbench, .function(3))
         var text = screen(workbench)
-        XCTAssertTrue(text.contains("Evals · new · 2026-11-25 10:00 · 2/3 passed (67%)"), text)
+        XCTAssertTrue(text.contains("Evals · new · 2026-11-25 10:00 · 2/3 passed (66.7% of 3 evaluated)"), text)
         XCTAssertTrue(text.contains("history ▆▆ (2 of 2)"), text)
         XCTAssertTrue(text.contains("67% support-answer@bbbb2222 · offline/extractive-v1"), text)
         XCTAssertTrue(text.contains("alpha") && text.contains("✓ 1.00 120ms"), text)

@@ -35,7 +35,11 @@ public struct Advice: Sendable, Codable {
     public var evalID: String?
     public var resultsPath: String?
     public var cells: Int
+    /// Passed over evaluated cells.
     public var passRate: Double
+    /// Cells the pass rate covers, and cells nothing could check (never counted as passes).
+    public var evaluated = 0
+    public var notEvaluated = 0
     public var counts: [String: Int]
     public var failures: [ClassifiedFailure]
     public var recommendation: Recommendation
@@ -46,6 +50,7 @@ public struct Advice: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case cells, counts, failures, recommendation, region, checklist
         case evalID = "eval_id", resultsPath = "results", passRate = "pass_rate", fineTuning = "fine_tuning"
+        case evaluated, notEvaluated = "not_evaluated"
     }
 }
 
@@ -74,7 +79,7 @@ public enum Advisor {
         let url = resultsURL ?? latestResults(in: workspace)
         let results = url.map { JSONLines.read(EvalResult.self, from: $0, displayPath: workspace.display($0), what: "eval result", maxLineBytes: workspace.config.limits.maxLineBytes).records } ?? []
         let cases = try loadCases(workspace)
-        let failures = results.filter { $0.status != .passed }.map { result in
+        let failures = results.filter { $0.status == .failed || $0.status == .error }.map { result in
             FailureClassifier.classify(result, expectedFacts: cases["\(result.caseRef.file):\(result.caseRef.line)"]?.facts ?? [])
         }
         var counts: [String: Int] = [:]
@@ -85,13 +90,17 @@ public enum Advisor {
         let assessment = FrameworkAssessment.assess(workspace: workspace, promptText: prompt,
                                                     backend: try? workspace.config.backend(named: nil), evalCaseCount: caseCount)
         let readiness = Advice.FineTuningReadiness(examples: examples)
-        return Advice(
+        let summary = EvalSummary(results).counts
+        var advice = Advice(
             evalID: results.first?.evalID, resultsPath: url.map { workspace.display($0) }, cells: results.count,
-            passRate: EvalSummary(results).passRate, counts: counts, failures: failures,
+            passRate: summary.passRate, counts: counts, failures: failures,
             recommendation: recommend(results: results, failures: failures, readiness: readiness, workspace: workspace, assessment: assessment),
             region: assessment.region.rawValue,
             checklist: Dictionary(uniqueKeysWithValues: assessment.checklist.map { ($0.label, $0.done) }),
             fineTuning: readiness)
+        advice.evaluated = summary.evaluated
+        advice.notEvaluated = summary.notRun
+        return advice
     }
 
     static func recommend(results: [EvalResult], failures: [ClassifiedFailure], readiness: Advice.FineTuningReadiness,

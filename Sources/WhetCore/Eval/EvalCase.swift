@@ -22,6 +22,16 @@ public struct EvalCase: Sendable, Equatable {
     public var assertions: [Assertion]
     /// `metadata`, kept as written.
     public var metadata: [String: JSONValue]
+    /// `prompts`: the prompts this case is written for (names or ids); nil: any. A case is never run with a
+    /// prompt it does not name, so its variables always mean what its author meant.
+    public var prompts: [String]? = nil
+
+    /// Whether this case may run with `prompt` (its front-matter name or its file's base name).
+    public func isFor(_ prompt: PromptFile) -> Bool {
+        guard let prompts else { return true }
+        let fileName = ((prompt.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return prompts.contains { $0 == prompt.name || $0 == fileName || $0 == prompt.path }
+    }
 }
 
 /// What can be wrong with an eval file.
@@ -106,8 +116,18 @@ public enum EvalFile {
                 assertions.append(EvalCase.Assertion(type: type, value: entry["value"], raw: entry))
             }
         }
-        return EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
-                        assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
+        var prompts: [String]? = nil
+        if let value = object["prompts"] {
+            let names = value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue)
+            guard let names, !names.isEmpty, names.count == (value.arrayValue?.count ?? 1) else {
+                throw EvalError.invalidField(location, field: "prompts", expected: "a prompt name or a list of names", found: value.description)
+            }
+            prompts = names
+        }
+        var item = EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
+                            assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
+        item.prompts = prompts
+        return item
     }
 
     static func kind(_ value: JSONValue) -> String {

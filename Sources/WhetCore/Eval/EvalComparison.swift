@@ -7,18 +7,36 @@ public struct EvalComparison: Sendable {
     /// One case in the comparison.
     public struct Change: Sendable, Equatable {
         /// How the case moved between the two evals.
-        public enum Kind: String, Sendable { case fixed, regressed, same, added, removed }
+        public enum Kind: String, Sendable {
+            case fixed, regressed, same, added, removed
+            /// In both evals, but nothing could check it in one of them: no verdict either way.
+            case notEvaluated = "not evaluated"
+        }
         /// `file:line` and description: a case's identity across evals.
         public var key: String
         public var label: String
+        /// The pass share before (nil: not in the baseline, or not evaluated there).
         public var before: Double?
+        /// The pass share after (nil: not in this eval, or not evaluated).
         public var after: Double?
+        /// Whether the case is in the baseline / in this eval at all.
+        public var inBefore = true
+        public var inAfter = true
         public var kind: Kind {
-            switch (before, after) {
-            case (nil, _): .added
-            case (_, nil): .removed
-            case let (b?, a?): a > b ? .fixed : a < b ? .regressed : .same
-            }
+            if !inBefore { return .added }
+            if !inAfter { return .removed }
+            guard let before, let after else { return .notEvaluated }
+            return after > before ? .fixed : after < before ? .regressed : .same
+        }
+
+        /// A change between two pass shares of a case present in both evals.
+        public init(key: String, label: String, before: Double?, after: Double?, inBefore: Bool = true, inAfter: Bool = true) {
+            self.key = key
+            self.label = label
+            self.before = before
+            self.after = after
+            self.inBefore = inBefore
+            self.inAfter = inAfter
         }
     }
 
@@ -27,7 +45,9 @@ public struct EvalComparison: Sendable {
 
     /// Compares `after` with the baseline `before`.
     public init(before: [EvalResult], after: [EvalResult]) {
-        func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double)]) {
+        // A case's share is over its evaluated cells; a case nothing could check has no share (shown "–"),
+        // so it can be neither fixed nor regressed.
+        func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double?)]) {
             var order: [String] = []
             var grouped: [String: [EvalResult]] = [:]
             for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
@@ -36,7 +56,8 @@ public struct EvalComparison: Sendable {
                 grouped[key, default: []].append(result)
             }
             return (order, grouped.mapValues { cells in
-                (cells[0].label, Double(cells.filter { $0.status == .passed }.count) / Double(cells.count))
+                let evaluated = cells.filter { $0.status != .notRun }
+                return (cells[0].label, evaluated.isEmpty ? nil : Double(evaluated.filter { $0.status == .passed }.count) / Double(evaluated.count))
             })
         }
         let (afterOrder, afterShares) = shares(after)
@@ -44,7 +65,8 @@ public struct EvalComparison: Sendable {
         let keys = afterOrder + beforeOrder.filter { afterShares[$0] == nil }
         changes = keys.map { key in
             Change(key: key, label: afterShares[key]?.label ?? beforeShares[key]?.label ?? key,
-                   before: beforeShares[key]?.share, after: afterShares[key]?.share)
+                   before: beforeShares[key]?.share ?? nil, after: afterShares[key]?.share ?? nil,
+                   inBefore: beforeShares[key] != nil, inAfter: afterShares[key] != nil)
         }
     }
 
@@ -64,6 +86,7 @@ public struct EvalComparison: Sendable {
             case .regressed: "▼ regressed"
             case .added: "+ new case "
             case .removed: "- gone     "
+            case .notEvaluated: "? not evaluated"
             case .same: ""
             }
             out += "  \(mark)  \(change.label)  \(share(change.before)) → \(share(change.after))\n"

@@ -2,12 +2,15 @@
 /// of `evals/results/<id>.jsonl`. It holds what the advisor and the results view need later: the output,
 /// the context the run used, the numbers, and every assertion's verdict with its reason.
 public struct EvalResult: Sendable, Equatable, Codable {
-    /// What decides a cell: all assertions that ran passed (and at least one ran, or there were none and the
-    /// run succeeded).
+    /// What decides a cell: every assertion that ran passed, and at least one ran. A cell that nothing
+    /// checked is `notRun`, never a pass: it is left out of pass rates and always reported apart.
     public enum Status: String, Sendable, Codable {
         case passed, failed
-        /// The run itself failed (backend error); assertions were not evaluated.
+        /// The run itself failed (backend error); assertions were not evaluated. Counts against the pass rate.
         case error
+        /// The run succeeded but no assertion could be evaluated (none given, or each needed something missing:
+        /// a grader, an interpreter, a schema file). Not a pass, not a failure: "not evaluated".
+        case notRun = "not-run"
     }
 
     /// Where the case is defined, and its description.
@@ -42,7 +45,7 @@ public struct EvalResult: Sendable, Equatable, Codable {
     public var error: String?
     public var assertions: [AssertionResult]
     public var status: Status
-    /// Σ weight · score / Σ weight over the assertions that ran (1 when none ran and the run succeeded).
+    /// Σ weight · score / Σ weight over the assertions that ran (0 when none ran).
     public var score: Double
 
     /// A cell's result, field by field (the runner builds these; tools and benchmarks may too).
@@ -68,6 +71,41 @@ public struct EvalResult: Sendable, Equatable, Codable {
         self.assertions = assertions
         self.status = status
         self.score = score
+    }
+
+    /// Decodes a results line. Lines written before the `not-run` status existed recorded a cell whose
+    /// assertions were all "not run" (or that had none) as passed; they are read as `notRun`, so an old eval
+    /// never shows a pass that nothing verified.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        evalID = try container.decode(String.self, forKey: .evalID)
+        cell = try container.decode(String.self, forKey: .cell)
+        time = try container.decode(String.self, forKey: .time)
+        caseRef = try container.decode(CaseReference.self, forKey: .caseRef)
+        prompt = try container.decode(RunRecord.PromptReference.self, forKey: .prompt)
+        backend = try container.decode(String.self, forKey: .backend)
+        model = try container.decode(String.self, forKey: .model)
+        repeatIndex = try container.decode(Int.self, forKey: .repeatIndex)
+        variables = try container.decode([String: String].self, forKey: .variables)
+        retrieval = try container.decodeIfPresent(RetrievalRecord.self, forKey: .retrieval)
+        output = try container.decode(String.self, forKey: .output)
+        latencyMs = try container.decodeIfPresent(Double.self, forKey: .latencyMs)
+        costUSD = try container.decodeIfPresent(Double.self, forKey: .costUSD)
+        cached = try container.decodeIfPresent(Bool.self, forKey: .cached)
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+        assertions = try container.decode([AssertionResult].self, forKey: .assertions)
+        status = try container.decode(Status.self, forKey: .status)
+        score = try container.decode(Double.self, forKey: .score)
+        if status == .passed, !assertions.contains(where: { $0.status != .notRun }) {
+            status = .notRun
+            score = 0
+        }
+    }
+
+    /// Why nothing was evaluated in a `notRun` cell, in a few words.
+    public var notRunReason: String {
+        guard let first = assertions.first(where: { $0.status == .notRun }) else { return "the case has no assertions" }
+        return "\(first.type): \(first.reason)"
     }
 
     enum CodingKeys: String, CodingKey {

@@ -63,11 +63,7 @@ public struct EvalRunner: Sendable {
         var cells: [Cell] = []
         var identity = ["repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature, RetrievalOptions(workspace.config.retrieval).label]
         identity += plan.caseFiles.sorted()
-        var prompts: [(String?, PromptFile)] = []
-        for name in plan.prompts {
-            let url = try workspace.promptURL(named: name)
-            prompts.append((name, try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)))
-        }
+        let prompts = try variants(plan)
         let backends = try plan.backends.map { try workspace.config.backend(named: $0) }
         for (_, prompt) in prompts {
             identity.append("prompt \(prompt.path) \(prompt.contentHash)")
@@ -77,9 +73,10 @@ public struct EvalRunner: Sendable {
         for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
         let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))
 
+        let explicit = plan.prompts != [nil]
         for (promptName, prompt) in prompts {
             for backend in backends {
-                for item in plan.cases {
+                for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit) {
                     for repeatIndex in 0..<max(1, plan.repeats) {
                         let key = EvalRunner.hash("\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)")
                         cells.append(Cell(key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
@@ -127,6 +124,45 @@ public struct EvalRunner: Sendable {
         return (id, all, resumed)
     }
 
+    /// The prompt variants the plan runs: the `--prompt`s given, or (none given) the default prompt plus
+    /// every prompt a case declares in `prompts`, each file once.
+    func variants(_ plan: Plan) throws -> [(String?, PromptFile)] {
+        var names = plan.prompts
+        if plan.prompts == [nil] {
+            for item in plan.cases { for name in item.prompts ?? [] where !names.contains(name) { names.append(name) } }
+        }
+        var loaded: [(String?, PromptFile)] = []
+        var seen = Set<String>()
+        for name in names {
+            let url = try workspace.promptURL(named: name)
+            guard seen.insert(url.standardizedFileURL.path).inserted else { continue }
+            loaded.append((name, try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)))
+        }
+        return loaded
+    }
+
+    /// Whether `item` runs with `prompt`: a case that names its prompts runs with those only; one that does
+    /// not runs with every `--prompt` given, or with the default prompt when none was.
+    static func pairs(_ item: EvalCase, with prompt: PromptFile, named name: String?, explicit: Bool) -> Bool {
+        if item.prompts != nil { return item.isFor(prompt) }
+        return explicit || name == nil
+    }
+
+    /// The cases the plan will not run because they name only prompts it does not include (so `whet eval`
+    /// can say so instead of dropping them silently).
+    public func unpairedCases(_ plan: Plan) throws -> [EvalCase] {
+        let prompts = try variants(plan)
+        let explicit = plan.prompts != [nil]
+        return plan.cases.filter { item in !prompts.contains { EvalRunner.pairs(item, with: $0.1, named: $0.0, explicit: explicit) } }
+    }
+
+    /// The prompt's variables `item` leaves unset (the context variable is retrieval's). Evals never fall
+    /// back to a prompt's sample values: a sample is for trying the prompt by hand, and an eval that ran on
+    /// it would measure a question nobody asked.
+    static func missingVariables(_ item: EvalCase, for prompt: PromptFile) -> [String] {
+        prompt.variables.filter { $0 != RunPlan.contextVariable && item.vars[$0] == nil }
+    }
+
     /// Runs one cell: plan (retrieval included), stream through the backend, evaluate the assertions.
     func runCell(_ cell: Cell, id: String, retriever: (any ChunkRetriever)?, useCache: Bool,
                  grader: (any ModelBackend)?, embedder: (any TextEmbedder)?) async -> EvalResult {
@@ -137,6 +173,14 @@ public struct EvalRunner: Sendable {
             prompt: .init(name: cell.prompt.name, path: cell.prompt.path, hash: cell.prompt.contentHash),
             backend: cell.backend.name, model: cell.backend.model, repeatIndex: cell.repeatIndex, variables: variables,
             retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [], status: .error, score: 0)
+        let missing = EvalRunner.missingVariables(cell.evalCase, for: cell.prompt)
+        if !missing.isEmpty {
+            result.error = "the case does not set \(missing.map { "'\($0)'" }.joined(separator: ", ")), which prompt '\(cell.prompt.name)' uses "
+                + "(it sets \(cell.evalCase.vars.isEmpty ? "none" : cell.evalCase.vars.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))"
+                + "; evals never use sample values). "
+                + "Set the variable, or name the case's prompt with \"prompts\""
+            return result
+        }
         do {
             var input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
             input.loadedPrompt = .init(cell.prompt)
@@ -162,8 +206,14 @@ public struct EvalRunner: Sendable {
             }
             let ran = result.assertions.filter { $0.status != .notRun }
             let weight = ran.reduce(0) { $0 + $1.weight }
-            result.score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 1
-            result.status = ran.allSatisfy { $0.status == .passed } ? .passed : .failed
+            if ran.isEmpty {
+                // Nothing checked this answer: never a pass.
+                result.status = .notRun
+                result.score = 0
+            } else {
+                result.score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 0
+                result.status = ran.allSatisfy { $0.status == .passed } ? .passed : .failed
+            }
         } catch {
             result.error = "\(error)"
         }

@@ -63,7 +63,7 @@ public struct PromptVersions: Sendable {
             }
         }
         for file in EvalHistory(workspace: workspace).files() {
-            for result in file.results where result.prompt.path == promptPath {
+            for result in file.results where result.prompt.path == promptPath && result.status != .notRun {
                 touch(result.prompt.hash, result.time) {
                     $0.evalCells += 1
                     if result.status == .passed { $0.evalPassed += 1 }

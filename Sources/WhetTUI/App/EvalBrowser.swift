@@ -17,7 +17,11 @@ public struct EvalBrowser: Sendable {
     public struct Cell: Sendable, Equatable {
         public var results: [EvalResult]
         public var passed: Int { results.filter { $0.status == .passed }.count }
-        public var allPassed: Bool { passed == results.count }
+        /// Repeats that were evaluated (not `notRun`).
+        public var evaluated: Int { results.filter { $0.status != .notRun }.count }
+        public var allPassed: Bool { evaluated > 0 && passed == evaluated }
+        /// Nothing could check any repeat of this cell.
+        public var notEvaluated: Bool { !results.isEmpty && evaluated == 0 }
         public var score: Double { results.isEmpty ? 0 : results.map(\.score).reduce(0, +) / Double(results.count) }
         public var latencyMs: Double? {
             let values = results.compactMap(\.latencyMs).sorted()
@@ -87,7 +91,7 @@ public struct EvalBrowser: Sendable {
             byCell[Self.key(key, variant), default: []].append(result)
             let passed = result.status == .passed ? 1 : 0
             variantCounts[variant, default: (0, 0)].passed += passed
-            variantCounts[variant, default: (0, 0)].total += 1
+            if result.status != .notRun { variantCounts[variant, default: (0, 0)].total += 1 }
             passedCells += passed
         }
         // Columns in the order the eval ran them (results are appended per prompt × backend).

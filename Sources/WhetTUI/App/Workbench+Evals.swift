@@ -124,7 +124,10 @@ extension Workbench {
                     guard let self else { return }
                     self.state.advice = try? Advisor.advise(workspace: workspace, promptText: self.state.buffer.text)
                     let summary = EvalSummary(results)
-                    self.state.message = (String(format: "eval %@: %.0f%% of %d cells passed", id, summary.passRate * 100, results.count), false)
+                    let unpaired = (try? EvalRunner(workspace: workspace).unpairedCases(plan))?.count ?? 0
+                    self.state.message = ("eval \(id): pass rate \(summary.counts.rateText)"
+                                          + (unpaired > 0 ? "; \(unpaired) case(s) are for other prompts (their \"prompts\")" : ""),
+                                          summary.counts.notRun > 0)
                     if self.state.overlay == nil || self.state.overlay == .evals { self.openEvals() }
                 } catch {
                     self?.state.message = ("\(error)", true)

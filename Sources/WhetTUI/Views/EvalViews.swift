@@ -12,9 +12,9 @@ enum EvalViews {
             canvas.draw("no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1, maxWidth: box.width - 4, style: theme.style(.dim))
             return
         }
-        let passed = browser.passedCells
-        let rate = Double(passed) / Double(max(1, file.results.count))
-        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · \(passed)/\(file.results.count) passed (\(percent(rate)))"
+        let counts = file.summary.counts
+        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · "
+            + "\(counts.passed)/\(counts.evaluated) passed (\(counts.rateText))"
         OverlayView.frame(box, title: title, canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 4, inner.width >= 20 else { return }
@@ -78,7 +78,8 @@ enum EvalViews {
                 let cell = browser.cell(rows[index].key, columns[column])
                 let x = rect.x + labelWidth + 1 + offset * columnWidth
                 let selected = index == browser.row && column == browser.column
-                let role: ThemeRole = selected ? .selection : cell.results.isEmpty ? .dim : cell.allPassed ? .success : .error
+                let role: ThemeRole = selected ? .selection : cell.results.isEmpty ? .dim : cell.notEvaluated ? .warning
+                    : cell.allPassed ? .success : .error
                 canvas.draw(cellText(cell).padding(toLength: columnWidth - 1, withPad: " ", startingAt: 0), x: x, y: y,
                             maxWidth: columnWidth - 1, style: theme.style(role))
             }
@@ -89,7 +90,8 @@ enum EvalViews {
     static func cellText(_ cell: EvalBrowser.Cell) -> String {
         guard !cell.results.isEmpty else { return "–" }
         if cell.results.allSatisfy({ $0.status == .error }) { return "! error" }
-        var text = cell.results.count > 1 ? "\(cell.passed)/\(cell.results.count)" : (cell.allPassed ? "✓" : "✗")
+        if cell.notEvaluated { return "? not evaluated" }
+        var text = cell.evaluated > 1 || cell.evaluated < cell.results.count ? "\(cell.passed)/\(cell.evaluated)" : (cell.allPassed ? "✓" : "✗")
         text += String(format: " %.2f", cell.score)
         if let latency = cell.latencyMs { text += String(format: " %.0fms", latency) } else if cell.results.contains(where: { $0.cached == true }) { text += " cached" }
         if let cost = cell.costUSD { text += String(format: " $%.4f", cost) }
@@ -117,6 +119,7 @@ enum EvalViews {
             case .regressed: ("▼ regressed", .error)
             case .added: ("+ new case", .dim)
             case .removed: ("- gone", .dim)
+            case .notEvaluated: ("? not evaluated", .warning)
             case .same: ("", .overlay)
             }
             let text = VisibleText.escape(change.label).padding(toLength: labelWidth, withPad: " ", startingAt: 0)
@@ -140,7 +143,8 @@ enum EvalViews {
         if let latency = result.latencyMs { numbers += String(format: " · %.0f ms", latency) }
         if result.cached == true { numbers += " · from the response cache" }
         if let cost = result.costUSD { numbers += String(format: " · $%.4f", cost) }
-        add("result   " + numbers, result.status == .passed ? .success : .error)
+        add("result   " + numbers, result.status == .passed ? .success : result.status == .notRun ? .warning : .error)
+        if result.status == .notRun { add("         not evaluated: no assertion could run (\(result.notRunReason)); not a pass", .warning) }
         if let error = result.error { add("error    \(error)", .error) }
         for (name, value) in result.variables.sorted(by: { $0.key < $1.key }) { add("var      \(name) = \(value)") }
         section("assertions")

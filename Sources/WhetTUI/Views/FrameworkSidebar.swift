@@ -50,7 +50,8 @@ enum FrameworkSidebar {
             // Eval evidence outranks the configuration-based step: the advisor's move, why, and the counts.
             let recommendation = advice.recommendation
             for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) { line(wrapped) }
-            line(String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.cells), .dim)
+            line(String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.evaluated)
+                 + (advice.notEvaluated > 0 ? " · \(advice.notEvaluated) unchecked" : ""), advice.notEvaluated > 0 ? .warning : .dim)
             // Each count carries the key that lists the failing cases behind it.
             let counts = FailureClass.allCases.enumerated().compactMap { index, type -> String? in
                 let count = advice.counts[type.rawValue] ?? 0

@@ -31,7 +31,9 @@ struct AdviseCommand: AsyncParsableCommand {
             }
             var out = ""
             if let id = advice.evalID, let path = advice.resultsPath {
-                out += String(format: "eval %@ (%@): %d cells, pass rate %.1f%%\n", id, path, advice.cells, advice.passRate * 100)
+                out += String(format: "eval %@ (%@): %d cells, pass rate %.1f%% of %d evaluated", id, path, advice.cells,
+                              advice.passRate * 100, advice.evaluated)
+                out += advice.notEvaluated > 0 ? "; \(advice.notEvaluated) not evaluated (no assertion could run)\n" : "\n"
             } else {
                 out += "no eval results yet\n"
             }

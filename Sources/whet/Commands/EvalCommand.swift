@@ -50,6 +50,10 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fail-on-regression"), help: "With --baseline: exit with status 1 when any case passes less often than before.")
     var failOnRegression = false
 
+    @Flag(name: .customLong("allow-not-evaluated"),
+          help: "With --fail-under: accept cells that no assertion could check (by default they fail the gate).")
+    var allowNotEvaluated = false
+
     @Flag(help: "Print every result as JSON.")
     var json = false
 
@@ -79,6 +83,15 @@ struct EvalCommand: AsyncParsableCommand {
             plan.concurrency = concurrency
             plan.useCache = !noCache
             plan.grader = grader ?? workspace.config.evalGrader
+            let unpaired = try EvalRunner(workspace: workspace).unpairedCases(plan)
+            if !unpaired.isEmpty {
+                let names = Set(unpaired.flatMap { $0.prompts ?? [] }).sorted()
+                Terminal.note("\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
+                              + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them")
+                guard unpaired.count < cases.count else {
+                    throw EvalError.noCases("no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
+                }
+            }
             let retriever = workspace.config.retrieval.enabled ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
             let started = Date()
             let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: { done, total in
@@ -110,9 +123,25 @@ struct EvalCommand: AsyncParsableCommand {
                 let url = URL(fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 try DurableFile.writeAtomically(Data(summary.junitXML(id: id).utf8), to: url)
             }
-            if let failUnder, let rate = EvalSummary.parseRate(failUnder), summary.passRate < rate {
-                Terminal.warn(String(format: "error: pass rate %.1f%% is below --fail-under %.1f%%", summary.passRate * 100, rate * 100))
+            let counts = summary.counts
+            if counts.evaluated == 0 || counts.errors == counts.evaluated {
+                Terminal.warn(counts.evaluated == 0
+                    ? "error: no cell could be evaluated (\(results.first?.notRunReason ?? "no results")); the eval checked nothing"
+                    : "error: every run failed (\(results.compactMap(\.error).first ?? "")); the eval checked nothing")
                 throw ExitCode(1)
+            }
+            if let failUnder, let rate = EvalSummary.parseRate(failUnder) {
+                if counts.notRun > 0 && !allowNotEvaluated {
+                    Terminal.warn("error: \(counts.notRun) of \(counts.total) cells could not be evaluated "
+                                  + "(\(results.first { $0.status == .notRun }?.notRunReason ?? "")); --fail-under needs every cell "
+                                  + "checked: fix that, or pass --allow-not-evaluated to gate on the \(counts.evaluated) that were")
+                    throw ExitCode(1)
+                }
+                if summary.passRate < rate {
+                    Terminal.warn(String(format: "error: pass rate %.1f%% (of %d evaluated) is below --fail-under %.1f%%",
+                                         summary.passRate * 100, counts.evaluated, rate * 100))
+                    throw ExitCode(1)
+                }
             }
             if failOnRegression && regressed {
                 Terminal.warn("error: some cases regressed against the baseline (--fail-on-regression)")

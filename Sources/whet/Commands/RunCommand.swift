@@ -59,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
             let retriever = wantsRetrieval ? try await retrieval.openRetriever(workspace) : nil
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
+            try checkInputs(input, against: plan)
             for warning in plan.warnings { Terminal.warn(warning.description) }
             if dryRun {
                 printDryRun(plan)
@@ -93,6 +94,23 @@ struct RunCommand: AsyncParsableCommand {
             }
             if let error = record.error { Terminal.warn(error); throw ExitCode(1) }
             if record.finishReason == .cancelled { throw ExitCode(130) }
+        }
+    }
+
+    /// A `--var` the prompt does not use, or an `--exclude` that matches no retrieved chunk, would run
+    /// something other than what was asked, silently: each is an error, before anything is spent.
+    func checkInputs(_ input: RunInput, against plan: RunPlan) throws {
+        let known = plan.prompt.variables
+        for name in input.variables.keys.sorted() where !known.contains(name) {
+            throw ValidationError("--var \(name): prompt '\(plan.prompt.name)' has no variable '\(name)'"
+                + Suggestion.hint(for: name, in: known) + "; its variables: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+        }
+        let retrieved = (plan.retrieval?.chunks ?? []).map(\.chunk.location)
+        for location in input.excludedChunks.sorted() where !retrieved.contains(location) {
+            let format = location.range(of: #"^.+:\d+-\d+$"#, options: .regularExpression) != nil
+            throw ValidationError("--exclude \(location): " + (format
+                ? "no retrieved chunk is at \(location)\(Suggestion.hint(for: location, in: retrieved)); retrieved: \(retrieved.isEmpty ? "none" : retrieved.joined(separator: ", "))"
+                : "expected PATH:START-END as `whet search` or `--dry-run` shows it, e.g. corpus/support/faq.md:1-5"))
         }
     }
 

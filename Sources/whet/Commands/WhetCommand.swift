@@ -31,11 +31,12 @@ struct WhetCommand: AsyncParsableCommand {
         while arguments.count >= 2, arguments[0] == "-C" || arguments[0] == "--directory" {
             let directory = arguments[1]
             guard FileManager.default.changeCurrentDirectoryPath(directory) else {
-                FileHandle.standardError.write(Data("whet: error: cannot change to directory '\(directory)'\n".utf8))
+                FileHandle.standardError.write(Data("error: cannot change to directory '\(directory)'\n".utf8))
                 Foundation.exit(1)
             }
             arguments.removeFirst(2)
         }
+        if let first = arguments.first { refuseUnknownCommand(first) }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -44,7 +45,31 @@ struct WhetCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            // Help, --version and exit codes a command chose pass through as ArgumentParser prints them.
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+            // A usage mistake the parser caught: one line in the same form as every other error, exit 1.
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            let subcommand = arguments.first { names.contains($0) }.map { " \($0)" } ?? ""
+            FileHandle.standardError.write(Data("error: \(TerminalText.visible(text)) (see `whet\(subcommand) --help`)\n".utf8))
+            Foundation.exit(1)
         }
+    }
+
+    /// The subcommands' names.
+    static var names: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// `whet evl` would otherwise open the workbench on a directory named "evl": a first word that is neither a
+    /// command, an option nor an existing directory is an error, with the command it most likely meant.
+    static func refuseUnknownCommand(_ word: String) {
+        guard !word.hasPrefix("-"), !names.contains(word) else { return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        let hint = Suggestion.closest(to: word, in: names).map { "; did you mean 'whet \($0)'?" }
+            ?? " and no directory of that name exists"
+        FileHandle.standardError.write(Data("error: unknown command '\(TerminalText.visible(word))'\(hint) (`whet --help` lists the commands)\n".utf8))
+        Foundation.exit(1)
     }
 }

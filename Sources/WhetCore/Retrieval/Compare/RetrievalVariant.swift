@@ -40,6 +40,12 @@ public struct RetrievalVariant: Sendable, Equatable {
     /// result loaded with the usual validation. Nothing is written.
     public func apply(to workspace: Workspace) throws -> Workspace {
         guard !overrides.isEmpty else { return workspace }
+        // A key [retrieval] does not have would give a row identical to the baseline under another name.
+        let known = RetrievalSettings.tomlKeys
+        for (key, _) in overrides where !known.contains(key) {
+            throw RetrievalError.comparison("--with '\(name)': [retrieval] has no setting '\(key)'" + Suggestion.hint(for: key, in: known)
+                                            + "; settings: \(known.sorted().joined(separator: ", "))")
+        }
         let url = workspace.root.appendingPathComponent(Workspace.configFileName)
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         let table = try SafeTOML.parse(text)

@@ -92,4 +92,25 @@ final class EvalCLITests: XCTestCase {
         XCTAssertEqual(broken.status, 1)
         XCTAssertTrue(broken.stderr.hasPrefix("evals/broken.jsonl:1:1: error: 'assert'"), broken.stderr)
     }
+
+    /// A case runs with the prompt it names, never on another prompt's sample values.
+    func testCasesRunWithTheirPromptsAndNeverOnSampleValues() throws {
+        let python = try WhetProcess.run(["-C", demo.path, "eval", "evals/python.jsonl", "--json"])
+        XCTAssertEqual(python.status, 0, python.stderr)
+        let cells = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(cells.count, 3)
+        XCTAssertEqual(Set(cells.compactMap { ($0["prompt"] as? [String: Any])?["name"] as? String }), ["python-tutor"])
+
+        let wrong = try WhetProcess.run(["-C", demo.path, "eval", "evals/python.jsonl", "--prompt", "support-answer"])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.stderr.contains("3 case(s) not run: they name only other prompts (python-tutor); --prompt python-tutor runs them"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("no case is for the prompt(s) given"), wrong.stderr)
+
+        try #"{"description": "no question", "vars": {"topic": "x"}, "assert": [{"type": "icontains", "value": "key"}]}"#
+            .write(to: demo.appendingPathComponent("evals/loose.jsonl"), atomically: true, encoding: .utf8)
+        let loose = try WhetProcess.run(["-C", demo.path, "eval", "evals/loose.jsonl"])
+        XCTAssertEqual(loose.status, 1, "the only cell could not run: nothing was checked")
+        XCTAssertTrue(loose.stdout.contains("the case does not set 'question', which prompt 'support-answer' uses (it sets 'topic'; evals never use sample values)"),
+                      loose.stdout)
+    }
 }

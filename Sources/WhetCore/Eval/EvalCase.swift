@@ -2,6 +2,7 @@
 // against backends builds on this.
 
 import Foundation
+import Yams
 
 /// One test case: the variables to run the prompt with and the assertions its output must pass.
 public struct EvalCase: Sendable, Equatable {
@@ -25,6 +26,9 @@ public struct EvalCase: Sendable, Equatable {
     /// `prompts`: the prompts this case is written for (names or ids); nil: any. A case is never run with a
     /// prompt it does not name, so its variables always mean what its author meant.
     public var prompts: [String]? = nil
+    /// `threshold`: the case passes when its weighted score reaches this, even if some assertions failed
+    /// (promptfoo's test-level threshold); nil: every assertion that ran must pass.
+    public var threshold: Double? = nil
 
     /// Whether this case may run with `prompt` (its front-matter name or its file's base name).
     public func isFor(_ prompt: PromptFile) -> Bool {
@@ -63,6 +67,24 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
 public enum EvalFile {
     /// The cases of the file at `url`; the first bad line stops loading with its line number.
     public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> [EvalCase] {
+        try read(url, displayPath: displayPath, limits: limits).cases
+    }
+
+    /// The cases of the file at `url` and what in it whet does not act on (promptfoo keys it ignores), for
+    /// commands that print warnings. A YAML mapping with promptfoo's keys is read as a promptfoo config.
+    public static func read(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> (cases: [EvalCase], warnings: [Warning]) {
+        let ext = url.pathExtension.lowercased()
+        if ext == "yaml" || ext == "yml",
+           let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
+           let text = String(data: data, encoding: .utf8), let root = try? Yams.compose(yaml: text), PromptfooConfig.looksLikeConfig(root) {
+            let config = try PromptfooConfig.load(url, displayPath: displayPath, limits: limits)
+            return (config.cases, config.warnings)
+        }
+        return (try loadList(url, displayPath: displayPath, limits: limits), [])
+    }
+
+    /// A JSONL file or a YAML list of cases.
+    static func loadList(_ url: URL, displayPath: String, limits: InputLimits) throws -> [EvalCase] {
         guard let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes) else {
             throw EvalError.unreadable(SourceLocation(file: displayPath))
         }
@@ -127,6 +149,12 @@ public enum EvalFile {
         var item = EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
                             assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
         item.prompts = prompts
+        if let value = object["threshold"] {
+            guard case .number(let number) = value else {
+                throw EvalError.invalidField(location, field: "threshold", expected: "a number from 0 to 1", found: value.description)
+            }
+            item.threshold = number
+        }
         return item
     }
 

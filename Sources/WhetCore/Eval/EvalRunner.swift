@@ -212,7 +212,11 @@ public struct EvalRunner: Sendable {
                 result.score = 0
             } else {
                 result.score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 0
-                result.status = ran.allSatisfy { $0.status == .passed } ? .passed : .failed
+                if let threshold = cell.evalCase.threshold {
+                    result.status = result.score >= threshold ? .passed : .failed
+                } else {
+                    result.status = ran.allSatisfy { $0.status == .passed } ? .passed : .failed
+                }
             }
         } catch {
             result.error = "\(error)"

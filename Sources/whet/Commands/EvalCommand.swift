@@ -75,7 +75,11 @@ struct EvalCommand: AsyncParsableCommand {
                 throw EvalError.noCases("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line")
             }
             var cases: [EvalCase] = []
-            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) }
+            for url in urls {
+                let (loaded, warnings) = try EvalFile.read(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+                for warning in warnings { Terminal.warn(warning.description) }
+                cases += loaded
+            }
             guard !cases.isEmpty else { throw EvalError.noCases("the eval files hold no cases") }
             var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) },
                                        prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })

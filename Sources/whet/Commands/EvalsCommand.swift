@@ -10,19 +10,28 @@ struct EvalsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Argument(help: "Eval files or promptfoo configs to check, wherever they are (default: every file in evals/).")
+    var files: [String] = []
+
     @Flag(help: "List every case, not just the count per file.")
     var verbose = false
 
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let files = workspace.evalFiles()
-            guard !files.isEmpty else {
+            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let urls = files.isEmpty ? workspace.evalFiles() : files.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL }
+            guard !urls.isEmpty else {
                 Terminal.write("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line\n")
                 return
             }
-            for url in files {
-                let cases = try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+            for url in urls {
+                let (cases, warnings) = try EvalFile.read(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+                for warning in warnings { Terminal.warn(warning.description) }
+                for unknown in Set(cases.flatMap { $0.assertions.map(\.type) }).subtracting(AssertionEvaluator.allTypes).sorted() {
+                    Terminal.warn("\(workspace.display(url)): warning: assertion type '\(unknown)' is not known to whet; "
+                                  + "those assertions will be reported as not run")
+                }
                 let types = Set(cases.flatMap { $0.assertions.map(\.type) }).sorted()
                 Terminal.write("\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")
                 if verbose {

@@ -10,6 +10,12 @@ public enum AssertionEvaluator {
         "answer-relevance", "context-recall", "context-faithfulness",
     ]
 
+    /// Every type a case may name: the built-in checks, script and grouping types, and `not-` forms.
+    public static var allTypes: Set<String> {
+        let base = knownTypes.union(["python", "javascript", "assert-set"])
+        return base.union(base.map { "not-" + $0 })
+    }
+
     /// Types judged by a model (they need a grader backend).
     public static let modelGradedTypes: Set<String> = ["llm-rubric", "answer-relevance", "context-faithfulness"]
 
@@ -42,6 +48,28 @@ public enum AssertionEvaluator {
             result.reason = "negated: " + result.reason
         }
         return result
+    }
+
+    /// promptfoo's `assert-set`: its assertions as one, passing when their weighted score reaches `threshold`
+    /// (default: when every one that ran passed). Children that could not run count neither way.
+    static func assertSet(_ raw: [String: JSONValue], threshold: Double?, context: AssertionContext) async throws -> AssertionResult {
+        guard let children = raw["assert"]?.arrayValue, !children.isEmpty else {
+            throw CannotRun(description: "assert-set needs an 'assert' list")
+        }
+        var results: [AssertionResult] = []
+        for child in children {
+            guard let object = child.objectValue, let type = object["type"]?.stringValue else {
+                throw CannotRun(description: "assert-set: every item needs a string \"type\"")
+            }
+            results.append(await evaluate(EvalCase.Assertion(type: type, value: object["value"], raw: object), in: context))
+        }
+        let ran = results.filter { $0.status != .notRun }
+        guard !ran.isEmpty else { throw CannotRun(description: "assert-set: none of its assertions could run (\(results[0].reason))") }
+        let weight = ran.reduce(0) { $0 + $1.weight }
+        let score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 0
+        let passed = threshold.map { score >= $0 } ?? ran.allSatisfy { $0.status == .passed }
+        let reasons = ran.map { "\($0.status == .passed ? "✓" : "✗") \($0.type): \($0.reason)" }.joined(separator: "; ")
+        return AssertionResult(type: "assert-set", status: passed ? .passed : .failed, score: score, reason: reasons)
     }
 
     /// Why an assertion could not run.
@@ -135,6 +163,10 @@ public enum AssertionEvaluator {
             let limit = threshold ?? 0.75
             return AssertionResult(type: type, status: similarity >= limit ? .passed : .failed, score: max(0, similarity),
                                    reason: String(format: "cosine similarity %.3f to %@ (at least %.2f, %@)", similarity, quoted(expected), limit, embedder.model))
+        case "python", "javascript":
+            return try await ScriptAssertions.evaluate(type == "python" ? .python : .javascript, value: value, threshold: threshold, context: context)
+        case "assert-set":
+            return try await assertSet(raw, threshold: threshold, context: context)
         case "llm-rubric", "answer-relevance", "context-faithfulness":
             return try await ModelGradedAssertions.evaluate(type, value: value, threshold: threshold, context: context)
         default:

@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+
+/// promptfoo-shaped suites (written here for the tests) run by the real binary: tests inline and from CSV,
+/// defaultTest merging, `$ref` templates, python and javascript assertions with and without node, and a
+/// case nothing could check reported as not evaluated through the summary, JSON, JUnit and --fail-under.
+final class PromptfooCLITests: XCTestCase {
+    var demo: URL!
+
+    override func setUpWithError() throws {
+        demo = try WhetProcess.copyOfDemo()
+        let suite = demo.appendingPathComponent("suite")
+        try FileManager.default.createDirectory(at: suite, withIntermediateDirectories: true)
+        try """
+            description: support answers
+            prompts: [file://../prompts/support-answer.prompty]
+            providers: [openai:gpt-4o-mini]
+            outputPath: results.json
+            sharing: false
+            assertionTemplates:
+              mentionsRevoke:
+                type: icontains
+                value: revoke
+            defaultTest:
+              vars:
+                question: How do I rotate my API key?
+              assert:
+                - type: not-contains
+                  value: "I don't know"
+            tests:
+              - description: rotation
+                assert:
+                  - $ref: "#/assertionTemplates/mentionsRevoke"
+                  - type: python
+                    value: "'revoke' in output.lower() and context['vars']['question'].startswith('How')"
+                  - type: javascript
+                    value: output.toLowerCase().includes('key')
+              - file://cases.csv
+              - description: weighted
+                threshold: 0.5
+                vars: { question: "Why was my request refused with a 429 error?" }
+                assert:
+                  - type: assert-set
+                    threshold: 0.5
+                    assert: [ {type: contains, value: rate_limit_exceeded}, {type: icontains, value: "zzz"} ]
+                  - type: python
+                    value: file://check.py:grade
+              - description: a script that raises
+                assert:
+                  - type: python
+                    value: "output.nosuchmethod()"
+            """.write(to: suite.appendingPathComponent("promptfooconfig.yaml"), atomically: true, encoding: .utf8)
+        try "question,__expected,__description\nWhat should I do if my API key leaked?,icontains: revoke,leaked key\n\"Why was my request refused, with a 429?\",\"contains-any: rate_limit_exceeded, spending_limit_reached\",429 from csv\n"
+            .write(to: suite.appendingPathComponent("cases.csv"), atomically: true, encoding: .utf8)
+        try "def grade(output, context):\n    return {'pass': True, 'score': 0.8, 'reason': 'graded ' + context['vars']['question'][:3]}\n"
+            .write(to: suite.appendingPathComponent("check.py"), atomically: true, encoding: .utf8)
+        try """
+            tests:
+              - description: only a model could check this
+                vars: { question: How do I rotate my API key? }
+                assert:
+                  - type: llm-rubric
+                    value: is polite
+              - description: checked
+                vars: { question: How do I rotate my API key? }
+                assert:
+                  - type: icontains
+                    value: revoke
+              - description: only node could check this
+                vars: { question: How do I rotate my API key? }
+                assert:
+                  - type: javascript
+                    value: output.length > 10
+            """.write(to: suite.appendingPathComponent("unchecked.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
+
+    func results(_ json: String) throws -> [String: (status: String, assertions: [(type: String, status: String, reason: String)])] {
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        var byCase: [String: (String, [(String, String, String)])] = [:]
+        for item in list {
+            let label = ((item["case"] as? [String: Any])?["description"] as? String) ?? "?"
+            let assertions = ((item["assertions"] as? [[String: Any]]) ?? []).map {
+                ($0["type"] as? String ?? "", $0["status"] as? String ?? "", $0["reason"] as? String ?? "")
+            }
+            byCase[label] = (item["status"] as? String ?? "", assertions)
+        }
+        return byCase.mapValues { (status: $0.0, assertions: $0.1.map { (type: $0.0, status: $0.1, reason: $0.2) }) }
+    }
+
+    func testAPromptfooConfigRunsAsItIs() throws {
+        let listed = try WhetProcess.run(["evals", "suite/promptfooconfig.yaml", "--verbose"], in: demo)
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("suite/promptfooconfig.yaml  5 cases"), listed.stdout)
+        XCTAssertTrue(listed.stderr.contains("suite/promptfooconfig.yaml:4: warning: 'outputPath' is not used by whet (ignored)"), listed.stderr)
+        XCTAssertTrue(listed.stderr.contains("'sharing' is not used by whet"), listed.stderr)
+        XCTAssertEqual(listed.stderr.components(separatedBy: "'outputPath'").count, 2, "each unsupported key once")
+
+        let run = try WhetProcess.run(["eval", "suite/promptfooconfig.yaml", "--no-cache", "--json"], in: demo)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let byCase = try results(run.stdout)
+        XCTAssertEqual(Set(byCase.keys), ["rotation", "leaked key", "429 from csv", "weighted", "a script that raises"])
+        let rotation = try XCTUnwrap(byCase["rotation"])
+        XCTAssertEqual(rotation.status, "passed")
+        XCTAssertEqual(rotation.assertions.map(\.type), ["not-contains", "icontains", "python", "javascript"],
+                       "defaultTest's assertions first, then the test's, the $ref resolved")
+        if ProcessInfo.processInfo.environment["PATH"].map({ $0.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") } }) == true {
+            XCTAssertEqual(rotation.assertions.last?.status, "passed")
+        }
+        XCTAssertEqual(byCase["leaked key"]?.status, "passed", "a CSV row with __expected shorthand")
+        XCTAssertEqual(byCase["429 from csv"]?.assertions.last?.type, "contains-any", "quoted CSV fields keep their commas")
+        XCTAssertEqual(byCase["weighted"]?.status, "passed", "assert-set at threshold 0.5 with one of two passing")
+        XCTAssertEqual(byCase["weighted"]?.assertions.last?.reason, "graded Why", "file://check.py:grade, relative to the config")
+        let raising = try XCTUnwrap(byCase["a script that raises"])
+        XCTAssertEqual(raising.status, "failed")
+        XCTAssertTrue(raising.assertions.last?.reason.contains("AttributeError") ?? false, "\(raising.assertions)")
+    }
+
+    func testACaseNothingCouldCheckIsNeverAPass() throws {
+        // PATH without node: javascript assertions cannot run here.
+        let bin = demo.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let python = try XCTUnwrap(["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+                                   ?? ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/python3" }
+                                       .first { FileManager.default.isExecutableFile(atPath: $0) })
+        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("python3").path, withDestinationPath: python)
+        let environment = ["PATH": bin.path]
+        let junit = demo.appendingPathComponent("junit.xml")
+        let run = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--no-cache", "--junit", junit.path], in: demo, environment: environment)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("pass rate 100.0% of 1 evaluated; 2 not evaluated"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("? only a model could check this"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("javascript: not run: node not found on PATH"), run.stdout)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        XCTAssertTrue(xml.contains("skipped=\"2\""), xml)
+        XCTAssertTrue(xml.contains("<skipped message=\"not evaluated: llm-rubric"), xml)
+
+        let json = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--json"], in: demo, environment: environment)
+        XCTAssertEqual(try results(json.stdout)["only node could check this"]?.status, "not-run")
+
+        let gate = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--fail-under", "0.5"], in: demo, environment: environment)
+        XCTAssertEqual(gate.status, 1)
+        XCTAssertTrue(gate.stderr.contains("2 of 3 cells could not be evaluated"), gate.stderr)
+        XCTAssertTrue(gate.stderr.contains("--allow-not-evaluated"), gate.stderr)
+        let accepted = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--fail-under", "0.5", "--allow-not-evaluated"],
+                                           in: demo, environment: environment)
+        XCTAssertEqual(accepted.status, 0, accepted.stderr)
+    }
+
+    func testReferencesThatDoNotResolveAreLocatedErrors() throws {
+        let suite = demo.appendingPathComponent("suite")
+        try "tests:\n  - vars: {question: x}\n    assert:\n      - $ref: \"#/assertionTemplates/nope\"\n"
+            .write(to: suite.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try WhetProcess.run(["evals", "suite/bad.yaml"], in: demo)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("suite/bad.yaml:2:5: error: '$ref': expected #/assertionTemplates/NAME naming one of: none defined, found '#/assertionTemplates/nope'"),
+                      bad.stderr)
+        try "tests: file://missing/*.csv\n".write(to: suite.appendingPathComponent("glob.yaml"), atomically: true, encoding: .utf8)
+        let glob = try WhetProcess.run(["evals", "suite/glob.yaml"], in: demo)
+        XCTAssertEqual(glob.status, 1)
+        XCTAssertTrue(glob.stderr.contains("no file matches 'suite/missing/*.csv'"), glob.stderr)
+    }
+}

@@ -234,4 +234,25 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertEqual(written, workbench.state.dataset?.split.train.count)
         XCTAssertTrue(workbench.state.message?.text.hasPrefix("wrote finetune/train.jsonl") ?? false, workbench.state.message?.text ?? "")
     }
+
+    /// A cell no assertion could check shows as not evaluated, and the title's rate says what it covers.
+    func testACellNothingCheckedShowsAsNotEvaluated() async throws {
+        let directory = root.appendingPathComponent("evals/results")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var unchecked = result(2, "unchecked", passed: true, eval: "one", time: "2026-11-25T10:00:01Z")
+        unchecked.assertions = [AssertionResult(type: "llm-rubric", status: .notRun, score: 0, reason: "needs a grader")]
+        unchecked.status = .notRun
+        for item in [result(1, "checked", passed: true, eval: "one", time: "2026-11-25T10:00:00Z"), unchecked] {
+            try JSONLines.append(item, to: directory.appendingPathComponent("one.jsonl"))
+        }
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3))
+        var text = screen(workbench)
+        XCTAssertTrue(text.contains("1/1 passed (100.0% of 1 evaluated; 1 not evaluated)"), text)
+        XCTAssertTrue(text.contains("? not evaluated"), text)
+        press(workbench, .down, .enter)
+        text = screen(workbench)
+        XCTAssertTrue(text.contains("not evaluated: no assertion could run (llm-rubric: needs a grader); not a pass"), text)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WhetTestSupport
 import XCTest
 
 /// promptfoo-shaped suites (written here for the tests) run by the real binary: tests inline and from CSV,
@@ -160,5 +161,62 @@ final class PromptfooCLITests: XCTestCase {
         let glob = try WhetProcess.run(["evals", "suite/glob.yaml"], in: demo)
         XCTAssertEqual(glob.status, 1)
         XCTAssertTrue(glob.stderr.contains("no file matches 'suite/missing/*.csv'"), glob.stderr)
+    }
+
+    /// `--from-config`: the config's own prompts (a text file and a chat in JSON) on its own provider, here an
+    /// OpenAI-compatible server on loopback named by `apiBaseUrl`.
+    func testFromConfigRunsTheConfigsPromptsOnItsProviders() throws {
+        let server = try TestModelServer([TestModelServer.openAIStream(["First create a new key, ", "then revoke the old one."])])
+        defer { server.stop() }
+        let suite = demo.appendingPathComponent("suite")
+        try "Answer the customer: {{question}}".write(to: suite.appendingPathComponent("prompt.txt"), atomically: true, encoding: .utf8)
+        try #"[{"role": "system", "content": "You are terse."}, {"role": "user", "content": "{{question}}"}]"#
+            .write(to: suite.appendingPathComponent("chat.json"), atomically: true, encoding: .utf8)
+        try """
+            prompts: [file://prompt.txt, file://chat.json]
+            providers:
+              - id: openai:chat:test-model
+                label: local
+                config: { apiBaseUrl: "\(server.baseURL)/v1" }
+            tests:
+              - vars: { question: How do I rotate my API key? }
+                assert: [ { type: icontains, value: revoke } ]
+            """.write(to: suite.appendingPathComponent("matrix.yaml"), atomically: true, encoding: .utf8)
+        let run = try WhetProcess.run(["eval", "suite/matrix.yaml", "--from-config", "--no-cache", "--json"], in: demo)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("from the config: prompts prompt, chat; backends local (openai test-model)"), run.stderr)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(list.count, 2)
+        XCTAssertEqual(Set(list.compactMap { $0["status"] as? String }), ["passed"])
+        XCTAssertEqual(Set(list.compactMap { $0["model"] as? String }), ["test-model"])
+        XCTAssertEqual(server.requests.count, 2)
+        XCTAssertTrue(server.requests.contains { $0.body.contains("You are terse.") })
+
+        try "prompts: [hi]\nproviders: [vertex:gemini-pro]\ntests: [{vars: {question: x}}]\n"
+            .write(to: suite.appendingPathComponent("vertex.yaml"), atomically: true, encoding: .utf8)
+        let unknown = try WhetProcess.run(["eval", "suite/vertex.yaml", "--from-config"], in: demo)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("'providers': expected a provider whet speaks"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("found 'vertex:gemini-pro'"), unknown.stderr)
+    }
+
+    /// promptfoo's `transform`, test-level (in `options`, from defaultTest) and per assertion, with node.
+    func testTransformsShapeTheOutputTheAssertionsSee() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") } ?? false, "node is not installed")
+        try """
+            defaultTest:
+              options: { transform: output.toUpperCase() }
+            tests:
+              - vars: { question: How do I rotate my API key? }
+                assert:
+                  - { type: contains, value: REVOKE }
+                  - { type: equals, value: "7", transform: "String(output.split(' ').length > 5 ? 7 : 0)" }
+            """.write(to: demo.appendingPathComponent("suite/transform.yaml"), atomically: true, encoding: .utf8)
+        let run = try WhetProcess.run(["eval", "suite/transform.yaml", "--no-cache", "--json"], in: demo)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let cell = try XCTUnwrap(try results(run.stdout).values.first)
+        XCTAssertEqual(cell.status, "passed", "\(cell.assertions)")
+        XCTAssertFalse(run.stderr.contains("transform"), "transform is used, so not reported as ignored: \(run.stderr)")
     }
 }

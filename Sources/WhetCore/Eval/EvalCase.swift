@@ -29,6 +29,8 @@ public struct EvalCase: Sendable, Equatable {
     /// `threshold`: the case passes when its weighted score reaches this, even if some assertions failed
     /// (promptfoo's test-level threshold); nil: every assertion that ran must pass.
     public var threshold: Double? = nil
+    /// `options.transform` (promptfoo): code that turns the output into what the assertions check.
+    public var transform: String? = nil
 
     /// Whether this case may run with `prompt` (its front-matter name or its file's base name).
     public func isFor(_ prompt: PromptFile) -> Bool {
@@ -149,6 +151,12 @@ public enum EvalFile {
         var item = EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
                             assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
         item.prompts = prompts
+        if let value = object["transform"] ?? object["options"]?["transform"] {
+            guard let code = value.stringValue else {
+                throw EvalError.invalidField(location, field: "transform", expected: "JavaScript code or file://PATH", found: value.description)
+            }
+            item.transform = code
+        }
         if let value = object["threshold"] {
             guard case .number(let number) = value else {
                 throw EvalError.invalidField(location, field: "threshold", expected: "a number from 0 to 1", found: value.description)

@@ -17,6 +17,10 @@ public struct EvalRunner: Sendable {
         public var useCache: Bool = true
         /// The backend that grades model-graded assertions; nil leaves them "not run".
         public var grader: String?
+        /// Prompts and backends given whole (a promptfoo config's own matrix, `--from-config`), used instead
+        /// of `prompts` and `backends` when set.
+        public var promptFiles: [PromptFile]? = nil
+        public var backendConfigs: [BackendConfig]? = nil
 
         /// A plan over `cases` with the default prompt and backend.
         public init(cases: [EvalCase], caseFiles: [String], prompts: [String?] = [nil], backends: [String?] = [nil]) {
@@ -64,7 +68,7 @@ public struct EvalRunner: Sendable {
         var identity = ["repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature, RetrievalOptions(workspace.config.retrieval).label]
         identity += plan.caseFiles.sorted()
         let prompts = try variants(plan)
-        let backends = try plan.backends.map { try workspace.config.backend(named: $0) }
+        let backends = try plan.backendConfigs ?? plan.backends.map { try workspace.config.backend(named: $0) }
         for (_, prompt) in prompts {
             identity.append("prompt \(prompt.path) \(prompt.contentHash)")
             PromptVersions(workspace: workspace).remember(prompt)
@@ -73,7 +77,7 @@ public struct EvalRunner: Sendable {
         for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
         let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))
 
-        let explicit = plan.prompts != [nil]
+        let explicit = plan.prompts != [nil] || plan.promptFiles != nil
         for (promptName, prompt) in prompts {
             for backend in backends {
                 for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit) {
@@ -127,6 +131,7 @@ public struct EvalRunner: Sendable {
     /// The prompt variants the plan runs: the `--prompt`s given, or (none given) the default prompt plus
     /// every prompt a case declares in `prompts`, each file once.
     func variants(_ plan: Plan) throws -> [(String?, PromptFile)] {
+        if let files = plan.promptFiles { return files.map { ($0.name, $0) } }
         var names = plan.prompts
         if plan.prompts == [nil] {
             for item in plan.cases { for name in item.prompts ?? [] where !names.contains(name) { names.append(name) } }
@@ -152,7 +157,7 @@ public struct EvalRunner: Sendable {
     /// can say so instead of dropping them silently).
     public func unpairedCases(_ plan: Plan) throws -> [EvalCase] {
         let prompts = try variants(plan)
-        let explicit = plan.prompts != [nil]
+        let explicit = plan.prompts != [nil] || plan.promptFiles != nil
         return plan.cases.filter { item in !prompts.contains { EvalRunner.pairs(item, with: $0.1, named: $0.0, explicit: explicit) } }
     }
 
@@ -184,6 +189,7 @@ public struct EvalRunner: Sendable {
         do {
             var input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
             input.loadedPrompt = .init(cell.prompt)
+            input.backendOverride = cell.backend
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             result.retrieval = plan.retrieval
             let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
@@ -201,8 +207,18 @@ public struct EvalRunner: Sendable {
             let context = AssertionContext(output: record.output, query: plan.retrieval?.query ?? variables.values.first ?? "",
                                            variables: variables, latencyMs: result.latencyMs, costUSD: record.costUSD,
                                            chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
+            var checked = context
+            var transformFailure: String? = nil
+            if let transform = cell.evalCase.transform {
+                do { checked.output = try await ScriptAssertions.transform(transform, context: context) }
+                catch { transformFailure = "\(error)" }
+            }
             for assertion in cell.evalCase.assertions {
-                result.assertions.append(await AssertionEvaluator.evaluate(assertion, in: context))
+                if let transformFailure {
+                    result.assertions.append(AssertionResult(type: assertion.type, status: .notRun, score: 0, reason: transformFailure))
+                } else {
+                    result.assertions.append(await AssertionEvaluator.evaluate(assertion, in: checked))
+                }
             }
             let ran = result.assertions.filter { $0.status != .notRun }
             let weight = ran.reduce(0) { $0 + $1.weight }

@@ -74,11 +74,12 @@ public struct PromptfooConfig {
         prompts = object["prompts"].map { $0.arrayValue ?? [$0] } ?? []
         providers = object["providers"].map { $0.arrayValue ?? [$0] } ?? []
         if !prompts.isEmpty {
-            warn("top:prompts", "'prompts' is not used: whet runs the workspace's prompts (--prompt NAME, or each test's 'prompts')",
+            warn("top:prompts", "'prompts' is used only with --from-config; without it whet runs the workspace's prompts (--prompt NAME)",
                  at: mapping["prompts"]?.mark?.line)
         }
         if !providers.isEmpty {
-            warn("top:providers", "'providers' is not used: whet runs the workspace's backends (--backend NAME)", at: mapping["providers"]?.mark?.line)
+            warn("top:providers", "'providers' is used only with --from-config; without it whet runs the workspace's backends (--backend NAME)",
+                 at: mapping["providers"]?.mark?.line)
         }
         guard let tests = mapping["tests"] else { return }
         if let list = tests.sequence {
@@ -125,8 +126,11 @@ public struct PromptfooConfig {
         }
         if merged["threshold"] == nil, let threshold = defaultTest["threshold"] { merged["threshold"] = threshold }
         if let options = merged["options"]?.objectValue {
-            for key in options.keys.sorted() {
+            for key in options.keys.sorted() where key != "transform" {
                 warn("option:\(key)", "test option '\(key)' is not used by whet (ignored)", at: location.line)
+            }
+            if let transform = options["transform"]?.stringValue {
+                merged["transform"] = .string(transform.hasPrefix("file://") ? "file://" + resolve(transform).url.path : transform)
             }
         }
         merged.removeValue(forKey: "options")

@@ -24,6 +24,8 @@ public struct RunInput: Sendable, Equatable {
     /// The prompt already loaded and parsed (an eval parses each variant once, not once per cell); when set,
     /// `promptName` and `promptSource` are not read.
     public var loadedPrompt: LoadedPrompt? = nil
+    /// A backend given as a whole (a promptfoo provider run with `--from-config`) instead of by name.
+    public var backendOverride: BackendConfig? = nil
 
     /// A parsed prompt carried in an input; equal when the content is (for `RunInput`'s equality).
     public struct LoadedPrompt: Sendable, Equatable {
@@ -90,7 +92,7 @@ public struct RunPlan: Sendable {
     /// retrieval is off for this run.
     public static func make(_ input: RunInput, in workspace: Workspace, retrieved outcome: RetrievalOutcome?) throws -> RunPlan {
         let prompt = try loadPrompt(input, in: workspace)
-        let backend = try workspace.config.backend(named: input.backendName)
+        let backend = try input.backendOverride ?? workspace.config.backend(named: input.backendName)
         var variables = prompt.resolveVariables(input.variables)
         var warnings = prompt.warnings
         let settings = workspace.config.retrieval

@@ -50,6 +50,10 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fail-on-regression"), help: "With --baseline: exit with status 1 when any case passes less often than before.")
     var failOnRegression = false
 
+    @Flag(name: .customLong("from-config"),
+          help: "Run a promptfoo config's own 'prompts' and 'providers' (openai:, anthropic:messages:, ollama:chat:) instead of whet's.")
+    var fromConfig = false
+
     @Flag(name: .customLong("allow-not-evaluated"),
           help: "With --fail-under: accept cells that no assertion could check (by default they fail the gate).")
     var allowNotEvaluated = false
@@ -83,6 +87,17 @@ struct EvalCommand: AsyncParsableCommand {
             guard !cases.isEmpty else { throw EvalError.noCases("the eval files hold no cases") }
             var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) },
                                        prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })
+            if fromConfig {
+                guard urls.count == 1, prompts.isEmpty, backends.isEmpty else {
+                    throw ValidationError("--from-config takes one promptfoo config and no --prompt or --backend")
+                }
+                let config = try PromptfooConfig.load(urls[0], displayPath: workspace.display(urls[0]), limits: workspace.config.limits)
+                let matrix = try PromptfooMatrix(config, limits: workspace.config.limits)
+                plan.promptFiles = matrix.prompts
+                plan.backendConfigs = matrix.backends
+                Terminal.note("from the config: prompts \(matrix.prompts.map(\.name).joined(separator: ", ")); "
+                              + "backends \(matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }.joined(separator: ", "))")
+            }
             plan.repeats = repeats
             plan.concurrency = concurrency
             plan.useCache = !noCache

@@ -32,6 +32,10 @@ public enum AssertionEvaluator {
         let metric = assertion.raw["metric"]?.stringValue
         var result: AssertionResult
         do {
+            var context = context
+            if let transform = assertion.raw["transform"]?.stringValue {
+                context.output = try await ScriptAssertions.transform(transform, context: context)
+            }
             result = try await evaluateType(type, value: assertion.value, threshold: threshold, raw: assertion.raw, context: context)
         } catch {
             result = AssertionResult(type: type, status: .notRun, score: 0, reason: "\(error)")

@@ -25,6 +25,16 @@ enum ScriptAssertions {
         guard let interpreter = findExecutable(language.executable) else {
             throw AssertionEvaluator.CannotRun(description: "not run: \(language.executable) not found on PATH")
         }
+        let request = try scriptRequest(language, code: code, context: context)
+        let input = try JSONSerialization.data(withJSONObject: request, options: [])
+        let driver = language == .python ? pythonDriver : javascriptDriver
+        let arguments = language == .python ? ["-c", driver] : ["-e", driver]
+        let (status, stdout, stderr, timedOut) = try await run(interpreter, arguments, input: input)
+        return grade(language, status: status, stdout: stdout, stderr: stderr, timedOut: timedOut, threshold: threshold)
+    }
+
+    /// What the driver reads: the output, the context, and the code or the file and function.
+    static func scriptRequest(_ language: Language, code: String, context: AssertionContext) throws -> [String: Any] {
         var request: [String: Any] = [
             "output": context.output,
             "context": ["vars": context.variables, "query": context.query, "chunks": context.chunks.map(\.text),
@@ -47,10 +57,10 @@ enum ScriptAssertions {
         } else {
             request["code"] = code
         }
-        let input = try JSONSerialization.data(withJSONObject: request, options: [])
-        let driver = language == .python ? pythonDriver : javascriptDriver
-        let arguments = language == .python ? ["-c", driver] : ["-e", driver]
-        let (status, stdout, stderr, timedOut) = try await run(interpreter, arguments, input: input)
+        return request
+    }
+
+    static func grade(_ language: Language, status: Int32, stdout: Data, stderr: Data, timedOut: Bool, threshold: Double?) -> AssertionResult {
         if timedOut {
             return AssertionResult(type: language.rawValue, status: .failed, score: 0,
                                    reason: "the script ran longer than \(Int(timeout)) s and was stopped")
@@ -65,6 +75,29 @@ enum ScriptAssertions {
         if let threshold { passed = score >= threshold }
         let reason = (object["reason"] as? String) ?? (passed ? "the script returned a pass" : "the script returned a fail")
         return AssertionResult(type: language.rawValue, status: passed ? .passed : .failed, score: max(0, min(1, score)), reason: reason)
+    }
+
+    /// promptfoo's `transform`: code that turns the output into what the assertions see (JavaScript, or
+    /// Python when it is a `file://….py` reference). Throws `CannotRun` when the interpreter is missing and an
+    /// error with the script's message when it fails.
+    static func transform(_ code: String, context: AssertionContext) async throws -> String {
+        let language: Language = code.hasPrefix("file://") && code.dropFirst(7).split(separator: ":").first?.hasSuffix(".py") == true
+            ? .python : .javascript
+        guard let interpreter = findExecutable(language.executable) else {
+            throw AssertionEvaluator.CannotRun(description: "transform not applied: \(language.executable) not found on PATH")
+        }
+        var request = try scriptRequest(language, code: code, context: context)
+        request["mode"] = "transform"
+        let input = try JSONSerialization.data(withJSONObject: request, options: [])
+        let arguments = language == .python ? ["-c", pythonDriver] : ["-e", javascriptDriver]
+        let (status, stdout, stderr, timedOut) = try await run(interpreter, arguments, input: input)
+        guard !timedOut, status == 0, let object = (try? JSONSerialization.jsonObject(with: stdout)) as? [String: Any],
+              let value = object["value"] as? String else {
+            let message = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last(where: { !$0.isEmpty }).map(String.init)
+                ?? (timedOut ? "it ran longer than \(Int(timeout)) s" : "exit status \(status)")
+            throw AssertionEvaluator.CannotRun(description: "transform failed: \(message)")
+        }
+        return value
     }
 
     static func findExecutable(_ name: String) -> String? {
@@ -121,6 +154,9 @@ else:
         scope = {}
         exec("def whet_assertion(output, context):\n" + body, scope)
         result = scope["whet_assertion"](output, context)
+if request.get("mode") == "transform":
+    print(json.dumps({"value": result if isinstance(result, str) else json.dumps(result)}))
+    sys.exit(0)
 if isinstance(result, bool):
     result = {"pass": result, "score": 1.0 if result else 0.0}
 elif isinstance(result, (int, float)):
@@ -151,6 +187,10 @@ function main() {
     result = new Function("output", "context", body)(output, context);
   }
   Promise.resolve(result).then((value) => {
+    if (request.mode === "transform") {
+      process.stdout.write(JSON.stringify({ value: typeof value === "string" ? value : JSON.stringify(value) }));
+      return;
+    }
     if (typeof value === "boolean") value = { pass: value, score: value ? 1 : 0 };
     else if (typeof value === "number") value = { pass: value > 0, score: value };
     else if (value && typeof value === "object") value = { pass: !!value.pass, score: value.score ?? (value.pass ? 1 : 0), reason: value.reason };

@@ -181,4 +181,19 @@ final class AssertionTests: XCTestCase {
         let unparsed = await AssertionEvaluator.evaluate(assertion("llm-rubric", .string("x")), in: AssertionContext(output: "x", grader: garbled.1))
         XCTAssertEqual(unparsed.status, .notRun, "an answer that is not a verdict is not a pass")
     }
+
+    /// "Nothing happened" never reads as a verdict: a context metric with retrieval off, or with no facts to
+    /// look for, is not run; an assert-set whose children could not run is not run either.
+    func testContextMetricsWithoutContextAndEmptySetsAreNotRun() async {
+        var off = AssertionContext(output: "x")
+        off.retrievalRan = false
+        let recall = await AssertionEvaluator.evaluate(assertion("context-recall", .string("revoke")), in: off)
+        XCTAssertEqual(recall.status, .notRun)
+        XCTAssertTrue(recall.reason.contains("retrieval is off"), recall.reason)
+        let empty = await AssertionEvaluator.evaluate(assertion("context-recall", .array([])), in: AssertionContext(output: "x"))
+        XCTAssertEqual(empty.status, .notRun)
+        let set = assertion("assert-set", nil, extra: ["assert": .array([.object(["type": .string("llm-rubric"), "value": .string("polite")])])])
+        let grouped = await AssertionEvaluator.evaluate(set, in: AssertionContext(output: "x"))
+        XCTAssertEqual(grouped.status, .notRun)
+    }
 }

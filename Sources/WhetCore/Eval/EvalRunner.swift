@@ -208,6 +208,7 @@ public struct EvalRunner: Sendable {
                                            variables: variables, latencyMs: result.latencyMs, costUSD: record.costUSD,
                                            chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
             var checked = context
+            checked.retrievalRan = plan.retrieval != nil
             var transformFailure: String? = nil
             if let transform = cell.evalCase.transform {
                 do { checked.output = try await ScriptAssertions.transform(transform, context: context) }

@@ -148,6 +148,8 @@ public enum AssertionEvaluator {
             return pass(cost <= limit, type, String(format: "$%.6f (at most $%.6f)", cost, limit))
         case "context-recall":
             let facts = strings(value)
+            guard !facts.isEmpty else { throw CannotRun(description: "context-recall needs the facts to look for as its value") }
+            guard context.retrievalRan else { throw CannotRun(description: "no context to measure: retrieval is off for this run") }
             let text = context.chunks.map(\.text).joined(separator: "\n").lowercased()
             let found = facts.filter { text.contains($0.lowercased()) }
             let score = facts.isEmpty ? 0 : Double(found.count) / Double(facts.count)

@@ -50,6 +50,9 @@ public struct AssertionContext: Sendable {
     public var embedder: (any TextEmbedder)?
     /// Where relative paths in assertions (schema files) are resolved.
     public var workspaceRoot: String
+    /// Whether the run retrieved context at all: with retrieval off, context metrics cannot be measured
+    /// (an empty context would read as "nothing recalled", a failure nobody caused).
+    public var retrievalRan = true
 
     /// Makes a context.
     public init(output: String, query: String = "", variables: [String: String] = [:], latencyMs: Double? = nil,

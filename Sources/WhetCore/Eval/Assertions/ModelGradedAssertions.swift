@@ -13,6 +13,9 @@ enum ModelGradedAssertions {
         guard let grader = context.grader else {
             throw AssertionEvaluator.CannotRun(description: "\(type) needs a grader: pass --grader BACKEND to whet eval")
         }
+        if type == "context-faithfulness", !context.retrievalRan {
+            throw AssertionEvaluator.CannotRun(description: "no context to judge against: retrieval is off for this run")
+        }
         let prompt: String
         switch type {
         case "llm-rubric":

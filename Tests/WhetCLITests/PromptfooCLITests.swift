@@ -50,7 +50,13 @@ final class PromptfooCLITests: XCTestCase {
                 assert:
                   - type: python
                     value: "output.nosuchmethod()"
+              - file://more/*.yaml
             """.write(to: suite.appendingPathComponent("promptfooconfig.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: suite.appendingPathComponent("more"), withIntermediateDirectories: true)
+        try "- description: question from a file\n  vars: { question: file://questions/leak.txt }\n  assert: [{type: icontains, value: revoke}]\n"
+            .write(to: suite.appendingPathComponent("more/a.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: suite.appendingPathComponent("questions"), withIntermediateDirectories: true)
+        try "What should I do if my API key leaked?".write(to: suite.appendingPathComponent("questions/leak.txt"), atomically: true, encoding: .utf8)
         try "question,__expected,__description\nWhat should I do if my API key leaked?,icontains: revoke,leaked key\n\"Why was my request refused, with a 429?\",\"contains-any: rate_limit_exceeded, spending_limit_reached\",429 from csv\n"
             .write(to: suite.appendingPathComponent("cases.csv"), atomically: true, encoding: .utf8)
         try "def grade(output, context):\n    return {'pass': True, 'score': 0.8, 'reason': 'graded ' + context['vars']['question'][:3]}\n"
@@ -93,7 +99,7 @@ final class PromptfooCLITests: XCTestCase {
     func testAPromptfooConfigRunsAsItIs() throws {
         let listed = try WhetProcess.run(["evals", "suite/promptfooconfig.yaml", "--verbose"], in: demo)
         XCTAssertEqual(listed.status, 0, listed.stderr)
-        XCTAssertTrue(listed.stdout.contains("suite/promptfooconfig.yaml  5 cases"), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("suite/promptfooconfig.yaml  6 cases"), listed.stdout)
         XCTAssertTrue(listed.stderr.contains("suite/promptfooconfig.yaml:4: warning: 'outputPath' is not used by whet (ignored)"), listed.stderr)
         XCTAssertTrue(listed.stderr.contains("'sharing' is not used by whet"), listed.stderr)
         XCTAssertEqual(listed.stderr.components(separatedBy: "'outputPath'").count, 2, "each unsupported key once")
@@ -101,7 +107,9 @@ final class PromptfooCLITests: XCTestCase {
         let run = try WhetProcess.run(["eval", "suite/promptfooconfig.yaml", "--no-cache", "--json"], in: demo)
         XCTAssertEqual(run.status, 0, run.stderr)
         let byCase = try results(run.stdout)
-        XCTAssertEqual(Set(byCase.keys), ["rotation", "leaked key", "429 from csv", "weighted", "a script that raises"])
+        XCTAssertEqual(Set(byCase.keys), ["rotation", "leaked key", "429 from csv", "weighted", "a script that raises",
+                                          "question from a file"])
+        XCTAssertEqual(byCase["question from a file"]?.status, "passed", "a glob of test files, a var read from a file")
         let rotation = try XCTUnwrap(byCase["rotation"])
         XCTAssertEqual(rotation.status, "passed")
         XCTAssertEqual(rotation.assertions.map(\.type), ["not-contains", "icontains", "python", "javascript"],

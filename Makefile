@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build test crash-test fuzz fuzz-smoke demo demo-cli bench clean
+.PHONY: deps build test lint format crash-test fuzz fuzz-smoke demo demo-cli bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -11,11 +11,18 @@ build: deps
 	$(SWIFT) build
 
 # Unit tests, end-to-end tests that drive the built binary, the kill-9 crash test and a short fuzz smoke.
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 	Tests/crash/kill-test.sh .build/debug/whet
 	Tests/fuzz/run.sh 4
+
+# The toolchain's formatter, with .swift-format (120 columns): `format` rewrites, `lint` fails on anything it would change.
+format:
+	$(SWIFT) format -i -r --parallel Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --strict -r --parallel Sources Tests Package.swift
 
 # SIGKILLs whet at ≥ 200 random moments and checks every file afterwards (docs/reliability.md).
 crash-test: deps

@@ -34,12 +34,18 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
         builds = builds.map { $0 + denseSeconds }
     }
     func search(_ text: String) -> [String] {
-        let lexical = method == "dense" ? [] : index.search(index.analyze(text), topK: 100).map { (Int64($0.document), $0.score) }
-        let vector = dense.search(method == "bm25" ? [] : embedder.vector(text), topK: 100).map { (Int64($0.index), Double($0.score)) }
+        let lexical =
+            method == "dense" ? [] : index.search(index.analyze(text), topK: 100).map { (Int64($0.document), $0.score) }
+        let vector = dense.search(method == "bm25" ? [] : embedder.vector(text), topK: 100).map {
+            (Int64($0.index), Double($0.score))
+        }
         switch method {
         case "bm25": return lexical.map { ids[Int($0.0)] }
         case "dense": return vector.map { ids[Int($0.0)] }
-        default: return Fusion.reciprocalRank([("bm25", lexical), ("dense", vector)], k: 60).prefix(100).map { ids[Int($0.chunkID)] }
+        default:
+            return Fusion.reciprocalRank([("bm25", lexical), ("dense", vector)], k: 60).prefix(100).map {
+                ids[Int($0.chunkID)]
+            }
         }
     }
     for (_, text) in texts { _ = search(text) }  // warm-up
@@ -47,40 +53,55 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
     let querySeconds = seconds {
         for (id, text) in texts { results[id] = search(text) }
     }
-    var ndcg: [Double] = [], recall: [Double] = []
+    var ndcg: [Double] = []
+    var recall: [Double] = []
     for (id, ranked) in results {
         guard let gains = judgements[id], !gains.isEmpty else { continue }
-        let dcg = ranked.prefix(10).enumerated().reduce(0.0) { $0 + (pow(2, Double(gains[$1.element] ?? 0)) - 1) / log2(Double($1.offset) + 2) }
-        let ideal = gains.values.sorted(by: >).prefix(10).enumerated().reduce(0.0) { $0 + (pow(2, Double($1.element)) - 1) / log2(Double($1.offset) + 2) }
+        let dcg = ranked.prefix(10).enumerated().reduce(0.0) {
+            $0 + (pow(2, Double(gains[$1.element] ?? 0)) - 1) / log2(Double($1.offset) + 2)
+        }
+        let ideal = gains.values.sorted(by: >).prefix(10).enumerated().reduce(0.0) {
+            $0 + (pow(2, Double($1.element)) - 1) / log2(Double($1.offset) + 2)
+        }
         ndcg.append(ideal > 0 ? dcg / ideal : 0)
         let relevant = gains.filter { $0.value > 0 }.keys
-        recall.append(Double(ranked.prefix(100).filter { relevant.contains($0) }.count) / Double(max(1, relevant.count)))
+        recall.append(
+            Double(ranked.prefix(100).filter { relevant.contains($0) }.count) / Double(max(1, relevant.count)))
     }
     let indexSeconds = median(builds)
     let indexMegabytes = Double(index.approximateBytes + dense.count * dense.dimensions * 4) / 1_048_576
     let mean = { (values: [Double]) -> Double? in values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
     let queriesPerSecond = Double(texts.count) / max(querySeconds, 1e-9)
     if json {
-        var object: [String: Any] = ["index_seconds": indexSeconds, "queries_per_second": queriesPerSecond, "peak_rss_mb": peakRSSMegabytes(), "method": method,
-                                    "index_mb": indexMegabytes, "rss_before_index_mb": rssBeforeIndex]
+        var object: [String: Any] = [
+            "index_seconds": indexSeconds, "queries_per_second": queriesPerSecond, "peak_rss_mb": peakRSSMegabytes(),
+            "method": method,
+            "index_mb": indexMegabytes, "rss_before_index_mb": rssBeforeIndex,
+        ]
         object["ndcg_at_10"] = mean(ndcg) ?? NSNull()
         object["recall_at_100"] = mean(recall) ?? NSNull()
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     } else {
-        print("collection: \(documents.count) documents, \(texts.count) queries, \(judgements.count) judged; method \(method)")
+        print(
+            "collection: \(documents.count) documents, \(texts.count) queries, \(judgements.count) judged; method \(method)"
+        )
         if let value = mean(ndcg) { print(String(format: "nDCG@10:      %.4f", value)) }
         if let value = mean(recall) { print(String(format: "Recall@100:   %.4f", value)) }
         print(String(format: "index:        %.3f s", indexSeconds))
         print(String(format: "queries/s:    %.0f (one thread, top 100, after warm-up)", queriesPerSecond))
-        print(String(format: "peak RSS:     %.1f MB (%.1f MB after reading the collection; the index itself %.1f MB)",
-                     peakRSSMegabytes(), rssBeforeIndex, indexMegabytes))
+        print(
+            String(
+                format: "peak RSS:     %.1f MB (%.1f MB after reading the collection; the index itself %.1f MB)",
+                peakRSSMegabytes(), rssBeforeIndex, indexMegabytes))
     }
 }
 
 func readJSONLines(_ url: URL) throws -> [[String: Any]] {
     let text = try String(contentsOf: url, encoding: .utf8)
-    return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    return text.split(separator: "\n").compactMap {
+        (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+    }
 }
 
 func readQrels(_ url: URL) -> [String: [String: Int]] {
@@ -103,7 +124,9 @@ func benchmarkDense(rows: Int, dimensions: Int) {
     let queries = (0..<50).map { _ in (0..<dimensions).map { _ in Float.random(in: -1...1, using: &generator) } }
     _ = index.search(queries[0], topK: 10)
     let times = queries.map { query in seconds { _ = index.search(query, topK: 10) } }
-    print(String(format: "dense exact top-10: %d × %d float32 (%.0f MB): median %.2f ms per query", rows, dimensions,
-                 Double(rows * dimensions * 4) / 1_048_576, median(times) * 1000))
+    print(
+        String(
+            format: "dense exact top-10: %d × %d float32 (%.0f MB): median %.2f ms per query", rows, dimensions,
+            Double(rows * dimensions * 4) / 1_048_576, median(times) * 1000))
     print(String(format: "peak RSS: %.1f MB", peakRSSMegabytes()))
 }

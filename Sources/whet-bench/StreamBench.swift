@@ -14,7 +14,8 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
     let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: index)
     let pieces = (0..<tokens).map { "t\($0 % 100) " }
     let stream = TestModelServer.openAIStream(pieces, promptTokens: 100, completionTokens: tokens)
-    let whole = "{\"choices\":[{\"message\":{\"content\":\"\(pieces.joined())\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":\(tokens)}}"
+    let whole =
+        "{\"choices\":[{\"message\":{\"content\":\"\(pieces.joined())\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":\(tokens)}}"
     let server = try TestModelServer([stream])
     // The same bytes in 64 KiB writes: the server's cost per event (a write and flush each) mostly leaves the
     // measurement, so what remains is the client's own cost per event.
@@ -22,12 +23,18 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
     for case .chunk(let text) in stream { sse += text }
     var coalesced: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")])]
     var rest = Substring(sse)
-    while !rest.isEmpty { coalesced.append(.chunk(String(rest.prefix(65_536)))); rest = rest.dropFirst(65_536) }
+    while !rest.isEmpty {
+        coalesced.append(.chunk(String(rest.prefix(65_536))))
+        rest = rest.dropFirst(65_536)
+    }
     coalesced.append(.end)
     let coalescedServer = try TestModelServer([coalesced])
     defer { coalescedServer.stop() }
     let wholeServer = try TestModelServer([[.head(200, [("Content-Type", "application/json")]), .chunk(whole), .end]])
-    defer { server.stop(); wholeServer.stop() }
+    defer {
+        server.stop()
+        wholeServer.stop()
+    }
 
     func config(_ base: String, stream: Bool) -> BackendConfig {
         var config = BackendConfig(name: "bench", kind: .openai, model: "bench-model")
@@ -40,39 +47,64 @@ func benchmarkStreaming(_ source: URL, tokens: Int, repeats: Int) async throws {
     var received: [Double] = []
     for _ in 0..<max(3, repeats) {
         let handedOff = Counter()
-        streamedCoalesced.append(try await asyncSeconds {
-            let record = await RunExecutor().execute(plan, on: HTTPChatBackend(config: config(coalescedServer.baseURL, stream: true), workspaceRoot: nil),
-                                                     runNumber: 1)
-            guard record.error == nil else { throw BenchError(message: record.error ?? "") }
-        })
-        streamed.append(try await asyncSeconds {
-            let record = await RunExecutor().execute(plan, on: HTTPChatBackend(config: config(server.baseURL, stream: true), workspaceRoot: nil),
-                                                     runNumber: 1) { if case .delta = $0 { handedOff.add() } }
-            guard record.error == nil else { throw BenchError(message: record.error ?? "") }
-        })
-        received.append(try await asyncSeconds {
-            let record = await RunExecutor().execute(plan, on: HTTPChatBackend(config: config(wholeServer.baseURL, stream: false), workspaceRoot: nil),
-                                                     runNumber: 1)
-            guard record.error == nil else { throw BenchError(message: record.error ?? "") }
-        })
-        guard handedOff.value == tokens else { throw BenchError(message: "expected \(tokens) deltas, got \(handedOff.value)") }
+        streamedCoalesced.append(
+            try await asyncSeconds {
+                let record = await RunExecutor().execute(
+                    plan,
+                    on: HTTPChatBackend(config: config(coalescedServer.baseURL, stream: true), workspaceRoot: nil),
+                    runNumber: 1)
+                guard record.error == nil else { throw BenchError(message: record.error ?? "") }
+            })
+        streamed.append(
+            try await asyncSeconds {
+                let record = await RunExecutor().execute(
+                    plan, on: HTTPChatBackend(config: config(server.baseURL, stream: true), workspaceRoot: nil),
+                    runNumber: 1
+                ) { if case .delta = $0 { handedOff.add() } }
+                guard record.error == nil else { throw BenchError(message: record.error ?? "") }
+            })
+        received.append(
+            try await asyncSeconds {
+                let record = await RunExecutor().execute(
+                    plan, on: HTTPChatBackend(config: config(wholeServer.baseURL, stream: false), workspaceRoot: nil),
+                    runNumber: 1)
+                guard record.error == nil else { throw BenchError(message: record.error ?? "") }
+            })
+        guard handedOff.value == tokens else {
+            throw BenchError(message: "expected \(tokens) deltas, got \(handedOff.value)")
+        }
     }
     let perToken = (median(streamed) - median(received)) / Double(tokens) * 1e6
-    print(String(format: "streamed run, %d tokens:      median %.1f ms (%.0f tokens/s through parse + hand-off + record)",
-                 tokens, median(streamed) * 1000, Double(tokens) / median(streamed)))
+    print(
+        String(
+            format: "streamed run, %d tokens:      median %.1f ms (%.0f tokens/s through parse + hand-off + record)",
+            tokens, median(streamed) * 1000, Double(tokens) / median(streamed)))
     print(String(format: "same text, one response:     median %.1f ms", median(received) * 1000))
     print(String(format: "client overhead per streamed token: %.2f µs (median difference / tokens)", perToken))
-    print(String(format: "same events in 64 KiB writes: median %.1f ms; client cost per event: %.2f µs",
-                 median(streamedCoalesced) * 1000, (median(streamedCoalesced) - median(received)) / Double(tokens) * 1e6))
+    print(
+        String(
+            format: "same events in 64 KiB writes: median %.1f ms; client cost per event: %.2f µs",
+            median(streamedCoalesced) * 1000, (median(streamedCoalesced) - median(received)) / Double(tokens) * 1e6))
 }
 
-struct BenchError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+struct BenchError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
 
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func add() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }
 
 func asyncSeconds(_ body: () async throws -> Void) async rethrows -> Double {

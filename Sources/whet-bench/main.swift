@@ -40,7 +40,8 @@ func parseOptions() -> Options {
         }
         if let method = value("--method") {
             guard ["bm25", "dense", "hybrid"].contains(method) else {
-                FileHandle.standardError.write(Data("whet-bench: --method expects bm25, dense or hybrid, found '\(method)'\n".utf8))
+                FileHandle.standardError.write(
+                    Data("whet-bench: --method expects bm25, dense or hybrid, found '\(method)'\n".utf8))
                 exit(2)
             }
             options.method = method
@@ -53,12 +54,21 @@ func parseOptions() -> Options {
     }
     if arguments.first == "dense" {
         options.mode = "dense"
-        options.scale = arguments.firstIndex(of: "--rows").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 100_000
-        options.queries = arguments.firstIndex(of: "--dims").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 384
+        options.scale =
+            arguments.firstIndex(of: "--rows").flatMap {
+                arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil
+            } ?? 100_000
+        options.queries =
+            arguments.firstIndex(of: "--dims").flatMap {
+                arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil
+            } ?? 384
         return options
     }
     guard let mode = arguments.first, ["index", "ui", "stream", "eval"].contains(mode), arguments.count >= 2 else {
-        FileHandle.standardError.write(Data("usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: whet-bench index DIR [--scale N] [--repeat N] [--queries N]\n       whet-bench ui DIR [--repeat N]\n"
+                    .utf8))
         exit(2)
     }
     options.mode = mode
@@ -94,7 +104,8 @@ enum CorpusIndexerFiles {
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -123,7 +134,8 @@ func copyWorkspace(_ source: URL, scale: Int) throws -> URL {
     let corpus = target.appendingPathComponent(workspace.config.retrieval.corpus)
     try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
     for copy in 1...scale {
-        try FileManager.default.copyItem(at: workspace.corpusDirectory, to: corpus.appendingPathComponent("scale-\(copy)"))
+        try FileManager.default.copyItem(
+            at: workspace.corpusDirectory, to: corpus.appendingPathComponent("scale-\(copy)"))
     }
     return target
 }
@@ -155,7 +167,8 @@ if options.mode == "retrieval" {
 }
 if options.mode == "stream" {
     do {
-        try await benchmarkStreaming(source, tokens: options.queries == 500 ? 20_000 : options.queries, repeats: options.repeats)
+        try await benchmarkStreaming(
+            source, tokens: options.queries == 500 ? 20_000 : options.queries, repeats: options.repeats)
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)
@@ -164,7 +177,9 @@ if options.mode == "stream" {
 }
 if options.mode == "eval" {
     do {
-        try await benchmarkEvals(source, repeats: options.repeats == 5 ? 3 : options.repeats, casesPerCell: options.queries == 500 ? 4 : options.queries)
+        try await benchmarkEvals(
+            source, repeats: options.repeats == 5 ? 3 : options.repeats,
+            casesPerCell: options.queries == 500 ? 4 : options.queries)
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)
@@ -201,7 +216,8 @@ do {
     // The first search builds the in-memory BM25 index from the chunk store.
     let firstSearch = try seconds { _ = try index.search(queries[0], topK: 5) }
     // One file changed: the update re-chunks only it; the next search rebuilds the in-memory index.
-    var changedTimes: [Double] = [], rebuildTimes: [Double] = []
+    var changedTimes: [Double] = []
+    var rebuildTimes: [Double] = []
     let files = CorpusIndexerFiles.list(workspace.corpusDirectory)
     for number in 0..<options.repeats {
         guard let file = files.first else { break }
@@ -220,15 +236,31 @@ do {
         searchTimes.append(try seconds { _ = try index.search(query, topK: 5) })
     }
     let counts = try index.counts()
-    let indexBytes = (try? FileManager.default.attributesOfItem(atPath: workspace.indexURL.path)[.size] as? NSNumber)?.intValue ?? 0
-    print("corpus: \(counts.files) files, \(counts.chunks) chunks (scale \(options.scale)); index file \(indexBytes / 1024) KiB")
-    print(String(format: "full index:          median %.3f s over %d builds (%.0f files/s)", median(fullTimes), fullTimes.count,
-                 Double(report.filesSeen) / max(median(fullTimes), 1e-9)))
-    print(String(format: "no-change update:    median %.4f s over %d updates", median(incrementalTimes), incrementalTimes.count))
-    print(String(format: "one file changed:    median %.4f s update + %.4f s next search, in-memory index updated (%.1f%% of a full index)",
-                 median(changedTimes), median(rebuildTimes), (median(changedTimes) + median(rebuildTimes)) / max(median(fullTimes), 1e-9) * 100))
+    let indexBytes =
+        (try? FileManager.default.attributesOfItem(atPath: workspace.indexURL.path)[.size] as? NSNumber)?.intValue ?? 0
+    print(
+        "corpus: \(counts.files) files, \(counts.chunks) chunks (scale \(options.scale)); index file \(indexBytes / 1024) KiB"
+    )
+    print(
+        String(
+            format: "full index:          median %.3f s over %d builds (%.0f files/s)", median(fullTimes),
+            fullTimes.count,
+            Double(report.filesSeen) / max(median(fullTimes), 1e-9)))
+    print(
+        String(
+            format: "no-change update:    median %.4f s over %d updates", median(incrementalTimes),
+            incrementalTimes.count))
+    print(
+        String(
+            format:
+                "one file changed:    median %.4f s update + %.4f s next search, in-memory index updated (%.1f%% of a full index)",
+            median(changedTimes), median(rebuildTimes),
+            (median(changedTimes) + median(rebuildTimes)) / max(median(fullTimes), 1e-9) * 100))
     print(String(format: "first search:        %.3f s (builds the in-memory index from the chunk store)", firstSearch))
-    print(String(format: "search (top 5):      median %.3f ms over %d queries (%d distinct)", median(searchTimes) * 1000, searchTimes.count, queries.count))
+    print(
+        String(
+            format: "search (top 5):      median %.3f ms over %d queries (%d distinct)", median(searchTimes) * 1000,
+            searchTimes.count, queries.count))
     print(String(format: "peak RSS:            %.1f MB", peakRSSMegabytes()))
 } catch {
     FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))

@@ -15,12 +15,16 @@ struct WhetProcess {
     /// The built binary next to this test bundle.
     static var binary: URL {
         let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidates = [bundleDirectory.appendingPathComponent("whet"),
-                          packageRoot.appendingPathComponent(".build/debug/whet")]
+        let candidates = [
+            bundleDirectory.appendingPathComponent("whet"),
+            packageRoot.appendingPathComponent(".build/debug/whet"),
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -29,15 +33,17 @@ struct WhetProcess {
         env["LANG"] = "C.UTF-8"
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A fresh copy of the demo workspace (without its derived data or sessions) in a temporary directory.

@@ -33,9 +33,11 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("[1]"), result.stdout)
         XCTAssertTrue(result.stderr.contains("saved to sessions/"), result.stderr)
 
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path)
+            .filter { !$0.hasPrefix(".") }
         XCTAssertEqual(sessions.count, 1)
-        let log = try String(contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
+        let log = try String(
+            contentsOf: demo.appendingPathComponent("sessions/\(sessions[0])/runs.jsonl"), encoding: .utf8)
         let record = try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [String: Any]
         XCTAssertEqual(record?["run"] as? Int, 1)
         XCTAssertEqual((record?["variables"] as? [String: String])?["question"], "How do I rotate my API key?")
@@ -78,7 +80,9 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("whet.toml:"), result.stderr)
         XCTAssertTrue(result.stderr.contains(": error: malformed TOML"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        XCTAssertEqual(try String(contentsOf: config, encoding: .utf8), original + "\n[retrieval\n", "the file must not be rewritten")
+        XCTAssertEqual(
+            try String(contentsOf: config, encoding: .utf8), original + "\n[retrieval\n",
+            "the file must not be rewritten")
     }
 
     func testUnknownBackendAndMissingVariableAreClearErrors() throws {
@@ -95,16 +99,19 @@ final class CLITests: XCTestCase {
         """.write(to: demo.appendingPathComponent("prompts/broken.prompty"), atomically: true, encoding: .utf8)
         let missing = try WhetProcess.run(["-C", demo.path, "run", "--prompt", "broken", "--no-retrieval"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("prompts/broken.prompty:5:9: error: variable 'topic' has no value"), missing.stderr)
+        XCTAssertTrue(
+            missing.stderr.contains("prompts/broken.prompty:5:9: error: variable 'topic' has no value"), missing.stderr)
     }
 
     func testUnclosedPlaceholderAndBadEvalLineAreLocated() throws {
-        try "user:\nHello {{name\n".write(to: demo.appendingPathComponent("prompts/bad.prompty"), atomically: true, encoding: .utf8)
+        try "user:\nHello {{name\n".write(
+            to: demo.appendingPathComponent("prompts/bad.prompty"), atomically: true, encoding: .utf8)
         let prompt = try WhetProcess.run(["-C", demo.path, "run", "--prompt", "bad"])
         XCTAssertEqual(prompt.status, 1)
         XCTAssertTrue(prompt.stderr.contains("prompts/bad.prompty:2:7: error: unclosed '{{'"), prompt.stderr)
 
-        try "{\"vars\": {}}\nnot json\n".write(to: demo.appendingPathComponent("evals/zz.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"vars\": {}}\nnot json\n".write(
+            to: demo.appendingPathComponent("evals/zz.jsonl"), atomically: true, encoding: .utf8)
         let evals = try WhetProcess.run(["-C", demo.path, "evals"])
         XCTAssertEqual(evals.status, 1)
         XCTAssertTrue(evals.stderr.contains("evals/zz.jsonl:2:1: error: expected a JSON object"), evals.stderr)

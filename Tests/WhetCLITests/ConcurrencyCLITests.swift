@@ -37,9 +37,12 @@ final class ConcurrencyCLITests: XCTestCase {
     }
 
     func testThreeProcessesTenRunsEachNumberRunsUniquely() throws {
-        let first = try WhetProcess.run(["-C", demo.path, "run", "--session", "new", "--var", "question=How do I rotate my API key?"])
+        let first = try WhetProcess.run([
+            "-C", demo.path, "run", "--session", "new", "--var", "question=How do I rotate my API key?",
+        ])
         XCTAssertEqual(first.status, 0, first.stderr)
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path).filter { !$0.hasPrefix(".") }
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path)
+            .filter { !$0.hasPrefix(".") }
         let session = try XCTUnwrap(sessions.first)
         let loop = """
             set -e
@@ -61,11 +64,14 @@ final class ConcurrencyCLITests: XCTestCase {
 
     func testEvalSearchesAndIndexRebuildsAtOnceNeverReportALockedIndex() throws {
         let eval = try start(#""$WHET" -C "$WS" eval --no-cache --concurrency 2 evals/support.jsonl"#, name: "eval")
-        let index = try start(#"for i in $(seq 1 6); do "$WHET" -C "$WS" index --rebuild || exit 1; done"#, name: "index")
-        let search = try start("""
+        let index = try start(
+            #"for i in $(seq 1 6); do "$WHET" -C "$WS" index --rebuild || exit 1; done"#, name: "index")
+        let search = try start(
+            """
             for i in $(seq 1 15); do "$WHET" -C "$WS" search --top-k 3 "rotate api key" || exit 1; done
             """, name: "search")
-        let runs = try start("""
+        let runs = try start(
+            """
             for i in $(seq 1 5); do "$WHET" -C "$WS" run --var "question=How do I rotate my API key?" >/dev/null || exit 1; done
             """, name: "runs")
         for (status, output) in try finish([eval, index, search, runs]) {
@@ -82,13 +88,19 @@ final class ConcurrencyCLITests: XCTestCase {
         let script = #""$WHET" -C "$WS" eval --no-cache --concurrency 1 --json evals/support.jsonl"#
         let results = try finish([try start(script, name: "one"), try start(script, name: "two")])
         for (status, output) in results { XCTAssertEqual(status, 0, output) }
-        XCTAssertTrue(results.contains { $0.output.contains("is being run by whet eval (pid") },
-                      results.map(\.output).joined(separator: "\n---\n").prefix(2000).description)
+        XCTAssertTrue(
+            results.contains { $0.output.contains("is being run by whet eval (pid") },
+            results.map(\.output).joined(separator: "\n---\n").prefix(2000).description)
         let directory = demo.appendingPathComponent("evals/results")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".jsonl") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix(".jsonl")
+        }
         XCTAssertEqual(files.count, 1)
-        let lines = try String(contentsOf: directory.appendingPathComponent(files[0]), encoding: .utf8).split(separator: "\n")
-        let cells = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["cell"] as? String }
+        let lines = try String(contentsOf: directory.appendingPathComponent(files[0]), encoding: .utf8).split(
+            separator: "\n")
+        let cells = lines.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["cell"] as? String
+        }
         XCTAssertEqual(cells.count, Set(cells).count, "no cell run twice")
         XCTAssertEqual(cells.count, lines.count)
     }

@@ -20,7 +20,8 @@ final class EvalCLITests: XCTestCase {
         let xml = try String(contentsOf: junit, encoding: .utf8)
         XCTAssertTrue(xml.hasPrefix("<?xml") && xml.contains("<testsuites name=\"whet eval "), xml)
 
-        let results = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("evals/results").path)
+        let results = try FileManager.default.contentsOfDirectory(
+            atPath: demo.appendingPathComponent("evals/results").path)
         XCTAssertEqual(results.count, 1)
         let again = try WhetProcess.run(["-C", demo.path, "eval"])
         XCTAssertEqual(again.status, 0, again.stderr)
@@ -45,8 +46,10 @@ final class EvalCLITests: XCTestCase {
         XCTAssertNotEqual(try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl"]).status, 2)
         let prompt = demo.appendingPathComponent("prompts/support-answer.prompty")
         let text = try String(contentsOf: prompt, encoding: .utf8)
-        try text.replacingOccurrences(of: "Think through which passages", with: "Think step by step about which passages")
-            .write(to: prompt, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "Think through which passages", with: "Think step by step about which passages"
+        )
+        .write(to: prompt, atomically: true, encoding: .utf8)
         XCTAssertNotEqual(try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl"]).status, 2)
 
         let list = try WhetProcess.run(["-C", demo.path, "prompts", "--versions", "support-answer"])
@@ -56,7 +59,9 @@ final class EvalCLITests: XCTestCase {
         XCTAssertTrue(rows.allSatisfy { $0.contains("% of 13") }, list.stdout)
         XCTAssertTrue(rows.last?.hasSuffix("(on disk)") ?? false, list.stdout)
         let hashes = rows.map { String($0.prefix(8)) }
-        let diff = try WhetProcess.run(["-C", demo.path, "prompts", "--versions", "support-answer", "--diff", hashes[0], hashes[1]])
+        let diff = try WhetProcess.run([
+            "-C", demo.path, "prompts", "--versions", "support-answer", "--diff", hashes[0], hashes[1],
+        ])
         XCTAssertEqual(diff.status, 0, diff.stderr)
         XCTAssertTrue(diff.stdout.contains("\n-Think through which passages"), diff.stdout)
         XCTAssertTrue(diff.stdout.contains("\n+Think step by step about which passages"), diff.stdout)
@@ -64,20 +69,27 @@ final class EvalCLITests: XCTestCase {
 
     func testABaselineComparisonNamesRegressionsAndCanFailCI() throws {
         try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
-        try FileManager.default.createDirectory(at: demo.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: demo.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
         // An earlier eval in which the SSO case passed (the offline demo answer misses "SAML" today).
-        let earlier = #"{"assertions":[{"reason":"found","score":1,"status":"passed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
-        try (earlier + "\n").write(to: demo.appendingPathComponent("evals/results/base00000000.jsonl"), atomically: true, encoding: .utf8)
-        let gated = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression"])
+        let earlier =
+            #"{"assertions":[{"reason":"found","score":1,"status":"passed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
+        try (earlier + "\n").write(
+            to: demo.appendingPathComponent("evals/results/base00000000.jsonl"), atomically: true, encoding: .utf8)
+        let gated = try WhetProcess.run([
+            "-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression",
+        ])
         XCTAssertEqual(gated.status, 1, gated.stdout + gated.stderr)
-        XCTAssertTrue(gated.stdout.contains("compared with eval base00000000 (100.0%): 0 fixed, 1 regressed"), gated.stdout)
+        XCTAssertTrue(
+            gated.stdout.contains("compared with eval base00000000 (100.0%): 0 fixed, 1 regressed"), gated.stdout)
         XCTAssertTrue(gated.stdout.contains("▼ regressed  SSO  100% → 0%"), gated.stdout)
         XCTAssertTrue(gated.stderr.contains("regressed against the baseline"), gated.stderr)
         let previous = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "previous"])
         XCTAssertEqual(previous.status, 0, "without --fail-on-regression a regression is reported, not fatal")
         let missing = try WhetProcess.run(["-C", demo.path, "eval", "--baseline", "nope"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("no eval in evals/results/ has an id starting with 'nope'"), missing.stderr)
+        XCTAssertTrue(
+            missing.stderr.contains("no eval in evals/results/ has an id starting with 'nope'"), missing.stderr)
     }
 
     func testBadEvalInputIsOneLine() throws {
@@ -87,7 +99,8 @@ final class EvalCLITests: XCTestCase {
         let missing = try WhetProcess.run(["-C", demo.path, "eval", "evals/nope.jsonl"], in: demo)
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("nope.jsonl: error: cannot read the eval file"), missing.stderr)
-        try "{\"vars\": {\"question\": \"x\"}, \"assert\": 3}\n".write(to: demo.appendingPathComponent("evals/broken.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"vars\": {\"question\": \"x\"}, \"assert\": 3}\n".write(
+            to: demo.appendingPathComponent("evals/broken.jsonl"), atomically: true, encoding: .utf8)
         let broken = try WhetProcess.run(["-C", demo.path, "eval"])
         XCTAssertEqual(broken.status, 1)
         XCTAssertTrue(broken.stderr.hasPrefix("evals/broken.jsonl:1:1: error: 'assert'"), broken.stderr)
@@ -103,14 +116,21 @@ final class EvalCLITests: XCTestCase {
 
         let wrong = try WhetProcess.run(["-C", demo.path, "eval", "evals/python.jsonl", "--prompt", "support-answer"])
         XCTAssertEqual(wrong.status, 1)
-        XCTAssertTrue(wrong.stderr.contains("3 case(s) not run: they name only other prompts (python-tutor); --prompt python-tutor runs them"), wrong.stderr)
+        XCTAssertTrue(
+            wrong.stderr.contains(
+                "3 case(s) not run: they name only other prompts (python-tutor); --prompt python-tutor runs them"),
+            wrong.stderr)
         XCTAssertTrue(wrong.stderr.contains("no case is for the prompt(s) given"), wrong.stderr)
 
-        try #"{"description": "no question", "vars": {"topic": "x"}, "assert": [{"type": "icontains", "value": "key"}]}"#
+        try
+            #"{"description": "no question", "vars": {"topic": "x"}, "assert": [{"type": "icontains", "value": "key"}]}"#
             .write(to: demo.appendingPathComponent("evals/loose.jsonl"), atomically: true, encoding: .utf8)
         let loose = try WhetProcess.run(["-C", demo.path, "eval", "evals/loose.jsonl"])
         XCTAssertEqual(loose.status, 1, "the only cell could not run: nothing was checked")
-        XCTAssertTrue(loose.stdout.contains("the case does not set 'question', which prompt 'support-answer' uses (it sets 'topic'; evals never use sample values)"),
-                      loose.stdout)
+        XCTAssertTrue(
+            loose.stdout.contains(
+                "the case does not set 'question', which prompt 'support-answer' uses (it sets 'topic'; evals never use sample values)"
+            ),
+            loose.stdout)
     }
 }

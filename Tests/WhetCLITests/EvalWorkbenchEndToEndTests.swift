@@ -12,9 +12,11 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
     func testRunAnEvalBrowseItRateAndCorrectARun() throws {
         try? FileManager.default.removeItem(at: demo.appendingPathComponent("evals/results"))
         let editor = demo.appendingPathComponent("fake-editor.sh")
-        try "#!/bin/sh\nprintf 'Rotate it under Settings, then revoke the old key.\\n' > \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nprintf 'Rotate it under Settings, then revoke the old key.\\n' > \"$1\"\n".write(
+            to: editor, atomically: true, encoding: .utf8)
         chmod(editor.path, 0o755)
-        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, width: 120, height: 36, environment: ["VISUAL": editor.path])
+        let tmux = try TmuxSession(
+            [WhetProcess.binary.path], in: demo, width: 120, height: 36, environment: ["VISUAL": editor.path])
         try tmux.waitFor("Framework")
 
         // Run the evals from the command line of the UI: progress in the status bar, then the matrix.
@@ -47,11 +49,13 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.exitStatus(), 0)
 
         let sessions = demo.appendingPathComponent("sessions")
-        let id = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
+        let id = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
         let ratings = try String(contentsOf: sessions.appendingPathComponent("\(id)/ratings.jsonl"), encoding: .utf8)
         let lines = ratings.split(separator: "\n")
         XCTAssertEqual(lines.count, 2, ratings)
-        XCTAssertTrue(lines[1].contains("\"corrected\":\"Rotate it under Settings, then revoke the old key.\""), ratings)
+        XCTAssertTrue(
+            lines[1].contains("\"corrected\":\"Rotate it under Settings, then revoke the old key.\""), ratings)
         XCTAssertTrue(lines[1].contains("\"verdict\":\"bad\""), ratings)
     }
 }

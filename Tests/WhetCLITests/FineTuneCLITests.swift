@@ -12,14 +12,18 @@ final class FineTuneCLITests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
 
     func goodFile(_ count: Int) -> String {
-        (1...count).map { "{\"messages\": [{\"role\": \"user\", \"content\": \"Question \($0)?\"}, {\"role\": \"assistant\", \"content\": \"Answer \($0).\"}]}" }
-            .joined(separator: "\n") + "\n"
+        (1...count).map {
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Question \($0)?\"}, {\"role\": \"assistant\", \"content\": \"Answer \($0).\"}]}"
+        }
+        .joined(separator: "\n") + "\n"
     }
 
     func testRatedRunsAndExpectedAnswersExportAndValidate() throws {
         let run = try WhetProcess.run(["-C", demo.path, "run", "--var", "question=Where can I download my invoices?"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let rate = try WhetProcess.run(["-C", demo.path, "rate", "latest", "1", "bad", "--corrected", "Under Settings › Billing › Invoices."])
+        let rate = try WhetProcess.run([
+            "-C", demo.path, "rate", "latest", "1", "bad", "--corrected", "Under Settings › Billing › Invoices.",
+        ])
         XCTAssertEqual(rate.status, 0, rate.stderr)
         XCTAssertTrue(rate.stdout.contains("rated bad with a corrected answer"), rate.stdout)
         let unknown = try WhetProcess.run(["-C", demo.path, "rate", "latest", "7", "good"])
@@ -29,8 +33,11 @@ final class FineTuneCLITests: XCTestCase {
         let export = try WhetProcess.run(["-C", demo.path, "finetune", "export", "--validation", "0"])
         XCTAssertEqual(export.status, 0, export.stderr)
         XCTAssertTrue(export.stdout.contains("4 examples (1 from rated runs, 3 from eval cases)"), export.stdout)
-        XCTAssertTrue(export.stdout.contains("at least 10 are required"), "the export says what the validator will say: \(export.stdout)")
-        let lines = try String(contentsOf: demo.appendingPathComponent("finetune/train.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(
+            export.stdout.contains("at least 10 are required"),
+            "the export says what the validator will say: \(export.stdout)")
+        let lines = try String(contentsOf: demo.appendingPathComponent("finetune/train.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(lines.count, 4)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         let messages = first?["messages"] as? [[String: String]]
@@ -70,47 +77,74 @@ final class FineTuneCLITests: XCTestCase {
             let lock = NSLock()
             var jobReads = 0
             var files = 0
-            func next(_ keyPath: ReferenceWritableKeyPath<Polls, Int>) -> Int { lock.withLock { self[keyPath: keyPath] += 1; return self[keyPath: keyPath] } }
+            func next(_ keyPath: ReferenceWritableKeyPath<Polls, Int>) -> Int {
+                lock.withLock {
+                    self[keyPath: keyPath] += 1
+                    return self[keyPath: keyPath]
+                }
+            }
         }
         let polls = Polls()
         let server = try TestModelServer { request in
             switch (request.method, request.path) {
             case ("POST", "/v1/files"):
-                return TestModelServer.json("{\"id\": \"file-\(polls.next(\.files))\", \"object\": \"file\", \"purpose\": \"fine-tune\"}")
+                return TestModelServer.json(
+                    "{\"id\": \"file-\(polls.next(\.files))\", \"object\": \"file\", \"purpose\": \"fine-tune\"}")
             case ("POST", "/v1/fine_tuning/jobs"):
-                return TestModelServer.json("{\"id\": \"ftjob-1\", \"status\": \"validating_files\", \"model\": \"gpt-4o-mini\", \"fine_tuned_model\": null}")
+                return TestModelServer.json(
+                    "{\"id\": \"ftjob-1\", \"status\": \"validating_files\", \"model\": \"gpt-4o-mini\", \"fine_tuned_model\": null}"
+                )
             case ("GET", "/v1/fine_tuning/jobs/ftjob-1"):
                 let done = polls.next(\.jobReads) >= 3
-                return TestModelServer.json("{\"id\": \"ftjob-1\", \"status\": \"\(done ? "succeeded" : "running")\", \"model\": \"gpt-4o-mini\", \"fine_tuned_model\": \(done ? "\"ft:gpt-4o-mini:lab::xyz\"" : "null"), \"trained_tokens\": \(done ? "1234" : "null")}")
+                return TestModelServer.json(
+                    "{\"id\": \"ftjob-1\", \"status\": \"\(done ? "succeeded" : "running")\", \"model\": \"gpt-4o-mini\", \"fine_tuned_model\": \(done ? "\"ft:gpt-4o-mini:lab::xyz\"" : "null"), \"trained_tokens\": \(done ? "1234" : "null")}"
+                )
             case ("GET", "/v1/fine_tuning/jobs/ftjob-1/events?limit=50"):
-                return TestModelServer.json("{\"data\": [{\"created_at\": 1764050000, \"level\": \"info\", \"message\": \"Step 10/30: training loss=0.42\"}, {\"created_at\": 1764049000, \"level\": \"info\", \"message\": \"Validating training file\"}]}")
+                return TestModelServer.json(
+                    "{\"data\": [{\"created_at\": 1764050000, \"level\": \"info\", \"message\": \"Step 10/30: training loss=0.42\"}, {\"created_at\": 1764049000, \"level\": \"info\", \"message\": \"Validating training file\"}]}"
+                )
             case ("POST", "/v1/chat/completions"):
                 return TestModelServer.openAIStream(["Answer from the tuned model."])
             default:
-                return [.head(404, [("Content-Type", "application/json")]), .chunk("{\"error\": {\"message\": \"no route \(request.path)\"}}"), .end]
+                return [
+                    .head(404, [("Content-Type", "application/json")]),
+                    .chunk("{\"error\": {\"message\": \"no route \(request.path)\"}}"), .end,
+                ]
             }
         }
         defer { server.stop() }
         let config = demo.appendingPathComponent("whet.toml")
         let original = try String(contentsOf: config, encoding: .utf8)
-        try (original + "\n[backends.lab]\nkind = \"openai\"\nmodel = \"gpt-4o-mini\"\nbase_url = \"\(server.baseURL)/v1\"\n")
+        try
+            (original
+            + "\n[backends.lab]\nkind = \"openai\"\nmodel = \"gpt-4o-mini\"\nbase_url = \"\(server.baseURL)/v1\"\n")
             .write(to: config, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: demo.appendingPathComponent("finetune"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: demo.appendingPathComponent("finetune"), withIntermediateDirectories: true)
 
-        try "{\"messages\": []}\n".write(to: demo.appendingPathComponent("finetune/train.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"messages\": []}\n".write(
+            to: demo.appendingPathComponent("finetune/train.jsonl"), atomically: true, encoding: .utf8)
         let refused = try WhetProcess.run(["-C", demo.path, "finetune", "submit", "--backend", "lab"])
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("finetune/train.jsonl:1: error:"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("nothing was uploaded"), refused.stderr)
         XCTAssertEqual(server.requests.count, 0)
 
-        try goodFile(12).write(to: demo.appendingPathComponent("finetune/train.jsonl"), atomically: true, encoding: .utf8)
-        try goodFile(3).write(to: demo.appendingPathComponent("finetune/validation.jsonl"), atomically: true, encoding: .utf8)
-        let submit = try WhetProcess.run(["-C", demo.path, "finetune", "submit", "--backend", "lab", "--suffix", "support"])
+        try goodFile(12).write(
+            to: demo.appendingPathComponent("finetune/train.jsonl"), atomically: true, encoding: .utf8)
+        try goodFile(3).write(
+            to: demo.appendingPathComponent("finetune/validation.jsonl"), atomically: true, encoding: .utf8)
+        let submit = try WhetProcess.run([
+            "-C", demo.path, "finetune", "submit", "--backend", "lab", "--suffix", "support",
+        ])
         XCTAssertEqual(submit.status, 0, submit.stderr)
-        XCTAssertTrue(submit.stdout.contains("job ftjob-1: validating_files (training gpt-4o-mini on file-1, validating on file-2)"), submit.stdout)
+        XCTAssertTrue(
+            submit.stdout.contains(
+                "job ftjob-1: validating_files (training gpt-4o-mini on file-1, validating on file-2)"), submit.stdout)
         let upload = server.requests.first { $0.path == "/v1/files" }
-        XCTAssertTrue(upload?.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=") ?? false, "\(upload?.headers ?? [:])")
+        XCTAssertTrue(
+            upload?.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=") ?? false,
+            "\(upload?.headers ?? [:])")
         XCTAssertTrue(upload?.body.contains("name=\"purpose\"\r\n\r\nfine-tune") ?? false)
         XCTAssertTrue(upload?.body.contains("Question 12?") ?? false)
         let create = server.requests.first { $0.path == "/v1/fine_tuning/jobs" }
@@ -124,15 +158,22 @@ final class FineTuneCLITests: XCTestCase {
         XCTAssertTrue(early.stderr.contains("is running, not succeeded; no backend added"), early.stderr)
         XCTAssertEqual(try String(contentsOf: config, encoding: .utf8).contains("[backends.tuned]"), false)
 
-        let watched = try WhetProcess.run(["-C", demo.path, "finetune", "status", "--watch", "--interval", "0.05", "--add-backend", "tuned"])
+        let watched = try WhetProcess.run([
+            "-C", demo.path, "finetune", "status", "--watch", "--interval", "0.05", "--add-backend", "tuned",
+        ])
         XCTAssertEqual(watched.status, 0, watched.stderr)
         XCTAssertTrue(watched.stdout.contains("Validating training file"), watched.stdout)
-        XCTAssertTrue(watched.stdout.contains("job ftjob-1: succeeded · base gpt-4o-mini · model ft:gpt-4o-mini:lab::xyz · 1234 trained tokens"), watched.stdout)
+        XCTAssertTrue(
+            watched.stdout.contains(
+                "job ftjob-1: succeeded · base gpt-4o-mini · model ft:gpt-4o-mini:lab::xyz · 1234 trained tokens"),
+            watched.stdout)
         XCTAssertTrue(watched.stdout.contains("added backend 'tuned'"), watched.stdout)
         let tuned = try WhetProcess.run(["-C", demo.path, "run", "--backend", "tuned", "--var", "question=Hi?"])
         XCTAssertEqual(tuned.status, 0, tuned.stderr)
         XCTAssertTrue(tuned.stdout.contains("Answer from the tuned model."), tuned.stdout)
-        XCTAssertTrue(server.requests.last?.body.contains("\"model\":\"ft:gpt-4o-mini:lab::xyz\"") ?? false, server.requests.last?.body ?? "")
+        XCTAssertTrue(
+            server.requests.last?.body.contains("\"model\":\"ft:gpt-4o-mini:lab::xyz\"") ?? false,
+            server.requests.last?.body ?? "")
         let text = try String(contentsOf: config, encoding: .utf8)
         XCTAssertTrue(text.hasPrefix(original), "the user's whet.toml text is kept as written")
         XCTAssertTrue(text.contains("model = \"ft:gpt-4o-mini:lab::xyz\""), text)

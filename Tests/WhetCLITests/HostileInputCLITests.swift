@@ -17,15 +17,17 @@ final class HostileInputCLITests: XCTestCase {
 
     func addBackend(_ server: TestModelServer) throws {
         let config = demo.appendingPathComponent("whet.toml")
-        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "[retrieval]", with: """
-            [backends.local]
-            kind = "openai"
-            model = "test-model"
-            base_url = "\(server.baseURL)/v1"
-            max_retries = 0
+        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(
+            of: "[retrieval]",
+            with: """
+                [backends.local]
+                kind = "openai"
+                model = "test-model"
+                base_url = "\(server.baseURL)/v1"
+                max_retries = 0
 
-            [retrieval]
-            """)
+                [retrieval]
+                """)
         try text.write(to: config, atomically: true, encoding: .utf8)
     }
 
@@ -34,7 +36,8 @@ final class HostileInputCLITests: XCTestCase {
         let process = Process()
         process.executableURL = WhetProcess.binary
         process.arguments = arguments
-        let outURL = demo.appendingPathComponent(".whet-test-stdout"), errURL = demo.appendingPathComponent(".whet-test-stderr")
+        let outURL = demo.appendingPathComponent(".whet-test-stdout")
+        let errURL = demo.appendingPathComponent(".whet-test-stderr")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
@@ -43,15 +46,19 @@ final class HostileInputCLITests: XCTestCase {
         var peak = 0
         while process.isRunning {
             if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+            {
                 peak = max(peak, kib)
             }
             usleep(10_000)
         }
         process.waitUntilExit()
-        return (WhetProcess.Result(status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-                                   stderr: try String(contentsOf: errURL, encoding: .utf8)), peak)
+        return (
+            WhetProcess.Result(
+                status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+                stderr: try String(contentsOf: errURL, encoding: .utf8)), peak
+        )
     }
 
     /// A server that sends one 64 MiB line: whet stops at the 8 MiB limit, names the setting, and its memory
@@ -64,13 +71,21 @@ final class HostileInputCLITests: XCTestCase {
         let server = try TestModelServer([TestModelServer.openAIStream(["A normal ", "answer."]), longLine])
         self.server = server
         try addBackend(server)
-        let (normal, normalPeak) = try runMeasuringPeak(["-C", demo.path, "run", "--backend", "local", "--no-retrieval"])
+        let (normal, normalPeak) = try runMeasuringPeak([
+            "-C", demo.path, "run", "--backend", "local", "--no-retrieval",
+        ])
         XCTAssertEqual(normal.status, 0, normal.stderr)
-        let (hostile, hostilePeak) = try runMeasuringPeak(["-C", demo.path, "run", "--backend", "local", "--no-retrieval"])
+        let (hostile, hostilePeak) = try runMeasuringPeak([
+            "-C", demo.path, "run", "--backend", "local", "--no-retrieval",
+        ])
         XCTAssertEqual(hostile.status, 1, hostile.stderr)
-        XCTAssertTrue(hostile.stderr.contains("one streamed event larger than 8 MiB (max_response_bytes in [backends.local])"), hostile.stderr)
+        XCTAssertTrue(
+            hostile.stderr.contains("one streamed event larger than 8 MiB (max_response_bytes in [backends.local])"),
+            hostile.stderr)
         let growthMiB = Double(hostilePeak - normalPeak) / 1024
-        print("peak RSS: normal run \(normalPeak / 1024) MiB, 64 MiB-line server \(hostilePeak / 1024) MiB (+\(growthMiB) MiB)")
+        print(
+            "peak RSS: normal run \(normalPeak / 1024) MiB, 64 MiB-line server \(hostilePeak / 1024) MiB (+\(growthMiB) MiB)"
+        )
         XCTAssertLessThan(growthMiB, 2.5 * 8, "memory must stay within about twice the 8 MiB limit")
     }
 
@@ -78,14 +93,16 @@ final class HostileInputCLITests: XCTestCase {
     /// `whet search` show them escaped, and `--json` keeps the exact values.
     func testEscapesInPathsAndBidiOverridesInTextNeverReachTheTerminal() throws {
         let name = "ev\u{1B}]0;PWNED\u{07}il.md"
-        let text = "# Invoice \u{1B}[2J heading\n\nRefund policy: \u{202E}fdp.exe\u{202C} refunds are paid within 14 days.\n"
+        let text =
+            "# Invoice \u{1B}[2J heading\n\nRefund policy: \u{202E}fdp.exe\u{202C} refunds are paid within 14 days.\n"
         try text.write(to: demo.appendingPathComponent("corpus/\(name)"), atomically: true, encoding: .utf8)
         let index = try WhetProcess.run(["-C", demo.path, "index"])
         let search = try WhetProcess.run(["-C", demo.path, "search", "refund policy paid within 14 days"])
         for result in [index, search] {
             XCTAssertEqual(result.status, 0, result.stderr)
             for output in [result.stdout, result.stderr] {
-                XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" }, output)
+                XCTAssertFalse(
+                    output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" }, output)
             }
         }
         XCTAssertTrue(search.stdout.contains("ev^[]0;PWNED^Gil.md"), search.stdout)
@@ -97,12 +114,17 @@ final class HostileInputCLITests: XCTestCase {
 
     func testACorpusFileOverTheLimitIsSkippedWithTheSettingNamed() throws {
         let config = demo.appendingPathComponent("whet.toml")
-        try (String(contentsOf: config, encoding: .utf8) + "\n[limits]\nmax_file_bytes = 4096\n").write(to: config, atomically: true, encoding: .utf8)
-        try String(repeating: "big words here. ", count: 1000).write(to: demo.appendingPathComponent("corpus/huge.md"), atomically: true, encoding: .utf8)
+        try (String(contentsOf: config, encoding: .utf8) + "\n[limits]\nmax_file_bytes = 4096\n").write(
+            to: config, atomically: true, encoding: .utf8)
+        try String(repeating: "big words here. ", count: 1000).write(
+            to: demo.appendingPathComponent("corpus/huge.md"), atomically: true, encoding: .utf8)
         let index = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertEqual(index.status, 0, index.stderr)
-        XCTAssertTrue(index.stderr.contains("corpus/huge.md: warning: skipped: the file is 15.6 KiB, over the limit of 4 KiB ([limits] max_file_bytes)"),
-                      index.stderr)
+        XCTAssertTrue(
+            index.stderr.contains(
+                "corpus/huge.md: warning: skipped: the file is 15.6 KiB, over the limit of 4 KiB ([limits] max_file_bytes)"
+            ),
+            index.stderr)
         XCTAssertTrue(index.stdout.contains("skipped with warnings"), index.stdout)
     }
 }

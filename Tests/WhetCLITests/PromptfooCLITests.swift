@@ -13,77 +13,85 @@ final class PromptfooCLITests: XCTestCase {
         let suite = demo.appendingPathComponent("suite")
         try FileManager.default.createDirectory(at: suite, withIntermediateDirectories: true)
         try """
-            description: support answers
-            prompts: [file://../prompts/support-answer.prompty]
-            providers: [openai:gpt-4o-mini]
-            outputPath: results.json
-            sharing: false
-            assertionTemplates:
-              mentionsRevoke:
-                type: icontains
-                value: revoke
-            defaultTest:
-              vars:
-                question: How do I rotate my API key?
-              assert:
-                - type: not-contains
-                  value: "I don't know"
-            tests:
-              - description: rotation
-                assert:
-                  - $ref: "#/assertionTemplates/mentionsRevoke"
-                  - type: python
-                    value: "'revoke' in output.lower() and context['vars']['question'].startswith('How')"
-                  - type: javascript
-                    value: output.toLowerCase().includes('key')
-              - file://cases.csv
-              - description: weighted
+        description: support answers
+        prompts: [file://../prompts/support-answer.prompty]
+        providers: [openai:gpt-4o-mini]
+        outputPath: results.json
+        sharing: false
+        assertionTemplates:
+          mentionsRevoke:
+            type: icontains
+            value: revoke
+        defaultTest:
+          vars:
+            question: How do I rotate my API key?
+          assert:
+            - type: not-contains
+              value: "I don't know"
+        tests:
+          - description: rotation
+            assert:
+              - $ref: "#/assertionTemplates/mentionsRevoke"
+              - type: python
+                value: "'revoke' in output.lower() and context['vars']['question'].startswith('How')"
+              - type: javascript
+                value: output.toLowerCase().includes('key')
+          - file://cases.csv
+          - description: weighted
+            threshold: 0.5
+            vars: { question: "Why was my request refused with a 429 error?" }
+            assert:
+              - type: assert-set
                 threshold: 0.5
-                vars: { question: "Why was my request refused with a 429 error?" }
-                assert:
-                  - type: assert-set
-                    threshold: 0.5
-                    assert: [ {type: contains, value: rate_limit_exceeded}, {type: icontains, value: "zzz"} ]
-                  - type: python
-                    value: file://check.py:grade
-              - description: a script that raises
-                assert:
-                  - type: python
-                    value: "output.nosuchmethod()"
-              - file://more/*.yaml
-            """.write(to: suite.appendingPathComponent("promptfooconfig.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: suite.appendingPathComponent("more"), withIntermediateDirectories: true)
-        try "- description: question from a file\n  vars: { question: file://questions/leak.txt }\n  assert: [{type: icontains, value: revoke}]\n"
+                assert: [ {type: contains, value: rate_limit_exceeded}, {type: icontains, value: "zzz"} ]
+              - type: python
+                value: file://check.py:grade
+          - description: a script that raises
+            assert:
+              - type: python
+                value: "output.nosuchmethod()"
+          - file://more/*.yaml
+        """.write(to: suite.appendingPathComponent("promptfooconfig.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: suite.appendingPathComponent("more"), withIntermediateDirectories: true)
+        try
+            "- description: question from a file\n  vars: { question: file://questions/leak.txt }\n  assert: [{type: icontains, value: revoke}]\n"
             .write(to: suite.appendingPathComponent("more/a.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: suite.appendingPathComponent("questions"), withIntermediateDirectories: true)
-        try "What should I do if my API key leaked?".write(to: suite.appendingPathComponent("questions/leak.txt"), atomically: true, encoding: .utf8)
-        try "question,__expected,__description\nWhat should I do if my API key leaked?,icontains: revoke,leaked key\n\"Why was my request refused, with a 429?\",\"contains-any: rate_limit_exceeded, spending_limit_reached\",429 from csv\n"
+        try FileManager.default.createDirectory(
+            at: suite.appendingPathComponent("questions"), withIntermediateDirectories: true)
+        try "What should I do if my API key leaked?".write(
+            to: suite.appendingPathComponent("questions/leak.txt"), atomically: true, encoding: .utf8)
+        try
+            "question,__expected,__description\nWhat should I do if my API key leaked?,icontains: revoke,leaked key\n\"Why was my request refused, with a 429?\",\"contains-any: rate_limit_exceeded, spending_limit_reached\",429 from csv\n"
             .write(to: suite.appendingPathComponent("cases.csv"), atomically: true, encoding: .utf8)
-        try "def grade(output, context):\n    return {'pass': True, 'score': 0.8, 'reason': 'graded ' + context['vars']['question'][:3]}\n"
+        try
+            "def grade(output, context):\n    return {'pass': True, 'score': 0.8, 'reason': 'graded ' + context['vars']['question'][:3]}\n"
             .write(to: suite.appendingPathComponent("check.py"), atomically: true, encoding: .utf8)
         try """
-            tests:
-              - description: only a model could check this
-                vars: { question: How do I rotate my API key? }
-                assert:
-                  - type: llm-rubric
-                    value: is polite
-              - description: checked
-                vars: { question: How do I rotate my API key? }
-                assert:
-                  - type: icontains
-                    value: revoke
-              - description: only node could check this
-                vars: { question: How do I rotate my API key? }
-                assert:
-                  - type: javascript
-                    value: output.length > 10
-            """.write(to: suite.appendingPathComponent("unchecked.yaml"), atomically: true, encoding: .utf8)
+        tests:
+          - description: only a model could check this
+            vars: { question: How do I rotate my API key? }
+            assert:
+              - type: llm-rubric
+                value: is polite
+          - description: checked
+            vars: { question: How do I rotate my API key? }
+            assert:
+              - type: icontains
+                value: revoke
+          - description: only node could check this
+            vars: { question: How do I rotate my API key? }
+            assert:
+              - type: javascript
+                value: output.length > 10
+        """.write(to: suite.appendingPathComponent("unchecked.yaml"), atomically: true, encoding: .utf8)
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
 
-    func results(_ json: String) throws -> [String: (status: String, assertions: [(type: String, status: String, reason: String)])] {
+    func results(_ json: String) throws -> [String: (
+        status: String, assertions: [(type: String, status: String, reason: String)]
+    )] {
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         var byCase: [String: (String, [(String, String, String)])] = [:]
         for item in list {
@@ -100,27 +108,38 @@ final class PromptfooCLITests: XCTestCase {
         let listed = try WhetProcess.run(["evals", "suite/promptfooconfig.yaml", "--verbose"], in: demo)
         XCTAssertEqual(listed.status, 0, listed.stderr)
         XCTAssertTrue(listed.stdout.contains("suite/promptfooconfig.yaml  6 cases"), listed.stdout)
-        XCTAssertTrue(listed.stderr.contains("suite/promptfooconfig.yaml:4: warning: 'outputPath' is not used by whet (ignored)"), listed.stderr)
+        XCTAssertTrue(
+            listed.stderr.contains("suite/promptfooconfig.yaml:4: warning: 'outputPath' is not used by whet (ignored)"),
+            listed.stderr)
         XCTAssertTrue(listed.stderr.contains("'sharing' is not used by whet"), listed.stderr)
         XCTAssertEqual(listed.stderr.components(separatedBy: "'outputPath'").count, 2, "each unsupported key once")
 
         let run = try WhetProcess.run(["eval", "suite/promptfooconfig.yaml", "--no-cache", "--json"], in: demo)
         XCTAssertEqual(run.status, 0, run.stderr)
         let byCase = try results(run.stdout)
-        XCTAssertEqual(Set(byCase.keys), ["rotation", "leaked key", "429 from csv", "weighted", "a script that raises",
-                                          "question from a file"])
+        XCTAssertEqual(
+            Set(byCase.keys),
+            [
+                "rotation", "leaked key", "429 from csv", "weighted", "a script that raises",
+                "question from a file",
+            ])
         XCTAssertEqual(byCase["question from a file"]?.status, "passed", "a glob of test files, a var read from a file")
         let rotation = try XCTUnwrap(byCase["rotation"])
         XCTAssertEqual(rotation.status, "passed")
-        XCTAssertEqual(rotation.assertions.map(\.type), ["not-contains", "icontains", "python", "javascript"],
-                       "defaultTest's assertions first, then the test's, the $ref resolved")
-        if ProcessInfo.processInfo.environment["PATH"].map({ $0.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") } }) == true {
+        XCTAssertEqual(
+            rotation.assertions.map(\.type), ["not-contains", "icontains", "python", "javascript"],
+            "defaultTest's assertions first, then the test's, the $ref resolved")
+        if ProcessInfo.processInfo.environment["PATH"].map({
+            $0.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") }
+        }) == true {
             XCTAssertEqual(rotation.assertions.last?.status, "passed")
         }
         XCTAssertEqual(byCase["leaked key"]?.status, "passed", "a CSV row with __expected shorthand")
-        XCTAssertEqual(byCase["429 from csv"]?.assertions.last?.type, "contains-any", "quoted CSV fields keep their commas")
+        XCTAssertEqual(
+            byCase["429 from csv"]?.assertions.last?.type, "contains-any", "quoted CSV fields keep their commas")
         XCTAssertEqual(byCase["weighted"]?.status, "passed", "assert-set at threshold 0.5 with one of two passing")
-        XCTAssertEqual(byCase["weighted"]?.assertions.last?.reason, "graded Why", "file://check.py:grade, relative to the config")
+        XCTAssertEqual(
+            byCase["weighted"]?.assertions.last?.reason, "graded Why", "file://check.py:grade, relative to the config")
         let raising = try XCTUnwrap(byCase["a script that raises"])
         XCTAssertEqual(raising.status, "failed")
         XCTAssertTrue(raising.assertions.last?.reason.contains("AttributeError") ?? false, "\(raising.assertions)")
@@ -130,13 +149,16 @@ final class PromptfooCLITests: XCTestCase {
         // PATH without node: javascript assertions cannot run here.
         let bin = demo.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let python = try XCTUnwrap(["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-                                   ?? ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/python3" }
-                                       .first { FileManager.default.isExecutableFile(atPath: $0) })
-        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("python3").path, withDestinationPath: python)
+        let python = try XCTUnwrap(
+            ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+                ?? ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/python3" }
+                .first { FileManager.default.isExecutableFile(atPath: $0) })
+        try FileManager.default.createSymbolicLink(
+            atPath: bin.appendingPathComponent("python3").path, withDestinationPath: python)
         let environment = ["PATH": bin.path]
         let junit = demo.appendingPathComponent("junit.xml")
-        let run = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--no-cache", "--junit", junit.path], in: demo, environment: environment)
+        let run = try WhetProcess.run(
+            ["eval", "suite/unchecked.yaml", "--no-cache", "--junit", junit.path], in: demo, environment: environment)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("pass rate 100.0% of 1 evaluated; 2 not evaluated"), run.stdout)
         XCTAssertTrue(run.stdout.contains("? only a model could check this"), run.stdout)
@@ -148,12 +170,14 @@ final class PromptfooCLITests: XCTestCase {
         let json = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--json"], in: demo, environment: environment)
         XCTAssertEqual(try results(json.stdout)["only node could check this"]?.status, "not-run")
 
-        let gate = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--fail-under", "0.5"], in: demo, environment: environment)
+        let gate = try WhetProcess.run(
+            ["eval", "suite/unchecked.yaml", "--fail-under", "0.5"], in: demo, environment: environment)
         XCTAssertEqual(gate.status, 1)
         XCTAssertTrue(gate.stderr.contains("2 of 3 cells could not be evaluated"), gate.stderr)
         XCTAssertTrue(gate.stderr.contains("--allow-not-evaluated"), gate.stderr)
-        let accepted = try WhetProcess.run(["eval", "suite/unchecked.yaml", "--fail-under", "0.5", "--allow-not-evaluated"],
-                                           in: demo, environment: environment)
+        let accepted = try WhetProcess.run(
+            ["eval", "suite/unchecked.yaml", "--fail-under", "0.5", "--allow-not-evaluated"],
+            in: demo, environment: environment)
         XCTAssertEqual(accepted.status, 0, accepted.stderr)
     }
 
@@ -163,9 +187,13 @@ final class PromptfooCLITests: XCTestCase {
             .write(to: suite.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let bad = try WhetProcess.run(["evals", "suite/bad.yaml"], in: demo)
         XCTAssertEqual(bad.status, 1)
-        XCTAssertTrue(bad.stderr.contains("suite/bad.yaml:2:5: error: '$ref': expected #/assertionTemplates/NAME naming one of: none defined, found '#/assertionTemplates/nope'"),
-                      bad.stderr)
-        try "tests: file://missing/*.csv\n".write(to: suite.appendingPathComponent("glob.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertTrue(
+            bad.stderr.contains(
+                "suite/bad.yaml:2:5: error: '$ref': expected #/assertionTemplates/NAME naming one of: none defined, found '#/assertionTemplates/nope'"
+            ),
+            bad.stderr)
+        try "tests: file://missing/*.csv\n".write(
+            to: suite.appendingPathComponent("glob.yaml"), atomically: true, encoding: .utf8)
         let glob = try WhetProcess.run(["evals", "suite/glob.yaml"], in: demo)
         XCTAssertEqual(glob.status, 1)
         XCTAssertTrue(glob.stderr.contains("no file matches 'suite/missing/*.csv'"), glob.stderr)
@@ -174,25 +202,30 @@ final class PromptfooCLITests: XCTestCase {
     /// `--from-config`: the config's own prompts (a text file and a chat in JSON) on its own provider, here an
     /// OpenAI-compatible server on loopback named by `apiBaseUrl`.
     func testFromConfigRunsTheConfigsPromptsOnItsProviders() throws {
-        let server = try TestModelServer([TestModelServer.openAIStream(["First create a new key, ", "then revoke the old one."])])
+        let server = try TestModelServer([
+            TestModelServer.openAIStream(["First create a new key, ", "then revoke the old one."])
+        ])
         defer { server.stop() }
         let suite = demo.appendingPathComponent("suite")
-        try "Answer the customer: {{question}}".write(to: suite.appendingPathComponent("prompt.txt"), atomically: true, encoding: .utf8)
+        try "Answer the customer: {{question}}".write(
+            to: suite.appendingPathComponent("prompt.txt"), atomically: true, encoding: .utf8)
         try #"[{"role": "system", "content": "You are terse."}, {"role": "user", "content": "{{question}}"}]"#
             .write(to: suite.appendingPathComponent("chat.json"), atomically: true, encoding: .utf8)
         try """
-            prompts: [file://prompt.txt, file://chat.json]
-            providers:
-              - id: openai:chat:test-model
-                label: local
-                config: { apiBaseUrl: "\(server.baseURL)/v1" }
-            tests:
-              - vars: { question: How do I rotate my API key? }
-                assert: [ { type: icontains, value: revoke } ]
-            """.write(to: suite.appendingPathComponent("matrix.yaml"), atomically: true, encoding: .utf8)
+        prompts: [file://prompt.txt, file://chat.json]
+        providers:
+          - id: openai:chat:test-model
+            label: local
+            config: { apiBaseUrl: "\(server.baseURL)/v1" }
+        tests:
+          - vars: { question: How do I rotate my API key? }
+            assert: [ { type: icontains, value: revoke } ]
+        """.write(to: suite.appendingPathComponent("matrix.yaml"), atomically: true, encoding: .utf8)
         let run = try WhetProcess.run(["eval", "suite/matrix.yaml", "--from-config", "--no-cache", "--json"], in: demo)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("from the config: prompts prompt, chat; backends local (openai test-model)"), run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains("from the config: prompts prompt, chat; backends local (openai test-model)"), run.stderr
+        )
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(list.count, 2)
         XCTAssertEqual(Set(list.compactMap { $0["status"] as? String }), ["passed"])
@@ -210,17 +243,19 @@ final class PromptfooCLITests: XCTestCase {
 
     /// promptfoo's `transform`, test-level (in `options`, from defaultTest) and per assertion, with node.
     func testTransformsShapeTheOutputTheAssertionsSee() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") } ?? false, "node is not installed")
+        try XCTSkipUnless(
+            ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
+                .contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") } ?? false,
+            "node is not installed")
         try """
-            defaultTest:
-              options: { transform: output.toUpperCase() }
-            tests:
-              - vars: { question: How do I rotate my API key? }
-                assert:
-                  - { type: contains, value: REVOKE }
-                  - { type: equals, value: "7", transform: "String(output.split(' ').length > 5 ? 7 : 0)" }
-            """.write(to: demo.appendingPathComponent("suite/transform.yaml"), atomically: true, encoding: .utf8)
+        defaultTest:
+          options: { transform: output.toUpperCase() }
+        tests:
+          - vars: { question: How do I rotate my API key? }
+            assert:
+              - { type: contains, value: REVOKE }
+              - { type: equals, value: "7", transform: "String(output.split(' ').length > 5 ? 7 : 0)" }
+        """.write(to: demo.appendingPathComponent("suite/transform.yaml"), atomically: true, encoding: .utf8)
         let run = try WhetProcess.run(["eval", "suite/transform.yaml", "--no-cache", "--json"], in: demo)
         XCTAssertEqual(run.status, 0, run.stderr)
         let cell = try XCTUnwrap(try results(run.stdout).values.first)

@@ -23,11 +23,15 @@ final class RetrievalCLITests: XCTestCase {
     func testHybridSearchShowsWhyEachChunkCameBack() throws {
         let index = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertEqual(index.status, 0, index.stderr)
-        XCTAssertTrue(index.stdout.contains("embeddings (whet-hashing-256): 332 embedded, 0 from cache; 332 vectors"), index.stdout)
+        XCTAssertTrue(
+            index.stdout.contains("embeddings (whet-hashing-256): 332 embedded, 0 from cache; 332 vectors"),
+            index.stdout)
         let again = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertTrue(again.stdout.contains(" 0 embedded"), again.stdout)
 
-        let result = try WhetProcess.run(["-C", demo.path, "search", "--method", "hybrid", "--top-k", "3", "rotate an API key"])
+        let result = try WhetProcess.run([
+            "-C", demo.path, "search", "--method", "hybrid", "--top-k", "3", "rotate an API key",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("corpus/support/api-keys.md"), result.stdout)
         XCTAssertTrue(result.stdout.contains("why: bm25 #1"), result.stdout)
@@ -46,11 +50,15 @@ final class RetrievalCLITests: XCTestCase {
     }
 
     func testCompareScoresEachSettingOnTheJudgedCases() throws {
-        let result = try WhetProcess.run(["-C", demo.path, "retrieval", "compare", "--json",
-                                          "--with", "method=hybrid", "--with", "chunking=sentence sentences_per_chunk=3"])
+        let result = try WhetProcess.run([
+            "-C", demo.path, "retrieval", "compare", "--json",
+            "--with", "method=hybrid", "--with", "chunking=sentence sentences_per_chunk=3",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
-        XCTAssertEqual(rows?.map { $0["setting"] as? String }, ["whet.toml", "method=hybrid", "chunking=sentence sentences_per_chunk=3"])
+        XCTAssertEqual(
+            rows?.map { $0["setting"] as? String },
+            ["whet.toml", "method=hybrid", "chunking=sentence sentences_per_chunk=3"])
         XCTAssertEqual(rows?.map { $0["method"] as? String }, ["bm25", "hybrid", "bm25"])
         for row in rows ?? [] {
             XCTAssertGreaterThan(row["cases"] as? Int ?? 0, 5)

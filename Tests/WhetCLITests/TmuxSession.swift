@@ -8,11 +8,16 @@ final class TmuxSession {
     let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("whet-exit-\(UUID().uuidString)")
 
     /// Starts `arguments` (the whet binary and its arguments) in `directory`.
-    init(_ arguments: [String], in directory: URL, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+    init(
+        _ arguments: [String], in directory: URL, width: Int = 100, height: Int = 30,
+        environment: [String: String] = [:]
+    ) throws {
         let quoted = arguments.map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(separator: " ")
         let command = "cd '\(directory.path)' && \(quoted); echo $? > '\(exitFile.path)'; sleep 600"
-        var tmuxArguments = ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
-                             "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color"]
+        var tmuxArguments = [
+            "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+            "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color",
+        ]
         for (key, value) in environment { tmuxArguments += ["-e", "\(key)=\(value)"] }
         try tmux(tmuxArguments + [command], capture: false)
     }
@@ -35,8 +40,10 @@ final class TmuxSession {
 
     /// Waits until the screen satisfies `condition` (polling, never a fixed sleep); fails with the screen.
     @discardableResult
-    func waitFor(_ description: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
-                 _ condition: (String) -> Bool) throws -> String {
+    func waitFor(
+        _ description: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
+        _ condition: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -50,7 +57,9 @@ final class TmuxSession {
 
     /// Waits for the screen to contain `text`.
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) throws
+        -> String
+    {
         try waitFor("'\(text)'", timeout: timeout, file: file, line: line) { $0.contains(text) }
     }
 
@@ -58,7 +67,9 @@ final class TmuxSession {
     func exitStatus(timeout: TimeInterval = 10) -> Int? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let text = try? String(contentsOf: exitFile, encoding: .utf8), let status = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = try? String(contentsOf: exitFile, encoding: .utf8),
+                let status = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 return status
             }
             Thread.sleep(forTimeInterval: 0.05)
@@ -70,7 +81,9 @@ final class TmuxSession {
     /// detection waits on a descriptor that the daemonised tmux server inherits and never closes.
     @discardableResult
     private func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-        let command = (["tmux", "-L", socket] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(separator: " ")
+        let command = (["tmux", "-L", socket] + arguments).map {
+            "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'"
+        }.joined(separator: " ")
         guard capture else {
             _ = system(command + " >/dev/null 2>&1")
             return ""

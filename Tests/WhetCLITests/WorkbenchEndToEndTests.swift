@@ -29,7 +29,8 @@ final class WorkbenchEndToEndTests: XCTestCase {
         try tmux.waitFor("Prompt ●")
         try tmux.send("C-s")
         try tmux.waitFor("saved prompts/support-answer.prompty")
-        let saved = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        let saved = try String(
+            contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertTrue(saved.contains("日本語で答えてください。"))
 
         // Run and watch the answer stream in.
@@ -98,10 +99,13 @@ final class WorkbenchEndToEndTests: XCTestCase {
         _ = system("tmux -L \(tmux.socket) kill-server >/dev/null 2>&1")
         let recovery = demo.appendingPathComponent(".whet/recovery/prompts__support-answer.prompty")
         let deadline = Date().addingTimeInterval(5)
-        while !FileManager.default.fileExists(atPath: recovery.path), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        while !FileManager.default.fileExists(atPath: recovery.path), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         let kept = try String(contentsOf: recovery, encoding: .utf8)
         XCTAssertTrue(kept.hasPrefix("Draft: \n---") || kept.hasPrefix("Draft: "), kept)
-        let original = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        let original = try String(
+            contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertFalse(original.hasPrefix("Draft"), "the prompt file itself is not touched")
 
         let again = try TmuxSession([WhetProcess.binary.path], in: demo)
@@ -146,7 +150,8 @@ final class WorkbenchEndToEndTests: XCTestCase {
         try tmux.waitFor("Prompt ●")
         try tmux.send("C-s")
         try tmux.waitFor("saved")
-        let saved = try String(contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        let saved = try String(
+            contentsOf: demo.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertTrue(saved.hasSuffix("{{question}}\nedited outside\n"), saved)
         try tmux.send("C-q")
         XCTAssertEqual(tmux.exitStatus(), 0)
@@ -155,14 +160,16 @@ final class WorkbenchEndToEndTests: XCTestCase {
     /// The text of every session's runs.jsonl in the demo copy.
     func sessionLogs() throws -> [String] {
         let sessions = demo.appendingPathComponent("sessions")
-        return try FileManager.default.contentsOfDirectory(atPath: sessions.path).filter { !$0.hasPrefix(".") }.sorted().map {
-            try String(contentsOf: sessions.appendingPathComponent("\($0)/runs.jsonl"), encoding: .utf8)
-        }
+        return try FileManager.default.contentsOfDirectory(atPath: sessions.path).filter { !$0.hasPrefix(".") }.sorted()
+            .map {
+                try String(contentsOf: sessions.appendingPathComponent("\($0)/runs.jsonl"), encoding: .utf8)
+            }
     }
 
     func snapshotOfFiles(_ root: URL) throws -> [String: Date] {
         var result: [String: Date] = [:]
-        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey])
+        let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.contentModificationDateKey])
         while let url = enumerator?.nextObject() as? URL {
             result[url.path] = try url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
         }
@@ -184,7 +191,8 @@ final class ContextPaneEndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let pager = bin.appendingPathComponent("less")
         let record = demo.appendingPathComponent(".pager-args")
-        try "#!/bin/sh\necho \"$@\" > '\(record.path)'\necho PAGER-OPEN\nread answer\n".write(to: pager, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$@\" > '\(record.path)'\necho PAGER-OPEN\nread answer\n".write(
+            to: pager, atomically: true, encoding: .utf8)
         chmod(pager.path, 0o755)
         let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, environment: ["PAGER": pager.path])
         try tmux.waitFor("Context · bm25")
@@ -229,7 +237,8 @@ final class ContextPaneEndToEndTests: XCTestCase {
         try tmux.send("C-q")
         XCTAssertEqual(tmux.exitStatus(), 0)
         let sessions = demo.appendingPathComponent("sessions")
-        let id = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
+        let id = try XCTUnwrap(
+            FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
         let log = try String(contentsOf: sessions.appendingPathComponent("\(id)/runs.jsonl"), encoding: .utf8)
         XCTAssertTrue(log.contains("\"pinned\":true"), "the run records the pinned chunk")
         XCTAssertTrue(log.contains("\"method\":\"hybrid\""), log)

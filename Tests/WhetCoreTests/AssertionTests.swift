@@ -1,6 +1,7 @@
 import Foundation
 import WhetTestSupport
 import XCTest
+
 @testable import WhetCore
 
 final class AssertionTests: XCTestCase {
@@ -11,8 +12,10 @@ final class AssertionTests: XCTestCase {
         return EvalCase.Assertion(type: type, value: value, raw: raw)
     }
 
-    func status(_ type: String, _ value: JSONValue?, output: String, extra: [String: JSONValue] = [:],
-                context: AssertionContext? = nil) async -> AssertionResult.Status {
+    func status(
+        _ type: String, _ value: JSONValue?, output: String, extra: [String: JSONValue] = [:],
+        context: AssertionContext? = nil
+    ) async -> AssertionResult.Status {
         var context = context ?? AssertionContext(output: output)
         context.output = output
         return await AssertionEvaluator.evaluate(assertion(type, value, extra: extra), in: context).status
@@ -40,26 +43,34 @@ final class AssertionTests: XCTestCase {
     }
 
     func testLevenshteinUsesTheThreshold() async {
-        let passed = await status("levenshtein", .string("hello world"), output: "helo world", extra: ["threshold": .number(1)])
+        let passed = await status(
+            "levenshtein", .string("hello world"), output: "helo world", extra: ["threshold": .number(1)])
         XCTAssertEqual(passed, .passed)
-        let failed = await status("levenshtein", .string("hello world"), output: "hallo wereld", extra: ["threshold": .number(1)])
+        let failed = await status(
+            "levenshtein", .string("hello world"), output: "hallo wereld", extra: ["threshold": .number(1)])
         XCTAssertEqual(failed, .failed)
         XCTAssertEqual(Levenshtein.distance("kitten", "sitting"), 3)
     }
 
     func testJSONAssertions() async throws {
-        let schema: JSONValue = .object(["type": .string("object"), "required": .array([.string("name"), .string("age")]),
-                                         "properties": .object(["name": .object(["type": .string("string")]),
-                                                                "age": .object(["type": .string("integer"), "minimum": .number(0)])])])
+        let schema: JSONValue = .object([
+            "type": .string("object"), "required": .array([.string("name"), .string("age")]),
+            "properties": .object([
+                "name": .object(["type": .string("string")]),
+                "age": .object(["type": .string("integer"), "minimum": .number(0)]),
+            ]),
+        ])
         var result = await status("is-json", nil, output: "{\"name\": \"Ada\", \"age\": 36}")
         XCTAssertEqual(result, .passed)
         result = await status("is-json", nil, output: "Here: {\"name\": \"Ada\"}")
         XCTAssertEqual(result, .failed)
-        result = await status("contains-json", nil, output: "Here you go:\n```json\n{\"name\": \"Ada\", \"tags\": [\"}\"]}\n```")
+        result = await status(
+            "contains-json", nil, output: "Here you go:\n```json\n{\"name\": \"Ada\", \"tags\": [\"}\"]}\n```")
         XCTAssertEqual(result, .passed)
         result = await status("json-schema", schema, output: "{\"name\": \"Ada\", \"age\": 36}")
         XCTAssertEqual(result, .passed)
-        let wrong = await AssertionEvaluator.evaluate(assertion("json-schema", schema), in: AssertionContext(output: "{\"name\": \"Ada\", \"age\": -1.5}"))
+        let wrong = await AssertionEvaluator.evaluate(
+            assertion("json-schema", schema), in: AssertionContext(output: "{\"name\": \"Ada\", \"age\": -1.5}"))
         XCTAssertEqual(wrong.status, .failed)
         XCTAssertTrue(wrong.reason.contains("$.age"), wrong.reason)
 
@@ -67,12 +78,14 @@ final class AssertionTests: XCTestCase {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         try JSONEncoder().encode(schema).write(to: root.appendingPathComponent("person.json"))
-        let fromFile = await AssertionEvaluator.evaluate(assertion("json-schema", .string("file://person.json")),
-                                                         in: AssertionContext(output: "{\"name\": \"Ada\"}", workspaceRoot: root.path))
+        let fromFile = await AssertionEvaluator.evaluate(
+            assertion("json-schema", .string("file://person.json")),
+            in: AssertionContext(output: "{\"name\": \"Ada\"}", workspaceRoot: root.path))
         XCTAssertEqual(fromFile.status, .failed)
         XCTAssertTrue(fromFile.reason.contains("missing required \"age\""), fromFile.reason)
-        let missing = await AssertionEvaluator.evaluate(assertion("json-schema", .string("nope.json")),
-                                                        in: AssertionContext(output: "{}", workspaceRoot: root.path))
+        let missing = await AssertionEvaluator.evaluate(
+            assertion("json-schema", .string("nope.json")),
+            in: AssertionContext(output: "{}", workspaceRoot: root.path))
         XCTAssertEqual(missing.status, .notRun)
     }
 
@@ -85,22 +98,27 @@ final class AssertionTests: XCTestCase {
         let unknownCost = await status("cost", nil, output: "x", extra: ["threshold": .number(0.001)])
         XCTAssertEqual(unknownCost, .notRun, "no price known: not run, never passed")
 
-        let chunk = RetrievedChunk(rank: 1, path: "corpus/a.md", startLine: 1, endLine: 2, headingPath: [], score: 1,
-                                   matchedTerms: [], text: "Create a new key first, then revoke the old key.")
+        let chunk = RetrievedChunk(
+            rank: 1, path: "corpus/a.md", startLine: 1, endLine: 2, headingPath: [], score: 1,
+            matchedTerms: [], text: "Create a new key first, then revoke the old key.")
         let withContext = AssertionContext(output: "x", chunks: [chunk])
-        let recall = await AssertionEvaluator.evaluate(assertion("context-recall", .array([.string("create a new key first"), .string("90 days")])),
-                                                       in: withContext)
+        let recall = await AssertionEvaluator.evaluate(
+            assertion("context-recall", .array([.string("create a new key first"), .string("90 days")])),
+            in: withContext)
         XCTAssertEqual(recall.status, .failed)
         XCTAssertEqual(recall.score, 0.5)
         XCTAssertEqual(recall.expected, ["create a new key first", "90 days"])
-        let partial = await AssertionEvaluator.evaluate(assertion("context-recall", .array([.string("create a new key first"), .string("90 days")]),
-                                                                  extra: ["threshold": .number(0.5)]), in: withContext)
+        let partial = await AssertionEvaluator.evaluate(
+            assertion(
+                "context-recall", .array([.string("create a new key first"), .string("90 days")]),
+                extra: ["threshold": .number(0.5)]), in: withContext)
         XCTAssertEqual(partial.status, .passed)
     }
 
     func testWeightMetricAndUnknownType() async {
-        let result = await AssertionEvaluator.evaluate(assertion("contains", .string("x"), extra: ["weight": .number(3), "metric": .string("accuracy")]),
-                                                       in: AssertionContext(output: "x"))
+        let result = await AssertionEvaluator.evaluate(
+            assertion("contains", .string("x"), extra: ["weight": .number(3), "metric": .string("accuracy")]),
+            in: AssertionContext(output: "x"))
         XCTAssertEqual(result.weight, 3)
         XCTAssertEqual(result.metric, "accuracy")
         let unknown = await AssertionEvaluator.evaluate(assertion("made-up", nil), in: AssertionContext(output: "x"))
@@ -111,12 +129,16 @@ final class AssertionTests: XCTestCase {
     func testSimilarUsesTheEmbedderOrIsNotRun() async {
         let embedder = HashingEmbedder()
         let context = AssertionContext(output: "Revoke the old key after rotating.", embedder: embedder)
-        let close = await AssertionEvaluator.evaluate(assertion("similar", .string("rotate the key, then revoke the old key"),
-                                                                extra: ["threshold": .number(0.5)]), in: context)
+        let close = await AssertionEvaluator.evaluate(
+            assertion(
+                "similar", .string("rotate the key, then revoke the old key"),
+                extra: ["threshold": .number(0.5)]), in: context)
         XCTAssertEqual(close.status, .passed, close.reason)
-        let far = await AssertionEvaluator.evaluate(assertion("similar", .string("invoices are monthly"), extra: ["threshold": .number(0.5)]), in: context)
+        let far = await AssertionEvaluator.evaluate(
+            assertion("similar", .string("invoices are monthly"), extra: ["threshold": .number(0.5)]), in: context)
         XCTAssertEqual(far.status, .failed, far.reason)
-        let none = await AssertionEvaluator.evaluate(assertion("similar", .string("x")), in: AssertionContext(output: "x"))
+        let none = await AssertionEvaluator.evaluate(
+            assertion("similar", .string("x")), in: AssertionContext(output: "x"))
         XCTAssertEqual(none.status, .notRun)
     }
 
@@ -144,7 +166,8 @@ final class AssertionTests: XCTestCase {
         }
         defer { server.stop() }
         let rubric = assertion("llm-rubric", .string("The answer is polite."))
-        let good = await AssertionEvaluator.evaluate(rubric, in: AssertionContext(output: "Thanks for asking! Rotate the key.", grader: backend))
+        let good = await AssertionEvaluator.evaluate(
+            rubric, in: AssertionContext(output: "Thanks for asking! Rotate the key.", grader: backend))
         XCTAssertEqual(good.status, .passed)
         XCTAssertEqual(good.score, 0.9)
         XCTAssertEqual(good.reason, "grader (grader/judge-1): It thanks the user.")
@@ -164,21 +187,27 @@ final class AssertionTests: XCTestCase {
                 : "{\"reason\": \"the 30-day claim is unsupported\", \"score\": 0.5, \"pass\": false}"
         }
         defer { server.stop() }
-        let chunk = RetrievedChunk(rank: 1, path: "a", startLine: 1, endLine: 1, headingPath: [], score: 1, matchedTerms: [], text: "Rotate keys every 90 days.")
-        let relevant = await AssertionEvaluator.evaluate(assertion("answer-relevance", nil),
-                                                         in: AssertionContext(output: "Every 90 days.", query: "How often?", grader: backend))
+        let chunk = RetrievedChunk(
+            rank: 1, path: "a", startLine: 1, endLine: 1, headingPath: [], score: 1, matchedTerms: [],
+            text: "Rotate keys every 90 days.")
+        let relevant = await AssertionEvaluator.evaluate(
+            assertion("answer-relevance", nil),
+            in: AssertionContext(output: "Every 90 days.", query: "How often?", grader: backend))
         XCTAssertEqual(relevant.status, .passed)
-        let faithful = await AssertionEvaluator.evaluate(assertion("context-faithfulness", nil),
-                                                         in: AssertionContext(output: "Every 90 days.", chunks: [chunk], grader: backend))
+        let faithful = await AssertionEvaluator.evaluate(
+            assertion("context-faithfulness", nil),
+            in: AssertionContext(output: "Every 90 days.", chunks: [chunk], grader: backend))
         XCTAssertEqual(faithful.status, .passed)
-        let unfaithful = await AssertionEvaluator.evaluate(assertion("context-faithfulness", nil),
-                                                           in: AssertionContext(output: "Every 30 days.", chunks: [chunk], grader: backend))
+        let unfaithful = await AssertionEvaluator.evaluate(
+            assertion("context-faithfulness", nil),
+            in: AssertionContext(output: "Every 30 days.", chunks: [chunk], grader: backend))
         XCTAssertEqual(unfaithful.status, .failed)
         XCTAssertEqual(unfaithful.score, 0.5)
         XCTAssertTrue(unfaithful.reason.contains("30-day claim"), unfaithful.reason)
         let garbled = try grader { _ in "I think it is fine." }
         defer { garbled.0.stop() }
-        let unparsed = await AssertionEvaluator.evaluate(assertion("llm-rubric", .string("x")), in: AssertionContext(output: "x", grader: garbled.1))
+        let unparsed = await AssertionEvaluator.evaluate(
+            assertion("llm-rubric", .string("x")), in: AssertionContext(output: "x", grader: garbled.1))
         XCTAssertEqual(unparsed.status, .notRun, "an answer that is not a verdict is not a pass")
     }
 
@@ -190,9 +219,12 @@ final class AssertionTests: XCTestCase {
         let recall = await AssertionEvaluator.evaluate(assertion("context-recall", .string("revoke")), in: off)
         XCTAssertEqual(recall.status, .notRun)
         XCTAssertTrue(recall.reason.contains("retrieval is off"), recall.reason)
-        let empty = await AssertionEvaluator.evaluate(assertion("context-recall", .array([])), in: AssertionContext(output: "x"))
+        let empty = await AssertionEvaluator.evaluate(
+            assertion("context-recall", .array([])), in: AssertionContext(output: "x"))
         XCTAssertEqual(empty.status, .notRun)
-        let set = assertion("assert-set", nil, extra: ["assert": .array([.object(["type": .string("llm-rubric"), "value": .string("polite")])])])
+        let set = assertion(
+            "assert-set", nil,
+            extra: ["assert": .array([.object(["type": .string("llm-rubric"), "value": .string("polite")])])])
         let grouped = await AssertionEvaluator.evaluate(set, in: AssertionContext(output: "x"))
         XCTAssertEqual(grouped.status, .notRun)
     }

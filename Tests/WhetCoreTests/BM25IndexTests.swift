@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class BM25IndexTests: XCTestCase {
@@ -8,9 +9,9 @@ final class BM25IndexTests: XCTestCase {
         parameters.stemming = false
         parameters.headingWeight = 0
         var index = BM25Index(parameters: parameters)
-        index.add(text: "apple apple banana", heading: "")      // length 3
-        index.add(text: "banana cherry", heading: "")           // length 2
-        index.add(text: "cherry cherry cherry durian", heading: "") // length 4
+        index.add(text: "apple apple banana", heading: "")  // length 3
+        index.add(text: "banana cherry", heading: "")  // length 2
+        index.add(text: "cherry cherry cherry durian", heading: "")  // length 4
         index.finish()
         let hits = index.search(["apple"], topK: 10)
         // N = 3, df = 1: idf = ln(1 + (3 - 1 + 0.5) / (1 + 0.5)) = ln(8/3)
@@ -23,7 +24,7 @@ final class BM25IndexTests: XCTestCase {
 
         // "banana cherry": doc 1 has both (length 2 → norm = 1.2 × (0.25 + 0.5) = 0.9).
         let both = index.search(["banana", "cherry"], topK: 10)
-        let idf = log(1 + (3 - 2 + 0.5) / (2 + 0.5))   // df = 2 for both terms
+        let idf = log(1 + (3 - 2 + 0.5) / (2 + 0.5))  // df = 2 for both terms
         let doc1 = 2 * idf * 1 * 2.2 / (1 + 0.9)
         XCTAssertEqual(both.first?.document, 1)
         XCTAssertEqual(both.first?.score ?? 0, doc1, accuracy: 1e-5)
@@ -56,8 +57,11 @@ final class BM25IndexTests: XCTestCase {
 
     func testParallelBuildEqualsSequentialBuild() {
         let documents = (0..<3000).map { number in
-            (text: "document \(number) talks about topic\(number % 17) and word\(number % 101) " + String(repeating: "filler text ", count: 30),
-             heading: "title \(number % 7)")
+            (
+                text: "document \(number) talks about topic\(number % 17) and word\(number % 101) "
+                    + String(repeating: "filler text ", count: 30),
+                heading: "title \(number % 7)"
+            )
         }
         var sequential = BM25Index()
         for document in documents { sequential.add(text: document.text, heading: document.heading) }
@@ -97,7 +101,7 @@ final class BM25IndexTests: XCTestCase {
         var fast: [String] = []
         TextTokenizer.forEachWord(in: ascii) { fast.append($0) }
         var slow: [String] = []
-        TextTokenizer.forEachWord(in: ascii + " é") { slow.append($0) }   // a non-ASCII scalar forces the Unicode path
+        TextTokenizer.forEachWord(in: ascii + " é") { slow.append($0) }  // a non-ASCII scalar forces the Unicode path
         XCTAssertEqual(fast + ["e"], slow)
     }
 }

@@ -1,20 +1,22 @@
 import XCTest
+
 @testable import WhetCore
 
 final class ChunkerTests: XCTestCase {
     func testHeadingsStartChunksAndFormThePath() {
-        let chunks = Chunker(maxCharacters: 500, overlap: 0).chunks(of: """
-        # Guide
+        let chunks = Chunker(maxCharacters: 500, overlap: 0).chunks(
+            of: """
+                # Guide
 
-        Intro text.
+                Intro text.
 
-        ## Keys
+                ## Keys
 
-        Rotate keys often.
+                Rotate keys often.
 
-        ### Leaks
-        Revoke at once.
-        """)
+                ### Leaks
+                Revoke at once.
+                """)
         XCTAssertEqual(chunks.map(\.headingPath), [["Guide"], ["Guide", "Keys"], ["Guide", "Keys", "Leaks"]])
         XCTAssertEqual(chunks[1].text, "## Keys\n\nRotate keys often.")
         XCTAssertEqual(chunks[1].startLine, 5)

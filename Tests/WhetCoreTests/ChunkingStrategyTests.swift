@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class ChunkingStrategyTests: XCTestCase {
@@ -15,11 +16,15 @@ final class ChunkingStrategyTests: XCTestCase {
     }
 
     /// What every strategy must hold on any input: no empty chunk, lines within the file, in order.
-    func assertWellFormed(_ chunks: [Chunk], lineCount: Int, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertWellFormed(
+        _ chunks: [Chunk], lineCount: Int, _ message: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         for chunk in chunks {
-            XCTAssertFalse(chunk.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, message, file: file, line: line)
-            XCTAssertTrue(1 <= chunk.startLine && chunk.startLine <= chunk.endLine && chunk.endLine <= max(lineCount, 1),
-                          "\(message): lines \(chunk.startLine)-\(chunk.endLine) of \(lineCount)", file: file, line: line)
+            XCTAssertFalse(
+                chunk.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, message, file: file, line: line)
+            XCTAssertTrue(
+                1 <= chunk.startLine && chunk.startLine <= chunk.endLine && chunk.endLine <= max(lineCount, 1),
+                "\(message): lines \(chunk.startLine)-\(chunk.endLine) of \(lineCount)", file: file, line: line)
         }
         XCTAssertEqual(chunks.map(\.startLine), chunks.map(\.startLine).sorted(), message, file: file, line: line)
     }
@@ -33,15 +38,19 @@ final class ChunkingStrategyTests: XCTestCase {
 
     func testOneHugeParagraphIsCutWithinLimits() {
         let sentence = "The compressor stage raises the pressure of the incoming air before combustion. "
-        let text = String(repeating: sentence, count: 120)   // ~9,700 characters on one line
+        let text = String(repeating: sentence, count: 120)  // ~9,700 characters on one line
         for strategy in ChunkingStrategy.allCases {
             let chunks = chunker(strategy).chunks(of: text)
             XCTAssertGreaterThan(chunks.count, 5, strategy.rawValue)
             assertWellFormed(chunks, lineCount: 1, strategy.rawValue)
             switch strategy {
             case .heading, .paragraph: XCTAssertTrue(chunks.allSatisfy { $0.text.count <= 400 }, strategy.rawValue)
-            case .fixed: XCTAssertTrue(chunks.allSatisfy { estimateTokens($0.text) <= 60 + 4 }, "fixed: \(chunks.map { estimateTokens($0.text) })")
-            case .sentence: XCTAssertTrue(chunks.allSatisfy { SentenceSplitter.split($0.text).count <= 3 }, strategy.rawValue)
+            case .fixed:
+                XCTAssertTrue(
+                    chunks.allSatisfy { estimateTokens($0.text) <= 60 + 4 },
+                    "fixed: \(chunks.map { estimateTokens($0.text) })")
+            case .sentence:
+                XCTAssertTrue(chunks.allSatisfy { SentenceSplitter.split($0.text).count <= 3 }, strategy.rawValue)
             }
         }
     }
@@ -69,7 +78,8 @@ final class ChunkingStrategyTests: XCTestCase {
     }
 
     func testHeadingPathIsKeptByEveryStrategy() {
-        let text = "# Billing\n\n## Refunds\n\nRefunds take five days. They go to the original card. Contact support for help.\n"
+        let text =
+            "# Billing\n\n## Refunds\n\nRefunds take five days. They go to the original card. Contact support for help.\n"
         for strategy in ChunkingStrategy.allCases {
             let chunks = chunker(strategy).chunks(of: text)
             let refund = chunks.first { $0.text.contains("Refunds take") }
@@ -107,11 +117,13 @@ final class ChunkingStrategyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         let tokenizer = try BPETokenizer(contentsOf: url, displayPath: "vocab")
         XCTAssertEqual(tokenizer.count("abc"), 1)
-        XCTAssertEqual(tokenizer.count("abcab"), 2)           // abc + ab
-        XCTAssertEqual(tokenizer.count("abc ab"), 2)          // "abc" + " ab"
-        XCTAssertEqual(tokenizer.count("cab"), 2)             // c + ab
+        XCTAssertEqual(tokenizer.count("abcab"), 2)  // abc + ab
+        XCTAssertEqual(tokenizer.count("abc ab"), 2)  // "abc" + " ab"
+        XCTAssertEqual(tokenizer.count("cab"), 2)  // c + ab
         XCTAssertEqual(tokenizer.count("xyz"), 3, "bytes outside the vocabulary count one each")
-        XCTAssertEqual(BPETokenizer.pieces(of: "Hello, world 12345!").map(String.init), ["Hello", ",", " world", " ", "123", "45", "!"])
+        XCTAssertEqual(
+            BPETokenizer.pieces(of: "Hello, world 12345!").map(String.init),
+            ["Hello", ",", " world", " ", "123", "45", "!"])
     }
 
     func testBrokenVocabularyNamesTheLine() throws {
@@ -119,7 +131,8 @@ final class ChunkingStrategyTests: XCTestCase {
         try "YQ== 0\nnot a pair here\n".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
         XCTAssertThrowsError(try BPETokenizer(contentsOf: url, displayPath: "tok/vocab.tiktoken")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("tok/vocab.tiktoken:2: error: tokenizer vocabulary: expected"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix("tok/vocab.tiktoken:2: error: tokenizer vocabulary: expected"), "\(error)")
         }
     }
 

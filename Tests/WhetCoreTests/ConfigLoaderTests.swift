@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class ConfigLoaderTests: XCTestCase {
@@ -9,21 +10,22 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testFullConfigIsRead() throws {
-        let (config, warnings) = try load("""
-        name = "demo"
-        default_prompt = "qa"
-        default_backend = "local"
-        [backends.local]
-        kind = "offline"
-        max_sentences = 2
-        [retrieval]
-        top_k = 7
-        chunk_size = 500
-        chunk_overlap = 100
-        query_variable = "q"
-        [ui]
-        theme = "light"
-        """)
+        let (config, warnings) = try load(
+            """
+            name = "demo"
+            default_prompt = "qa"
+            default_backend = "local"
+            [backends.local]
+            kind = "offline"
+            max_sentences = 2
+            [retrieval]
+            top_k = 7
+            chunk_size = 500
+            chunk_overlap = 100
+            query_variable = "q"
+            [ui]
+            theme = "light"
+            """)
         XCTAssertEqual(config.name, "demo")
         XCTAssertEqual(config.defaultPrompt, "qa")
         XCTAssertEqual(config.defaultBackend, "local")
@@ -68,12 +70,16 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testUnknownBackendKindIsAnError() {
         XCTAssertThrowsError(try load("[backends.gpt]\nkind = \"telepathy\"\n")) { error in
-            XCTAssertTrue("\(error)".contains("whet.toml:2:1: error: expected kind to be one of offline, openai, anthropic, found 'telepathy'"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "whet.toml:2:1: error: expected kind to be one of offline, openai, anthropic, found 'telepathy'"),
+                "\(error)")
         }
     }
 
     func testDefaultBackendMustBeDefined() {
-        XCTAssertThrowsError(try load("default_backend = \"nope\"\n[backends.offline]\nkind = \"offline\"\n")) { error in
+        XCTAssertThrowsError(try load("default_backend = \"nope\"\n[backends.offline]\nkind = \"offline\"\n")) {
+            error in
             XCTAssertTrue("\(error)".contains("whet.toml:1:1"), "\(error)")
             XCTAssertTrue("\(error)".contains("found 'nope'"), "\(error)")
         }
@@ -85,10 +91,12 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testUnknownKeysAreWarnedAboutNotFatal() throws {
         let (_, warnings) = try load("name = \"x\"\ncolour = \"red\"\n[retrieval]\ntopk = 3\n")
-        XCTAssertEqual(warnings.map(\.description), [
-            "whet.toml:2:1: warning: unknown key 'colour' ignored",
-            "whet.toml:4:1: warning: unknown key 'retrieval.topk' ignored",
-        ])
+        XCTAssertEqual(
+            warnings.map(\.description),
+            [
+                "whet.toml:2:1: warning: unknown key 'colour' ignored",
+                "whet.toml:4:1: warning: unknown key 'retrieval.topk' ignored",
+            ])
     }
 
     func testUnknownBackendNameListsTheKnownOnes() throws {
@@ -101,22 +109,23 @@ final class ConfigLoaderTests: XCTestCase {
 
 final class HTTPBackendConfigTests: XCTestCase {
     func testHTTPBackendSettingsAreRead() throws {
-        var loader = ConfigLoader(source: """
-        [backends.gpt]
-        kind = "openai"
-        model = "gpt-4o-mini"
-        api_key_env = "MY_KEY"
-        first_byte_timeout = 30
-        idle_timeout = 15.5
-        max_retries = 0
-        headers = { "X-Title" = "whet" }
-        [backends.claude]
-        kind = "anthropic"
-        model = "claude-sonnet-4"
-        [prices."gpt-4o-mini"]
-        input = 0.15
-        output = 0.6
-        """)
+        var loader = ConfigLoader(
+            source: """
+                [backends.gpt]
+                kind = "openai"
+                model = "gpt-4o-mini"
+                api_key_env = "MY_KEY"
+                first_byte_timeout = 30
+                idle_timeout = 15.5
+                max_retries = 0
+                headers = { "X-Title" = "whet" }
+                [backends.claude]
+                kind = "anthropic"
+                model = "claude-sonnet-4"
+                [prices."gpt-4o-mini"]
+                input = 0.15
+                output = 0.6
+                """)
         let config = try loader.load()
         let gpt = try config.backend(named: "gpt")
         XCTAssertEqual(gpt.http.baseURL, "https://api.openai.com/v1")
@@ -150,12 +159,16 @@ final class HTTPBackendConfigTests: XCTestCase {
 /// aborted whet on `[@limits]`. The scan before it turns that into a located error.
 final class SafeTOMLTests: XCTestCase {
     func testATableNameThatCannotStartAKeyIsALocatedErrorNotACrash() throws {
-        for (source, line, column, found) in [("name = \"x\"\n[@limits]\n", 2, 2, "'@'"), ("a = 1\n  [[ ✓x]]\n", 2, 6, "'✓'"),
-                                              ("a = 1\n[\n", 2, 2, "the end of the line")] {
+        for (source, line, column, found) in [
+            ("name = \"x\"\n[@limits]\n", 2, 2, "'@'"), ("a = 1\n  [[ ✓x]]\n", 2, 6, "'✓'"),
+            ("a = 1\n[\n", 2, 2, "the end of the line"),
+        ] {
             var loader = ConfigLoader(source: source)
             XCTAssertThrowsError(try loader.load()) { error in
-                XCTAssertEqual("\(error)", "whet.toml:\(line):\(column): error: malformed TOML: expected a table name (letters, digits, '_', '-' "
-                               + "or a quoted name) after '[', found \(found)")
+                XCTAssertEqual(
+                    "\(error)",
+                    "whet.toml:\(line):\(column): error: malformed TOML: expected a table name (letters, digits, '_', '-' "
+                        + "or a quoted name) after '[', found \(found)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import WhetTestSupport
 import XCTest
+
 @testable import WhetCore
 
 /// Dense and hybrid search, the embedding cache, reranking and query expansion, against a real HTTP server on
@@ -94,7 +95,8 @@ final class DenseRetrievalTests: XCTestCase {
         let second = try await workspace.openDense(lexical: relexed)
         XCTAssertEqual(second?.1, DenseRetriever.Report(embedded: 1, reused: 2))
         XCTAssertEqual(embeddedTexts(server), 4)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: files.root.appendingPathComponent(".whet/embeddings.sqlite").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: files.root.appendingPathComponent(".whet/embeddings.sqlite").path))
 
         // Nothing changed: nothing is sent.
         let third = try await workspace.openDense(lexical: relexed)
@@ -119,7 +121,8 @@ final class DenseRetrievalTests: XCTestCase {
     func testRerankOrdersByTheModelsScores() async throws {
         let server = try Self.server { prompt in prompt.contains("Invoices") ? "Score: 9" : "2" }
         defer { server.stop() }
-        let files = try TestWorkspace(config: config(server, retrieval: "rerank = true\nrerank_backend = \"remote\""), files: Self.files)
+        let files = try TestWorkspace(
+            config: config(server, retrieval: "rerank = true\nrerank_backend = \"remote\""), files: Self.files)
         let (retriever, _) = try await files.open().openRetriever()
         let outcome = try await retriever.retrieve("key rotation and invoices", topK: 3)
         XCTAssertEqual(outcome.method, "bm25+rerank")
@@ -133,7 +136,8 @@ final class DenseRetrievalTests: XCTestCase {
     func testRerankAnswerWithoutANumberKeepsFirstStageOrderAndWarns() async throws {
         let server = try Self.server { _ in "I cannot say." }
         defer { server.stop() }
-        let files = try TestWorkspace(config: config(server, retrieval: "rerank = true\nrerank_backend = \"remote\""), files: Self.files)
+        let files = try TestWorkspace(
+            config: config(server, retrieval: "rerank = true\nrerank_backend = \"remote\""), files: Self.files)
         let (retriever, _) = try await files.open().openRetriever()
         let plain = try retriever.lexical.search("key invoices", topK: 3)
         let outcome = try await retriever.retrieve("key invoices", topK: 3)
@@ -144,8 +148,9 @@ final class DenseRetrievalTests: XCTestCase {
     func testMultiQueryExpansionSearchesEveryPhrasing() async throws {
         let server = try Self.server { _ in "1. monthly invoices\n2. - card payment\n" }
         defer { server.stop() }
-        let files = try TestWorkspace(config: config(server, retrieval: "query_expansion = \"multi-query\"\nexpansion_backend = \"remote\""),
-                                      files: Self.files)
+        let files = try TestWorkspace(
+            config: config(server, retrieval: "query_expansion = \"multi-query\"\nexpansion_backend = \"remote\""),
+            files: Self.files)
         let (retriever, _) = try await files.open().openRetriever()
         let outcome = try await retriever.retrieve("how do I pay", topK: 3)
         XCTAssertEqual(outcome.queries, ["how do I pay", "monthly invoices", "card payment"])
@@ -177,7 +182,7 @@ final class DenseRetrievalTests: XCTestCase {
 
     func testCosineTopKMatchesBruteForce() {
         var generator = SystemRandomNumberGenerator()
-        let dimensions = 37   // not a multiple of the SIMD width, so the tail loop runs too
+        let dimensions = 37  // not a multiple of the SIMD width, so the tail loop runs too
         let rows = (0..<500).map { _ in (0..<dimensions).map { _ in Float.random(in: -1...1, using: &generator) } }
         var index = DenseIndex(dimensions: dimensions)
         for row in rows { XCTAssertTrue(index.add(row)) }
@@ -187,7 +192,8 @@ final class DenseRetrievalTests: XCTestCase {
             let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
             return dot / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
         }
-        let reference = rows.enumerated().map { ($0.offset, cosine($0.element, query)) }.sorted { $0.1 > $1.1 }.prefix(10)
+        let reference = rows.enumerated().map { ($0.offset, cosine($0.element, query)) }.sorted { $0.1 > $1.1 }.prefix(
+            10)
         let found = index.search(query, topK: 10)
         XCTAssertEqual(found.map(\.index), reference.map(\.0))
         for (a, b) in zip(found, reference) { XCTAssertEqual(a.score, b.1, accuracy: 1e-4) }
@@ -199,7 +205,9 @@ final class DenseRetrievalTests: XCTestCase {
         let rrf = Fusion.reciprocalRank([("bm25", lexical), ("dense", dense)], k: 60)
         // 1: 1/61 + 1/62, 3: 1/63 + 1/61, 2: 1/62, 4: 1/63
         XCTAssertEqual(rrf.map(\.chunkID), [1, 3, 2, 4])
-        XCTAssertEqual(rrf[0].parts, [MethodScore(method: "bm25", rank: 1, score: 12), MethodScore(method: "dense", rank: 2, score: 0.8)])
+        XCTAssertEqual(
+            rrf[0].parts,
+            [MethodScore(method: "bm25", rank: 1, score: 12), MethodScore(method: "dense", rank: 2, score: 0.8)])
         let weighted = Fusion.weighted([("bm25", lexical), ("dense", dense)], weights: [0.2, 0.8])
         // min-max: bm25 1 → 1, 2 → 7/11, 3 → 0; dense 3 → 1, 1 → 0.875, 4 → 0
         // 1: 0.2 + 0.7 = 0.9, 3: 0.8, 2: 0.127, 4: 0
@@ -220,8 +228,10 @@ final class DenseRetrievalTests: XCTestCase {
 
 final class QueryExpanderTests: XCTestCase {
     func testListMarkersAreRemovedButLeadingNumbersKept() {
-        XCTAssertEqual(QueryExpander.lines("1. monthly invoices\n2) - card payment\n\n* \"refund policy\"\n429 errors after retry"),
-                       ["monthly invoices", "card payment", "refund policy", "429 errors after retry"])
+        XCTAssertEqual(
+            QueryExpander.lines(
+                "1. monthly invoices\n2) - card payment\n\n* \"refund policy\"\n429 errors after retry"),
+            ["monthly invoices", "card payment", "refund policy", "429 errors after retry"])
     }
 
     func testRerankScoreParsing() {

@@ -1,14 +1,16 @@
 import XCTest
+
 @testable import WhetCore
 
 final class EvalFileTests: XCTestCase {
     func testPromptfooShapedCasesAreRead() throws {
-        let cases = try EvalFile.parse("""
-        {"description": "d", "vars": {"q": "x", "n": 2}, "assert": [{"type": "contains", "value": "y"}, {"type": "is-json"}]}
+        let cases = try EvalFile.parse(
+            """
+            {"description": "d", "vars": {"q": "x", "n": 2}, "assert": [{"type": "contains", "value": "y"}, {"type": "is-json"}]}
 
-        // a comment
-        {"vars": {"q": "z"}}
-        """, displayPath: "evals/a.jsonl")
+            // a comment
+            {"vars": {"q": "z"}}
+            """, displayPath: "evals/a.jsonl")
         XCTAssertEqual(cases.count, 2)
         XCTAssertEqual(cases[0].description, "d")
         XCTAssertEqual(cases[0].vars["n"], .number(2))
@@ -17,8 +19,12 @@ final class EvalFileTests: XCTestCase {
     }
 
     func testALineThatIsNotJSONIsReportedWithItsLine() {
-        XCTAssertThrowsError(try EvalFile.parse("{\"vars\": {}}\n{vars: oops}\n", displayPath: "evals/a.jsonl")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("evals/a.jsonl:2:2: error: expected a JSON object on this line, found '{vars: oops}' (not valid JSON: expected a quoted key)"), "\(error)")
+        XCTAssertThrowsError(try EvalFile.parse("{\"vars\": {}}\n{vars: oops}\n", displayPath: "evals/a.jsonl")) {
+            error in
+            XCTAssertTrue(
+                "\(error)".hasPrefix(
+                    "evals/a.jsonl:2:2: error: expected a JSON object on this line, found '{vars: oops}' (not valid JSON: expected a quoted key)"
+                ), "\(error)")
         }
         XCTAssertThrowsError(try EvalFile.parse("[1, 2]\n", displayPath: "e")) { error in
             XCTAssertTrue("\(error)".contains("found a JSON array"), "\(error)")
@@ -33,7 +39,9 @@ final class EvalFileTests: XCTestCase {
     }
 
     func testTheDemoEvalFilesAreValid() throws {
-        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../workspaces/demo").standardizedFileURL
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../workspaces/demo"
+        ).standardizedFileURL
         let workspace = try Workspace.open(root: demo)
         let cases = try workspace.evalFiles().flatMap { try EvalFile.load($0, displayPath: workspace.display($0)) }
         XCTAssertGreaterThanOrEqual(cases.count, 12)
@@ -43,16 +51,16 @@ final class EvalFileTests: XCTestCase {
 final class EvalYAMLTests: XCTestCase {
     func testPromptfooStyleYAMLListsAndTestsKey() throws {
         let list = """
-        - description: rotation
-          vars:
-            question: How do I rotate a key?
-          assert:
-            - type: icontains
-              value: revoke
-              weight: 2
-        - vars: {question: Why 429?}
-          assert: [{type: contains-any, value: [rate_limit, quota]}]
-        """
+            - description: rotation
+              vars:
+                question: How do I rotate a key?
+              assert:
+                - type: icontains
+                  value: revoke
+                  weight: 2
+            - vars: {question: Why 429?}
+              assert: [{type: contains-any, value: [rate_limit, quota]}]
+            """
         let cases = try EvalFile.parseYAML(list, displayPath: "evals/a.yaml")
         XCTAssertEqual(cases.count, 2)
         XCTAssertEqual(cases[0].description, "rotation")
@@ -64,7 +72,8 @@ final class EvalYAMLTests: XCTestCase {
         let config = "prompts: [x]\ntests:\n  - vars: {question: hi}\n    assert: [{type: equals, value: hello}]\n"
         XCTAssertEqual(try EvalFile.parseYAML(config, displayPath: "evals/b.yaml").count, 1)
 
-        XCTAssertThrowsError(try EvalFile.parseYAML("- vars: {q: a}\n  assert: 3\n", displayPath: "evals/c.yaml")) { error in
+        XCTAssertThrowsError(try EvalFile.parseYAML("- vars: {q: a}\n  assert: 3\n", displayPath: "evals/c.yaml")) {
+            error in
             XCTAssertTrue("\(error)".hasPrefix("evals/c.yaml:1:"), "\(error)")
         }
         XCTAssertThrowsError(try EvalFile.parseYAML("just: a mapping\n", displayPath: "evals/d.yaml")) { error in

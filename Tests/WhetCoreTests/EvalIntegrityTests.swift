@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 /// A cell nothing checked is never a pass, in new results and in results files written before that rule.
@@ -10,8 +11,11 @@ final class EvalIntegrityTests: XCTestCase {
     func testOldResultsThatPassedWithNothingCheckedAreReadAsNotRun() throws {
         let notRun = #"[{"reason":"needs a grader","score":0,"status":"not-run","type":"llm-rubric","weight":1}]"#
         let checked = #"[{"reason":"found","score":1,"status":"passed","type":"icontains","weight":1}]"#
-        let data = Data([line(status: "passed", assertions: notRun), line(status: "passed", assertions: "[]"),
-                         line(status: "passed", assertions: checked)].joined(separator: "\n").utf8)
+        let data = Data(
+            [
+                line(status: "passed", assertions: notRun), line(status: "passed", assertions: "[]"),
+                line(status: "passed", assertions: checked),
+            ].joined(separator: "\n").utf8)
         let results = JSONLines.decode(EvalResult.self, from: data, displayPath: "r.jsonl").records
         XCTAssertEqual(results.map(\.status), [.notRun, .notRun, .passed])
         XCTAssertEqual(results[0].score, 0)
@@ -23,8 +27,13 @@ final class EvalIntegrityTests: XCTestCase {
     }
 
     func testAComparisonNeverCallsANotEvaluatedCaseFixedOrRegressed() throws {
-        let decode = { (text: String) in JSONLines.decode(EvalResult.self, from: Data(text.utf8), displayPath: "r").records }
-        let before = decode(line(status: "passed", assertions: #"[{"reason":"x","score":1,"status":"passed","type":"icontains","weight":1}]"#))
+        let decode = { (text: String) in
+            JSONLines.decode(EvalResult.self, from: Data(text.utf8), displayPath: "r").records
+        }
+        let before = decode(
+            line(
+                status: "passed",
+                assertions: #"[{"reason":"x","score":1,"status":"passed","type":"icontains","weight":1}]"#))
         let after = decode(line(status: "passed", assertions: "[]"))
         let comparison = EvalComparison(before: before, after: after)
         XCTAssertEqual(comparison.changes.map(\.kind), [.notEvaluated])

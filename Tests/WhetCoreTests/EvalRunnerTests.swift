@@ -1,6 +1,7 @@
 import Foundation
 import WhetTestSupport
 import XCTest
+
 @testable import WhetCore
 
 final class EvalRunnerTests: XCTestCase {
@@ -10,41 +11,45 @@ final class EvalRunnerTests: XCTestCase {
     }
 
     static let prompt = """
-    ---
-    name: answer
-    inputs:
-      question:
-        sample: x
-    ---
-    system:
-    Answer from the context.
-    {{context}}
-    user:
-    {{question}}
-    """
+        ---
+        name: answer
+        inputs:
+          question:
+            sample: x
+        ---
+        system:
+        Answer from the context.
+        {{context}}
+        user:
+        {{question}}
+        """
 
     func workspace(server: TestModelServer, cases: Int) throws -> TestWorkspace {
         let config = """
-        name = "evals"
-        default_prompt = "answer"
-        default_backend = "model"
+            name = "evals"
+            default_prompt = "answer"
+            default_backend = "model"
 
-        [backends.model]
-        kind = "openai"
-        model = "m-1"
-        base_url = "\(server.baseURL)/v1"
-        api_key_env = "WHET_TEST_EVAL_KEY"
-        max_retries = 0
+            [backends.model]
+            kind = "openai"
+            model = "m-1"
+            base_url = "\(server.baseURL)/v1"
+            api_key_env = "WHET_TEST_EVAL_KEY"
+            max_retries = 0
 
-        [retrieval]
-        top_k = 2
-        """
-        let lines = (0..<cases).map { "{\"description\": \"case \($0)\", \"vars\": {\"question\": \"q\($0)\"}, \"assert\": [{\"type\": \"contains\", \"value\": \"answer q\($0)\"}]}" }
-        return try TestWorkspace(config: config, files: [
-            "prompts/answer.prompty": Self.prompt,
-            "corpus/a.md": "# A\n\nSome text.\n",
-            "evals/cases.jsonl": lines.joined(separator: "\n") + "\n",
-        ])
+            [retrieval]
+            top_k = 2
+            """
+        let lines = (0..<cases).map {
+            "{\"description\": \"case \($0)\", \"vars\": {\"question\": \"q\($0)\"}, \"assert\": [{\"type\": \"contains\", \"value\": \"answer q\($0)\"}]}"
+        }
+        return try TestWorkspace(
+            config: config,
+            files: [
+                "prompts/answer.prompty": Self.prompt,
+                "corpus/a.md": "# A\n\nSome text.\n",
+                "evals/cases.jsonl": lines.joined(separator: "\n") + "\n",
+            ])
     }
 
     /// Answers "answer qN" for the question qN, except q3 which gets a wrong answer.
@@ -59,7 +64,8 @@ final class EvalRunnerTests: XCTestCase {
     func plan(_ files: TestWorkspace) throws -> EvalRunner.Plan {
         let workspace = try files.open()
         let url = workspace.evalsDirectory.appendingPathComponent("cases.jsonl")
-        var plan = EvalRunner.Plan(cases: try EvalFile.load(url, displayPath: "evals/cases.jsonl"), caseFiles: ["evals/cases.jsonl"])
+        var plan = EvalRunner.Plan(
+            cases: try EvalFile.load(url, displayPath: "evals/cases.jsonl"), caseFiles: ["evals/cases.jsonl"])
         plan.useCache = false
         plan.concurrency = 3
         return plan
@@ -73,10 +79,12 @@ final class EvalRunnerTests: XCTestCase {
         let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(try plan(files), retriever: nil)
         XCTAssertEqual(resumed, 0)
         XCTAssertEqual(results.count, 6)
-        XCTAssertEqual(results.map(\.label), (0..<6).map { "case \($0)" }, "results in matrix order whatever finished first")
+        XCTAssertEqual(
+            results.map(\.label), (0..<6).map { "case \($0)" }, "results in matrix order whatever finished first")
         XCTAssertEqual(results.filter { $0.status == .failed }.map(\.label), ["case 3"])
         XCTAssertEqual(EvalSummary(results).passRate, 5.0 / 6.0, accuracy: 1e-9)
-        let lines = try String(contentsOf: EvalRunner(workspace: workspace).resultsURL(id), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: EvalRunner(workspace: workspace).resultsURL(id), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(lines.count, 6)
         let xml = EvalSummary(results).junitXML(id: id)
         XCTAssertTrue(xml.contains("tests=\"6\" failures=\"1\""), xml)
@@ -91,11 +99,12 @@ final class EvalRunnerTests: XCTestCase {
         var repeated = try plan(files)
         repeated.repeats = 3
         repeated.useCache = true
-        repeated.concurrency = 1   // one at a time, so a later repeat would find the first one's answer cached
+        repeated.concurrency = 1  // one at a time, so a later repeat would find the first one's answer cached
         let runner = EvalRunner(workspace: workspace)
         let (id, results, _) = try await runner.run(repeated, retriever: nil)
         XCTAssertEqual(results.count, 6)
-        XCTAssertEqual(server.requests.count, 6, "every repeat asks the model: a cached first answer is not a second sample")
+        XCTAssertEqual(
+            server.requests.count, 6, "every repeat asks the model: a cached first answer is not a second sample")
         XCTAssertEqual(results.filter { $0.cached == true }.count, 0)
 
         // Run again from scratch: each repeat is answered from its own cache entry.
@@ -117,7 +126,8 @@ final class EvalRunnerTests: XCTestCase {
         // Keep three finished cells and a torn fourth line, as a crash mid-write would leave them.
         let url = runner.resultsURL(id)
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-        try (lines.prefix(3).joined(separator: "\n") + "\n" + lines[3].prefix(40)).write(to: url, atomically: true, encoding: .utf8)
+        try (lines.prefix(3).joined(separator: "\n") + "\n" + lines[3].prefix(40)).write(
+            to: url, atomically: true, encoding: .utf8)
 
         let (sameID, results, resumed) = try await runner.run(try plan(files), retriever: nil)
         XCTAssertEqual(sameID, id, "the same matrix is the same eval")
@@ -127,15 +137,20 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertEqual(Set(results.map(\.label)).count, 8)
 
         // A changed case is a different eval.
-        try files.write("evals/cases.jsonl", "{\"vars\": {\"question\": \"q1\"}, \"assert\": [{\"type\": \"contains\", \"value\": \"q1\"}]}\n")
+        try files.write(
+            "evals/cases.jsonl",
+            "{\"vars\": {\"question\": \"q1\"}, \"assert\": [{\"type\": \"contains\", \"value\": \"q1\"}]}\n")
         var changed = try plan(files)
-        changed.cases = try EvalFile.load(workspace.evalsDirectory.appendingPathComponent("cases.jsonl"), displayPath: "evals/cases.jsonl")
+        changed.cases = try EvalFile.load(
+            workspace.evalsDirectory.appendingPathComponent("cases.jsonl"), displayPath: "evals/cases.jsonl")
         let (otherID, _, _) = try await runner.run(changed, retriever: nil)
         XCTAssertNotEqual(otherID, id)
     }
 
     func testBackendErrorsAreRecordedAsErrors() async throws {
-        let server = try TestModelServer([[.head(500, [("Content-Type", "application/json")]), .chunk("{\"error\":{\"message\":\"boom\"}}"), .end]])
+        let server = try TestModelServer([
+            [.head(500, [("Content-Type", "application/json")]), .chunk("{\"error\":{\"message\":\"boom\"}}"), .end]
+        ])
         defer { server.stop() }
         let files = try workspace(server: server, cases: 1)
         let (_, results, _) = try await EvalRunner(workspace: try files.open()).run(try plan(files), retriever: nil)
@@ -146,45 +161,67 @@ final class EvalRunnerTests: XCTestCase {
 }
 
 final class AdvisorTests: XCTestCase {
-    func result(_ label: String, output: String, context: String?, failed: [AssertionResult], prompt: String = "p1") -> EvalResult {
-        let chunks = context.map { [ContextChunk(chunk: RetrievedChunk(rank: 1, path: "corpus/a.md", startLine: 1, endLine: 1, headingPath: [],
-                                                                        score: 1, matchedTerms: [], text: $0), citation: 1, omitted: nil)] }
-        return EvalResult(evalID: "e", cell: label + prompt, time: "", caseRef: .init(file: "evals/x.jsonl", line: 1, description: label),
-                          prompt: .init(name: "answer", path: "prompts/answer.prompty", hash: prompt), backend: "b", model: "m",
-                          repeatIndex: 0, variables: [:],
-                          retrieval: chunks.map { RetrievalRecord(method: "bm25", topK: 1, query: "q", contextTokenBudget: 100, chunks: $0) },
-                          output: output, latencyMs: 1, costUSD: nil, cached: nil, error: nil, assertions: failed,
-                          status: failed.isEmpty ? .passed : .failed, score: 0)
+    func result(_ label: String, output: String, context: String?, failed: [AssertionResult], prompt: String = "p1")
+        -> EvalResult
+    {
+        let chunks = context.map {
+            [
+                ContextChunk(
+                    chunk: RetrievedChunk(
+                        rank: 1, path: "corpus/a.md", startLine: 1, endLine: 1, headingPath: [],
+                        score: 1, matchedTerms: [], text: $0), citation: 1, omitted: nil)
+            ]
+        }
+        return EvalResult(
+            evalID: "e", cell: label + prompt, time: "",
+            caseRef: .init(file: "evals/x.jsonl", line: 1, description: label),
+            prompt: .init(name: "answer", path: "prompts/answer.prompty", hash: prompt), backend: "b", model: "m",
+            repeatIndex: 0, variables: [:],
+            retrieval: chunks.map {
+                RetrievalRecord(method: "bm25", topK: 1, query: "q", contextTokenBudget: 100, chunks: $0)
+            },
+            output: output, latencyMs: 1, costUSD: nil, cached: nil, error: nil, assertions: failed,
+            status: failed.isEmpty ? .passed : .failed, score: 0)
     }
 
     func contains(_ fact: String) -> AssertionResult {
-        var assertion = AssertionResult(type: "icontains", status: .failed, score: 0, reason: "\"\(fact)\" not found in the output")
+        var assertion = AssertionResult(
+            type: "icontains", status: .failed, score: 0, reason: "\"\(fact)\" not found in the output")
         assertion.expected = [fact]
         return assertion
     }
 
     func testKnowledgeGroundingBehaviourAndUnknown() {
-        let knowledge = FailureClassifier.classify(result("k", output: "I don't know.", context: "Invoices are monthly.", failed: [contains("90 days")]))
+        let knowledge = FailureClassifier.classify(
+            result("k", output: "I don't know.", context: "Invoices are monthly.", failed: [contains("90 days")]))
         XCTAssertEqual(knowledge.failureClass, .knowledge)
         XCTAssertTrue(knowledge.evidence.contains("\"90 days\""), knowledge.evidence)
 
-        let grounding = FailureClassifier.classify(result("g", output: "Rotate yearly.", context: "Rotate keys every 90 days.", failed: [contains("90 days")]))
+        let grounding = FailureClassifier.classify(
+            result("g", output: "Rotate yearly.", context: "Rotate keys every 90 days.", failed: [contains("90 days")]))
         XCTAssertEqual(grounding.failureClass, .grounding)
 
         let schema = AssertionResult(type: "is-json", status: .failed, score: 0, reason: "the output is not valid JSON")
-        let behaviour = FailureClassifier.classify(result("b", output: "Every 90 days.", context: "Every 90 days.", failed: [schema]))
+        let behaviour = FailureClassifier.classify(
+            result("b", output: "Every 90 days.", context: "Every 90 days.", failed: [schema]))
         XCTAssertEqual(behaviour.failureClass, .behaviour)
 
         let rubric = AssertionResult(type: "llm-rubric", status: .failed, score: 0.2, reason: "grader: curt")
-        XCTAssertEqual(FailureClassifier.classify(result("u", output: "x", context: nil, failed: [rubric])).failureClass, .unknown)
+        XCTAssertEqual(
+            FailureClassifier.classify(result("u", output: "x", context: nil, failed: [rubric])).failureClass, .unknown)
 
         // Metadata facts make a rubric failure classifiable.
-        XCTAssertEqual(FailureClassifier.classify(result("m", output: "x", context: "Every 90 days.", failed: [rubric]),
-                                                  expectedFacts: ["90 days"]).failureClass, .grounding)
+        XCTAssertEqual(
+            FailureClassifier.classify(
+                result("m", output: "x", context: "Every 90 days.", failed: [rubric]),
+                expectedFacts: ["90 days"]
+            ).failureClass, .grounding)
         var recall = AssertionResult(type: "context-recall", status: .failed, score: 0, reason: "0 of 1")
         recall.expected = ["SAML"]
-        XCTAssertEqual(FailureClassifier.classify(result("r", output: "SAML is supported", context: "nothing", failed: [recall])).failureClass,
-                       .knowledge, "a context-recall failure is knowledge by definition")
+        XCTAssertEqual(
+            FailureClassifier.classify(result("r", output: "SAML is supported", context: "nothing", failed: [recall]))
+                .failureClass,
+            .knowledge, "a context-recall failure is knowledge by definition")
     }
 
     func workspace() throws -> TestWorkspace {
@@ -224,9 +261,14 @@ final class AdvisorTests: XCTestCase {
             result("k1", output: "?", context: "x", failed: [contains("a")]),
             result("g1", output: "?", context: "b", failed: [contains("b")]),
         ])
-        XCTAssertEqual(mixed.move, "context optimisation", "a tie goes to knowledge: fix what the model cannot see first")
+        XCTAssertEqual(
+            mixed.move, "context optimisation", "a tie goes to knowledge: fix what the model cannot see first")
 
-        let unknown = try recommendation([result("u1", output: "x", context: nil, failed: [AssertionResult(type: "llm-rubric", status: .failed, score: 0, reason: "r")])])
+        let unknown = try recommendation([
+            result(
+                "u1", output: "x", context: nil,
+                failed: [AssertionResult(type: "llm-rubric", status: .failed, score: 0, reason: "r")])
+        ])
         XCTAssertEqual(unknown.move, "add evidence")
         XCTAssertEqual(try recommendation([]).move, "build a baseline")
         XCTAssertEqual(try recommendation([result("ok", output: "fine", context: nil, failed: [])]).move, "keep going")

@@ -1,16 +1,19 @@
 import Foundation
 import XCTest
+
 @testable import WhetCore
 
 /// The fine-tuning data path: ratings, export (de-duplication, conflicts, a stable split) and the validator on
 /// good and broken files.
 final class FineTuningTests: XCTestCase {
     func record(_ run: Int, question: String, output: String = "answer", error: String? = nil) -> RunRecord {
-        RunRecord(run: run, id: "id-\(run)", time: "2026-11-25T00:00:00Z",
-                  prompt: .init(name: "p", path: "prompts/p.prompty", hash: "abc"), variables: ["q": question],
-                  messages: [ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: question)],
-                  retrieval: nil, backend: .init(name: "offline", kind: "offline"), model: "m", parameters: [:],
-                  output: output, finishReason: .stop, usage: nil, latency: .init(firstTokenMs: 1, totalMs: 2), error: error, rating: nil)
+        RunRecord(
+            run: run, id: "id-\(run)", time: "2026-11-25T00:00:00Z",
+            prompt: .init(name: "p", path: "prompts/p.prompty", hash: "abc"), variables: ["q": question],
+            messages: [ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: question)],
+            retrieval: nil, backend: .init(name: "offline", kind: "offline"), model: "m", parameters: [:],
+            output: output, finishReason: .stop, usage: nil, latency: .init(firstTokenMs: 1, totalMs: 2), error: error,
+            rating: nil)
     }
 
     func goodLine(_ index: Int) -> String {
@@ -24,7 +27,9 @@ final class FineTuningTests: XCTestCase {
         XCTAssertEqual(report.examples, 60)
         XCTAssertEqual(report.messagesPerExample.min, 3)
         XCTAssertEqual(report.epochs, 3)
-        XCTAssertEqual(report.billedTokensPerEpoch, Int((report.tokensPerExample.mean * 60).rounded()), "billed = Σ tokens when none is over the limit")
+        XCTAssertEqual(
+            report.billedTokensPerEpoch, Int((report.tokensPerExample.mean * 60).rounded()),
+            "billed = Σ tokens when none is over the limit")
         XCTAssertGreaterThan(report.tokensPerExample.min, 9, "three messages carry 3 tokens each plus 3 for the reply")
         XCTAssertEqual(report.missingSystem, 0)
     }
@@ -42,8 +47,11 @@ final class FineTuningTests: XCTestCase {
             "",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": 5}]}",
         ]
-        let report = FineTuningValidator().validate(Data((lines.joined(separator: "\n") + "\n").utf8), displayPath: "bad.jsonl")
-        func checks(onLine line: Int) -> Set<String> { Set(report.errors.filter { $0.location.line == line }.map(\.check)) }
+        let report = FineTuningValidator().validate(
+            Data((lines.joined(separator: "\n") + "\n").utf8), displayPath: "bad.jsonl")
+        func checks(onLine line: Int) -> Set<String> {
+            Set(report.errors.filter { $0.location.line == line }.map(\.check))
+        }
         XCTAssertEqual(checks(onLine: 1), [])
         XCTAssertEqual(checks(onLine: 2), ["invalid_json"])
         XCTAssertEqual(checks(onLine: 3), ["data_type"])
@@ -55,8 +63,10 @@ final class FineTuningTests: XCTestCase {
         XCTAssertEqual(checks(onLine: 9), ["blank_line"])
         XCTAssertEqual(checks(onLine: 10), ["missing_content"])
         XCTAssertTrue(report.errors.contains { $0.check == "too_few_examples" && $0.location.line == nil })
-        XCTAssertTrue(report.errors.first { $0.location.line == 6 }?.description.hasPrefix("bad.jsonl:6: error: message 1: role \"robot\"") ?? false,
-                      report.errors.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(
+            report.errors.first { $0.location.line == 6 }?.description.hasPrefix(
+                "bad.jsonl:6: error: message 1: role \"robot\"") ?? false,
+            report.errors.map(\.description).joined(separator: "\n"))
     }
 
     func testExampleCountThresholdsTokenLimitAndEpochs() {
@@ -77,10 +87,13 @@ final class FineTuningTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID().uuidString).tiktoken")
         defer { try? FileManager.default.removeItem(at: url) }
         let tokens = ["a", "b", "c", "x", "user", "assistant", "ab", "abc"]
-        try tokens.enumerated().map { "\(Data($0.element.utf8).base64EncodedString()) \($0.offset)" }.joined(separator: "\n")
-            .write(to: url, atomically: true, encoding: .utf8)
+        try tokens.enumerated().map { "\(Data($0.element.utf8).base64EncodedString()) \($0.offset)" }.joined(
+            separator: "\n"
+        )
+        .write(to: url, atomically: true, encoding: .utf8)
         let counter = TokenCounter.bpe(try BPETokenizer(contentsOf: url, displayPath: "vocab"))
-        let line = #"{"messages": [{"role": "user", "content": "abc", "name": "x"}, {"role": "assistant", "content": "ab"}]}"#
+        let line =
+            #"{"messages": [{"role": "user", "content": "abc", "name": "x"}, {"role": "assistant", "content": "ab"}]}"#
         let report = FineTuningValidator(counter: counter).validate(Data(line.utf8), displayPath: "t.jsonl")
         // user message: 3 + role 1 + content 1 + name (1 + 1) = 7; assistant: 3 + 1 + 1 = 5; reply priming 3.
         XCTAssertEqual(report.tokensPerExample.min, 15)
@@ -94,16 +107,19 @@ final class FineTuningTests: XCTestCase {
         let store = SessionStore(workspace: opened)
         let session = try store.create(title: nil)
         for (index, question) in ["A?", "B?", "C?", "D?"].enumerated() {
-            try store.log(session).append(record(index + 1, question: question, output: "out \(question)", error: index == 3 ? "boom" : nil))
+            try store.log(session).append(
+                record(index + 1, question: question, output: "out \(question)", error: index == 3 ? "boom" : nil))
         }
         let before = try workspace.read("sessions/\(session)/runs.jsonl")
         let records = store.log(session).read().records
         try store.rate(RunRating(of: records[0], verdict: .bad, time: "t1"), inSession: session)
         try store.rate(RunRating(of: records[0], verdict: .good, time: "t2"), inSession: session)
-        try store.rate(RunRating(of: records[1], verdict: .bad, corrected: "B is right.", time: "t3"), inSession: session)
+        try store.rate(
+            RunRating(of: records[1], verdict: .bad, corrected: "B is right.", time: "t3"), inSession: session)
         try store.rate(RunRating(of: records[2], verdict: .bad, time: "t4"), inSession: session)
         try store.rate(RunRating(of: records[3], verdict: .good, time: "t5"), inSession: session)
-        XCTAssertEqual(try workspace.read("sessions/\(session)/runs.jsonl"), before, "ratings never rewrite the run log")
+        XCTAssertEqual(
+            try workspace.read("sessions/\(session)/runs.jsonl"), before, "ratings never rewrite the run log")
 
         let (candidates, skipped) = FineTuningExporter(workspace: opened).fromRatedRuns()
         XCTAssertEqual(candidates.map { $0.example.messages.last?.content }, ["out A?", "B is right."])
@@ -115,9 +131,12 @@ final class FineTuningTests: XCTestCase {
 
     func testDuplicatesDropConflictsAreReportedAndTheSplitIsStable() {
         func candidate(_ question: String, _ answer: String, _ source: String) -> FineTuningCandidate {
-            FineTuningCandidate(example: FineTuningExample(prompt: [ChatMessage(role: .user, content: question)], answer: answer), source: source)
+            FineTuningCandidate(
+                example: FineTuningExample(prompt: [ChatMessage(role: .user, content: question)], answer: answer),
+                source: source)
         }
-        let items = [candidate("q1", "a1", "s1"), candidate("q1", "a1", "s2"), candidate("q1", "other", "s3")]
+        let items =
+            [candidate("q1", "a1", "s1"), candidate("q1", "a1", "s2"), candidate("q1", "other", "s3")]
             + (2...10).map { candidate("q\($0)", "a\($0)", "s\($0 + 2)") }
         let (kept, duplicates, conflicts) = FineTuningExporter.deduplicate(items)
         XCTAssertEqual(kept.count, 11)
@@ -129,8 +148,9 @@ final class FineTuningTests: XCTestCase {
         XCTAssertEqual(split.train.count + split.validation.count, 300)
         XCTAssertEqual(Double(split.validation.count) / 300, 0.2, accuracy: 0.07, "about the share asked for")
         let grown = FineTuningExporter.split(many, validationFraction: 0.2)
-        XCTAssertTrue(Set(split.validation.map(\.source)).isSubset(of: Set(grown.validation.map(\.source))),
-                      "adding examples never moves a held-out one into training")
+        XCTAssertTrue(
+            Set(split.validation.map(\.source)).isSubset(of: Set(grown.validation.map(\.source))),
+            "adding examples never moves a held-out one into training")
         XCTAssertTrue(Set(split.train.map(\.source)).isSubset(of: Set(grown.train.map(\.source))))
         XCTAssertEqual(FineTuningExporter.split(kept, validationFraction: 0).validation, [])
     }
@@ -145,7 +165,8 @@ final class FineTuningTests: XCTestCase {
             """,
         ])
         let opened = try workspace.open()
-        let (candidates, skipped) = try await FineTuningExporter(workspace: opened).fromEvalCases(promptName: nil, retriever: nil)
+        let (candidates, skipped) = try await FineTuningExporter(workspace: opened).fromEvalCases(
+            promptName: nil, retriever: nil)
         XCTAssertEqual(skipped, [])
         XCTAssertEqual(candidates.count, 1)
         XCTAssertEqual(candidates.first?.source, "evals/cases.jsonl:1 (expected_answer)")
@@ -155,14 +176,16 @@ final class FineTuningTests: XCTestCase {
     }
 
     func testAddingATunedBackendKeepsTheUsersTextAndRefusesATakenName() throws {
-        let workspace = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "[backends.offline]", with: "# my comment\n[backends.offline]") + """
+        let workspace = try TestWorkspace(
+            config: TestWorkspace.defaultConfig.replacingOccurrences(
+                of: "[backends.offline]", with: "# my comment\n[backends.offline]") + """
 
-            [backends.lab]
-            kind = "openai"
-            model = "gpt-4o-mini"
-            base_url = "http://127.0.0.1:9/v1"
-            api_key_env = "LAB_KEY"
-            """)
+                    [backends.lab]
+                    kind = "openai"
+                    model = "gpt-4o-mini"
+                    base_url = "http://127.0.0.1:9/v1"
+                    api_key_env = "LAB_KEY"
+                    """)
         let original = try workspace.read("whet.toml")
         let opened = try workspace.open()
         let base = try opened.config.backend(named: "lab")
@@ -172,7 +195,8 @@ final class FineTuningTests: XCTestCase {
         let reopened = try workspace.open()
         XCTAssertEqual(try reopened.config.backend(named: "tuned").model, "ft:gpt-4o-mini:org::abc")
         XCTAssertEqual(try reopened.config.backend(named: "tuned").http.apiKeyEnvironment, "LAB_KEY")
-        XCTAssertThrowsError(try BackendAppender.append(name: "tuned", model: "x", basedOn: base, to: reopened)) { error in
+        XCTAssertThrowsError(try BackendAppender.append(name: "tuned", model: "x", basedOn: base, to: reopened)) {
+            error in
             XCTAssertTrue("\(error)".contains("an existing backend 'tuned'"), "\(error)")
         }
         XCTAssertThrowsError(try BackendAppender.append(name: "bad name", model: "x", basedOn: base, to: reopened))

@@ -1,5 +1,6 @@
-import XCTest
 import WhetTestSupport
+import XCTest
+
 @testable import WhetCore
 
 /// The OpenAI-compatible and Anthropic backends against a real HTTP server on loopback: what the user sees
@@ -19,8 +20,11 @@ final class HTTPBackendTests: XCTestCase {
 
     override func tearDown() { server?.stop() }
 
-    func config(_ kind: BackendKind, _ server: TestModelServer, tweak: (inout HTTPSettings) -> Void = { _ in }) -> BackendConfig {
-        var config = BackendConfig(name: "test-\(kind.rawValue)", kind: kind, model: kind == .anthropic ? "claude-test" : "gpt-test")
+    func config(_ kind: BackendKind, _ server: TestModelServer, tweak: (inout HTTPSettings) -> Void = { _ in })
+        -> BackendConfig
+    {
+        var config = BackendConfig(
+            name: "test-\(kind.rawValue)", kind: kind, model: kind == .anthropic ? "claude-test" : "gpt-test")
         config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
         config.http.apiKeyEnvironment = "WHET_TEST_KEY"
         config.http.firstByteTimeout = 5
@@ -30,14 +34,19 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     /// Runs the workspace's prompt on `backend` and records it, as `whet run` does.
-    func runAndRecord(_ backend: HTTPChatBackend, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
+    func runAndRecord(_ backend: HTTPChatBackend, cancelAfter: Duration? = nil) async throws -> (
+        RunRecord, [BackendEvent], String
+    ) {
         try await runAndRecordAny(backend, backend.config, cancelAfter: cancelAfter)
     }
 
     func testOpenAIStreamingWithUsageInTheLastChunk() async throws {
-        let server = try TestModelServer([TestModelServer.openAIStream(["The default ", "timeout is ", "60 seconds [1]."])])
+        let server = try TestModelServer([
+            TestModelServer.openAIStream(["The default ", "timeout is ", "60 seconds [1]."])
+        ])
         self.server = server
-        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, log) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "The default timeout is 60 seconds [1].")
         XCTAssertEqual(record.finishReason, .stop)
         XCTAssertEqual(record.usage, TokenUsage(promptTokens: 11, completionTokens: 7, estimated: false))
@@ -65,19 +74,25 @@ final class HTTPBackendTests: XCTestCase {
         }
         let server = try TestModelServer([steps])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "split everywhere")
-        XCTAssertEqual(record.usage?.completionTokens, 7, "a stream that ends without [DONE] still delivers its last event")
+        XCTAssertEqual(
+            record.usage?.completionTokens, 7, "a stream that ends without [DONE] still delivers its last event")
     }
 
     func test429WithRetryAfterThenSuccessIsRetriedAndShown() async throws {
         let server = try TestModelServer([
-            [.head(429, [("Retry-After", "1")]), .chunk("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}"), .end],
+            [
+                .head(429, [("Retry-After", "1")]),
+                .chunk("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}"), .end,
+            ],
             TestModelServer.openAIStream(["ok"]),
         ])
         self.server = server
         let started = Date()
-        let (record, events, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, events, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "ok")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.9, "Retry-After was honoured")
         XCTAssertTrue(events.contains(.retrying(seconds: 1, reason: "429")), "\(events)")
@@ -97,10 +112,17 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     func test401SaysWhatTheServerSaidAndNeverTheKey() async throws {
-        let server = try TestModelServer([[.head(401, [("Content-Type", "application/json")]),
-            .chunk("{\"error\":{\"type\":\"invalid_api_key\",\"message\":\"Incorrect API key provided: \(HTTPBackendTests.fakeKey)\"}}"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(401, [("Content-Type", "application/json")]),
+                .chunk(
+                    "{\"error\":{\"type\":\"invalid_api_key\",\"message\":\"Incorrect API key provided: \(HTTPBackendTests.fakeKey)\"}}"
+                ), .end,
+            ]
+        ])
         self.server = server
-        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, log) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.finishReason, .error)
         let error = try XCTUnwrap(record.error)
         XCTAssertTrue(error.contains("backend 'test-openai'"), error)
@@ -113,13 +135,21 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     func testAStreamCutMidwayKeepsThePartialOutputAndIsNotRetried() async throws {
-        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
-            .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"partial \"}}]}\n\n"), .pause(milliseconds: 50), .cut]])
+        let server = try TestModelServer([
+            [
+                .head(200, [("Content-Type", "text/event-stream")]),
+                .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"partial \"}}]}\n\n"), .pause(milliseconds: 50),
+                .cut,
+            ]
+        ])
         self.server = server
-        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, log) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "partial ")
         XCTAssertTrue(record.finishReason == .error || record.finishReason == .stop, "\(record.finishReason)")
-        if record.finishReason == .error { XCTAssertTrue(record.error?.contains("connection") ?? false, record.error ?? "") }
+        if record.finishReason == .error {
+            XCTAssertTrue(record.error?.contains("connection") ?? false, record.error ?? "")
+        }
         XCTAssertEqual(server.requests.count, 1, "never a silent retry once output has started")
         XCTAssertTrue(log.contains("partial "))
     }
@@ -132,8 +162,9 @@ final class HTTPBackendTests: XCTestCase {
         }
         let server = try TestModelServer([steps])
         self.server = server
-        let (record, _, log) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root),
-                                                      cancelAfter: .milliseconds(450))
+        let (record, _, log) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root),
+            cancelAfter: .milliseconds(450))
         XCTAssertEqual(record.finishReason, .cancelled)
         XCTAssertTrue(record.output.hasPrefix("w0 "), record.output)
         XCTAssertFalse(record.output.contains("w20"), record.output)
@@ -141,24 +172,38 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     func testMalformedJSONInAnEventIsAProtocolError() async throws {
-        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
-            .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok \"}}]}\n\n"), .chunk("data: {not json\n\n"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(200, [("Content-Type", "text/event-stream")]),
+                .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok \"}}]}\n\n"), .chunk("data: {not json\n\n"),
+                .end,
+            ]
+        ])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.finishReason, .error)
         XCTAssertEqual(record.output, "ok ")
-        XCTAssertTrue(record.error?.contains("unexpected response: an event whose data is not a JSON object") ?? false, record.error ?? "")
+        XCTAssertTrue(
+            record.error?.contains("unexpected response: an event whose data is not a JSON object") ?? false,
+            record.error ?? "")
     }
 
     func testAServerThatNeverAnswersTimesOut() async throws {
         let server = try TestModelServer([[]])
         self.server = server
-        let backend = HTTPChatBackend(config: config(.openai, server) { $0.firstByteTimeout = 0.4; $0.maxRetries = 1 },
-                                      workspaceRoot: workspace.root, backoffBase: 0.05)
+        let backend = HTTPChatBackend(
+            config: config(.openai, server) {
+                $0.firstByteTimeout = 0.4
+                $0.maxRetries = 1
+            },
+            workspaceRoot: workspace.root, backoffBase: 0.05)
         let started = Date()
         let (record, _, _) = try await runAndRecord(backend)
         XCTAssertEqual(record.finishReason, .error)
-        XCTAssertTrue(record.error?.contains("no response within 0 s") ?? false || record.error?.contains("no response within") ?? false, record.error ?? "")
+        XCTAssertTrue(
+            record.error?.contains("no response within 0 s") ?? false
+                || record.error?.contains("no response within") ?? false, record.error ?? "")
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         XCTAssertEqual(server.requests.count, 2, "a timeout before any output is retried")
     }
@@ -173,9 +218,12 @@ final class HTTPBackendTests: XCTestCase {
             "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":15}}\n\n",
             "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
         ]
-        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")])] + events.map { .chunk($0) } + [.end]])
+        let server = try TestModelServer([
+            [.head(200, [("Content-Type", "text/event-stream")])] + events.map { .chunk($0) } + [.end]
+        ])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "Sixty seconds.")
         XCTAssertEqual(record.usage, TokenUsage(promptTokens: 25, completionTokens: 15, estimated: false))
         XCTAssertEqual(record.finishReason, .length)
@@ -190,19 +238,33 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     func testAnthropicErrorEventIsReported() async throws {
-        let server = try TestModelServer([[.head(200, [("Content-Type", "text/event-stream")]),
-            .chunk("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(200, [("Content-Type", "text/event-stream")]),
+                .chunk(
+                    "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
+                ), .end,
+            ]
+        ])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.anthropic, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.finishReason, .error)
         XCTAssertTrue(record.error?.contains("overloaded_error: Overloaded") ?? false, record.error ?? "")
     }
 
     func testNonStreamingResponse() async throws {
-        let server = try TestModelServer([[.head(200, [("Content-Type", "application/json")]),
-            .chunk("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"whole answer\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(200, [("Content-Type", "application/json")]),
+                .chunk(
+                    "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"whole answer\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}"
+                ), .end,
+            ]
+        ])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server) { $0.stream = false }, workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server) { $0.stream = false }, workspaceRoot: workspace.root))
         XCTAssertEqual(record.output, "whole answer")
         XCTAssertEqual(record.usage?.totalTokens, 5)
         XCTAssertEqual(WireJSON.object(Data(server.requests[0].body.utf8))?["stream"] as? Bool, false)
@@ -249,10 +311,14 @@ final class HTTPBackendTests: XCTestCase {
         self.server = server
         let settings = config(.openai, server) { $0.maxRetries = 0 }
         let cacheDirectory = workspace.root.appendingPathComponent(".whet/cache")
-        let backend = CachingBackend(HTTPChatBackend(config: settings, workspaceRoot: workspace.root), config: settings, directory: cacheDirectory)
+        let backend = CachingBackend(
+            HTTPChatBackend(config: settings, workspaceRoot: workspace.root), config: settings,
+            directory: cacheDirectory)
         let failed = try await runAndRecordAny(backend, settings)
         XCTAssertEqual(failed.0.finishReason, .error)
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path))?.count ?? 0, 0, "errors are never cached")
+        XCTAssertEqual(
+            (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path))?.count ?? 0, 0,
+            "errors are never cached")
         let first = try await runAndRecordAny(backend, settings)
         XCTAssertEqual(first.0.output, "cached answer")
         XCTAssertNil(first.0.cached)
@@ -265,8 +331,12 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     func testModelsAreListed() async throws {
-        let server = try TestModelServer([[.head(200, [("Content-Type", "application/json")]),
-            .chunk("{\"object\":\"list\",\"data\":[{\"id\":\"zeta\"},{\"id\":\"alpha\"}]}"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(200, [("Content-Type", "application/json")]),
+                .chunk("{\"object\":\"list\",\"data\":[{\"id\":\"zeta\"},{\"id\":\"alpha\"}]}"), .end,
+            ]
+        ])
         self.server = server
         let models = try await ModelCatalog.models(for: config(.openai, server), workspaceRoot: workspace.root)
         XCTAssertEqual(models, ["alpha", "zeta"])
@@ -293,19 +363,27 @@ final class HTTPBackendTests: XCTestCase {
     }
 
     /// `runAndRecord` for any backend (the cache wrapper too), optionally cancelling the run after a while.
-    func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig, cancelAfter: Duration? = nil) async throws -> (RunRecord, [BackendEvent], String) {
+    func runAndRecordAny(_ backend: any ModelBackend, _ settings: BackendConfig, cancelAfter: Duration? = nil)
+        async throws -> (RunRecord, [BackendEvent], String)
+    {
         let opened = try workspace.open()
         let (index, _) = try opened.openIndex()
-        var plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
+        var plan = try await RunPlan.make(
+            RunInput(variables: ["question": "default timeout?"]), in: opened, retriever: index)
         plan.backend = settings
         let recorder = RunRecorder(workspace: opened)
         let (session, number) = try recorder.nextRun(session: nil)
         let events = EventLog()
         let task = Task {
-            await RunExecutor().execute(plan, on: backend, runNumber: number,
-                                        price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)) { events.add($0) }
+            await RunExecutor().execute(
+                plan, on: backend, runNumber: number,
+                price: ModelPrice(inputPerMillion: 2, outputPerMillion: 8)
+            ) { events.add($0) }
         }
-        if let cancelAfter { try await Task.sleep(for: cancelAfter); task.cancel() }
+        if let cancelAfter {
+            try await Task.sleep(for: cancelAfter)
+            task.cancel()
+        }
         let record = await task.value
         try recorder.record(record, session: session)
         let log = try String(contentsOf: SessionStore(workspace: opened).log(session).url, encoding: .utf8)
@@ -319,14 +397,20 @@ final class HTTPBackendTests: XCTestCase {
         for _ in 0..<200 { steps += [.chunk(":"), .pause(milliseconds: 100)] }
         let server = try TestModelServer([steps])
         self.server = server
-        let backend = HTTPChatBackend(config: config(.openai, server) { $0.requestTimeout = 1.0; $0.idleTimeout = 0.5 },
-                                      workspaceRoot: workspace.root, backoffBase: 0.05)
+        let backend = HTTPChatBackend(
+            config: config(.openai, server) {
+                $0.requestTimeout = 1.0
+                $0.idleTimeout = 0.5
+            },
+            workspaceRoot: workspace.root, backoffBase: 0.05)
         let started = Date()
         let (record, _, _) = try await runAndRecord(backend)
         let took = Date().timeIntervalSince(started)
         XCTAssertEqual(record.finishReason, .error)
-        XCTAssertTrue(record.error?.contains("the request was still not finished after 1 s (request_timeout in [backends.test-openai]") ?? false,
-                      record.error ?? "")
+        XCTAssertTrue(
+            record.error?.contains(
+                "the request was still not finished after 1 s (request_timeout in [backends.test-openai]") ?? false,
+            record.error ?? "")
         XCTAssertLessThan(took, 4, "given up on at the limit, not after the drip ends")
         XCTAssertEqual(server.requests.count, 1, "a request that used its whole budget is not retried")
     }
@@ -342,26 +426,36 @@ final class HTTPBackendTests: XCTestCase {
     /// and whet holds no more than the limit of it.
     func testAnEventOverTheSizeLimitIsRefusedNamingTheSetting() async throws {
         let piece = String(repeating: "x", count: 16 << 10)
-        var steps: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")]),
-                                             .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n"), .chunk("data: ")]
+        var steps: [TestModelServer.Step] = [
+            .head(200, [("Content-Type", "text/event-stream")]),
+            .chunk("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n"), .chunk("data: "),
+        ]
         for _ in 0..<64 { steps.append(.chunk(piece)) }
         steps.append(.end)
         let server = try TestModelServer([steps])
         self.server = server
-        let backend = HTTPChatBackend(config: config(.openai, server) { $0.maxResponseBytes = 256 << 10 }, workspaceRoot: workspace.root)
+        let backend = HTTPChatBackend(
+            config: config(.openai, server) { $0.maxResponseBytes = 256 << 10 }, workspaceRoot: workspace.root)
         let (record, _, _) = try await runAndRecord(backend)
         XCTAssertEqual(record.finishReason, .error)
         XCTAssertEqual(record.output, "ok")
-        XCTAssertTrue(record.error?.contains("one streamed event larger than 256 KiB (max_response_bytes in [backends.test-openai])") ?? false,
-                      record.error ?? "")
+        XCTAssertTrue(
+            record.error?.contains(
+                "one streamed event larger than 256 KiB (max_response_bytes in [backends.test-openai])") ?? false,
+            record.error ?? "")
     }
 
     func testAHugeErrorBodyIsReadOnlyUpToItsCap() async throws {
         let message = String(repeating: "e", count: 200 << 10)
-        let server = try TestModelServer([[.head(400, [("Content-Type", "application/json")]),
-                                           .chunk("{\"error\":{\"message\":\"\(message)\"}}"), .end]])
+        let server = try TestModelServer([
+            [
+                .head(400, [("Content-Type", "application/json")]),
+                .chunk("{\"error\":{\"message\":\"\(message)\"}}"), .end,
+            ]
+        ])
         self.server = server
-        let (record, _, _) = try await runAndRecord(HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
+        let (record, _, _) = try await runAndRecord(
+            HTTPChatBackend(config: config(.openai, server), workspaceRoot: workspace.root))
         XCTAssertEqual(record.finishReason, .error)
         XCTAssertTrue(record.error?.contains("HTTP 400") ?? false, record.error ?? "")
         XCTAssertLessThan(record.error?.utf8.count ?? 0, 70_000, "the message is cut at the cap, never the whole body")
@@ -381,15 +475,28 @@ final class HTTPBackendTests: XCTestCase {
 final class EventLog: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [BackendEvent] = []
-    func add(_ event: BackendEvent) { lock.lock(); events.append(event); lock.unlock() }
-    var all: [BackendEvent] { lock.lock(); defer { lock.unlock() }; return events }
+    func add(_ event: BackendEvent) {
+        lock.lock()
+        events.append(event)
+        lock.unlock()
+    }
+    var all: [BackendEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return events
+    }
 }
 
 final class EmbeddingClientTests: XCTestCase {
     func testEmbeddingsAreBatchedAndKeptInOrder() async throws {
         func response(_ vectors: [(Int, [Double])]) -> [TestModelServer.Step] {
-            let items = vectors.map { "{\"object\":\"embedding\",\"index\":\($0.0),\"embedding\":[\($0.1.map { String($0) }.joined(separator: ","))]}" }
-            return [.head(200, [("Content-Type", "application/json")]), .chunk("{\"data\":[\(items.joined(separator: ","))]}"), .end]
+            let items = vectors.map {
+                "{\"object\":\"embedding\",\"index\":\($0.0),\"embedding\":[\($0.1.map { String($0) }.joined(separator: ","))]}"
+            }
+            return [
+                .head(200, [("Content-Type", "application/json")]),
+                .chunk("{\"data\":[\(items.joined(separator: ","))]}"), .end,
+            ]
         }
         let server = try TestModelServer([response([(1, [0, 1]), (0, [1, 0])]), response([(0, [0.5, 0.5])])])
         defer { server.stop() }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class IndexTests: XCTestCase {
@@ -6,7 +7,8 @@ final class IndexTests: XCTestCase {
 
     func makeWorkspace() throws -> TestWorkspace {
         try TestWorkspace(files: [
-            "corpus/keys.md": "# API keys\n\n## Rotation\n\nTo rotate a key, create a new key first, then revoke the old key.\n",
+            "corpus/keys.md":
+                "# API keys\n\n## Rotation\n\nTo rotate a key, create a new key first, then revoke the old key.\n",
             "corpus/billing.txt": "Invoices are issued monthly.\nPay by card or bank transfer.\n",
             "corpus/page.html": "<h1>Webhooks</h1><p>Verify the HMAC signature of every webhook.</p>",
             "corpus/tokyo.md": "# 東京\n\n東京都の人口は多いです。\n",
@@ -24,8 +26,9 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(results.first?.headingPath, ["API keys", "Rotation"])
         XCTAssertEqual(results.first?.startLine, 1, "a heading-only section merges into the chunk below it")
         XCTAssertEqual(results.first?.endLine, 5)
-        XCTAssertEqual(results.first?.matchedTerms, ["rotation", "rotate", "keys", "key"],
-                       "the chunk's own words, stemmed alike, grouped by query term")
+        XCTAssertEqual(
+            results.first?.matchedTerms, ["rotation", "rotate", "keys", "key"],
+            "the chunk's own words, stemmed alike, grouped by query term")
         XCTAssertGreaterThan(results.first?.score ?? 0, 0)
         XCTAssertEqual(results.first?.rank, 1)
     }
@@ -71,7 +74,8 @@ final class IndexTests: XCTestCase {
         let opened = try workspace.open()
         _ = try opened.openIndex()
         let url = workspace.root.appendingPathComponent("corpus/keys.md")
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: url.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: url.path)
         let (_, report) = try opened.openIndex()
         XCTAssertEqual(report.updated, 0)
         XCTAssertEqual(report.chunksWritten, 0)
@@ -83,17 +87,21 @@ final class IndexTests: XCTestCase {
         try workspace.write("corpus/blob.txt", Data([0x00, 0x01, 0x02]))
         try workspace.write("corpus/latin1.txt", Data([0x63, 0x61, 0x66, 0xE9]))
         let (_, report) = try workspace.open().openIndex()
-        XCTAssertEqual(report.warnings.map(\.description).sorted(), [
-            "corpus/blob.txt: warning: skipped: binary file (contains NUL bytes), not text",
-            "corpus/latin1.txt: warning: skipped: not valid UTF-8 text (first bad byte at offset 3)",
-        ])
+        XCTAssertEqual(
+            report.warnings.map(\.description).sorted(),
+            [
+                "corpus/blob.txt: warning: skipped: binary file (contains NUL bytes), not text",
+                "corpus/latin1.txt: warning: skipped: not valid UTF-8 text (first bad byte at offset 3)",
+            ])
         XCTAssertEqual(report.added, 4)
     }
 
     func testChangedChunkSettingsRebuildTheIndex() throws {
         let workspace = try makeWorkspace()
         _ = try workspace.open().openIndex()
-        try workspace.write("whet.toml", TestWorkspace.defaultConfig.replacingOccurrences(of: "chunk_size = 300", with: "chunk_size = 400"))
+        try workspace.write(
+            "whet.toml",
+            TestWorkspace.defaultConfig.replacingOccurrences(of: "chunk_size = 300", with: "chunk_size = 400"))
         let (_, report) = try workspace.open().openIndex()
         XCTAssertTrue(report.rebuilt)
         XCTAssertEqual(report.added, 4)
@@ -121,12 +129,14 @@ final class InMemoryUpdateTests: XCTestCase {
     /// and give the same results a fresh build gives.
     func testAChangedFileUpdatesTheBuiltIndexInPlace() throws {
         var files: [String: String] = [:]
-        for number in 0..<40 { files["corpus/doc\(number).md"] = "# Doc \(number)\n\nInvoices arrive monthly for account \(number).\n" }
+        for number in 0..<40 {
+            files["corpus/doc\(number).md"] = "# Doc \(number)\n\nInvoices arrive monthly for account \(number).\n"
+        }
         files["corpus/keys.md"] = "# Keys\n\nRotate the key, then revoke the old key.\n"
         let workspace = try TestWorkspace(files: files)
         let opened = try workspace.open()
         let (index, _) = try opened.openIndex()
-        XCTAssertEqual(try index.search("revoke", topK: 1).first?.path, "corpus/keys.md")   // builds the in-memory index
+        XCTAssertEqual(try index.search("revoke", topK: 1).first?.path, "corpus/keys.md")  // builds the in-memory index
 
         try workspace.write("corpus/keys.md", "# Keys\n\nKeys are rotated weekly.\n")
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("corpus/doc3.md"))
@@ -137,6 +147,8 @@ final class InMemoryUpdateTests: XCTestCase {
         XCTAssertFalse(try index.search("account 3", topK: 50).contains { $0.path == "corpus/doc3.md" })
 
         let fresh = try LexicalIndex(url: opened.indexURL)
-        XCTAssertEqual(try fresh.search("weekly rotated", topK: 3).map(\.location), try index.search("weekly rotated", topK: 3).map(\.location))
+        XCTAssertEqual(
+            try fresh.search("weekly rotated", topK: 3).map(\.location),
+            try index.search("weekly rotated", topK: 3).map(\.location))
     }
 }

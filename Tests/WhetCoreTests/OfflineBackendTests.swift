@@ -1,24 +1,32 @@
 import XCTest
+
 @testable import WhetCore
 
 final class OfflineBackendTests: XCTestCase {
-    let backend = OfflineBackend(config: BackendConfig(name: "offline", kind: .offline, model: OfflineBackend.modelName),
-                                 pieceDelay: .zero)
+    let backend = OfflineBackend(
+        config: BackendConfig(name: "offline", kind: .offline, model: OfflineBackend.modelName),
+        pieceDelay: .zero)
 
     func chunk(_ rank: Int, _ text: String) -> RetrievedChunk {
-        RetrievedChunk(rank: rank, path: "doc\(rank).md", startLine: 1, endLine: 3, headingPath: ["H\(rank)"], score: 1,
-                       matchedTerms: [], text: text)
+        RetrievedChunk(
+            rank: rank, path: "doc\(rank).md", startLine: 1, endLine: 3, headingPath: ["H\(rank)"], score: 1,
+            matchedTerms: [], text: text)
     }
 
     func request(_ question: String, _ chunks: [RetrievedChunk]) -> ModelRequest {
-        ModelRequest(messages: [ChatMessage(role: .user, content: question)], grounding: Grounding(query: question, chunks: chunks))
+        ModelRequest(
+            messages: [ChatMessage(role: .user, content: question)],
+            grounding: Grounding(query: question, chunks: chunks))
     }
 
     func testAnswerQuotesMatchingSentencesWithCitations() {
-        let answer = backend.compose(request("How do I rotate a key?", [
-            chunk(1, "Billing happens monthly. Nothing about that here."),
-            chunk(2, "To rotate a key, create a new one first. Then revoke the old key."),
-        ]))
+        let answer = backend.compose(
+            request(
+                "How do I rotate a key?",
+                [
+                    chunk(1, "Billing happens monthly. Nothing about that here."),
+                    chunk(2, "To rotate a key, create a new one first. Then revoke the old key."),
+                ]))
         XCTAssertTrue(answer.hasPrefix(OfflineBackend.disclaimer))
         XCTAssertTrue(answer.contains("To rotate a key, create a new one first. [2]"), answer)
         XCTAssertTrue(answer.contains("Then revoke the old key. [2]"), answer)
@@ -29,11 +37,13 @@ final class OfflineBackendTests: XCTestCase {
     func testSaysPlainlyWhenNothingWasFound() {
         let answer = backend.compose(request("What is the capital of Australia?", []))
         XCTAssertTrue(answer.contains("Nothing relevant was found"), answer)
-        XCTAssertFalse(answer.contains("["  + "1]"))
+        XCTAssertFalse(answer.contains("[" + "1]"))
     }
 
     func testStreamDeliversTheComposedAnswerInPiecesThenUsageAndStop() async throws {
-        let req = request("rotate key", [chunk(1, "You rotate a key by creating a new key and then revoking the old key in the console.")])
+        let req = request(
+            "rotate key",
+            [chunk(1, "You rotate a key by creating a new key and then revoking the old key in the console.")])
         var pieces: [String] = []
         var events: [BackendEvent] = []
         for try await event in backend.stream(req) {
@@ -48,9 +58,12 @@ final class OfflineBackendTests: XCTestCase {
     }
 
     func testCancellingTheConsumerStopsTheStream() async throws {
-        let slow = OfflineBackend(config: BackendConfig(name: "o", kind: .offline, model: "m", streamPieceSize: 4),
-                                  pieceDelay: .milliseconds(50))
-        let req = request("rotate key", [chunk(1, "You rotate a key by creating a new key and then revoking the old key in the console.")])
+        let slow = OfflineBackend(
+            config: BackendConfig(name: "o", kind: .offline, model: "m", streamPieceSize: 4),
+            pieceDelay: .milliseconds(50))
+        let req = request(
+            "rotate key",
+            [chunk(1, "You rotate a key by creating a new key and then revoking the old key in the console.")])
         let task = Task { () -> (Int, Bool) in
             var count = 0
             do {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class RunTests: XCTestCase {
@@ -16,19 +17,23 @@ final class RunTests: XCTestCase {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try await RunPlan.make(RunInput(variables: ["question": "What is the default timeout?"]), in: workspace, retriever: index)
+        let plan = try await RunPlan.make(
+            RunInput(variables: ["question": "What is the default timeout?"]), in: workspace, retriever: index)
         XCTAssertEqual(plan.retrieval?.query, "What is the default timeout?")
         XCTAssertEqual(plan.retrieval?.chunks.first?.chunk.path, "corpus/settings.md")
         XCTAssertEqual(plan.retrieval?.chunks.first?.citation, 1)
-        XCTAssertTrue(plan.messages[0].content.contains("[1] corpus/settings.md:1-3 (Settings)\n# Settings"), plan.messages[0].content)
+        XCTAssertTrue(
+            plan.messages[0].content.contains("[1] corpus/settings.md:1-3 (Settings)\n# Settings"),
+            plan.messages[0].content)
         XCTAssertEqual(plan.messages[1], ChatMessage(role: .user, content: "What is the default timeout?"))
         XCTAssertNil(plan.variables["context"], "context is recorded under retrieval, not duplicated as a variable")
     }
 
     func testExcludedAndOverBudgetChunksAreKeptOutButRecorded() throws {
         let results = (1...3).map {
-            RetrievedChunk(rank: $0, path: "d\($0).md", startLine: 1, endLine: 2, headingPath: [], score: 1, matchedTerms: [],
-                           text: String(repeating: "word ", count: 40))
+            RetrievedChunk(
+                rank: $0, path: "d\($0).md", startLine: 1, endLine: 2, headingPath: [], score: 1, matchedTerms: [],
+                text: String(repeating: "word ", count: 40))
         }
         let placed = RunPlan.place(results, budget: 70, excluded: ["d1.md:1-2"])
         XCTAssertEqual(placed.map(\.citation), [nil, 1, nil])
@@ -48,7 +53,8 @@ final class RunTests: XCTestCase {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
+        let plan = try await RunPlan.make(
+            RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
         let recorder = RunRecorder(workspace: workspace)
         let (session, number) = try recorder.nextRun(session: nil)
         XCTAssertEqual(number, 1)
@@ -70,9 +76,11 @@ final class RunTests: XCTestCase {
         let files = try makeWorkspace()
         let workspace = try files.open()
         let (index, _) = try workspace.openIndex()
-        let plan = try await RunPlan.make(RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
-        let slow = OfflineBackend(config: BackendConfig(name: "offline", kind: .offline, model: "m", streamPieceSize: 4),
-                                  pieceDelay: .milliseconds(40))
+        let plan = try await RunPlan.make(
+            RunInput(variables: ["question": "default timeout"]), in: workspace, retriever: index)
+        let slow = OfflineBackend(
+            config: BackendConfig(name: "offline", kind: .offline, model: "m", streamPieceSize: 4),
+            pieceDelay: .milliseconds(40))
         let task = Task { await RunExecutor().execute(plan, on: slow, runNumber: 1) }
         try await Task.sleep(for: .milliseconds(150))
         task.cancel()

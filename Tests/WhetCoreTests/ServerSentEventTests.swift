@@ -1,8 +1,10 @@
 import XCTest
+
 @testable import WhetCore
 
 final class ServerSentEventTests: XCTestCase {
-    let stream = "event: message_start\r\ndata: {\"a\":1}\r\n\r\n: keep-alive comment\n\ndata: line one\ndata: line two\n\nevent:ping\ndata:\n\ndata: {\"b\":\"é東\"}\n\ndata: tail-without-blank-line"
+    let stream =
+        "event: message_start\r\ndata: {\"a\":1}\r\n\r\n: keep-alive comment\n\ndata: line one\ndata: line two\n\nevent:ping\ndata:\n\ndata: {\"b\":\"é東\"}\n\ndata: tail-without-blank-line"
 
     func parseAll(chunks: [[UInt8]]) -> [ServerSentEvent] {
         var parser = ServerSentEventParser()
@@ -12,11 +14,13 @@ final class ServerSentEventTests: XCTestCase {
     }
 
     var expected: [ServerSentEvent] {
-        [ServerSentEvent(name: "message_start", data: "{\"a\":1}"),
-         ServerSentEvent(data: "line one\nline two"),
-         ServerSentEvent(name: "ping", data: ""),
-         ServerSentEvent(data: "{\"b\":\"é東\"}"),
-         ServerSentEvent(data: "tail-without-blank-line")]
+        [
+            ServerSentEvent(name: "message_start", data: "{\"a\":1}"),
+            ServerSentEvent(data: "line one\nline two"),
+            ServerSentEvent(name: "ping", data: ""),
+            ServerSentEvent(data: "{\"b\":\"é東\"}"),
+            ServerSentEvent(data: "tail-without-blank-line"),
+        ]
     }
 
     func testWholeStream() {
@@ -26,7 +30,8 @@ final class ServerSentEventTests: XCTestCase {
     func testEverySplitPointGivesTheSameEvents() {
         let bytes = Array(stream.utf8)
         for split in 0...bytes.count {
-            XCTAssertEqual(parseAll(chunks: [Array(bytes[..<split]), Array(bytes[split...])]), expected, "split at \(split)")
+            XCTAssertEqual(
+                parseAll(chunks: [Array(bytes[..<split]), Array(bytes[split...])]), expected, "split at \(split)")
         }
     }
 

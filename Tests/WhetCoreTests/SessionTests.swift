@@ -1,14 +1,17 @@
 import XCTest
+
 @testable import WhetCore
 
 final class SessionTests: XCTestCase {
     func record(_ run: Int, output: String = "answer") -> RunRecord {
-        RunRecord(run: run, id: "id-\(run)", time: "2026-11-25T00:00:00Z",
-                  prompt: .init(name: "p", path: "prompts/p.prompty", hash: "abc"), variables: ["q": "x"],
-                  messages: [ChatMessage(role: .user, content: "x")], retrieval: nil,
-                  backend: .init(name: "offline", kind: "offline"), model: "m", parameters: ["temperature": .number(0.2)],
-                  output: output, finishReason: .stop, usage: TokenUsage(promptTokens: 3, completionTokens: 4, estimated: true),
-                  latency: .init(firstTokenMs: 1.5, totalMs: 10), error: nil, rating: nil)
+        RunRecord(
+            run: run, id: "id-\(run)", time: "2026-11-25T00:00:00Z",
+            prompt: .init(name: "p", path: "prompts/p.prompty", hash: "abc"), variables: ["q": "x"],
+            messages: [ChatMessage(role: .user, content: "x")], retrieval: nil,
+            backend: .init(name: "offline", kind: "offline"), model: "m", parameters: ["temperature": .number(0.2)],
+            output: output, finishReason: .stop,
+            usage: TokenUsage(promptTokens: 3, completionTokens: 4, estimated: true),
+            latency: .init(firstTokenMs: 1.5, totalMs: 10), error: nil, rating: nil)
     }
 
     func testRecordsRoundTripOneLineEach() throws {
@@ -27,7 +30,8 @@ final class SessionTests: XCTestCase {
 
     func testTornLastLineIsReportedSkippedAndNeverRewritten() throws {
         let workspace = try TestWorkspace()
-        let log = SessionLog(url: workspace.root.appendingPathComponent("runs.jsonl"), displayPath: "sessions/s/runs.jsonl")
+        let log = SessionLog(
+            url: workspace.root.appendingPathComponent("runs.jsonl"), displayPath: "sessions/s/runs.jsonl")
         try log.append(record(1))
         let handle = try FileHandle(forWritingTo: log.url)
         handle.seekToEndOfFile()
@@ -37,7 +41,9 @@ final class SessionTests: XCTestCase {
 
         let (records, warnings) = log.read()
         XCTAssertEqual(records.map(\.run), [1])
-        XCTAssertEqual(warnings.map(\.description), ["sessions/s/runs.jsonl:2: warning: torn last line (the write was interrupted); skipped, file left as is"])
+        XCTAssertEqual(
+            warnings.map(\.description),
+            ["sessions/s/runs.jsonl:2: warning: torn last line (the write was interrupted); skipped, file left as is"])
         XCTAssertEqual(try workspace.read("runs.jsonl"), before)
 
         try log.append(record(3))

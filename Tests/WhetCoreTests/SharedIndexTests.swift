@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 /// One index, several processes: changes made elsewhere reach a built in-memory index, updates are serialised,
@@ -8,7 +9,8 @@ final class SharedIndexTests: XCTestCase {
 
     func makeWorkspace() throws -> TestWorkspace {
         try TestWorkspace(files: [
-            "corpus/keys.md": "# API keys\n\n## Rotation\n\nTo rotate a key, create a new key first, then revoke the old key.\n",
+            "corpus/keys.md":
+                "# API keys\n\n## Rotation\n\nTo rotate a key, create a new key first, then revoke the old key.\n",
             "corpus/billing.txt": "Invoices are issued monthly.\nPay by card or bank transfer.\n",
         ])
     }
@@ -17,7 +19,9 @@ final class SharedIndexTests: XCTestCase {
     /// in-memory index: the next search sees the change and never returns a chunk that is gone.
     func testAnIndexChangedByAnotherProcessIsNoticedBeforeTheNextSearch() throws {
         var files: [String: String] = [:]
-        for number in 0..<30 { files["corpus/doc\(number).md"] = "# Doc \(number)\n\nInvoices arrive monthly for account \(number).\n" }
+        for number in 0..<30 {
+            files["corpus/doc\(number).md"] = "# Doc \(number)\n\nInvoices arrive monthly for account \(number).\n"
+        }
         files["corpus/keys.md"] = "# Keys\n\nRotate the key, then revoke the old key.\n"
         let workspace = try TestWorkspace(files: files)
         let opened = try workspace.open()
@@ -29,12 +33,14 @@ final class SharedIndexTests: XCTestCase {
         let writer = try LexicalIndex(url: opened.indexURL)
         _ = try CorpusIndexer(workspace: opened, index: writer).update()
 
-        XCTAssertEqual(try reader.search("revoke", topK: 3), [], "the replaced chunk is not returned, even before the refresh")
+        XCTAssertEqual(
+            try reader.search("revoke", topK: 3), [], "the replaced chunk is not returned, even before the refresh")
         usleep(150_000)  // past LexicalIndex.freshnessInterval: the next search asks the store
         XCTAssertEqual(try reader.search("weekly rotated", topK: 1).first?.path, "corpus/keys.md")
         XCTAssertEqual(try reader.search("webhook signature", topK: 1).first?.path, "corpus/new.md")
-        XCTAssertEqual(try reader.search("invoices account", topK: 50).map(\.location).sorted(),
-                       try writer.search("invoices account", topK: 50).map(\.location).sorted())
+        XCTAssertEqual(
+            try reader.search("invoices account", topK: 50).map(\.location).sorted(),
+            try writer.search("invoices account", topK: 50).map(\.location).sorted())
         try writer.removeAll()
         usleep(150_000)
         XCTAssertEqual(try reader.search("invoices", topK: 5), [], "an emptied index is empty for every reader")

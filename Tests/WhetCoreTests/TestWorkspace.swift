@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import WhetCore
 
 /// A throwaway workspace directory for one test, removed when the test ends.
@@ -7,8 +8,10 @@ final class TestWorkspace {
 
     init(config: String = TestWorkspace.defaultConfig, files: [String: String] = [:]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("whet-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("corpus"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("prompts"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("corpus"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("prompts"), withIntermediateDirectories: true)
         try write("whet.toml", config)
         for (path, text) in files { try write(path, text) }
     }
@@ -35,30 +38,30 @@ final class TestWorkspace {
     func open() throws -> Workspace { try Workspace.open(root: root) }
 
     static let defaultConfig = """
-    name = "test"
-    default_prompt = "answer"
+        name = "test"
+        default_prompt = "answer"
 
-    [backends.offline]
-    kind = "offline"
+        [backends.offline]
+        kind = "offline"
 
-    [retrieval]
-    top_k = 3
-    chunk_size = 300
-    chunk_overlap = 50
-    """
+        [retrieval]
+        top_k = 3
+        chunk_size = 300
+        chunk_overlap = 50
+        """
 
     static let answerPrompt = """
-    ---
-    name: answer
-    inputs:
-      question:
-        sample: What is the default?
-    ---
-    system:
-    Answer from the context.
-    {{context}}
+        ---
+        name: answer
+        inputs:
+          question:
+            sample: What is the default?
+        ---
+        system:
+        Answer from the context.
+        {{context}}
 
-    user:
-    {{question}}
-    """
+        user:
+        {{question}}
+        """
 }

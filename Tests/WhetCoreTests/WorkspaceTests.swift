@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 
 final class WorkspaceTests: XCTestCase {
@@ -56,7 +57,9 @@ final class WorkspaceTests: XCTestCase {
         try DurableFile.writeAtomically(Data("first version".utf8), to: url)
         try DurableFile.writeAtomically(Data("second".utf8), to: url)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "second")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: workspace.root.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: workspace.root.path).filter {
+            $0.contains(".tmp-")
+        }
         XCTAssertEqual(leftovers, [])
     }
 }

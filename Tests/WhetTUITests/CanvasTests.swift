@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetTUI
 
 final class CanvasTests: XCTestCase {

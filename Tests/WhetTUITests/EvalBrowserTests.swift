@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 @testable import WhetTUI
 
@@ -15,16 +16,20 @@ final class EvalBrowserTests: XCTestCase {
 
     override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
 
-    func result(_ line: Int, _ label: String, passed: Bool, eval: String, hash: String = "aaaa1111", time: String,
-                reason: String = "\"x\" not found in the output") -> EvalResult {
-        let assertion = AssertionResult(type: "icontains", status: passed ? .passed : .failed, score: passed ? 1 : 0,
-                                        reason: passed ? "\"x\" found in the output" : reason)
-        return EvalResult(evalID: eval, cell: "\(eval)-\(line)", time: time,
-                          caseRef: .init(file: "evals/support.jsonl", line: line, description: label),
-                          prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: hash),
-                          backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: ["question": label],
-                          retrieval: nil, output: "answer to \(label)", latencyMs: 120, costUSD: nil, cached: nil, error: nil,
-                          assertions: [assertion], status: passed ? .passed : .failed, score: passed ? 1 : 0)
+    func result(
+        _ line: Int, _ label: String, passed: Bool, eval: String, hash: String = "aaaa1111", time: String,
+        reason: String = "\"x\" not found in the output"
+    ) -> EvalResult {
+        let assertion = AssertionResult(
+            type: "icontains", status: passed ? .passed : .failed, score: passed ? 1 : 0,
+            reason: passed ? "\"x\" found in the output" : reason)
+        return EvalResult(
+            evalID: eval, cell: "\(eval)-\(line)", time: time,
+            caseRef: .init(file: "evals/support.jsonl", line: line, description: label),
+            prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: hash),
+            backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: ["question": label],
+            retrieval: nil, output: "answer to \(label)", latencyMs: 120, costUSD: nil, cached: nil, error: nil,
+            assertions: [assertion], status: passed ? .passed : .failed, score: passed ? 1 : 0)
     }
 
     /// Two evals: the older passes a and b, fails c; the newer fails b (a regression) and passes c (a fix).
@@ -32,14 +37,20 @@ final class EvalBrowserTests: XCTestCase {
         let directory = root.appendingPathComponent("evals/results")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for item in [result(1, "alpha", passed: true, eval: "old", time: "2026-11-24T10:00:00Z"),
-                     result(2, "beta", passed: true, eval: "old", time: "2026-11-24T10:00:01Z"),
-                     result(3, "gamma", passed: false, eval: "old", time: "2026-11-24T10:00:02Z")] {
+        for item in [
+            result(1, "alpha", passed: true, eval: "old", time: "2026-11-24T10:00:00Z"),
+            result(2, "beta", passed: true, eval: "old", time: "2026-11-24T10:00:01Z"),
+            result(3, "gamma", passed: false, eval: "old", time: "2026-11-24T10:00:02Z"),
+        ] {
             try JSONLines.append(item, to: directory.appendingPathComponent("old.jsonl"))
         }
-        for item in [result(1, "alpha", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:00Z"),
-                     result(2, "beta", passed: false, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:01Z", reason: "\"refund\" not found"),
-                     result(3, "gamma", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:02Z")] {
+        for item in [
+            result(1, "alpha", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:00Z"),
+            result(
+                2, "beta", passed: false, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:01Z",
+                reason: "\"refund\" not found"),
+            result(3, "gamma", passed: true, eval: "new", hash: "bbbb2222", time: "2026-11-25T10:00:02Z"),
+        ] {
             try JSONLines.append(item, to: directory.appendingPathComponent("new.jsonl"))
         }
     }
@@ -58,7 +69,8 @@ final class EvalBrowserTests: XCTestCase {
         try writeTwoEvals()
         let versions = PromptVersions(workspace: try Workspace.open(root: root)).directory
         try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
-        try "system:\nAnswer briefly.\n\nuser:\nQ: {{question}}\n".write(to: versions.appendingPathComponent("bbbb2222.prompty"), atomically: true, encoding: .utf8)
+        try "system:\nAnswer briefly.\n\nuser:\nQ: {{question}}\n".write(
+            to: versions.appendingPathComponent("bbbb2222.prompty"), atomically: true, encoding: .utf8)
         let workbench = try makeWorkbench()
         press(workbench, .function(3))
         var text = screen(workbench)
@@ -90,8 +102,9 @@ final class EvalBrowserTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for line in 1...60 {
-            try JSONLines.append(result(line, "case number \(line)", passed: line % 2 == 0, eval: "long", time: "2026-11-25T10:00:00Z"),
-                                 to: directory.appendingPathComponent("long.jsonl"))
+            try JSONLines.append(
+                result(line, "case number \(line)", passed: line % 2 == 0, eval: "long", time: "2026-11-25T10:00:00Z"),
+                to: directory.appendingPathComponent("long.jsonl"))
         }
         let workbench = try makeWorkbench()
         press(workbench, .function(3), .character("G"))
@@ -108,7 +121,8 @@ final class EvalBrowserTests: XCTestCase {
         let directory = root.appendingPathComponent("evals/results")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var second = result(1, "flaky", passed: false, eval: "r", time: "2026-11-25T10:00:01Z", reason: "\"x\" missing this time")
+        var second = result(
+            1, "flaky", passed: false, eval: "r", time: "2026-11-25T10:00:01Z", reason: "\"x\" missing this time")
         second.repeatIndex = 1
         second.cell = "r-1-again"
         for item in [result(1, "flaky", passed: true, eval: "r", time: "2026-11-25T10:00:00Z"), second] {
@@ -128,15 +142,21 @@ final class EvalBrowserTests: XCTestCase {
     func testEveryEvalViewDrawsAtAnySize() async throws {
         try writeTwoEvals()
         let workbench = try makeWorkbench()
-        let states: [(Overlay, EvalBrowser.Mode)] = [(.evals, .matrix), (.evals, .cell(scroll: 3)), (.evals, .compare), (.versions, .matrix)]
+        let states: [(Overlay, EvalBrowser.Mode)] = [
+            (.evals, .matrix), (.evals, .cell(scroll: 3)), (.evals, .compare), (.versions, .matrix),
+        ]
         for (overlay, mode) in states {
             workbench.openEvals()
             workbench.state.evalBrowser?.baseline = 0
             workbench.state.evalBrowser?.mode = mode
             if overlay == .versions { workbench.openVersions() }
             for (width, height) in [(12, 5), (30, 8), (45, 12), (80, 24), (200, 60)] {
-                let text = WorkbenchRenderer.render(&workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)).0.text
-                XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).count, height, "\(overlay) \(mode) at \(width)×\(height)")
+                let text = WorkbenchRenderer.render(
+                    &workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)
+                ).0.text
+                XCTAssertEqual(
+                    text.split(separator: "\n", omittingEmptySubsequences: false).count, height,
+                    "\(overlay) \(mode) at \(width)×\(height)")
             }
         }
     }
@@ -172,9 +192,12 @@ final class EvalBrowserTests: XCTestCase {
         try writeTwoEvals()
         let workspace = try Workspace.open(root: root)
         let store = PromptVersions(workspace: workspace)
-        for (hash, text) in [("aaaa1111", "system:\nAnswer briefly.\n"), ("bbbb2222", "system:\nAnswer briefly and cite.\n")] {
+        for (hash, text) in [
+            ("aaaa1111", "system:\nAnswer briefly.\n"), ("bbbb2222", "system:\nAnswer briefly and cite.\n"),
+        ] {
             try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
-            try text.write(to: store.directory.appendingPathComponent("\(hash).prompty"), atomically: true, encoding: .utf8)
+            try text.write(
+                to: store.directory.appendingPathComponent("\(hash).prompty"), atomically: true, encoding: .utf8)
         }
         let workbench = try makeWorkbench()
         workbench.state.focus = .output
@@ -204,9 +227,13 @@ final class EvalBrowserTests: XCTestCase {
         workbench.state.focus = .output
         press(workbench, .character("+"))
         XCTAssertEqual(workbench.state.message?.text, "run 1 rated good")
-        XCTAssertTrue(WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("· rated good"))
+        XCTAssertTrue(
+            WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
+                .text.contains("· rated good"))
         press(workbench, .character("-"))
-        XCTAssertTrue(WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("· rated bad"))
+        XCTAssertTrue(
+            WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
+                .text.contains("· rated bad"))
         let session = try XCTUnwrap(workbench.state.sessionID)
         let store = SessionStore(workspace: workbench.state.workspace)
         XCTAssertEqual(store.ratings(session).byRun.values.map(\.verdict), [.bad], "the later rating wins")
@@ -223,7 +250,9 @@ final class EvalBrowserTests: XCTestCase {
         for character in "finetune" { press(workbench, .character(character)) }
         press(workbench, .enter)
         for _ in 0..<250 where workbench.state.dataset == nil { try await Task.sleep(nanoseconds: 20_000_000) }
-        let text = WorkbenchRenderer.render(&workbench.state, width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text
+        let text = WorkbenchRenderer.render(
+            &workbench.state, width: 120, height: 40, now: Date(timeIntervalSince1970: 0)
+        ).0.text
         XCTAssertTrue(text.contains("Fine-tuning dataset"), text)
         XCTAssertTrue(text.contains("3 examples (0 from rated runs, 3 from eval cases)"), text)
         XCTAssertTrue(text.contains("at least 10 are required [too_few_examples]"), text)
@@ -232,7 +261,9 @@ final class EvalBrowserTests: XCTestCase {
         let train = root.appendingPathComponent("finetune/train.jsonl")
         let written = try String(contentsOf: train, encoding: .utf8).split(separator: "\n").count
         XCTAssertEqual(written, workbench.state.dataset?.split.train.count)
-        XCTAssertTrue(workbench.state.message?.text.hasPrefix("wrote finetune/train.jsonl") ?? false, workbench.state.message?.text ?? "")
+        XCTAssertTrue(
+            workbench.state.message?.text.hasPrefix("wrote finetune/train.jsonl") ?? false,
+            workbench.state.message?.text ?? "")
     }
 
     /// A cell no assertion could check shows as not evaluated, and the title's rate says what it covers.
@@ -241,7 +272,9 @@ final class EvalBrowserTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var unchecked = result(2, "unchecked", passed: true, eval: "one", time: "2026-11-25T10:00:01Z")
-        unchecked.assertions = [AssertionResult(type: "llm-rubric", status: .notRun, score: 0, reason: "needs a grader")]
+        unchecked.assertions = [
+            AssertionResult(type: "llm-rubric", status: .notRun, score: 0, reason: "needs a grader")
+        ]
         unchecked.status = .notRun
         for item in [result(1, "checked", passed: true, eval: "one", time: "2026-11-25T10:00:00Z"), unchecked] {
             try JSONLines.append(item, to: directory.appendingPathComponent("one.jsonl"))
@@ -253,6 +286,7 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("? not evaluated"), text)
         press(workbench, .down, .enter)
         text = screen(workbench)
-        XCTAssertTrue(text.contains("not evaluated: no assertion could run (llm-rubric: needs a grader); not a pass"), text)
+        XCTAssertTrue(
+            text.contains("not evaluated: no assertion could run (llm-rubric: needs a grader); not a pass"), text)
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 @testable import WhetTUI
 
@@ -29,11 +30,15 @@ final class PromptSaveConflictTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "T" + original)
 
         press(mine, .character("M"), .control("s"))
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "T" + original, "the other save is not overwritten")
-        XCTAssertTrue(mine.state.message?.text.contains("changed on disk since it was opened here; :w! overwrites it, :e! loads it") ?? false,
-                      mine.state.message?.text ?? "")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8), "T" + original, "the other save is not overwritten")
+        XCTAssertTrue(
+            mine.state.message?.text.contains(
+                "changed on disk since it was opened here; :w! overwrites it, :e! loads it") ?? false,
+            mine.state.message?.text ?? "")
         XCTAssertTrue(mine.state.buffer.isModified, "my edits are still in the editor")
-        let recovery = try XCTUnwrap(RecoveryFile.read(for: "prompts/support-answer.prompty", in: try Workspace.open(root: root)))
+        let recovery = try XCTUnwrap(
+            RecoveryFile.read(for: "prompts/support-answer.prompty", in: try Workspace.open(root: root)))
         XCTAssertEqual(recovery, "M" + original, "and in the recovery file")
 
         mine.runCommand("w!")
@@ -41,10 +46,12 @@ final class PromptSaveConflictTests: XCTestCase {
         XCTAssertFalse(mine.state.buffer.isModified)
 
         press(theirs, .character("U"), .control("s"))
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "M" + original, "the other side is refused in turn")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8), "M" + original, "the other side is refused in turn")
         theirs.runCommand("e!")
         XCTAssertEqual(theirs.state.buffer.text, "M" + original)
         press(theirs, .character("V"), .control("s"))
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "VM" + original, "after loading, saving works again")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8), "VM" + original, "after loading, saving works again")
     }
 }

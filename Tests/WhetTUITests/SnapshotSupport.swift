@@ -1,6 +1,7 @@
 import Foundation
 import WhetTestSupport
 import XCTest
+
 @testable import WhetCore
 @testable import WhetTUI
 
@@ -8,7 +9,9 @@ import XCTest
 func assertSnapshot(_ text: String, named name: String, file: StaticString = #filePath, line: UInt = #line) {
     let directory = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Snapshots")
     let url = directory.appendingPathComponent("\(name).txt")
-    if ProcessInfo.processInfo.environment["WHET_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+    if ProcessInfo.processInfo.environment["WHET_RECORD_SNAPSHOTS"] == "1"
+        || !FileManager.default.fileExists(atPath: url.path)
+    {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? text.write(to: url, atomically: true, encoding: .utf8)
         if ProcessInfo.processInfo.environment["WHET_RECORD_SNAPSHOTS"] != "1" {
@@ -21,7 +24,9 @@ func assertSnapshot(_ text: String, named name: String, file: StaticString = #fi
         let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let firstDifference = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
-        let where_ = firstDifference.map { "line \($0.offset + 1):\n  expected: \($0.element.0)\n  actual:   \($0.element.1)" } ?? "line count differs"
+        let where_ =
+            firstDifference.map { "line \($0.offset + 1):\n  expected: \($0.element.0)\n  actual:   \($0.element.1)" }
+            ?? "line count differs"
         XCTFail("snapshot \(name) differs at \(where_)\nfull output:\n\(text)", file: file, line: line)
     }
 }
@@ -39,6 +44,7 @@ let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
 func openWorkbench(root: URL, readOnly: Bool = false) throws -> Workbench {
     let workspace = try Workspace.open(root: root)
     let theme = try ThemeLoader.load(named: "default", from: themesDirectory)
-    return try Workbench(workspace: workspace, promptName: nil, backendName: nil, theme: theme,
-                         themesDirectory: themesDirectory, readOnly: readOnly)
+    return try Workbench(
+        workspace: workspace, promptName: nil, backendName: nil, theme: theme,
+        themesDirectory: themesDirectory, readOnly: readOnly)
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetTUI
 
 final class ThemeTests: XCTestCase {
@@ -34,7 +35,8 @@ final class ThemeTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "[styles]\nborder = { fg = \"chartreuse\" }\n".write(to: directory.appendingPathComponent("bad.toml"), atomically: true, encoding: .utf8)
+        try "[styles]\nborder = { fg = \"chartreuse\" }\n".write(
+            to: directory.appendingPathComponent("bad.toml"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ThemeLoader.load(named: "bad", from: directory)) { error in
             XCTAssertTrue("\(error)".contains("style 'border': expected a colour name"), "\(error)")
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WhetCore
 @testable import WhetTUI
 
@@ -41,7 +42,9 @@ final class WorkbenchRenderTests: XCTestCase {
         let workbench = try await makeWorkbench()
         workbench.state.focus = .context
         workbench.handle(.character(":"), layout: Layout.make(width: 80, height: 24))
-        for character in "set question=发票在哪里下载" { workbench.handle(.character(character), layout: Layout.make(width: 80, height: 24)) }
+        for character in "set question=发票在哪里下载" {
+            workbench.handle(.character(character), layout: Layout.make(width: 80, height: 24))
+        }
         workbench.handle(.enter, layout: Layout.make(width: 80, height: 24))
         let canvas = render(workbench, 80, 24)
         assertSnapshot(canvas.text, named: "workbench-cjk-80x24")
@@ -85,7 +88,9 @@ final class WorkbenchRenderTests: XCTestCase {
         let layout = Layout.make(width: 100, height: 30)
         for _ in 0..<40 { workbench.handle(.down, layout: layout) }
         workbench.handle(.end, layout: layout)
-        for character in "\n日本語で答えてください。" { workbench.handle(character == "\n" ? .enter : .character(character), layout: layout) }
+        for character in "\n日本語で答えてください。" {
+            workbench.handle(character == "\n" ? .enter : .character(character), layout: layout)
+        }
         XCTAssertTrue(workbench.state.buffer.isModified)
         XCTAssertTrue(render(workbench, 100, 30).line(0).contains("●"), "unsaved marker")
 
@@ -110,7 +115,8 @@ final class WorkbenchRenderTests: XCTestCase {
 
         workbench.handle(.control("s"), layout: layout)
         XCTAssertFalse(workbench.state.buffer.isModified)
-        let saved = try String(contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        let saved = try String(
+            contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertTrue(saved.hasSuffix("日本語で答えてください。"))
     }
 
@@ -129,9 +135,13 @@ final class WorkbenchRenderTests: XCTestCase {
         let workbench = try await makeWorkbench()
         let layout = Layout.make(width: 100, height: 30)
         workbench.state.focus = .context
-        for key: Key in [.character(":")] + "theme light".map({ .character($0) }) + [.enter] { workbench.handle(key, layout: layout) }
+        for key: Key in [.character(":")] + "theme light".map({ .character($0) }) + [.enter] {
+            workbench.handle(key, layout: layout)
+        }
         XCTAssertEqual(workbench.state.theme.name, "light")
-        for key: Key in [.character(":")] + "frobnicate".map({ .character($0) }) + [.enter] { workbench.handle(key, layout: layout) }
+        for key: Key in [.character(":")] + "frobnicate".map({ .character($0) }) + [.enter] {
+            workbench.handle(key, layout: layout)
+        }
         XCTAssertEqual(workbench.state.message?.isError, true)
         XCTAssertTrue(render(workbench, 100, 30).line(29).contains("unknown command ':frobnicate'"))
     }
@@ -148,7 +158,8 @@ final class WorkbenchRenderTests: XCTestCase {
         workbench.handle(.control("q"), layout: layout)
         workbench.handle(.character("q"), layout: layout)
         XCTAssertTrue(workbench.shouldQuit)
-        let onDisk = try String(contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
+        let onDisk = try String(
+            contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertFalse(onDisk.hasPrefix("x"), "quitting without saving leaves the file alone")
     }
 
@@ -169,11 +180,13 @@ final class WorkbenchRenderTests: XCTestCase {
         let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
         let recorder = RunRecorder(workspace: workspace)
         let (session, number) = try recorder.nextRun(session: nil)
-        let record = RunRecord(run: number, id: "x", time: "t", prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
-                               variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
-                               backend: .init(name: "offline", kind: "offline"), model: "extractive-v1", parameters: [:],
-                               output: "Recorded answer [1]", finishReason: .stop, usage: nil,
-                               latency: .init(firstTokenMs: 5, totalMs: 50), error: nil, rating: nil)
+        let record = RunRecord(
+            run: number, id: "x", time: "t",
+            prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
+            variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
+            backend: .init(name: "offline", kind: "offline"), model: "extractive-v1", parameters: [:],
+            output: "Recorded answer [1]", finishReason: .stop, usage: nil,
+            latency: .init(firstTokenMs: 5, totalMs: 50), error: nil, rating: nil)
         try recorder.record(record, session: session)
 
         let review = try await makeWorkbench(readOnly: true)
@@ -192,21 +205,27 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertEqual(review.state.buffer.text, before)
         XCTAssertFalse(review.isRunning)
         review.state.focus = .output
-        for key: Key in [.character(":")] + "run".map({ .character($0) }) + [.enter] { review.handle(key, layout: layout) }
+        for key: Key in [.character(":")] + "run".map({ .character($0) }) + [.enter] {
+            review.handle(key, layout: layout)
+        }
         XCTAssertFalse(review.isRunning)
         XCTAssertEqual(review.state.message?.text, "review mode is read-only: ':run' is not available")
     }
 
     func testSidebarShowsTheAdvisorsMoveFromTheLatestEval() async throws {
         // One failed cell whose expected fact is in neither the answer nor the context: a knowledge failure.
-        var assertion = AssertionResult(type: "icontains", status: .failed, score: 0, reason: "\"SAML\" not found in the output")
+        var assertion = AssertionResult(
+            type: "icontains", status: .failed, score: 0, reason: "\"SAML\" not found in the output")
         assertion.expected = ["SAML"]
-        let result = EvalResult(evalID: "e1", cell: "c1", time: "", caseRef: .init(file: "evals/support.jsonl", line: 1, description: "SSO"),
-                                prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: "h"),
-                                backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: [:], retrieval: nil,
-                                output: "I do not know.", latencyMs: 5, costUSD: nil, cached: nil, error: nil, assertions: [assertion],
-                                status: .failed, score: 0)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
+        let result = EvalResult(
+            evalID: "e1", cell: "c1", time: "",
+            caseRef: .init(file: "evals/support.jsonl", line: 1, description: "SSO"),
+            prompt: .init(name: "support-answer", path: "prompts/support-answer.prompty", hash: "h"),
+            backend: "offline", model: "extractive-v1", repeatIndex: 0, variables: [:], retrieval: nil,
+            output: "I do not know.", latencyMs: 5, costUSD: nil, cached: nil, error: nil, assertions: [assertion],
+            status: .failed, score: 0)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("evals/results"), withIntermediateDirectories: true)
         try JSONLines.append(result, to: root.appendingPathComponent("evals/results/e1.jsonl"))
         let workbench = try await makeWorkbench()
         let text = render(workbench, 120, 40).text

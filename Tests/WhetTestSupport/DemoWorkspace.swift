@@ -4,7 +4,8 @@ import Foundation
 /// sessions, so every test starts from what a new clone has.
 public enum DemoWorkspace {
     /// The package's root directory.
-    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// A fresh copy in a temporary directory; the caller removes it.
@@ -14,7 +15,8 @@ public enum DemoWorkspace {
         try? FileManager.default.removeItem(at: target.appendingPathComponent(".whet"))
         try? FileManager.default.removeItem(at: target.appendingPathComponent("evals/results"))
         let sessions = target.appendingPathComponent("sessions")
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? [] where !entry.hasPrefix(".") {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? []
+        where !entry.hasPrefix(".") {
             try FileManager.default.removeItem(at: sessions.appendingPathComponent(entry))
         }
         return target

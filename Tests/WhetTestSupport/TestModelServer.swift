@@ -64,14 +64,19 @@ public final class TestModelServer: @unchecked Sendable {
     }
 
     fileprivate func nextScript(for request: Received) -> [Step] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         received.append(request)
         if let responder { return responder(request) }
         if scripts.count > 1 { return scripts.removeFirst() }
         return scripts.first ?? fallback
     }
 
-    public var requests: [Received] { lock.lock(); defer { lock.unlock() }; return received }
+    public var requests: [Received] {
+        lock.lock()
+        defer { lock.unlock() }
+        return received
+    }
 
     /// A JSON response with status 200.
     public static func json(_ body: String) -> [Step] {
@@ -79,15 +84,25 @@ public final class TestModelServer: @unchecked Sendable {
     }
 
     /// An OpenAI-style SSE stream of `pieces`, with usage in the last chunk, then [DONE].
-    public static func openAIStream(_ pieces: [String], promptTokens: Int = 11, completionTokens: Int = 7, done: Bool = true) -> [Step] {
+    public static func openAIStream(
+        _ pieces: [String], promptTokens: Int = 11, completionTokens: Int = 7, done: Bool = true
+    ) -> [Step] {
         var steps: [Step] = [.head(200, [("Content-Type", "text/event-stream")])]
         for piece in pieces {
-            let escaped = piece.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-            steps.append(.chunk("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"))
+            let escaped = piece.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\""
+            )
+            .replacingOccurrences(of: "\n", with: "\\n")
+            steps.append(
+                .chunk(
+                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"
+                ))
         }
         steps.append(.chunk("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"))
-        steps.append(.chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\(promptTokens),\"completion_tokens\":\(completionTokens),\"total_tokens\":\(promptTokens + completionTokens)}}\n\n"))
+        steps.append(
+            .chunk(
+                "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\(promptTokens),\"completion_tokens\":\(completionTokens),\"total_tokens\":\(promptTokens + completionTokens)}}\n\n"
+            ))
         if done { steps.append(.chunk("data: [DONE]\n\n")) }
         steps.append(.end)
         return steps
@@ -104,13 +119,16 @@ public final class TestModelServer: @unchecked Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let requestHead): head = requestHead; body = ""
+            case .head(let requestHead):
+                head = requestHead
+                body = ""
             case .body(var buffer): body += buffer.readString(length: buffer.readableBytes) ?? ""
             case .end:
                 guard let head else { return }
                 var headers: [String: String] = [:]
                 for (name, value) in head.headers { headers[name.lowercased()] = value }
-                let steps = server.nextScript(for: Received(method: "\(head.method)", path: head.uri, headers: headers, body: body))
+                let steps = server.nextScript(
+                    for: Received(method: "\(head.method)", path: head.uri, headers: headers, body: body))
                 play(steps[...], context: context)
             }
         }
@@ -122,7 +140,8 @@ public final class TestModelServer: @unchecked Sendable {
             case .head(let status, let headers):
                 var fields = HTTPHeaders(headers)
                 fields.add(name: "Transfer-Encoding", value: "chunked")
-                let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
+                let responseHead = HTTPResponseHead(
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
                 context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
                 play(rest, context: context)
             case .chunk(let text):
@@ -130,7 +149,9 @@ public final class TestModelServer: @unchecked Sendable {
                 play(rest, context: context)
             case .pause(let milliseconds):
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                context.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) { bound.value.0.play(rest, context: bound.value.1) }
+                context.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) {
+                    bound.value.0.play(rest, context: bound.value.1)
+                }
             case .end:
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case .cut:

@@ -26,7 +26,8 @@ public struct ClassifiedFailure: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case label, variant, evidence
-        case promptHash = "prompt_hash", failureClass = "class"
+        case promptHash = "prompt_hash"
+        case failureClass = "class"
     }
 }
 
@@ -34,21 +35,29 @@ public struct ClassifiedFailure: Sendable, Equatable, Codable {
 /// `metadata.expected_facts`), the answer, and the retrieved context. Rules and thresholds: docs/advisor.md.
 public enum FailureClassifier {
     /// Assertions about the answer's form rather than its knowledge.
-    public static let formatTypes: Set<String> = ["is-json", "contains-json", "json-schema", "starts-with", "regex",
-                                                  "levenshtein", "not-contains", "equals"]
+    public static let formatTypes: Set<String> = [
+        "is-json", "contains-json", "json-schema", "starts-with", "regex",
+        "levenshtein", "not-contains", "equals",
+    ]
     /// Assertions that name facts the answer should contain.
-    public static let factTypes: Set<String> = ["contains", "icontains", "contains-all", "contains-any", "context-recall"]
+    public static let factTypes: Set<String> = [
+        "contains", "icontains", "contains-all", "contains-any", "context-recall",
+    ]
 
     /// The class of one failed (or errored) cell; `expectedFacts` comes from the case's metadata.
     public static func classify(_ result: EvalResult, expectedFacts: [String] = []) -> ClassifiedFailure {
         func make(_ type: FailureClass, _ evidence: String) -> ClassifiedFailure {
-            ClassifiedFailure(label: result.label, variant: result.variant, promptHash: result.prompt.hash, failureClass: type, evidence: evidence)
+            ClassifiedFailure(
+                label: result.label, variant: result.variant, promptHash: result.prompt.hash, failureClass: type,
+                evidence: evidence)
         }
         if let error = result.error { return make(.unknown, "the run failed: \(error.prefix(120))") }
         let failed = result.assertions.filter { $0.status == .failed }
         let failedTypes = Set(failed.map { baseType($0.type) })
         let answer = result.output.lowercased()
-        let context = (result.retrieval?.chunks.filter { $0.citation != nil }.map { $0.chunk.text } ?? []).joined(separator: "\n").lowercased()
+        let context = (result.retrieval?.chunks.filter { $0.citation != nil }.map { $0.chunk.text } ?? []).joined(
+            separator: "\n"
+        ).lowercased()
 
         // Facts: the metadata's, and those named by fact assertions that failed (a fact assertion that
         // passed needs no explaining).
@@ -57,23 +66,39 @@ public enum FailureClassifier {
             groups += factGroups(assertion)
         }
         let missingFromAnswer = groups.filter { group in !group.contains { answer.contains($0.lowercased()) } }
-        let missingFromContext = missingFromAnswer.filter { group in !group.contains { context.contains($0.lowercased()) } }
+        let missingFromContext = missingFromAnswer.filter { group in
+            !group.contains { context.contains($0.lowercased()) }
+        }
 
         if failedTypes.contains("context-recall") || !missingFromContext.isEmpty {
-            let facts = (missingFromContext.isEmpty ? missingFromAnswer : missingFromContext).map { $0.joined(separator: " | ") }
-            return make(.knowledge, "not in the answer nor in the retrieved context: \(facts.prefix(3).map { "\"\($0)\"" }.joined(separator: ", "))"
-                        + (result.retrieval == nil ? " (retrieval was off)" : ""))
+            let facts = (missingFromContext.isEmpty ? missingFromAnswer : missingFromContext).map {
+                $0.joined(separator: " | ")
+            }
+            return make(
+                .knowledge,
+                "not in the answer nor in the retrieved context: \(facts.prefix(3).map { "\"\($0)\"" }.joined(separator: ", "))"
+                    + (result.retrieval == nil ? " (retrieval was off)" : ""))
         }
         if !missingFromAnswer.isEmpty || failedTypes.contains("context-faithfulness") {
             let facts = missingFromAnswer.map { $0.joined(separator: " | ") }
-            return make(.grounding, facts.isEmpty ? "the grader found claims the context does not support"
-                        : "in the retrieved context but not in the answer: \(facts.prefix(3).map { "\"\($0)\"" }.joined(separator: ", "))")
+            return make(
+                .grounding,
+                facts.isEmpty
+                    ? "the grader found claims the context does not support"
+                    : "in the retrieved context but not in the answer: \(facts.prefix(3).map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         if !failedTypes.isEmpty, failedTypes.isSubset(of: formatTypes) {
-            return make(.behaviour, "form failed with the facts present: " + failed.prefix(2).map { "\($0.type): \($0.reason)" }.joined(separator: "; "))
+            return make(
+                .behaviour,
+                "form failed with the facts present: "
+                    + failed.prefix(2).map { "\($0.type): \($0.reason)" }.joined(separator: "; "))
         }
         let what = failed.map(\.type).joined(separator: ", ")
-        return make(.unknown, "\(what.isEmpty ? "no assertion failed" : what) failed; no expected facts to check the answer and context against")
+        return make(
+            .unknown,
+            "\(what.isEmpty ? "no assertion failed" : what) failed; no expected facts to check the answer and context against"
+        )
     }
 
     static func baseType(_ type: String) -> String {

@@ -35,21 +35,28 @@ public struct FrameworkAssessment: Sendable, Equatable {
 
     /// Assesses a workspace from its configuration, the current prompt's text and its eval files.
     /// `retrievalInUse` overrides the configuration (a recorded run knows whether it retrieved).
-    public static func assess(workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int,
-                              retrievalInUse: Bool? = nil) -> FrameworkAssessment {
-        let usesRetrieval = retrievalInUse ?? (workspace.config.retrieval.enabled
-            && (promptText.contains("{{context}}") || promptText.contains("{{ context }}")))
+    public static func assess(
+        workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int,
+        retrievalInUse: Bool? = nil
+    ) -> FrameworkAssessment {
+        let usesRetrieval =
+            retrievalInUse
+            ?? (workspace.config.retrieval.enabled
+                && (promptText.contains("{{context}}") || promptText.contains("{{ context }}")))
         let model = backend?.model ?? ""
         let fineTuned = model.hasPrefix("ft:") || model.contains(":ft-") || model.contains("fine-tuned")
-        let region: FrameworkRegion = switch (usesRetrieval, fineTuned) {
-        case (true, true): .retrievalAndFineTuning
-        case (true, false): .retrieval
-        case (false, true): .fineTuning
-        case (false, false): .promptEngineering
-        }
+        let region: FrameworkRegion =
+            switch (usesRetrieval, fineTuned) {
+            case (true, true): .retrievalAndFineTuning
+            case (true, false): .retrieval
+            case (false, true): .fineTuning
+            case (false, false): .promptEngineering
+            }
         let checklist = promptChecklist(promptText, evalCaseCount: evalCaseCount)
-        var evidence = ["retrieval \(usesRetrieval ? "on (\(workspace.config.retrieval.method), top \(workspace.config.retrieval.topK))" : "off")",
-                        "model \(model.isEmpty ? "?" : model)\(fineTuned ? " (fine-tuned)" : "")"]
+        var evidence = [
+            "retrieval \(usesRetrieval ? "on (\(workspace.config.retrieval.method), top \(workspace.config.retrieval.topK))" : "off")",
+            "model \(model.isEmpty ? "?" : model)\(fineTuned ? " (fine-tuned)" : "")",
+        ]
         evidence.append("\(evalCaseCount) eval case\(evalCaseCount == 1 ? "" : "s")")
         let next: String
         if let missing = checklist.first(where: { !$0.done }) {
@@ -65,25 +72,35 @@ public struct FrameworkAssessment: Sendable, Equatable {
     /// Ticks the checklist from the prompt's text: clear instructions, steps, room to think, examples, evals.
     public static func promptChecklist(_ text: String, evalCaseCount: Int) -> [ChecklistItem] {
         let lower = text.lowercased()
-        let systemWords = text.components(separatedBy: "system:").dropFirst().first?
+        let systemWords =
+            text.components(separatedBy: "system:").dropFirst().first?
             .components(separatedBy: "user:").first?.split(whereSeparator: { $0 == " " || $0 == "\n" }).count ?? 0
-        let hasSteps = text.split(separator: "\n").contains { line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            return trimmed.first?.isNumber == true && (trimmed.dropFirst().hasPrefix(".") || trimmed.dropFirst().hasPrefix(")"))
-        } || lower.contains("step 1") || lower.contains("first,")
-        let thinks = ["think", "step by step", "reason", "before you answer", "before answering"].contains { lower.contains($0) }
+        let hasSteps =
+            text.split(separator: "\n").contains { line in
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                return trimmed.first?.isNumber == true
+                    && (trimmed.dropFirst().hasPrefix(".") || trimmed.dropFirst().hasPrefix(")"))
+            } || lower.contains("step 1") || lower.contains("first,")
+        let thinks = ["think", "step by step", "reason", "before you answer", "before answering"].contains {
+            lower.contains($0)
+        }
         let examples = lower.contains("example") || text.contains("\nassistant:")
         return [
-            ChecklistItem(label: "clear instructions", done: systemWords >= 12,
-                          hint: "Write a system message that states the task, the audience and the format."),
-            ChecklistItem(label: "task in steps", done: hasSteps,
-                          hint: "Split the task into numbered steps the model follows in order."),
-            ChecklistItem(label: "room to think", done: thinks,
-                          hint: "Give the model time to think: ask it to reason before it answers."),
-            ChecklistItem(label: "examples", done: examples,
-                          hint: "Add one or two examples (few-shot) of the answer you want."),
-            ChecklistItem(label: "eval baseline", done: evalCaseCount > 0,
-                          hint: "Add eval cases in evals/*.jsonl to measure a baseline before changing more."),
+            ChecklistItem(
+                label: "clear instructions", done: systemWords >= 12,
+                hint: "Write a system message that states the task, the audience and the format."),
+            ChecklistItem(
+                label: "task in steps", done: hasSteps,
+                hint: "Split the task into numbered steps the model follows in order."),
+            ChecklistItem(
+                label: "room to think", done: thinks,
+                hint: "Give the model time to think: ask it to reason before it answers."),
+            ChecklistItem(
+                label: "examples", done: examples,
+                hint: "Add one or two examples (few-shot) of the answer you want."),
+            ChecklistItem(
+                label: "eval baseline", done: evalCaseCount > 0,
+                hint: "Add eval cases in evals/*.jsonl to measure a baseline before changing more."),
         ]
     }
 }

@@ -4,22 +4,30 @@ import Foundation
 /// is required, and a stream is a sequence of typed events (message_start, content_block_delta,
 /// message_delta with usage, message_stop, ping, error).
 struct AnthropicChatProtocol: ChatWireProtocol {
-    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws -> HTTPTransport.Request {
+    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws
+        -> HTTPTransport.Request
+    {
         var parameters = request.parameters
-        let maxTokens = parameters.removeValue(forKey: "max_tokens") ?? parameters.removeValue(forKey: "max_completion_tokens")
+        let maxTokens =
+            parameters.removeValue(forKey: "max_tokens") ?? parameters.removeValue(forKey: "max_completion_tokens")
         if let stop = parameters.removeValue(forKey: "stop") {
             parameters["stop_sequences"] = stop.arrayValue.map { .array($0) } ?? .array([stop])
         }
-        for unsupported in ["seed", "presence_penalty", "frequency_penalty", "response_format"] { parameters.removeValue(forKey: unsupported) }
+        for unsupported in ["seed", "presence_penalty", "frequency_penalty", "response_format"] {
+            parameters.removeValue(forKey: unsupported)
+        }
         var body: [String: Any] = parameters.mapValues(WireJSON.foundation)
         body["model"] = config.model
         body["max_tokens"] = maxTokens.map(WireJSON.foundation) ?? config.http.defaultMaxTokens
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         if !system.isEmpty { body["system"] = system }
-        body["messages"] = request.messages.filter { $0.role != .system }.map { ["role": $0.role.rawValue, "content": $0.content] }
+        body["messages"] = request.messages.filter { $0.role != .system }.map {
+            ["role": $0.role.rawValue, "content": $0.content]
+        }
         body["stream"] = stream
         let headers = [("Content-Type", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
-        return HTTPTransport.Request(url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
+        return HTTPTransport.Request(
+            url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
@@ -42,7 +50,8 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             return []
         case "error":
             let error = object["error"]
-            throw WireError.streamError(type: error?["type"]?.stringValue, message: error?["message"]?.stringValue ?? "error in stream")
+            throw WireError.streamError(
+                type: error?["type"]?.stringValue, message: error?["message"]?.stringValue ?? "error in stream")
         default:
             return []  // ping, content_block_start/stop
         }
@@ -55,7 +64,9 @@ struct AnthropicChatProtocol: ChatWireProtocol {
         var events: [BackendEvent] = []
         let text = content.compactMap { $0["text"] as? String }.joined()
         if !text.isEmpty { events.append(.delta(text)) }
-        if let usage = object["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int, let output = usage["output_tokens"] as? Int {
+        if let usage = object["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int,
+            let output = usage["output_tokens"] as? Int
+        {
             events.append(.usage(TokenUsage(promptTokens: input, completionTokens: output, estimated: false)))
         }
         events.append(.finished(finishReason(object["stop_reason"] as? String ?? "end_turn")))
@@ -63,7 +74,9 @@ struct AnthropicChatProtocol: ChatWireProtocol {
     }
 
     func error(from body: Data) -> (type: String?, message: String?) {
-        if let error = WireJSON.object(body)?["error"] as? [String: Any] { return (error["type"] as? String, error["message"] as? String) }
+        if let error = WireJSON.object(body)?["error"] as? [String: Any] {
+            return (error["type"] as? String, error["message"] as? String)
+        }
         return (nil, String(data: body.prefix(300), encoding: .utf8))
     }
 

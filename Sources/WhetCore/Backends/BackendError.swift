@@ -23,7 +23,8 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .cancelled: return "cancelled"
         case .failed(let backend, let message): return diagnostic("error", at: nil, "backend '\(backend)': \(message)")
-        case .configuration(let backend, let message): return diagnostic("error", at: nil, "backend '\(backend)': \(message)")
+        case .configuration(let backend, let message):
+            return diagnostic("error", at: nil, "backend '\(backend)': \(message)")
         case .http(let backend, let url, let status, let type, let message, let hint):
             var text = "backend '\(backend)' (\(url)): HTTP \(status)"
             if let type { text += " \(type)" }
@@ -38,10 +39,15 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
             case .idle: what = "no data for \(limit) in the middle of the answer"
             case .request: what = "the request was still not finished after \(limit)"
             }
-            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): \(what) (\(kind.setting) in [backends.\(backend)]; raise it if the server is slow)")
+            return diagnostic(
+                "error", at: nil,
+                "backend '\(backend)' (\(url)): \(what) (\(kind.setting) in [backends.\(backend)]; raise it if the server is slow)"
+            )
         case .tooLarge(let backend, let url, let what, let limit):
-            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): \(what) larger than \(ByteCount.describe(limit)) "
-                              + "(max_response_bytes in [backends.\(backend)]); the rest was not read")
+            return diagnostic(
+                "error", at: nil,
+                "backend '\(backend)' (\(url)): \(what) larger than \(ByteCount.describe(limit)) "
+                    + "(max_response_bytes in [backends.\(backend)]); the rest was not read")
         case .connection(let backend, let url, let message):
             return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): connection failed: \(message)")
         case .protocolError(let backend, let url, let message):

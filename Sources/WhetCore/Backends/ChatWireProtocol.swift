@@ -4,7 +4,8 @@ import Foundation
 /// read, and how an error body is read. The HTTP handling (keys, retries, timeouts, cancellation) is shared.
 protocol ChatWireProtocol: Sendable {
     /// The request for `messages` (URL, headers without the key's value filled, JSON body).
-    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws -> HTTPTransport.Request
+    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws
+        -> HTTPTransport.Request
     /// The events one server-sent event carries; `nil` data means the stream said it is done.
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent]
     /// The events of a complete (non-streamed) response body.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// At most `limit` requests in flight to one backend: batch work (evals) waits here instead of flooding a
 /// server into 429s. One gate per backend name for the whole process.
 public actor ConcurrencyGate {
@@ -10,7 +12,10 @@ public actor ConcurrencyGate {
 
     /// Waits for a free slot.
     public func acquire() async {
-        if inFlight < limit { inFlight += 1; return }
+        if inFlight < limit {
+            inFlight += 1
+            return
+        }
         await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -28,15 +33,14 @@ public actor ConcurrencyGate {
     public static func forBackend(_ name: String, limit: Int) -> ConcurrencyGate { registry.gate(name, limit: limit) }
 }
 
-import Foundation
-
 final class GateRegistry: @unchecked Sendable {
     // @unchecked: `gates` is guarded by `lock`.
     private let lock = NSLock()
     private var gates: [String: ConcurrencyGate] = [:]
 
     func gate(_ name: String, limit: Int) -> ConcurrencyGate {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let gate = gates[name] { return gate }
         let gate = ConcurrencyGate(limit: limit)
         gates[name] = gate

@@ -13,7 +13,8 @@ public struct EmbeddingClient: Sendable {
     /// An embedding client for an `openai` backend.
     public init(config: BackendConfig, model: String, workspaceRoot: URL?, batchSize: Int = 64) throws {
         guard config.kind == .openai else {
-            throw BackendError.configuration(backend: config.name, message: "embeddings need an OpenAI-compatible backend (kind = \"openai\")")
+            throw BackendError.configuration(
+                backend: config.name, message: "embeddings need an OpenAI-compatible backend (kind = \"openai\")")
         }
         self.config = config
         self.model = model
@@ -30,16 +31,20 @@ public struct EmbeddingClient: Sendable {
         for start in stride(from: 0, to: texts.count, by: batchSize) {
             let batch = Array(texts[start..<min(texts.count, start + batchSize)])
             let body = try WireJSON.encode(["model": model, "input": batch])
-            let request = HTTPTransport.Request(url: url, headers: [("Content-Type", "application/json")]
-                                                + HTTPTransport.standardHeaders(config, key: key), body: body)
+            let request = HTTPTransport.Request(
+                url: url,
+                headers: [("Content-Type", "application/json")]
+                    + HTTPTransport.standardHeaders(config, key: key), body: body)
             let data = try await HTTPTransport.fetch(request, config: config, key: key)
             guard let items = WireJSON.object(data)?["data"] as? [[String: Any]], items.count == batch.count else {
-                throw BackendError.protocolError(backend: config.name, url: url, message: "expected \(batch.count) embeddings in \"data\"")
+                throw BackendError.protocolError(
+                    backend: config.name, url: url, message: "expected \(batch.count) embeddings in \"data\"")
             }
             let ordered = items.sorted { ($0["index"] as? Int ?? 0) < ($1["index"] as? Int ?? 0) }
             for item in ordered {
                 guard let numbers = item["embedding"] as? [NSNumber] else {
-                    throw BackendError.protocolError(backend: config.name, url: url, message: "an embedding that is not a list of numbers")
+                    throw BackendError.protocolError(
+                        backend: config.name, url: url, message: "an embedding that is not a list of numbers")
                 }
                 vectors.append(numbers.map(\.floatValue))
             }

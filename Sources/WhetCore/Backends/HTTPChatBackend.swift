@@ -36,14 +36,17 @@ public struct HTTPChatBackend: ModelBackend {
                 } catch let error as BackendError {
                     continuation.finish(throwing: error)
                 } catch {
-                    continuation.finish(throwing: BackendError.connection(backend: name, url: config.http.baseURL, message: "\(error)"))
+                    continuation.finish(
+                        throwing: BackendError.connection(backend: name, url: config.http.baseURL, message: "\(error)"))
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
         }
     }
 
-    private func run(_ request: ModelRequest, continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation) async throws {
+    private func run(_ request: ModelRequest, continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation)
+        async throws
+    {
         let key = try APIKey.resolve(config, workspaceRoot: workspaceRoot)
         let gate = ConcurrencyGate.forBackend(name, limit: config.http.maxConcurrency)
         await gate.acquire()
@@ -58,7 +61,9 @@ public struct HTTPChatBackend: ModelBackend {
                 try await attemptOnce(outgoing, stream: stream, key: key, started: started, continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
-                guard failure.error.isRetryable, !started.value, attempt < config.http.maxRetries else { throw failure.error }
+                guard failure.error.isRetryable, !started.value, attempt < config.http.maxRetries else {
+                    throw failure.error
+                }
                 attempt += 1
                 let backoff = backoffBase * Foundation.pow(2, Double(attempt - 1)) * Double.random(in: 0.8...1.2)
                 let delay = min(failure.retryAfter ?? backoff, 60)
@@ -69,8 +74,10 @@ public struct HTTPChatBackend: ModelBackend {
     }
 
     /// One HTTP attempt; failures that may be retried come out as `AttemptFailure`.
-    private func attemptOnce(_ outgoing: HTTPTransport.Request, stream: Bool, key: String, started: OutputStarted,
-                             continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation) async throws {
+    private func attemptOnce(
+        _ outgoing: HTTPTransport.Request, stream: Bool, key: String, started: OutputStarted,
+        continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation
+    ) async throws {
         let transport = HTTPTransport(connectTimeout: config.http.connectTimeout)
         let activity = HTTPTransport.Activity()
         let url = outgoing.url
@@ -81,15 +88,20 @@ public struct HTTPChatBackend: ModelBackend {
             let limit = config.http.maxResponseBytes
             result = try await withTimeoutWatchdog(
                 HTTPTransport.TimeLimits(config.http), activity: activity,
-                timeoutError: { kind, seconds in BackendError.timeout(backend: backendName, url: url, kind: kind, seconds: seconds) }
+                timeoutError: { kind, seconds in
+                    BackendError.timeout(backend: backendName, url: url, kind: kind, seconds: seconds)
+                }
             ) {
                 var parser = ServerSentEventParser(limit: limit)
                 var state = StreamState()
                 var whole = Data()
                 do {
-                    let (status, headers, errorBody) = try await transport.send(outgoing, activity: activity) { buffer in
+                    let (status, headers, errorBody) = try await transport.send(outgoing, activity: activity) {
+                        buffer in
                         guard stream else {
-                            guard whole.count + buffer.readableBytes <= limit else { throw ServerSentEventParser.Overflow(limit: limit) }
+                            guard whole.count + buffer.readableBytes <= limit else {
+                                throw ServerSentEventParser.Overflow(limit: limit)
+                            }
                             whole.append(contentsOf: buffer.readableBytesView)
                             return
                         }
@@ -107,18 +119,23 @@ public struct HTTPChatBackend: ModelBackend {
                     }
                     return (status, headers, errorBody, state, whole)
                 } catch let overflow as ServerSentEventParser.Overflow {
-                    throw BackendError.tooLarge(backend: backendName, url: url, what: stream ? "one streamed event" : "the response body",
-                                                limit: overflow.limit)
+                    throw BackendError.tooLarge(
+                        backend: backendName, url: url, what: stream ? "one streamed event" : "the response body",
+                        limit: overflow.limit)
                 }
             }
         } catch let error as BackendError {
-            if case .timeout = error, !started.value { throw AttemptFailure(error: error, retryAfter: nil, reason: "timeout") }
+            if case .timeout = error, !started.value {
+                throw AttemptFailure(error: error, retryAfter: nil, reason: "timeout")
+            }
             throw error
         } catch let error as WireError {
             switch error {
             case .malformed(let message): throw BackendError.protocolError(backend: name, url: url, message: message)
             case .streamError(let type, let message):
-                throw BackendError.http(backend: name, url: url, status: 200, type: type, message: APIKey.redact(message, key: key), hint: nil)
+                throw BackendError.http(
+                    backend: name, url: url, status: 200, type: type, message: APIKey.redact(message, key: key),
+                    hint: nil)
             }
         } catch is CancellationError {
             throw CancellationError()
@@ -131,8 +148,9 @@ public struct HTTPChatBackend: ModelBackend {
         let (status, headers, errorBody, state, whole) = result
         if let errorBody {
             let (type, message) = wire.error(from: errorBody)
-            let error = BackendError.http(backend: name, url: url, status: status, type: type,
-                                          message: APIKey.redact(message ?? "no message", key: key), hint: hint(status))
+            let error = BackendError.http(
+                backend: name, url: url, status: status, type: type,
+                message: APIKey.redact(message ?? "no message", key: key), hint: hint(status))
             let retryAfter = headers.first(name: "retry-after").flatMap(Double.init)
             throw AttemptFailure(error: error, retryAfter: retryAfter, reason: "\(status)")
         }
@@ -152,7 +170,9 @@ public struct HTTPChatBackend: ModelBackend {
 
     func hint(_ status: Int) -> String? {
         switch status {
-        case 401: return "check the key (\(config.http.apiKeyEnvironment ?? APIKey.defaultVariable(config.kind)) or api_key_file)"
+        case 401:
+            return
+                "check the key (\(config.http.apiKeyEnvironment ?? APIKey.defaultVariable(config.kind)) or api_key_file)"
         case 403: return "the key lacks access to this model or endpoint"
         case 404: return "check model = \"\(config.model)\" and base_url"
         case 429: return "rate limited; retried \(config.http.maxRetries) times (max_retries)"
@@ -175,6 +195,14 @@ final class OutputStarted: @unchecked Sendable {
     // @unchecked: `flag` is guarded by `lock`.
     private let lock = NSLock()
     private var flag = false
-    func set() { lock.lock(); flag = true; lock.unlock() }
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+    var value: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
 }

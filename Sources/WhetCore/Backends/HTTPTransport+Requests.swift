@@ -23,10 +23,14 @@ extension HTTPTransport {
         let limit = config.http.maxResponseBytes
         let (status, body) = try await withTimeoutWatchdog(
             HTTPTransport.TimeLimits(config.http), activity: activity,
-            timeoutError: { kind, seconds in BackendError.timeout(backend: config.name, url: url, kind: kind, seconds: seconds) }
+            timeoutError: { kind, seconds in
+                BackendError.timeout(backend: config.name, url: url, kind: kind, seconds: seconds)
+            }
         ) {
             var collected = Data()
-            let result = try await HTTPTransport(connectTimeout: config.http.connectTimeout).send(request, activity: activity) {
+            let result = try await HTTPTransport(connectTimeout: config.http.connectTimeout).send(
+                request, activity: activity
+            ) {
                 guard collected.count + $0.readableBytes <= limit else {
                     throw BackendError.tooLarge(backend: config.name, url: url, what: "a response body", limit: limit)
                 }
@@ -37,8 +41,9 @@ extension HTTPTransport {
         guard status < 400 else {
             let wire: any ChatWireProtocol = config.kind == .anthropic ? AnthropicChatProtocol() : OpenAIChatProtocol()
             let (type, message) = wire.error(from: body)
-            throw BackendError.http(backend: config.name, url: url, status: status, type: type,
-                                    message: APIKey.redact(message ?? "no message", key: key), hint: nil)
+            throw BackendError.http(
+                backend: config.name, url: url, status: status, type: type,
+                message: APIKey.redact(message ?? "no message", key: key), hint: nil)
         }
         return body
     }

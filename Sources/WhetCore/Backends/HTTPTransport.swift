@@ -23,7 +23,9 @@ struct HTTPTransport: Sendable {
     /// Sends `request` and calls `onChunk` with each piece of the body as it arrives. Returns the status and
     /// headers (the body of an error status is collected, up to `errorBodyLimit` bytes, and returned instead of
     /// streamed; the rest of it is not read, so a hostile error page cannot fill memory).
-    func send(_ request: Request, activity: Activity, onChunk: (ByteBuffer) throws -> Void) async throws -> (status: Int, headers: HTTPHeaders, errorBody: Data?) {
+    func send(_ request: Request, activity: Activity, onChunk: (ByteBuffer) throws -> Void) async throws -> (
+        status: Int, headers: HTTPHeaders, errorBody: Data?
+    ) {
         let client = HTTPTransport.clients.client(connectTimeout: connectTimeout)
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
@@ -36,7 +38,8 @@ struct HTTPTransport: Sendable {
             var collected = Data()
             for try await buffer in response.body {
                 activity.touch()
-                collected.append(contentsOf: buffer.readableBytesView.prefix(HTTPTransport.errorBodyLimit - collected.count))
+                collected.append(
+                    contentsOf: buffer.readableBytesView.prefix(HTTPTransport.errorBodyLimit - collected.count))
                 if collected.count >= HTTPTransport.errorBodyLimit { break }
             }
             return (status, response.headers, collected)
@@ -58,12 +61,17 @@ struct HTTPTransport: Sendable {
         private let started = Date()
         private var last: Date? = nil
 
-        func touch() { lock.lock(); last = Date(); lock.unlock() }
+        func touch() {
+            lock.lock()
+            last = Date()
+            lock.unlock()
+        }
 
         /// Which limit is overdue, if any: the whole request (`request`, however steadily bytes arrive), the
         /// first byte, or the gap since the last byte.
         func overdue(_ limits: TimeLimits, now: Date = Date()) -> (kind: BackendError.TimeoutKind, seconds: Double)? {
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             if now.timeIntervalSince(started) > limits.request { return (.request, limits.request) }
             if let last { return now.timeIntervalSince(last) > limits.idle ? (.idle, limits.idle) : nil }
             return now.timeIntervalSince(started) > limits.firstByte ? (.firstByte, limits.firstByte) : nil
@@ -90,7 +98,8 @@ struct HTTPTransport: Sendable {
 
         func client(connectTimeout: Double) -> HTTPClient {
             let milliseconds = Int64(connectTimeout * 1000)
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             if let client = clients[milliseconds] { return client }
             var configuration = HTTPClient.Configuration()
             configuration.timeout = .init(connect: .milliseconds(milliseconds))
@@ -104,9 +113,11 @@ struct HTTPTransport: Sendable {
 /// Runs `body` with a watchdog that cancels it when `activity` shows no first byte, no data for too long, or
 /// a request that has run past its overall limit, and reports which limit fired; cancellation from outside
 /// passes through as cancellation.
-func withTimeoutWatchdog<T: Sendable>(_ limits: HTTPTransport.TimeLimits, activity: HTTPTransport.Activity,
-                                      timeoutError: @escaping @Sendable (BackendError.TimeoutKind, Double) -> Error,
-                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func withTimeoutWatchdog<T: Sendable>(
+    _ limits: HTTPTransport.TimeLimits, activity: HTTPTransport.Activity,
+    timeoutError: @escaping @Sendable (BackendError.TimeoutKind, Double) -> Error,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let work = Task { try await body() }
     let fired = TimeoutFlag()
     let watchdog = Task {
@@ -136,6 +147,14 @@ final class TimeoutFlag: @unchecked Sendable {
     // @unchecked: `stored` is guarded by `lock`.
     private let lock = NSLock()
     private var stored: (BackendError.TimeoutKind, Double)? = nil
-    func set(_ kind: BackendError.TimeoutKind, _ seconds: Double) { lock.lock(); stored = (kind, seconds); lock.unlock() }
-    var value: (BackendError.TimeoutKind, Double)? { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ kind: BackendError.TimeoutKind, _ seconds: Double) {
+        lock.lock()
+        stored = (kind, seconds)
+        lock.unlock()
+    }
+    var value: (BackendError.TimeoutKind, Double)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }

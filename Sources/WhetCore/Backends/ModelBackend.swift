@@ -79,7 +79,9 @@ public struct TokenUsage: Sendable, Equatable, Codable {
     public var totalTokens: Int { promptTokens + completionTokens }
 
     enum CodingKeys: String, CodingKey {
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", estimated
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case estimated
     }
 }
 
@@ -106,7 +108,10 @@ public func estimateTokens(_ text: String) -> Int {
             latinRun = 0
         } else {
             latinRun += 1
-            if latinRun == 4 { count += 1; latinRun = 0 }
+            if latinRun == 4 {
+                count += 1
+                latinRun = 0
+            }
         }
     }
     return count + (latinRun > 0 ? 1 : 0)

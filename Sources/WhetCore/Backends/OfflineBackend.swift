@@ -10,7 +10,8 @@ public struct OfflineBackend: ModelBackend {
     /// The model name the offline backend reports.
     public static let modelName = "extractive-v1"
     /// The first line of every offline answer, so nobody mistakes it for a model's.
-    public static let disclaimer = "[offline extractive answer: quoted from the retrieved text, not written by a language model]"
+    public static let disclaimer =
+        "[offline extractive answer: quoted from the retrieved text, not written by a language model]"
 
     public let name: String
     public let model: String
@@ -43,8 +44,11 @@ public struct OfflineBackend: ModelBackend {
                         continuation.yield(.delta(piece))
                         if delay > .zero { try await Task.sleep(for: delay) }
                     }
-                    continuation.yield(.usage(TokenUsage(promptTokens: promptTokens,
-                                                         completionTokens: estimateTokens(answer), estimated: true)))
+                    continuation.yield(
+                        .usage(
+                            TokenUsage(
+                                promptTokens: promptTokens,
+                                completionTokens: estimateTokens(answer), estimated: true)))
                     continuation.yield(.finished(.stop))
                     continuation.finish()
                 } catch {
@@ -61,15 +65,22 @@ public struct OfflineBackend: ModelBackend {
         let chunks = request.grounding?.chunks ?? []
         let queryTerms = Set(TextTokenizer.terms(query))
         guard !chunks.isEmpty, !queryTerms.isEmpty else {
-            return OfflineBackend.disclaimer + "\n\nNothing relevant was found in the workspace's corpus for this question, so there is nothing to quote. Try other words, or check that the corpus is indexed (`whet index`)."
+            return OfflineBackend.disclaimer
+                + "\n\nNothing relevant was found in the workspace's corpus for this question, so there is nothing to quote. Try other words, or check that the corpus is indexed (`whet index`)."
         }
-        struct Candidate { var text: String; var citation: Int; var position: Int; var terms: Set<String> }
+        struct Candidate {
+            var text: String
+            var citation: Int
+            var position: Int
+            var terms: Set<String>
+        }
         var candidates: [Candidate] = []
         for (chunkIndex, chunk) in chunks.enumerated() {
             for (position, sentence) in SentenceSplitter.sentences(chunk.text).enumerated() where sentence.count >= 12 {
                 let terms = Set(TextTokenizer.terms(sentence)).intersection(queryTerms)
                 if !terms.isEmpty {
-                    candidates.append(Candidate(text: sentence, citation: chunkIndex + 1, position: position, terms: terms))
+                    candidates.append(
+                        Candidate(text: sentence, citation: chunkIndex + 1, position: position, terms: terms))
                 }
             }
         }
@@ -90,7 +101,8 @@ public struct OfflineBackend: ModelBackend {
             if seen.insert(key).inserted { chosen.append(candidate) }
         }
         guard !chosen.isEmpty else {
-            return OfflineBackend.disclaimer + "\n\nThe retrieved text does not contain a sentence that answers this question."
+            return OfflineBackend.disclaimer
+                + "\n\nThe retrieved text does not contain a sentence that answers this question."
         }
         chosen.sort { ($0.citation, $0.position) < ($1.citation, $1.position) }
         let body = chosen.map { "\($0.text) [\($0.citation)]" }.joined(separator: " ")

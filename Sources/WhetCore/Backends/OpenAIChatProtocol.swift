@@ -3,24 +3,32 @@ import Foundation
 /// OpenAI's Chat Completions wire format (`POST {base_url}/chat/completions`), which vLLM, llama.cpp's server,
 /// Ollama, LM Studio, OpenRouter, Groq and most gateways also speak.
 struct OpenAIChatProtocol: ChatWireProtocol {
-    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws -> HTTPTransport.Request {
+    func request(_ request: ModelRequest, config: BackendConfig, key: String, stream: Bool) throws
+        -> HTTPTransport.Request
+    {
         var body: [String: Any] = request.parameters.mapValues(WireJSON.foundation)
         body["model"] = config.model
         body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         body["stream"] = stream
         if stream { body["stream_options"] = ["include_usage": true] }
-        let headers = [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
+        let headers =
+            [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
             + HTTPTransport.standardHeaders(config, key: key)
-        return HTTPTransport.Request(url: joinURL(config.http.baseURL, "chat/completions"), headers: headers, body: try WireJSON.encode(body))
+        return HTTPTransport.Request(
+            url: joinURL(config.http.baseURL, "chat/completions"), headers: headers, body: try WireJSON.encode(body))
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {
-        if event.data.utf8.count < 16, event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" { state.done = true; return [] }
+        if event.data.utf8.count < 16, event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
+            state.done = true
+            return []
+        }
         guard let object = try? JSONParser.parse(event.data), object.objectValue != nil else {
             throw WireError.malformed("an event whose data is not a JSON object: \(event.data.prefix(80))")
         }
         if let error = object["error"], error.objectValue != nil {
-            throw WireError.streamError(type: error["type"]?.stringValue, message: error["message"]?.stringValue ?? "error in stream")
+            throw WireError.streamError(
+                type: error["type"]?.stringValue, message: error["message"]?.stringValue ?? "error in stream")
         }
         var events: [BackendEvent] = []
         if let choice = object["choices"]?[0] {
@@ -40,7 +48,9 @@ struct OpenAIChatProtocol: ChatWireProtocol {
         }
         var events: [BackendEvent] = []
         if let text = (choice["message"] as? [String: Any])?["content"] as? String { events.append(.delta(text)) }
-        if let usage = object["usage"] as? [String: Any], let prompt = usage["prompt_tokens"] as? Int, let completion = usage["completion_tokens"] as? Int {
+        if let usage = object["usage"] as? [String: Any], let prompt = usage["prompt_tokens"] as? Int,
+            let completion = usage["completion_tokens"] as? Int
+        {
             events.append(.usage(TokenUsage(promptTokens: prompt, completionTokens: completion, estimated: false)))
         }
         events.append(.finished(finishReason(choice["finish_reason"] as? String ?? "stop")))
@@ -49,7 +59,9 @@ struct OpenAIChatProtocol: ChatWireProtocol {
 
     func error(from body: Data) -> (type: String?, message: String?) {
         let error = WireJSON.object(body)?["error"]
-        if let fields = error as? [String: Any] { return (fields["type"] as? String ?? fields["code"] as? String, fields["message"] as? String) }
+        if let fields = error as? [String: Any] {
+            return (fields["type"] as? String ?? fields["code"] as? String, fields["message"] as? String)
+        }
         if let text = error as? String { return (nil, text) }
         return (nil, String(data: body.prefix(300), encoding: .utf8))
     }

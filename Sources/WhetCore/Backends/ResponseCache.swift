@@ -46,7 +46,9 @@ public struct CachingBackend: ModelBackend {
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<BackendEvent, Error> {
         let file = directory.appendingPathComponent(key(request) + ".json")
-        if let data = FileManager.default.contents(atPath: file.path), let entry = try? JSONDecoder().decode(Entry.self, from: data) {
+        if let data = FileManager.default.contents(atPath: file.path),
+            let entry = try? JSONDecoder().decode(Entry.self, from: data)
+        {
             return AsyncThrowingStream { continuation in
                 continuation.yield(.servedFromCache)
                 continuation.yield(.delta(entry.output))
@@ -69,7 +71,9 @@ public struct CachingBackend: ModelBackend {
                         case .finished(let reason) where reason == .stop || reason == .length:
                             if !Task.isCancelled {
                                 try? DurableFile.makeDirectory(directory)
-                                if let data = try? JSONEncoder().encode(Entry(output: output, usage: usage, finishReason: reason)) {
+                                if let data = try? JSONEncoder().encode(
+                                    Entry(output: output, usage: usage, finishReason: reason))
+                                {
                                     try? DurableFile.writeAtomically(data, to: file)
                                 }
                             }

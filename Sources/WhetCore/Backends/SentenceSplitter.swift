@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits prose into sentences for the offline backend: wrapped lines of a paragraph are joined, headings,
 /// code and interactive-session lines are left out (they are not answers), and sentences end at `.`, `!`,
 /// `?` followed by a space, or at the CJK full stops `。！？`.
@@ -15,9 +17,14 @@ public enum SentenceSplitter {
 
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = rawLine.trimmedWhitespace
-            if line.hasPrefix("```") || line.hasPrefix("~~~") { inFence.toggle(); flushParagraph(); continue }
+            if line.hasPrefix("```") || line.hasPrefix("~~~") {
+                inFence.toggle()
+                flushParagraph()
+                continue
+            }
             if inFence || line.isEmpty || line.hasPrefix("#") || line.hasPrefix(">>>") || line.hasPrefix("...")
-                || rawLine.hasPrefix("    ") || rawLine.hasPrefix("\t") {
+                || rawLine.hasPrefix("    ") || rawLine.hasPrefix("\t")
+            {
                 flushParagraph()
                 continue
             }
@@ -35,7 +42,8 @@ public enum SentenceSplitter {
         for (index, character) in characters.enumerated() {
             current.append(character)
             let isCJKStop = "。！？".contains(character)
-            let isStop = ".!?".contains(character)
+            let isStop =
+                ".!?".contains(character)
                 && (index + 1 == characters.count || characters[index + 1] == " ")
                 && !endsWithAbbreviation(current)
             if isCJKStop || isStop {
@@ -55,5 +63,3 @@ public enum SentenceSplitter {
         return ["e.g.", "i.e.", "etc.", "vs.", "mr.", "dr.", "cf.", "no."].contains(lastWord)
     }
 }
-
-import Foundation

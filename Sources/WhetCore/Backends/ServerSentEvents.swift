@@ -41,7 +41,8 @@ public struct ServerSentEventParser: Sendable {
     }
 
     /// Feeds the next bytes; returns the events they complete.
-    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws -> [ServerSentEvent] where Bytes.Element == UInt8 {
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws -> [ServerSentEvent]
+    where Bytes.Element == UInt8 {
         if let events = try bytes.withContiguousStorageIfAvailable({ try feed(buffer: $0) }) { return events }
         return try Array(bytes).withUnsafeBufferPointer { try feed(buffer: $0) }
     }
@@ -118,7 +119,11 @@ public struct ServerSentEventParser: Sendable {
     }
 
     private mutating func dispatch() -> ServerSentEvent? {
-        defer { eventName = nil; data.removeAll(keepingCapacity: true); hasData = false }
+        defer {
+            eventName = nil
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+        }
         guard hasData else { return nil }
         return ServerSentEvent(name: eventName, data: String(decoding: data, as: UTF8.self))
     }

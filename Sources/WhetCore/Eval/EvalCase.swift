@@ -74,11 +74,15 @@ public enum EvalFile {
 
     /// The cases of the file at `url` and what in it whet does not act on (promptfoo keys it ignores), for
     /// commands that print warnings. A YAML mapping with promptfoo's keys is read as a promptfoo config.
-    public static func read(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> (cases: [EvalCase], warnings: [Warning]) {
+    public static func read(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> (
+        cases: [EvalCase], warnings: [Warning]
+    ) {
         let ext = url.pathExtension.lowercased()
         if ext == "yaml" || ext == "yml",
-           let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
-           let text = String(data: data, encoding: .utf8), let root = try? Yams.compose(yaml: text), PromptfooConfig.looksLikeConfig(root) {
+            let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
+            let text = String(data: data, encoding: .utf8), let root = try? Yams.compose(yaml: text),
+            PromptfooConfig.looksLikeConfig(root)
+        {
             let config = try PromptfooConfig.load(url, displayPath: displayPath, limits: limits)
             return (config.cases, config.warnings)
         }
@@ -94,7 +98,8 @@ public enum EvalFile {
             throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "a file that is not UTF-8 text")
         }
         let ext = url.pathExtension.lowercased()
-        return ext == "yaml" || ext == "yml" ? try parseYAML(text, displayPath: displayPath) : try parse(text, displayPath: displayPath)
+        return ext == "yaml" || ext == "yml"
+            ? try parseYAML(text, displayPath: displayPath) : try parse(text, displayPath: displayPath)
     }
 
     /// Parses JSONL text.
@@ -109,8 +114,10 @@ public enum EvalFile {
                 value = try JSONParser.parse(trimmed)
             } catch let failure as JSONParser.Failure {
                 let column = line.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count + failure.offset + 1
-                throw EvalError.malformedLine(SourceLocation(file: displayPath, line: index + 1, column: column),
-                                              found: "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON: \(failure.message))")
+                throw EvalError.malformedLine(
+                    SourceLocation(file: displayPath, line: index + 1, column: column),
+                    found:
+                        "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")' (not valid JSON: \(failure.message))")
             }
             guard let object = value.objectValue else {
                 throw EvalError.malformedLine(location, found: "a JSON \(kind(value))")
@@ -124,18 +131,21 @@ public enum EvalFile {
         var vars: [String: JSONValue] = [:]
         if let value = object["vars"] {
             guard let dictionary = value.objectValue else {
-                throw EvalError.invalidField(location, field: "vars", expected: "an object", found: "a JSON \(kind(value))")
+                throw EvalError.invalidField(
+                    location, field: "vars", expected: "an object", found: "a JSON \(kind(value))")
             }
             vars = dictionary
         }
         var assertions: [EvalCase.Assertion] = []
         if let value = object["assert"] {
             guard let list = value.arrayValue else {
-                throw EvalError.invalidField(location, field: "assert", expected: "an array of {\"type\": …}", found: "a JSON \(kind(value))")
+                throw EvalError.invalidField(
+                    location, field: "assert", expected: "an array of {\"type\": …}", found: "a JSON \(kind(value))")
             }
             for item in list {
                 guard let entry = item.objectValue, let type = entry["type"]?.stringValue else {
-                    throw EvalError.invalidField(location, field: "assert", expected: "objects with a string \"type\"", found: item.description)
+                    throw EvalError.invalidField(
+                        location, field: "assert", expected: "objects with a string \"type\"", found: item.description)
                 }
                 assertions.append(EvalCase.Assertion(type: type, value: entry["value"], raw: entry))
             }
@@ -144,22 +154,26 @@ public enum EvalFile {
         if let value = object["prompts"] {
             let names = value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue)
             guard let names, !names.isEmpty, names.count == (value.arrayValue?.count ?? 1) else {
-                throw EvalError.invalidField(location, field: "prompts", expected: "a prompt name or a list of names", found: value.description)
+                throw EvalError.invalidField(
+                    location, field: "prompts", expected: "a prompt name or a list of names", found: value.description)
             }
             prompts = names
         }
-        var item = EvalCase(location: location, description: object["description"]?.stringValue, vars: vars,
-                            assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
+        var item = EvalCase(
+            location: location, description: object["description"]?.stringValue, vars: vars,
+            assertions: assertions, metadata: object["metadata"]?.objectValue ?? [:])
         item.prompts = prompts
         if let value = object["transform"] ?? object["options"]?["transform"] {
             guard let code = value.stringValue else {
-                throw EvalError.invalidField(location, field: "transform", expected: "JavaScript code or file://PATH", found: value.description)
+                throw EvalError.invalidField(
+                    location, field: "transform", expected: "JavaScript code or file://PATH", found: value.description)
             }
             item.transform = code
         }
         if let value = object["threshold"] {
             guard case .number(let number) = value else {
-                throw EvalError.invalidField(location, field: "threshold", expected: "a number from 0 to 1", found: value.description)
+                throw EvalError.invalidField(
+                    location, field: "threshold", expected: "a number from 0 to 1", found: value.description)
             }
             item.threshold = number
         }

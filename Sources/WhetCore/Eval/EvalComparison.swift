@@ -30,7 +30,9 @@ public struct EvalComparison: Sendable {
         }
 
         /// A change between two pass shares of a case present in both evals.
-        public init(key: String, label: String, before: Double?, after: Double?, inBefore: Bool = true, inAfter: Bool = true) {
+        public init(
+            key: String, label: String, before: Double?, after: Double?, inBefore: Bool = true, inAfter: Bool = true
+        ) {
             self.key = key
             self.label = label
             self.before = before
@@ -50,28 +52,39 @@ public struct EvalComparison: Sendable {
         func shares(_ results: [EvalResult]) -> ([String], [String: (label: String, share: Double?)]) {
             var order: [String] = []
             var grouped: [String: [EvalResult]] = [:]
-            for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
+            for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
+            ) {
                 let key = EvalComparison.caseKey(result)
                 if grouped[key] == nil { order.append(key) }
                 grouped[key, default: []].append(result)
             }
-            return (order, grouped.mapValues { cells in
-                let evaluated = cells.filter { $0.status != .notRun }
-                return (cells[0].label, evaluated.isEmpty ? nil : Double(evaluated.filter { $0.status == .passed }.count) / Double(evaluated.count))
-            })
+            return (
+                order,
+                grouped.mapValues { cells in
+                    let evaluated = cells.filter { $0.status != .notRun }
+                    return (
+                        cells[0].label,
+                        evaluated.isEmpty
+                            ? nil : Double(evaluated.filter { $0.status == .passed }.count) / Double(evaluated.count)
+                    )
+                }
+            )
         }
         let (afterOrder, afterShares) = shares(after)
         let (beforeOrder, beforeShares) = shares(before)
         let keys = afterOrder + beforeOrder.filter { afterShares[$0] == nil }
         changes = keys.map { key in
-            Change(key: key, label: afterShares[key]?.label ?? beforeShares[key]?.label ?? key,
-                   before: beforeShares[key]?.share ?? nil, after: afterShares[key]?.share ?? nil,
-                   inBefore: beforeShares[key] != nil, inAfter: afterShares[key] != nil)
+            Change(
+                key: key, label: afterShares[key]?.label ?? beforeShares[key]?.label ?? key,
+                before: beforeShares[key]?.share ?? nil, after: afterShares[key]?.share ?? nil,
+                inBefore: beforeShares[key] != nil, inAfter: afterShares[key] != nil)
         }
     }
 
     /// A case's identity across evals: where it is defined, and its description.
-    public static func caseKey(_ result: EvalResult) -> String { "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)" }
+    public static func caseKey(_ result: EvalResult) -> String {
+        "\(result.caseRef.file):\(result.caseRef.line)\u{1}\(result.label)"
+    }
 
     public var fixed: [Change] { changes.filter { $0.kind == .fixed } }
     public var regressed: [Change] { changes.filter { $0.kind == .regressed } }
@@ -79,16 +92,19 @@ public struct EvalComparison: Sendable {
     /// What `whet eval --baseline` prints: the counts, then each case that changed.
     public func report(baselineID: String, baselineRate: Double) -> String {
         func share(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
-        var out = String(format: "compared with eval %@ (%.1f%%): %d fixed, %d regressed\n", baselineID, baselineRate * 100, fixed.count, regressed.count)
+        var out = String(
+            format: "compared with eval %@ (%.1f%%): %d fixed, %d regressed\n", baselineID, baselineRate * 100,
+            fixed.count, regressed.count)
         for change in changes where change.kind != .same {
-            let mark = switch change.kind {
-            case .fixed: "▲ fixed    "
-            case .regressed: "▼ regressed"
-            case .added: "+ new case "
-            case .removed: "- gone     "
-            case .notEvaluated: "? not evaluated"
-            case .same: ""
-            }
+            let mark =
+                switch change.kind {
+                case .fixed: "▲ fixed    "
+                case .regressed: "▼ regressed"
+                case .added: "+ new case "
+                case .removed: "- gone     "
+                case .notEvaluated: "? not evaluated"
+                case .same: ""
+                }
             out += "  \(mark)  \(change.label)  \(share(change.before)) → \(share(change.after))\n"
         }
         return out

@@ -35,7 +35,10 @@ public struct EvalHistory: Sendable {
         var files: [File] = []
         for name in names where name.hasSuffix(".jsonl") {
             let url = directory.appendingPathComponent(name)
-            let results = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result", maxLineBytes: workspace.config.limits.maxLineBytes).records
+            let results = JSONLines.read(
+                EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result",
+                maxLineBytes: workspace.config.limits.maxLineBytes
+            ).records
             guard let time = results.map(\.time).max() else { continue }
             files.append(File(id: String(name.dropLast(6)), path: workspace.display(url), results: results, time: time))
         }

@@ -49,10 +49,12 @@ public struct EvalResult: Sendable, Equatable, Codable {
     public var score: Double
 
     /// A cell's result, field by field (the runner builds these; tools and benchmarks may too).
-    public init(evalID: String, cell: String, time: String, caseRef: CaseReference, prompt: RunRecord.PromptReference,
-                backend: String, model: String, repeatIndex: Int, variables: [String: String], retrieval: RetrievalRecord?,
-                output: String, latencyMs: Double?, costUSD: Double?, cached: Bool?, error: String?,
-                assertions: [AssertionResult], status: Status, score: Double) {
+    public init(
+        evalID: String, cell: String, time: String, caseRef: CaseReference, prompt: RunRecord.PromptReference,
+        backend: String, model: String, repeatIndex: Int, variables: [String: String], retrieval: RetrievalRecord?,
+        output: String, latencyMs: Double?, costUSD: Double?, cached: Bool?, error: String?,
+        assertions: [AssertionResult], status: Status, score: Double
+    ) {
         self.evalID = evalID
         self.cell = cell
         self.time = time
@@ -110,7 +112,11 @@ public struct EvalResult: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case cell, time, prompt, backend, model, variables, retrieval, output, cached, error, assertions, status, score
-        case evalID = "eval_id", caseRef = "case", repeatIndex = "repeat", latencyMs = "latency_ms", costUSD = "cost_usd"
+        case evalID = "eval_id"
+        case caseRef = "case"
+        case repeatIndex = "repeat"
+        case latencyMs = "latency_ms"
+        case costUSD = "cost_usd"
     }
 
     /// The case's label for tables: its description, else `file:line`.

@@ -61,11 +61,16 @@ public struct EvalRunner: Sendable {
     /// One process at a time runs a given eval id (`.whet/locks/eval-ID.lock`): a second `whet eval` of the
     /// same matrix is told who holds it (`onWait`), waits, and then resumes from the results file, so it
     /// shares the first one's work instead of paying for every cell again.
-    public func run(_ plan: Plan, retriever: (any ChunkRetriever)?, progress: Progress? = nil,
-                    onWait: ((_ id: String, _ holder: FileLock.Holder?) -> Void)? = nil) async throws -> (id: String, results: [EvalResult], resumed: Int) {
+    public func run(
+        _ plan: Plan, retriever: (any ChunkRetriever)?, progress: Progress? = nil,
+        onWait: ((_ id: String, _ holder: FileLock.Holder?) -> Void)? = nil
+    ) async throws -> (id: String, results: [EvalResult], resumed: Int) {
         try workspace.requireWritable(for: "recording eval results in evals/results/")
         var cells: [Cell] = []
-        var identity = ["repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature, RetrievalOptions(workspace.config.retrieval).label]
+        var identity = [
+            "repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature,
+            RetrievalOptions(workspace.config.retrieval).label,
+        ]
         identity += plan.caseFiles.sorted()
         let prompts = try variants(plan)
         let backends = try plan.backendConfigs ?? plan.backends.map { try workspace.config.backend(named: $0) }
@@ -80,11 +85,16 @@ public struct EvalRunner: Sendable {
         let explicit = plan.prompts != [nil] || plan.promptFiles != nil
         for (promptName, prompt) in prompts {
             for backend in backends {
-                for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit) {
+                for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit)
+                {
                     for repeatIndex in 0..<max(1, plan.repeats) {
-                        let key = EvalRunner.hash("\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)")
-                        cells.append(Cell(key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
-                                          backend: backend, repeatIndex: repeatIndex))
+                        let key = EvalRunner.hash(
+                            "\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)"
+                        )
+                        cells.append(
+                            Cell(
+                                key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
+                                backend: backend, repeatIndex: repeatIndex))
                     }
                 }
             }
@@ -94,15 +104,21 @@ public struct EvalRunner: Sendable {
         let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
         let held = try await FileLock.acquireAsync(lockURL, purpose: "whet eval", onWait: { onWait?(id, $0) })
         defer { held.release() }
-        let earlier = JSONLines.read(EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result", maxLineBytes: workspace.config.limits.maxLineBytes).records
+        let earlier = JSONLines.read(
+            EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result",
+            maxLineBytes: workspace.config.limits.maxLineBytes
+        ).records
         let done = Set(earlier.map(\.cell))
         let pending = cells.filter { !done.contains($0.key) }
         let total = cells.count
         let resumed = total - pending.count
         progress?(resumed, total)
 
-        let grader = try plan.grader.map { makeBackend(try workspace.config.backend(named: $0), workspaceRoot: workspace.root,
-                                                       cacheDirectory: workspace.cacheDirectory) }
+        let grader = try plan.grader.map {
+            makeBackend(
+                try workspace.config.backend(named: $0), workspaceRoot: workspace.root,
+                cacheDirectory: workspace.cacheDirectory)
+        }
         let embedder = try? workspace.embedder()
         let collector = ResultCollector(url: url)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -112,7 +128,8 @@ public struct EvalRunner: Sendable {
                 let cell = pending[next]
                 next += 1
                 group.addTask {
-                    let result = await self.runCell(cell, id: id, retriever: retriever, useCache: plan.useCache, grader: grader, embedder: embedder)
+                    let result = await self.runCell(
+                        cell, id: id, retriever: retriever, useCache: plan.useCache, grader: grader, embedder: embedder)
                     try collector.append(result)
                 }
             }
@@ -124,7 +141,9 @@ public struct EvalRunner: Sendable {
             }
         }
         let order = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($0.element.key, $0.offset) })
-        let all = (earlier.filter { order[$0.cell] != nil } + collector.results).sorted { (order[$0.cell] ?? 0) < (order[$1.cell] ?? 0) }
+        let all = (earlier.filter { order[$0.cell] != nil } + collector.results).sorted {
+            (order[$0.cell] ?? 0) < (order[$1.cell] ?? 0)
+        }
         return (id, all, resumed)
     }
 
@@ -141,7 +160,8 @@ public struct EvalRunner: Sendable {
         for name in names {
             let url = try workspace.promptURL(named: name)
             guard seen.insert(url.standardizedFileURL.path).inserted else { continue }
-            loaded.append((name, try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)))
+            loaded.append(
+                (name, try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)))
         }
         return loaded
     }
@@ -158,7 +178,9 @@ public struct EvalRunner: Sendable {
     public func unpairedCases(_ plan: Plan) throws -> [EvalCase] {
         let prompts = try variants(plan)
         let explicit = plan.prompts != [nil] || plan.promptFiles != nil
-        return plan.cases.filter { item in !prompts.contains { EvalRunner.pairs(item, with: $0.1, named: $0.0, explicit: explicit) } }
+        return plan.cases.filter { item in
+            !prompts.contains { EvalRunner.pairs(item, with: $0.1, named: $0.0, explicit: explicit) }
+        }
     }
 
     /// The prompt's variables `item` leaves unset (the context variable is retrieval's). Evals never fall
@@ -169,18 +191,24 @@ public struct EvalRunner: Sendable {
     }
 
     /// Runs one cell: plan (retrieval included), stream through the backend, evaluate the assertions.
-    func runCell(_ cell: Cell, id: String, retriever: (any ChunkRetriever)?, useCache: Bool,
-                 grader: (any ModelBackend)?, embedder: (any TextEmbedder)?) async -> EvalResult {
+    func runCell(
+        _ cell: Cell, id: String, retriever: (any ChunkRetriever)?, useCache: Bool,
+        grader: (any ModelBackend)?, embedder: (any TextEmbedder)?
+    ) async -> EvalResult {
         let variables = cell.evalCase.vars.mapValues { $0.stringValue ?? $0.description }
         var result = EvalResult(
             evalID: id, cell: cell.key, time: RunExecutor.timestamp(Date()),
-            caseRef: .init(file: cell.evalCase.location.file, line: cell.evalCase.location.line ?? 0, description: cell.evalCase.description),
+            caseRef: .init(
+                file: cell.evalCase.location.file, line: cell.evalCase.location.line ?? 0,
+                description: cell.evalCase.description),
             prompt: .init(name: cell.prompt.name, path: cell.prompt.path, hash: cell.prompt.contentHash),
             backend: cell.backend.name, model: cell.backend.model, repeatIndex: cell.repeatIndex, variables: variables,
-            retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [], status: .error, score: 0)
+            retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [],
+            status: .error, score: 0)
         let missing = EvalRunner.missingVariables(cell.evalCase, for: cell.prompt)
         if !missing.isEmpty {
-            result.error = "the case does not set \(missing.map { "'\($0)'" }.joined(separator: ", ")), which prompt '\(cell.prompt.name)' uses "
+            result.error =
+                "the case does not set \(missing.map { "'\($0)'" }.joined(separator: ", ")), which prompt '\(cell.prompt.name)' uses "
                 + "(it sets \(cell.evalCase.vars.isEmpty ? "none" : cell.evalCase.vars.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))"
                 + "; evals never use sample values). "
                 + "Set the variable, or name the case's prompt with \"prompts\""
@@ -192,9 +220,11 @@ public struct EvalRunner: Sendable {
             input.backendOverride = cell.backend
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             result.retrieval = plan.retrieval
-            let backend = makeBackend(cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
-                                      sample: cell.repeatIndex)
-            let record = await RunExecutor().execute(plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
+            let backend = makeBackend(
+                cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
+                sample: cell.repeatIndex)
+            let record = await RunExecutor().execute(
+                plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
             result.output = record.output
             result.latencyMs = record.cached == true ? nil : record.latency.totalMs
             result.costUSD = record.costUSD
@@ -204,19 +234,22 @@ public struct EvalRunner: Sendable {
                 return result
             }
             let used = plan.retrieval?.chunks.filter { $0.citation != nil }.map(\.chunk) ?? []
-            let context = AssertionContext(output: record.output, query: plan.retrieval?.query ?? variables.values.first ?? "",
-                                           variables: variables, latencyMs: result.latencyMs, costUSD: record.costUSD,
-                                           chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
+            let context = AssertionContext(
+                output: record.output, query: plan.retrieval?.query ?? variables.values.first ?? "",
+                variables: variables, latencyMs: result.latencyMs, costUSD: record.costUSD,
+                chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
             var checked = context
             checked.retrievalRan = plan.retrieval != nil
             var transformFailure: String? = nil
             if let transform = cell.evalCase.transform {
-                do { checked.output = try await ScriptAssertions.transform(transform, context: context) }
-                catch { transformFailure = "\(error)" }
+                do { checked.output = try await ScriptAssertions.transform(transform, context: context) } catch {
+                    transformFailure = "\(error)"
+                }
             }
             for assertion in cell.evalCase.assertions {
                 if let transformFailure {
-                    result.assertions.append(AssertionResult(type: assertion.type, status: .notRun, score: 0, reason: transformFailure))
+                    result.assertions.append(
+                        AssertionResult(type: assertion.type, status: .notRun, score: 0, reason: transformFailure))
                 } else {
                     result.assertions.append(await AssertionEvaluator.evaluate(assertion, in: checked))
                 }
@@ -249,7 +282,8 @@ public struct EvalRunner: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let vars = (try? encoder.encode(item.vars)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let asserts = (try? encoder.encode(item.assertions.map(\.raw))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let asserts =
+            (try? encoder.encode(item.assertions.map(\.raw))).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return String(hash(vars + "\n" + asserts).prefix(16))
     }
 }

@@ -65,7 +65,9 @@ public struct EvalSummary: Sendable {
     /// `0.9`, `90%` or `90` → 0.9.
     public static func parseRate(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasSuffix("%"), let percent = Double(trimmed.dropLast()) { return (0...100).contains(percent) ? percent / 100 : nil }
+        if trimmed.hasSuffix("%"), let percent = Double(trimmed.dropLast()) {
+            return (0...100).contains(percent) ? percent / 100 : nil
+        }
         guard let value = Double(trimmed) else { return nil }
         if (0...1).contains(value) { return value }
         return (0...100).contains(value) ? value / 100 : nil
@@ -82,8 +84,9 @@ public struct EvalSummary: Sendable {
             let cost = cells.compactMap(\.costUSD).reduce(0, +)
             let latencies = cells.compactMap(\.latencyMs).sorted()
             let median = latencies.isEmpty ? "–" : String(format: "%.0f ms", latencies[latencies.count / 2])
-            out += String(format: "  %@  %d/%d passed (%@)  cost $%.4f  median latency %@\n",
-                          variant, counts.passed, counts.evaluated, counts.rateText, cost, median)
+            out += String(
+                format: "  %@  %d/%d passed (%@)  cost $%.4f  median latency %@\n",
+                variant, counts.passed, counts.evaluated, counts.rateText, cost, median)
         }
         let failures = results.filter { $0.status == .failed || $0.status == .error }
         if !failures.isEmpty {
@@ -103,15 +106,19 @@ public struct EvalSummary: Sendable {
         }
         let partly = results.filter { $0.status != .notRun }.flatMap(\.assertions).filter { $0.status == .notRun }
         if let first = partly.first {
-            out += "\n\(partly.count) assertion(s) not run in cells that other assertions did check, e.g. \(first.type): \(first.reason)\n"
+            out +=
+                "\n\(partly.count) assertion(s) not run in cells that other assertions did check, e.g. \(first.type): \(first.reason)\n"
         }
         let counts = self.counts
         out += "\npass rate \(counts.rateText) (\(counts.passed) passed"
         if counts.failed > 0 { out += ", \(counts.failed) failed" }
         if counts.errors > 0 { out += ", \(counts.errors) errors" }
         out += ")\n"
-        if counts.evaluated == 0 { out += "nothing was evaluated: this eval says nothing about the prompt\n" }
-        else if counts.errors == counts.evaluated { out += "every run failed: this eval says nothing about the prompt\n" }
+        if counts.evaluated == 0 {
+            out += "nothing was evaluated: this eval says nothing about the prompt\n"
+        } else if counts.errors == counts.evaluated {
+            out += "every run failed: this eval says nothing about the prompt\n"
+        }
         return out
     }
 
@@ -122,24 +129,30 @@ public struct EvalSummary: Sendable {
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
         let all = counts
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"whet eval \(id)\" tests=\"\(results.count)\" failures=\"\(all.failed)\" errors=\"\(all.errors)\" skipped=\"\(all.notRun)\">\n"
+        var xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"whet eval \(id)\" tests=\"\(results.count)\" failures=\"\(all.failed)\" errors=\"\(all.errors)\" skipped=\"\(all.notRun)\">\n"
         for variant in variants {
             let cells = results.filter { $0.variant == variant }
             let counts = Counts(cells)
-            xml += "  <testsuite name=\"\(escape(variant))\" tests=\"\(cells.count)\" failures=\"\(counts.failed)\" errors=\"\(counts.errors)\" skipped=\"\(counts.notRun)\">\n"
+            xml +=
+                "  <testsuite name=\"\(escape(variant))\" tests=\"\(cells.count)\" failures=\"\(counts.failed)\" errors=\"\(counts.errors)\" skipped=\"\(counts.notRun)\">\n"
             for cell in cells {
                 let time = (cell.latencyMs ?? 0) / 1000
-                xml += "    <testcase classname=\"\(escape(cell.caseRef.file))\" name=\"\(escape(cell.label)) #\(cell.repeatIndex + 1)\" time=\"\(String(format: "%.3f", time))\""
+                xml +=
+                    "    <testcase classname=\"\(escape(cell.caseRef.file))\" name=\"\(escape(cell.label)) #\(cell.repeatIndex + 1)\" time=\"\(String(format: "%.3f", time))\""
                 switch cell.status {
                 case .passed:
                     xml += "/>\n"
                 case .failed:
-                    let reasons = cell.assertions.filter { $0.status == .failed }.map { "\($0.type): \($0.reason)" }.joined(separator: "\n")
-                    xml += ">\n      <failure message=\"\(escape(reasons.split(separator: "\n").first.map(String.init) ?? "failed"))\">\(escape(reasons))</failure>\n    </testcase>\n"
+                    let reasons = cell.assertions.filter { $0.status == .failed }.map { "\($0.type): \($0.reason)" }
+                        .joined(separator: "\n")
+                    xml +=
+                        ">\n      <failure message=\"\(escape(reasons.split(separator: "\n").first.map(String.init) ?? "failed"))\">\(escape(reasons))</failure>\n    </testcase>\n"
                 case .error:
                     xml += ">\n      <error message=\"\(escape(cell.error ?? "error"))\"/>\n    </testcase>\n"
                 case .notRun:
-                    xml += ">\n      <skipped message=\"\(escape("not evaluated: " + cell.notRunReason))\"/>\n    </testcase>\n"
+                    xml +=
+                        ">\n      <skipped message=\"\(escape("not evaluated: " + cell.notRunReason))\"/>\n    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"

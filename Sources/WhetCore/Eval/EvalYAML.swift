@@ -9,12 +9,14 @@ extension EvalFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "YAML that does not parse (\(error))")
+            throw EvalError.malformedLine(
+                SourceLocation(file: displayPath), found: "YAML that does not parse (\(error))")
         }
         guard let root else { return [] }
         guard let list = root.sequence ?? root.mapping?["tests"]?.sequence else {
-            throw EvalError.malformedLine(SourceLocation(file: displayPath, line: root.mark?.line ?? 1),
-                                          found: "a YAML document that is neither a list of cases nor a mapping with a 'tests' list")
+            throw EvalError.malformedLine(
+                SourceLocation(file: displayPath, line: root.mark?.line ?? 1),
+                found: "a YAML document that is neither a list of cases nor a mapping with a 'tests' list")
         }
         return try list.map { node in
             // A key's mark is where it starts (Yams marks are 1-based); the first key locates the case.

@@ -14,7 +14,8 @@ enum PromptfooCSV {
         do {
             csv = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false)
         } catch {
-            throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "CSV that does not parse (\(error))")
+            throw EvalError.malformedLine(
+                SourceLocation(file: displayPath), found: "CSV that does not parse (\(error))")
         }
         let header = csv.header
         var tests: [([String: JSONValue], Int)] = []
@@ -35,10 +36,13 @@ enum PromptfooCSV {
                 } else if name == "__metric" {
                     metric = value.isEmpty ? nil : value
                 } else if name == "__prompts" {
-                    test["prompts"] = .array(value.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+                    test["prompts"] = .array(
+                        value.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
                 } else if name.hasPrefix("__") {
-                    throw EvalError.invalidField(SourceLocation(file: displayPath, line: 1), field: name,
-                        expected: "a variable name or __expected, __description, __threshold, __metric, __prompts", found: "'\(name)'")
+                    throw EvalError.invalidField(
+                        SourceLocation(file: displayPath, line: 1), field: name,
+                        expected: "a variable name or __expected, __description, __threshold, __metric, __prompts",
+                        found: "'\(name)'")
                 } else {
                     vars[name] = .string(value)
                 }
@@ -61,7 +65,8 @@ enum PromptfooCSV {
     static func assertion(_ text: String) -> JSONValue {
         let shorthand: [(prefix: String, type: String)] = [
             ("not-contains:", "not-contains"), ("contains-any:", "contains-any"), ("contains-all:", "contains-all"),
-            ("icontains:", "icontains"), ("contains:", "contains"), ("starts-with:", "starts-with"), ("regex:", "regex"),
+            ("icontains:", "icontains"), ("contains:", "contains"), ("starts-with:", "starts-with"),
+            ("regex:", "regex"),
             ("python:", "python"), ("javascript:", "javascript"), ("fn:", "javascript"), ("eval:", "javascript"),
             ("llm-rubric:", "llm-rubric"), ("grade:", "llm-rubric"), ("similar:", "similar"), ("equals:", "equals"),
             ("levenshtein:", "levenshtein"),
@@ -69,9 +74,13 @@ enum PromptfooCSV {
         for (prefix, type) in shorthand where text.hasPrefix(prefix) {
             let value = text.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
             if type == "contains-any" || type == "contains-all" {
-                return .object(["type": .string(type), "value": .array(value.split(separator: ",").map {
-                    .string($0.trimmingCharacters(in: .whitespaces))
-                })])
+                return .object([
+                    "type": .string(type),
+                    "value": .array(
+                        value.split(separator: ",").map {
+                            .string($0.trimmingCharacters(in: .whitespaces))
+                        }),
+                ])
             }
             return .object(["type": .string(type), "value": .string(value)])
         }

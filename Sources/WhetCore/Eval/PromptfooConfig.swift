@@ -18,9 +18,13 @@ public struct PromptfooConfig {
     public var providers: [JSONValue] = []
 
     /// Top-level keys whet acts on; the rest are named in a warning.
-    static let knownKeys: Set<String> = ["description", "tests", "defaultTest", "assertionTemplates", "prompts", "providers"]
+    static let knownKeys: Set<String> = [
+        "description", "tests", "defaultTest", "assertionTemplates", "prompts", "providers",
+    ]
     /// Keys of a test (or of `defaultTest`) whet acts on.
-    static let knownTestKeys: Set<String> = ["description", "vars", "assert", "metadata", "threshold", "options", "prompts"]
+    static let knownTestKeys: Set<String> = [
+        "description", "vars", "assert", "metadata", "threshold", "options", "prompts",
+    ]
 
     let directory: URL
     let displayDirectory: String
@@ -36,20 +40,25 @@ public struct PromptfooConfig {
     }
 
     /// Reads the config at `url` (named `displayPath` in messages).
-    public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> PromptfooConfig {
+    public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> PromptfooConfig
+    {
         guard let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
-              let text = String(data: data, encoding: .utf8) else {
+            let text = String(data: data, encoding: .utf8)
+        else {
             throw EvalError.unreadable(SourceLocation(file: displayPath))
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "YAML that does not parse (\(error))")
+            throw EvalError.malformedLine(
+                SourceLocation(file: displayPath), found: "YAML that does not parse (\(error))")
         }
         guard let root, root.mapping != nil else {
-            throw EvalError.malformedLine(SourceLocation(file: displayPath), found: "a YAML document that is not a mapping")
+            throw EvalError.malformedLine(
+                SourceLocation(file: displayPath), found: "a YAML document that is not a mapping")
         }
-        var config = PromptfooConfig(directory: url.deletingLastPathComponent(),
-                                     displayDirectory: (displayPath as NSString).deletingLastPathComponent, displayPath: displayPath)
+        var config = PromptfooConfig(
+            directory: url.deletingLastPathComponent(),
+            displayDirectory: (displayPath as NSString).deletingLastPathComponent, displayPath: displayPath)
         try config.read(root, limits: limits)
         return config
     }
@@ -69,17 +78,23 @@ public struct PromptfooConfig {
         templates = object["assertionTemplates"]?.objectValue ?? [:]
         defaultTest = object["defaultTest"]?.objectValue ?? [:]
         for key in defaultTest.keys.sorted() where !PromptfooConfig.knownTestKeys.contains(key) {
-            warn("test:\(key)", "'defaultTest.\(key)' is not used by whet (ignored)", at: mapping["defaultTest"]?.mark?.line)
+            warn(
+                "test:\(key)", "'defaultTest.\(key)' is not used by whet (ignored)",
+                at: mapping["defaultTest"]?.mark?.line)
         }
         prompts = object["prompts"].map { $0.arrayValue ?? [$0] } ?? []
         providers = object["providers"].map { $0.arrayValue ?? [$0] } ?? []
         if !prompts.isEmpty {
-            warn("top:prompts", "'prompts' is used only with --from-config; without it whet runs the workspace's prompts (--prompt NAME)",
-                 at: mapping["prompts"]?.mark?.line)
+            warn(
+                "top:prompts",
+                "'prompts' is used only with --from-config; without it whet runs the workspace's prompts (--prompt NAME)",
+                at: mapping["prompts"]?.mark?.line)
         }
         if !providers.isEmpty {
-            warn("top:providers", "'providers' is used only with --from-config; without it whet runs the workspace's backends (--backend NAME)",
-                 at: mapping["providers"]?.mark?.line)
+            warn(
+                "top:providers",
+                "'providers' is used only with --from-config; without it whet runs the workspace's backends (--backend NAME)",
+                at: mapping["providers"]?.mark?.line)
         }
         guard let tests = mapping["tests"] else { return }
         if let list = tests.sequence {
@@ -93,8 +108,9 @@ public struct PromptfooConfig {
         } else if let reference = tests.string {
             try loadTests(from: reference, limits: limits, line: tests.mark?.line)
         } else {
-            throw EvalError.invalidField(SourceLocation(file: displayPath, line: tests.mark?.line), field: "tests",
-                                         expected: "a list of tests or a file:// path", found: "\(PromptFile.json(tests))")
+            throw EvalError.invalidField(
+                SourceLocation(file: displayPath, line: tests.mark?.line), field: "tests",
+                expected: "a list of tests or a file:// path", found: "\(PromptFile.json(tests))")
         }
     }
 
@@ -130,7 +146,8 @@ public struct PromptfooConfig {
                 warn("option:\(key)", "test option '\(key)' is not used by whet (ignored)", at: location.line)
             }
             if let transform = options["transform"]?.stringValue {
-                merged["transform"] = .string(transform.hasPrefix("file://") ? "file://" + resolve(transform).url.path : transform)
+                merged["transform"] = .string(
+                    transform.hasPrefix("file://") ? "file://" + resolve(transform).url.path : transform)
             }
         }
         merged.removeValue(forKey: "options")
@@ -142,10 +159,13 @@ public struct PromptfooConfig {
         guard var object = value.objectValue else { return value }
         if let reference = object["$ref"]?.stringValue {
             let prefix = "#/assertionTemplates/"
-            guard reference.hasPrefix(prefix), let template = templates[String(reference.dropFirst(prefix.count))] else {
-                throw EvalError.invalidField(location, field: "$ref", expected: "#/assertionTemplates/NAME naming one of: "
-                                             + (templates.keys.sorted().joined(separator: ", ").nonEmpty ?? "none defined"),
-                                             found: "'\(reference)'")
+            guard reference.hasPrefix(prefix), let template = templates[String(reference.dropFirst(prefix.count))]
+            else {
+                throw EvalError.invalidField(
+                    location, field: "$ref",
+                    expected: "#/assertionTemplates/NAME naming one of: "
+                        + (templates.keys.sorted().joined(separator: ", ").nonEmpty ?? "none defined"),
+                    found: "'\(reference)'")
             }
             return try resolveAssertion(template, at: location)
         }
@@ -193,8 +213,11 @@ public struct PromptfooConfig {
 
     private func readFile(_ reference: String, at location: SourceLocation) throws -> String {
         let (url, display) = resolve(reference)
-        guard let data = try BoundedFile.contents(of: url, displayPath: display), let text = String(data: data, encoding: .utf8) else {
-            throw EvalError.invalidField(location, field: "file://", expected: "a readable UTF-8 file", found: "'\(display)'")
+        guard let data = try BoundedFile.contents(of: url, displayPath: display),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw EvalError.invalidField(
+                location, field: "file://", expected: "a readable UTF-8 file", found: "'\(display)'")
         }
         return text
     }
@@ -204,13 +227,16 @@ public struct PromptfooConfig {
         let (url, display) = resolve(reference)
         let matches = PromptfooConfig.glob(url)
         guard !matches.isEmpty else {
-            throw EvalError.invalidField(SourceLocation(file: displayPath, line: line), field: "tests",
-                                         expected: "a file:// path or glob that names test files", found: "no file matches '\(display)'")
+            throw EvalError.invalidField(
+                SourceLocation(file: displayPath, line: line), field: "tests",
+                expected: "a file:// path or glob that names test files", found: "no file matches '\(display)'")
         }
         for match in matches {
-            let shown = ((display as NSString).deletingLastPathComponent as NSString).appendingPathComponent(match.lastPathComponent)
+            let shown = ((display as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                match.lastPathComponent)
             guard let data = try BoundedFile.contents(of: match, displayPath: shown, limit: limits.maxFileBytes),
-                  let text = String(data: data, encoding: .utf8) else { throw EvalError.unreadable(SourceLocation(file: shown)) }
+                let text = String(data: data, encoding: .utf8)
+            else { throw EvalError.unreadable(SourceLocation(file: shown)) }
             switch match.pathExtension.lowercased() {
             case "csv":
                 for (row, line) in try PromptfooCSV.tests(text, displayPath: shown) {
@@ -228,16 +254,21 @@ public struct PromptfooConfig {
                 }
             case "json":
                 guard let list = (try? JSONParser.parse(text))?.arrayValue else {
-                    throw EvalError.malformedLine(SourceLocation(file: shown), found: "JSON that is not a list of tests")
+                    throw EvalError.malformedLine(
+                        SourceLocation(file: shown), found: "JSON that is not a list of tests")
                 }
                 for item in list {
-                    guard let object = item.objectValue else { throw EvalError.malformedLine(SourceLocation(file: shown), found: "a test that is not an object") }
+                    guard let object = item.objectValue else {
+                        throw EvalError.malformedLine(
+                            SourceLocation(file: shown), found: "a test that is not an object")
+                    }
                     try addTest(object, at: SourceLocation(file: shown))
                 }
             default:
                 let root: Node?
                 do { root = try Yams.compose(yaml: text) } catch {
-                    throw EvalError.malformedLine(SourceLocation(file: shown), found: "YAML that does not parse (\(error))")
+                    throw EvalError.malformedLine(
+                        SourceLocation(file: shown), found: "YAML that does not parse (\(error))")
                 }
                 for node in root?.sequence ?? [] { try addTest(node, file: shown) }
             }
@@ -250,7 +281,10 @@ public struct PromptfooConfig {
         let pattern = url.lastPathComponent
         var directory = url.deletingLastPathComponent()
         var recursive = false
-        if directory.lastPathComponent == "**" { directory = directory.deletingLastPathComponent(); recursive = true }
+        if directory.lastPathComponent == "**" {
+            directory = directory.deletingLastPathComponent()
+            recursive = true
+        }
         guard pattern.contains("*") || pattern.contains("?") || recursive else {
             return FileManager.default.fileExists(atPath: url.path) ? [url] : []
         }

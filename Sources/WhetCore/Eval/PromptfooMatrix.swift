@@ -15,30 +15,42 @@ public struct PromptfooMatrix {
 
     /// Builds the matrix of `config` (read from `displayPath`, relative paths resolved against it).
     public init(_ config: PromptfooConfig, limits: InputLimits = .standard) throws {
-        guard !config.prompts.isEmpty else { throw EvalError.noCases("\(config.displayPath) names no 'prompts' for --from-config") }
-        guard !config.providers.isEmpty else { throw EvalError.noCases("\(config.displayPath) names no 'providers' for --from-config") }
-        prompts = try config.prompts.enumerated().map { try PromptfooMatrix.prompt($0.element, index: $0.offset, config: config, limits: limits) }
+        guard !config.prompts.isEmpty else {
+            throw EvalError.noCases("\(config.displayPath) names no 'prompts' for --from-config")
+        }
+        guard !config.providers.isEmpty else {
+            throw EvalError.noCases("\(config.displayPath) names no 'providers' for --from-config")
+        }
+        prompts = try config.prompts.enumerated().map {
+            try PromptfooMatrix.prompt($0.element, index: $0.offset, config: config, limits: limits)
+        }
         backends = try config.providers.map { try PromptfooMatrix.backend($0, config: config) }
     }
 
-    static func prompt(_ value: JSONValue, index: Int, config: PromptfooConfig, limits: InputLimits) throws -> PromptFile {
+    static func prompt(_ value: JSONValue, index: Int, config: PromptfooConfig, limits: InputLimits) throws
+        -> PromptFile
+    {
         var reference = value.stringValue
         var label = value["label"]?.stringValue
         if reference == nil { reference = value["id"]?.stringValue ?? value["raw"]?.stringValue }
         guard let reference else {
-            throw EvalError.invalidField(SourceLocation(file: config.displayPath), field: "prompts", expected: "a string or {id|raw, label}",
-                                         found: value.description)
+            throw EvalError.invalidField(
+                SourceLocation(file: config.displayPath), field: "prompts", expected: "a string or {id|raw, label}",
+                found: value.description)
         }
         guard reference.hasPrefix("file://") else {
             // An inline prompt: the text is the user message.
-            return try PromptFile(parsing: "---\nname: \(label ?? "prompt \(index + 1)")\n---\nuser:\n\(reference)\n",
-                                  path: "\(config.displayPath) prompt \(index + 1)", defaultName: "prompt\(index + 1)")
+            return try PromptFile(
+                parsing: "---\nname: \(label ?? "prompt \(index + 1)")\n---\nuser:\n\(reference)\n",
+                path: "\(config.displayPath) prompt \(index + 1)", defaultName: "prompt\(index + 1)")
         }
         let (url, display) = config.resolve(reference)
         guard let data = try BoundedFile.contents(of: url, displayPath: display, limit: limits.maxFileBytes),
-              let text = String(data: data, encoding: .utf8) else {
-            throw EvalError.invalidField(SourceLocation(file: config.displayPath), field: "prompts", expected: "a readable prompt file",
-                                         found: "'\(display)'")
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw EvalError.invalidField(
+                SourceLocation(file: config.displayPath), field: "prompts", expected: "a readable prompt file",
+                found: "'\(display)'")
         }
         let base = url.deletingPathExtension().lastPathComponent
         label = label ?? base
@@ -47,24 +59,31 @@ public struct PromptfooMatrix {
             return try PromptFile(parsing: text, path: display, defaultName: base)
         case "json", "yaml", "yml":
             // A chat: a list of {role, content}.
-            let parsed = url.pathExtension.lowercased() == "json" ? try? JSONParser.parse(text)
+            let parsed =
+                url.pathExtension.lowercased() == "json"
+                ? try? JSONParser.parse(text)
                 : (try? Yams.compose(yaml: text)).flatMap { $0.map(PromptFile.json) }
             guard let messages = parsed?.arrayValue, !messages.isEmpty else {
-                throw EvalError.invalidField(SourceLocation(file: display), field: "prompts", expected: "a list of {role, content} messages",
-                                             found: "something else")
+                throw EvalError.invalidField(
+                    SourceLocation(file: display), field: "prompts", expected: "a list of {role, content} messages",
+                    found: "something else")
             }
             var body = "---\nname: \(label ?? base)\n---\n"
             for message in messages {
                 guard let role = message["role"]?.stringValue, let content = message["content"]?.stringValue,
-                      ["system", "user", "assistant"].contains(role) else {
-                    throw EvalError.invalidField(SourceLocation(file: display), field: "prompts", expected: "{role: system|user|assistant, content}",
-                                                 found: message.description)
+                    ["system", "user", "assistant"].contains(role)
+                else {
+                    throw EvalError.invalidField(
+                        SourceLocation(file: display), field: "prompts",
+                        expected: "{role: system|user|assistant, content}",
+                        found: message.description)
                 }
                 body += "\(role):\n\(content)\n\n"
             }
             return try PromptFile(parsing: body, path: display, defaultName: base)
         default:
-            return try PromptFile(parsing: "---\nname: \(label ?? base)\n---\nuser:\n\(text)\n", path: display, defaultName: base)
+            return try PromptFile(
+                parsing: "---\nname: \(label ?? base)\n---\nuser:\n\(text)\n", path: display, defaultName: base)
         }
     }
 
@@ -72,29 +91,45 @@ public struct PromptfooMatrix {
         let id = value.stringValue ?? value["id"]?.stringValue ?? ""
         let options = value["config"]?.objectValue ?? [:]
         let parts = id.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        var kind = "openai", model = "", baseURL: String? = nil
+        var kind = "openai"
+        var model = ""
+        var baseURL: String? = nil
         switch parts.first {
         case "openai" where parts.count >= 2:
-            model = parts.count >= 3 && ["chat", "responses"].contains(parts[1]) ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
+            model =
+                parts.count >= 3 && ["chat", "responses"].contains(parts[1])
+                ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
         case "anthropic" where parts.count >= 2:
             kind = "anthropic"
-            model = parts.count >= 3 && parts[1] == "messages" ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
+            model =
+                parts.count >= 3 && parts[1] == "messages"
+                ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
         case "ollama" where parts.count >= 2:
-            model = parts.count >= 3 && ["chat", "completion"].contains(parts[1]) ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
+            model =
+                parts.count >= 3 && ["chat", "completion"].contains(parts[1])
+                ? parts[2...].joined(separator: ":") : parts[1...].joined(separator: ":")
             baseURL = "http://localhost:11434/v1"
         default:
-            throw EvalError.invalidField(SourceLocation(file: config.displayPath), field: "providers",
-                expected: "a provider whet speaks: openai:MODEL, anthropic:messages:MODEL, ollama:chat:MODEL, or {id, config: {apiBaseUrl}} with one of those",
+            throw EvalError.invalidField(
+                SourceLocation(file: config.displayPath), field: "providers",
+                expected:
+                    "a provider whet speaks: openai:MODEL, anthropic:messages:MODEL, ollama:chat:MODEL, or {id, config: {apiBaseUrl}} with one of those",
                 found: "'\(id)'")
         }
         if let url = options["apiBaseUrl"]?.stringValue ?? options["apiHost"]?.stringValue { baseURL = url }
-        let name = (value["label"]?.stringValue ?? id).map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
-        var toml = "[backends.\"\(String(name))\"]\nkind = \"\(kind)\"\nmodel = \"\(model.replacingOccurrences(of: "\"", with: ""))\"\n"
+        let name = (value["label"]?.stringValue ?? id).map {
+            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-"
+        }
+        var toml =
+            "[backends.\"\(String(name))\"]\nkind = \"\(kind)\"\nmodel = \"\(model.replacingOccurrences(of: "\"", with: ""))\"\n"
         if let baseURL { toml += "base_url = \"\(baseURL.replacingOccurrences(of: "\"", with: ""))\"\n" }
-        if let variable = options["apiKeyEnvar"]?.stringValue { toml += "api_key_env = \"\(variable.replacingOccurrences(of: "\"", with: ""))\"\n" }
+        if let variable = options["apiKeyEnvar"]?.stringValue {
+            toml += "api_key_env = \"\(variable.replacingOccurrences(of: "\"", with: ""))\"\n"
+        }
         var loader = ConfigLoader(source: toml, displayPath: "\(config.displayPath) providers")
         guard let backend = try loader.load().backends[String(name)] else {
-            throw EvalError.invalidField(SourceLocation(file: config.displayPath), field: "providers", expected: "a provider", found: "'\(id)'")
+            throw EvalError.invalidField(
+                SourceLocation(file: config.displayPath), field: "providers", expected: "a provider", found: "'\(id)'")
         }
         return backend
     }

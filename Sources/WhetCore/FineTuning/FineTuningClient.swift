@@ -16,7 +16,8 @@ public struct FineTuningJob: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, model, error
-        case fineTunedModel = "fine_tuned_model", trainedTokens = "trained_tokens"
+        case fineTunedModel = "fine_tuned_model"
+        case trainedTokens = "trained_tokens"
     }
 }
 
@@ -37,8 +38,11 @@ public struct FineTuningClient: Sendable {
     /// A client for `config`; fails when the backend is not OpenAI-compatible or has no key.
     public init(config: BackendConfig, workspaceRoot: URL?) throws {
         guard config.kind == .openai else {
-            throw BackendError.configuration(backend: config.name,
-                message: "fine-tuning jobs need an OpenAI-compatible backend (kind = \"openai\"); this one is \(config.kind.rawValue)")
+            throw BackendError.configuration(
+                backend: config.name,
+                message:
+                    "fine-tuning jobs need an OpenAI-compatible backend (kind = \"openai\"); this one is \(config.kind.rawValue)"
+            )
         }
         self.config = config
         self.key = try APIKey.resolve(config, workspaceRoot: workspaceRoot)
@@ -55,21 +59,28 @@ public struct FineTuningClient: Sendable {
         }
         part("Content-Disposition: form-data; name=\"purpose\"", Data("fine-tune".utf8))
         let safeName = filename.replacingOccurrences(of: "\"", with: "_")
-        part("Content-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: application/jsonl", data)
+        part(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: application/jsonl",
+            data)
         body.append(Data("--\(boundary)--\r\n".utf8))
-        let object = try await send(.POST, "files", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        let object = try await send(
+            .POST, "files", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
         guard let id = object["id"] as? String else { throw protocolError("files", "expected {\"id\": \"file-…\"}") }
         return id
     }
 
     /// Creates a job training `model` on the uploaded `trainingFile` (and `validationFile`).
-    public func createJob(model: String, trainingFile: String, validationFile: String?, suffix: String?, epochs: Int?) async throws -> FineTuningJob {
+    public func createJob(model: String, trainingFile: String, validationFile: String?, suffix: String?, epochs: Int?)
+        async throws -> FineTuningJob
+    {
         var request: [String: Any] = ["model": model, "training_file": trainingFile]
         if let validationFile { request["validation_file"] = validationFile }
         if let suffix { request["suffix"] = suffix }
         if let epochs { request["hyperparameters"] = ["n_epochs": epochs] }
-        return try job(from: try await send(.POST, "fine_tuning/jobs", body: try WireJSON.encode(request), contentType: "application/json"),
-                       path: "fine_tuning/jobs")
+        return try job(
+            from: try await send(
+                .POST, "fine_tuning/jobs", body: try WireJSON.encode(request), contentType: "application/json"),
+            path: "fine_tuning/jobs")
     }
 
     /// The job's current state.
@@ -83,9 +94,12 @@ public struct FineTuningClient: Sendable {
         guard let list = object["data"] as? [[String: Any]] else {
             throw protocolError("fine_tuning/jobs/\(id)/events", "expected {\"data\": [events]}")
         }
-        return list.map { FineTuningEvent(createdAt: ($0["created_at"] as? Int) ?? 0, level: ($0["level"] as? String) ?? "info",
-                                          message: ($0["message"] as? String) ?? "") }
-            .sorted { $0.createdAt < $1.createdAt }
+        return list.map {
+            FineTuningEvent(
+                createdAt: ($0["created_at"] as? Int) ?? 0, level: ($0["level"] as? String) ?? "info",
+                message: ($0["message"] as? String) ?? "")
+        }
+        .sorted { $0.createdAt < $1.createdAt }
     }
 
     func job(from object: [String: Any], path: String) throws -> FineTuningJob {
@@ -93,17 +107,23 @@ public struct FineTuningClient: Sendable {
             throw protocolError(path, "expected a job with \"id\" and \"status\"")
         }
         var error: String? = nil
-        if let detail = object["error"] as? [String: Any], let message = detail["message"] as? String { error = message }
-        return FineTuningJob(id: id, status: status, model: (object["model"] as? String) ?? "",
-                             fineTunedModel: object["fine_tuned_model"] as? String, trainedTokens: object["trained_tokens"] as? Int,
-                             error: error)
+        if let detail = object["error"] as? [String: Any], let message = detail["message"] as? String {
+            error = message
+        }
+        return FineTuningJob(
+            id: id, status: status, model: (object["model"] as? String) ?? "",
+            fineTunedModel: object["fine_tuned_model"] as? String, trainedTokens: object["trained_tokens"] as? Int,
+            error: error)
     }
 
-    func send(_ method: HTTPMethodName, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> [String: Any] {
+    func send(_ method: HTTPMethodName, _ path: String, body: Data? = nil, contentType: String? = nil) async throws
+        -> [String: Any]
+    {
         let url = joinURL(config.http.baseURL, path)
         var headers = [("Accept", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
         if let contentType { headers.append(("Content-Type", contentType)) }
-        let request = HTTPTransport.Request(method: method == .GET ? .GET : .POST, url: url, headers: headers, body: body)
+        let request = HTTPTransport.Request(
+            method: method == .GET ? .GET : .POST, url: url, headers: headers, body: body)
         let data = try await HTTPTransport.fetch(request, config: config, key: key)
         guard let object = WireJSON.object(data) else { throw protocolError(path, "expected a JSON object") }
         return object

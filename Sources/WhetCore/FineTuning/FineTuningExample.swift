@@ -12,7 +12,10 @@ public struct FineTuningExample: Sendable, Equatable, Codable {
 
     /// An example from the conversation a run sent and the answer it should have produced.
     public init(prompt: [ChatMessage], answer: String) {
-        messages = prompt.filter { $0.role != .assistant || !$0.content.isEmpty } + [ChatMessage(role: .assistant, content: answer)]
+        messages =
+            prompt.filter { $0.role != .assistant || !$0.content.isEmpty } + [
+                ChatMessage(role: .assistant, content: answer)
+            ]
     }
 
     /// The line as written to the file (keys sorted, so equal examples are equal bytes).

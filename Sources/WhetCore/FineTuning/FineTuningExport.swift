@@ -12,8 +12,11 @@ extension FineTuningExporter {
         /// `4 examples (1 from rated runs, 3 from eval cases), 1 duplicate dropped`.
         public var summary: String {
             let fromRuns = gathered.candidates.filter { $0.source.hasPrefix("sessions/") }.count
-            var text = "\(gathered.candidates.count) examples (\(fromRuns) from rated runs, \(gathered.candidates.count - fromRuns) from eval cases)"
-            if !gathered.duplicates.isEmpty { text += ", \(gathered.duplicates.count) duplicate\(gathered.duplicates.count == 1 ? "" : "s") dropped" }
+            var text =
+                "\(gathered.candidates.count) examples (\(fromRuns) from rated runs, \(gathered.candidates.count - fromRuns) from eval cases)"
+            if !gathered.duplicates.isEmpty {
+                text += ", \(gathered.duplicates.count) duplicate\(gathered.duplicates.count == 1 ? "" : "s") dropped"
+            }
             return text
         }
 
@@ -33,12 +36,15 @@ extension FineTuningExporter {
 
     /// Gathers, de-duplicates, splits and checks; fails when there is nothing to export, saying how to get
     /// examples.
-    public func prepare(promptName: String?, retriever: (any ChunkRetriever)?, runs: Bool = true, evals: Bool = true,
-                        validationFraction: Double, counter: TokenCounter, trainPath: String) async throws -> Prepared {
+    public func prepare(
+        promptName: String?, retriever: (any ChunkRetriever)?, runs: Bool = true, evals: Bool = true,
+        validationFraction: Double, counter: TokenCounter, trainPath: String
+    ) async throws -> Prepared {
         let gathered = try await gather(promptName: promptName, retriever: retriever, runs: runs, evals: evals)
         guard !gathered.candidates.isEmpty else { throw FineTuningError.nothingToExport }
         let split = FineTuningExporter.split(gathered.candidates, validationFraction: validationFraction)
-        let report = FineTuningValidator(counter: counter).validate(try FineTuningExporter.jsonl(split.train), displayPath: trainPath)
+        let report = FineTuningValidator(counter: counter).validate(
+            try FineTuningExporter.jsonl(split.train), displayPath: trainPath)
         return Prepared(gathered: gathered, split: split, report: report)
     }
 }
@@ -51,7 +57,8 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .nothingToExport:
-            return "error: nothing to export: rate runs good (`whet rate SESSION RUN good`, or + in the output pane) or give eval cases metadata.expected_answer"
+            return
+                "error: nothing to export: rate runs good (`whet rate SESSION RUN good`, or + in the output pane) or give eval cases metadata.expected_answer"
         }
     }
 }

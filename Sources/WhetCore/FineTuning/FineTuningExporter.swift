@@ -43,14 +43,19 @@ public struct FineTuningExporter: Sendable {
                 let verdict = rating?.verdict ?? record.rating.map { $0 > 0 ? .good : .bad }
                 guard let verdict else { continue }
                 if let corrected = rating?.corrected {
-                    candidates.append(.init(example: FineTuningExample(prompt: record.messages, answer: corrected),
-                                            source: "\(where_) (rated \(verdict.rawValue), corrected)"))
+                    candidates.append(
+                        .init(
+                            example: FineTuningExample(prompt: record.messages, answer: corrected),
+                            source: "\(where_) (rated \(verdict.rawValue), corrected)"))
                 } else if verdict == .good {
                     guard record.error == nil, !record.output.isEmpty else {
-                        skipped.append("\(where_): rated good but has no output"); continue
+                        skipped.append("\(where_): rated good but has no output")
+                        continue
                     }
-                    candidates.append(.init(example: FineTuningExample(prompt: record.messages, answer: record.output),
-                                            source: "\(where_) (rated good)"))
+                    candidates.append(
+                        .init(
+                            example: FineTuningExample(prompt: record.messages, answer: record.output),
+                            source: "\(where_) (rated good)"))
                 } else {
                     skipped.append("\(where_): rated bad without a corrected answer")
                 }
@@ -61,17 +66,25 @@ public struct FineTuningExporter: Sendable {
 
     /// Eval cases with `metadata.expected_answer` (or `expected_output`), rendered with `promptName` the way a
     /// run would render them, retrieved context included.
-    public func fromEvalCases(promptName: String?, retriever: (any ChunkRetriever)?) async throws -> (candidates: [FineTuningCandidate], skipped: [String]) {
+    public func fromEvalCases(promptName: String?, retriever: (any ChunkRetriever)?) async throws -> (
+        candidates: [FineTuningCandidate], skipped: [String]
+    ) {
         var candidates: [FineTuningCandidate] = []
         var skipped: [String] = []
         for url in workspace.evalFiles() {
             for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
-                guard let answer = item.metadata["expected_answer"]?.stringValue ?? item.metadata["expected_output"]?.stringValue else { continue }
+                guard
+                    let answer = item.metadata["expected_answer"]?.stringValue
+                        ?? item.metadata["expected_output"]?.stringValue
+                else { continue }
                 let variables = item.vars.mapValues { $0.stringValue ?? $0.description }
                 do {
-                    let plan = try await RunPlan.make(RunInput(promptName: promptName, variables: variables), in: workspace, retriever: retriever)
-                    candidates.append(.init(example: FineTuningExample(prompt: plan.messages, answer: answer),
-                                            source: "\(item.location.file):\(item.location.line ?? 0) (expected_answer)"))
+                    let plan = try await RunPlan.make(
+                        RunInput(promptName: promptName, variables: variables), in: workspace, retriever: retriever)
+                    candidates.append(
+                        .init(
+                            example: FineTuningExample(prompt: plan.messages, answer: answer),
+                            source: "\(item.location.file):\(item.location.line ?? 0) (expected_answer)"))
                 } catch {
                     skipped.append("\(item.location): \(error)")
                 }
@@ -81,7 +94,9 @@ public struct FineTuningExporter: Sendable {
     }
 
     /// Drops exact duplicates (keeping the first) and reports prompts that appear with different answers.
-    public static func deduplicate(_ candidates: [FineTuningCandidate]) -> (kept: [FineTuningCandidate], duplicates: [String], conflicts: [String]) {
+    public static func deduplicate(_ candidates: [FineTuningCandidate]) -> (
+        kept: [FineTuningCandidate], duplicates: [String], conflicts: [String]
+    ) {
         var seen: [String: String] = [:]
         var prompts: [String: FineTuningCandidate] = [:]
         var kept: [FineTuningCandidate] = []
@@ -119,7 +134,9 @@ public struct FineTuningExporter: Sendable {
     }
 
     /// Everything the workspace offers, de-duplicated.
-    public func gather(promptName: String?, retriever: (any ChunkRetriever)?, runs: Bool = true, evals: Bool = true) async throws -> Gathered {
+    public func gather(promptName: String?, retriever: (any ChunkRetriever)?, runs: Bool = true, evals: Bool = true)
+        async throws -> Gathered
+    {
         var candidates: [FineTuningCandidate] = []
         var skipped: [String] = []
         if runs {

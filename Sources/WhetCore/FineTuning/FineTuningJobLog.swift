@@ -13,7 +13,10 @@ public struct SubmittedJob: Sendable, Equatable, Codable {
     public var time: String
 
     /// Records a job just created.
-    public init(jobID: String, backend: String, model: String, trainingFile: String, validationFile: String?, uploaded: String, time: String) {
+    public init(
+        jobID: String, backend: String, model: String, trainingFile: String, validationFile: String?, uploaded: String,
+        time: String
+    ) {
         self.jobID = jobID
         self.backend = backend
         self.model = model
@@ -25,7 +28,9 @@ public struct SubmittedJob: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case backend, model, uploaded, time
-        case jobID = "job_id", trainingFile = "training_file", validationFile = "validation_file"
+        case jobID = "job_id"
+        case trainingFile = "training_file"
+        case validationFile = "validation_file"
     }
 }
 
@@ -49,7 +54,10 @@ public struct FineTuningFolder: Sendable {
 
     /// Jobs submitted from this workspace, oldest first.
     public func jobs() -> [SubmittedJob] {
-        JSONLines.read(SubmittedJob.self, from: jobsURL, displayPath: workspace.display(jobsURL), what: "job record", maxLineBytes: workspace.config.limits.maxLineBytes).records
+        JSONLines.read(
+            SubmittedJob.self, from: jobsURL, displayPath: workspace.display(jobsURL), what: "job record",
+            maxLineBytes: workspace.config.limits.maxLineBytes
+        ).records
     }
 
     /// Remembers a submitted job.
@@ -63,10 +71,13 @@ public struct FineTuningFolder: Sendable {
 /// stay exactly as written; the result is parsed before it replaces the file (atomically).
 public enum BackendAppender {
     /// Appends `[backends.<name>]` copying `base`'s server settings with `model`, and returns the new text.
-    public static func append(name: String, model: String, basedOn base: BackendConfig, to workspace: Workspace) throws -> String {
+    public static func append(name: String, model: String, basedOn base: BackendConfig, to workspace: Workspace) throws
+        -> String
+    {
         guard name.range(of: "^[A-Za-z0-9_-]+$", options: .regularExpression) != nil else {
-            throw WorkspaceError.invalidConfig(SourceLocation(file: Workspace.configFileName),
-                                               expected: "a backend name of letters, digits, - and _", found: "\"\(name)\"")
+            throw WorkspaceError.invalidConfig(
+                SourceLocation(file: Workspace.configFileName),
+                expected: "a backend name of letters, digits, - and _", found: "\"\(name)\"")
         }
         try workspace.requireWritable(for: "adding a backend to whet.toml")
         // Read, check and replace under one lock, so two processes adding backends at once both land.
@@ -76,19 +87,23 @@ public enum BackendAppender {
         }
     }
 
-    private static func appendLocked(name: String, model: String, basedOn base: BackendConfig, to workspace: Workspace) throws -> String {
+    private static func appendLocked(name: String, model: String, basedOn base: BackendConfig, to workspace: Workspace)
+        throws -> String
+    {
         let url = workspace.root.appendingPathComponent(Workspace.configFileName)
         let original = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         var current = ConfigLoader(source: original, displayPath: Workspace.configFileName)
         if (try current.load()).backends[name] != nil {
-            throw WorkspaceError.invalidConfig(SourceLocation(file: Workspace.configFileName),
-                                               expected: "a backend name not yet in use", found: "an existing backend '\(name)'")
+            throw WorkspaceError.invalidConfig(
+                SourceLocation(file: Workspace.configFileName),
+                expected: "a backend name not yet in use", found: "an existing backend '\(name)'")
         }
         func quoted(_ text: String) -> String {
             "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         var table = "\n# Added by `whet finetune`: the model fine-tuned from \(base.model) on \(base.name)'s server.\n"
-        table += "[backends.\(name)]\nkind = \"openai\"\nmodel = \(quoted(model))\nbase_url = \(quoted(base.http.baseURL))\n"
+        table +=
+            "[backends.\(name)]\nkind = \"openai\"\nmodel = \(quoted(model))\nbase_url = \(quoted(base.http.baseURL))\n"
         if let variable = base.http.apiKeyEnvironment { table += "api_key_env = \(quoted(variable))\n" }
         if let file = base.http.apiKeyFile { table += "api_key_file = \(quoted(file))\n" }
         let text = original + (original.hasSuffix("\n") || original.isEmpty ? "" : "\n") + table

@@ -30,16 +30,20 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
         case .unclosedPlaceholder(let at):
             return diagnostic("error", at: at, "unclosed '{{': expected '}}' on the same line")
         case .invalidVariableName(let at, let found):
-            return diagnostic("error", at: at,
+            return diagnostic(
+                "error", at: at,
                 "expected a variable name (letters, digits, _ . -) inside '{{ }}', found '\(found)'")
         case .missingVariable(let name, let at):
-            return diagnostic("error", at: at,
+            return diagnostic(
+                "error", at: at,
                 "variable '\(name)' has no value; pass --var \(name)=VALUE or give it a sample under inputs:")
         case .malformedAssignment(let text):
             return diagnostic("error", at: nil, "expected --var NAME=VALUE, found '\(text)'")
         case .textBeforeFirstRole(let at):
-            return diagnostic("error", at: at,
-                "text before the first role line belongs to no message; expected 'system:', 'user:' or 'assistant:' above it")
+            return diagnostic(
+                "error", at: at,
+                "text before the first role line belongs to no message; expected 'system:', 'user:' or 'assistant:' above it"
+            )
         }
     }
 }

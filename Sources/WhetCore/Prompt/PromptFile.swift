@@ -28,8 +28,10 @@ public struct PromptFile: Sendable {
     }
 
     /// The front-matter keys Prompty defines; anything else is warned about.
-    static let knownKeys: Set<String> = ["name", "description", "version", "authors", "tags", "model", "inputs",
-                                         "outputs", "sample", "template", "metadata"]
+    static let knownKeys: Set<String> = [
+        "name", "description", "version", "authors", "tags", "model", "inputs",
+        "outputs", "sample", "template", "metadata",
+    ]
 
     /// The path shown in messages (relative to the workspace).
     public let path: String
@@ -61,11 +63,13 @@ public struct PromptFile: Sendable {
     /// Reads and parses the prompt at `url`, naming it `displayPath` in messages.
     public static func load(_ url: URL, displayPath: String, limits: InputLimits = .standard) throws -> PromptFile {
         guard let data = try BoundedFile.contents(of: url, displayPath: displayPath, limit: limits.maxFileBytes),
-              let text = String(data: data, encoding: .utf8) else {
+            let text = String(data: data, encoding: .utf8)
+        else {
             throw PromptError.unreadable(SourceLocation(file: displayPath))
         }
-        return try PromptFile(parsing: text, path: displayPath,
-                              defaultName: url.deletingPathExtension().lastPathComponent)
+        return try PromptFile(
+            parsing: text, path: displayPath,
+            defaultName: url.deletingPathExtension().lastPathComponent)
     }
 
     /// Parses prompt text; `defaultName` is used when the front matter has no `name:`.
@@ -79,7 +83,11 @@ public struct PromptFile: Sendable {
         var bodyStart = 0
         var front: Node? = nil
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
+            guard
+                let close = lines.indices.dropFirst().first(where: {
+                    lines[$0].trimmingCharacters(in: .whitespaces) == "---"
+                })
+            else {
                 throw PromptError.unclosedFrontMatter(SourceLocation(file: path, line: 1, column: 1))
             }
             let yaml = lines[1..<close].joined(separator: "\n")
@@ -93,21 +101,25 @@ public struct PromptFile: Sendable {
         var warnings: [Warning] = []
         let mapping = front?.mapping
         if front != nil, mapping == nil, front?.scalar?.string.isEmpty == false {
-            throw PromptError.malformedFrontMatter(SourceLocation(file: path, line: 2, column: 1),
-                                                   "expected a mapping of keys (name:, inputs: …)")
+            throw PromptError.malformedFrontMatter(
+                SourceLocation(file: path, line: 2, column: 1),
+                "expected a mapping of keys (name:, inputs: …)")
         }
         for (key, _) in mapping ?? Node.Mapping([]) {
             let keyName = key.string ?? ""
             if !PromptFile.knownKeys.contains(keyName) {
                 let line = (key.mark?.line ?? 0) + 1
-                warnings.append(Warning("unknown front-matter key '\(keyName)' ignored",
-                                        at: SourceLocation(file: path, line: line, column: key.mark?.column ?? 1)))
+                warnings.append(
+                    Warning(
+                        "unknown front-matter key '\(keyName)' ignored",
+                        at: SourceLocation(file: path, line: line, column: key.mark?.column ?? 1)))
             }
         }
         self.name = mapping?["name"]?.string ?? defaultName
         self.description = mapping?["description"]?.string
         let model = mapping?["model"]
-        self.model = model?.string ?? model?.mapping?["configuration"]?.mapping?["model"]?.string
+        self.model =
+            model?.string ?? model?.mapping?["configuration"]?.mapping?["model"]?.string
             ?? model?.mapping?["name"]?.string
         self.parameters = (model?.mapping?["parameters"]).map(PromptFile.json)?.objectValue ?? [:]
         var inputs: [Input] = []
@@ -116,9 +128,11 @@ public struct PromptFile: Sendable {
             guard let inputName = key.string else { continue }
             let detail = value.mapping
             let sample = detail?["sample"] ?? detail?["default"] ?? samples?[inputName] ?? (detail == nil ? value : nil)
-            inputs.append(Input(name: inputName,
-                                sample: sample.map { PromptFile.json($0).description },
-                                description: detail?["description"]?.string))
+            inputs.append(
+                Input(
+                    name: inputName,
+                    sample: sample.map { PromptFile.json($0).description },
+                    description: detail?["description"]?.string))
         }
         for (key, value) in samples ?? Node.Mapping([]) {
             if let sampleName = key.string, !inputs.contains(where: { $0.name == sampleName }) {
@@ -154,9 +168,10 @@ public struct PromptFile: Sendable {
         return try result.map { section in
             let text = section.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             let leading = section.lines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
-            return Section(role: section.role,
-                           template: try PromptTemplate(parsing: text, file: path, firstLine: section.first + leading),
-                           firstLine: section.first + leading)
+            return Section(
+                role: section.role,
+                template: try PromptTemplate(parsing: text, file: path, firstLine: section.first + leading),
+                firstLine: section.first + leading)
         }
     }
 
@@ -193,8 +208,10 @@ public struct PromptFile: Sendable {
 
     static func located(_ error: YamlError, path: String, lineOffset: Int) -> PromptError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return .malformedFrontMatter(SourceLocation(file: path, line: mark.line + lineOffset, column: mark.column), problem)
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .malformedFrontMatter(
+                SourceLocation(file: path, line: mark.line + lineOffset, column: mark.column), problem)
         default:
             return .malformedFrontMatter(SourceLocation(file: path, line: 2, column: 1), "\(error)")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A section's text split into literal text and `{{variable}}` placeholders, parsed once when the prompt is
 /// loaded so that a malformed placeholder is reported before anything runs.
 public struct PromptTemplate: Sendable, Equatable {
@@ -39,7 +41,10 @@ public struct PromptTemplate: Sendable, Equatable {
                 guard PromptTemplate.isValidName(name) else {
                     throw PromptError.invalidVariableName(location, found: name)
                 }
-                if !literal.isEmpty { segments.append(.text(literal)); literal = "" }
+                if !literal.isEmpty {
+                    segments.append(.text(literal))
+                    literal = ""
+                }
                 segments.append(.variable(name, line: firstLine + offset, column: column))
                 rest = rest[close.upperBound...]
             }
@@ -67,8 +72,8 @@ public struct PromptTemplate: Sendable, Equatable {
 
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "." || $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+        }
     }
 }
-
-import Foundation

@@ -43,7 +43,9 @@ public struct PromptVersions: Sendable {
             return String(data: data, encoding: .utf8)
         }
         let current = workspace.root.appendingPathComponent(promptPath)
-        guard let prompt = try? PromptFile.load(current, displayPath: promptPath), prompt.contentHash == hash else { return nil }
+        guard let prompt = try? PromptFile.load(current, displayPath: promptPath), prompt.contentHash == hash else {
+            return nil
+        }
         return prompt.source
     }
 
@@ -51,7 +53,9 @@ public struct PromptVersions: Sendable {
     public func list(promptPath: String) -> [Version] {
         var versions: [String: Version] = [:]
         func touch(_ hash: String, _ time: String, _ change: (inout Version) -> Void) {
-            var version = versions[hash] ?? Version(hash: hash, promptPath: promptPath, firstSeen: time, runs: 0, evalCells: 0, evalPassed: 0)
+            var version =
+                versions[hash]
+                ?? Version(hash: hash, promptPath: promptPath, firstSeen: time, runs: 0, evalCells: 0, evalPassed: 0)
             if time < version.firstSeen { version.firstSeen = time }
             change(&version)
             versions[hash] = version

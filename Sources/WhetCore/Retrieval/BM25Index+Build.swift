@@ -4,8 +4,10 @@ extension BM25Index {
     /// Builds an index of `documents` (body text, heading text) using every core: each thread indexes a
     /// contiguous slice into its own index, and the slices are merged in order, so document numbers are the
     /// positions in `documents` exactly as if they had been added one by one.
-    public static func build(_ documents: [(text: String, heading: String)], parameters: BM25Parameters,
-                             threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> BM25Index {
+    public static func build(
+        _ documents: [(text: String, heading: String)], parameters: BM25Parameters,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> BM25Index {
         let totalBytes = documents.reduce(0) { $0 + $1.text.utf8.count }
         // Below a few hundred kilobytes a thread costs more to start than it saves.
         let sliceCount = max(1, min(threads, 8, totalBytes / 262_144, documents.count))
@@ -13,7 +15,9 @@ extension BM25Index {
         let sliceSize = (documents.count + sliceCount - 1) / max(sliceCount, 1)
         DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
             var part = BM25Index(parameters: parameters)
-            for document in documents[min(documents.count, slice * sliceSize)..<min(documents.count, (slice + 1) * sliceSize)] {
+            for document in documents[
+                min(documents.count, slice * sliceSize)..<min(documents.count, (slice + 1) * sliceSize)]
+            {
                 part.add(text: document.text, heading: document.heading)
             }
             part.finish()
@@ -32,7 +36,9 @@ extension BM25Index {
         let base = UInt32(documentCount)
         let remap = other.terms.map { termID(for: $0) }
         other.wordIDs.forEach { bytes, hash, value in
-            if wordIDs.value(for: bytes, hash: hash) == nil { wordIDs.insert(bytes, hash: hash, value: value < 0 ? -1 : remap[Int(value)]) }
+            if wordIDs.value(for: bytes, hash: hash) == nil {
+                wordIDs.insert(bytes, hash: hash, value: value < 0 ? -1 : remap[Int(value)])
+            }
         }
         appendPostings(of: other, remap: remap, documentOffset: base)
     }

@@ -77,7 +77,9 @@ public struct BM25Index: Sendable {
     /// the average length) until the index is rebuilt.
     public mutating func delete(document: Int) {
         guard document >= 0, document < documentLengths.count else { return }
-        if deleted.count < documentLengths.count { deleted += Array(repeating: false, count: documentLengths.count - deleted.count) }
+        if deleted.count < documentLengths.count {
+            deleted += Array(repeating: false, count: documentLengths.count - deleted.count)
+        }
         if !deleted[document] {
             deleted[document] = true
             deletedCount += 1
@@ -124,7 +126,9 @@ public struct BM25Index: Sendable {
         TextTokenizer.forEachWordBytes(in: text) { bytes in
             if let id = wordIDs.value(for: bytes, hash: WordTable.hash(bytes)) {
                 if id >= 0 { terms.append(self.terms[Int(id)]) }
-            } else if let term = TermAnalyzer.analyze(String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming) {
+            } else if let term = TermAnalyzer.analyze(
+                String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming)
+            {
                 terms.append(term)
             }
         }
@@ -139,7 +143,9 @@ public struct BM25Index: Sendable {
         var length: Float = 0
         for term in body { length += post(Int(termID(for: String(term))), document: document, weight: 1) }
         let headingWeight = Float(parameters.headingWeight)
-        for term in heading { length += post(Int(termID(for: String(term))), document: document, weight: headingWeight) }
+        for term in heading {
+            length += post(Int(termID(for: String(term))), document: document, weight: headingWeight)
+        }
         documentLengths.append(length)
         totalLength += Double(length)
         return Int(document)
@@ -174,7 +180,8 @@ public struct BM25Index: Sendable {
         guard lengthNorms.count != documentLengths.count || !pendingTerms.isEmpty else { return }
         mergePending()
         let average = documentLengths.isEmpty ? 1 : max(totalLength / Double(documentLengths.count), 1e-9)
-        let k1 = parameters.k1, b = parameters.b
+        let k1 = parameters.k1
+        let b = parameters.b
         lengthNorms = documentLengths.map { Float(k1 * (1 - b + b * Double($0) / average)) }
     }
 
@@ -222,12 +229,16 @@ public struct BM25Index: Sendable {
         pendingTerms = []
         pendingDocuments = []
         pendingWeights = []
-        for term in lastSlot.indices { lastSlot[term] = -1; lastDocument[term] = UInt32.max }
+        for term in lastSlot.indices {
+            lastSlot[term] = -1
+            lastDocument[term] = UInt32.max
+        }
     }
 
     /// Inverse document frequency, Lucene's form (never negative): ln(1 + (N − df + 0.5) / (df + 0.5)).
     public func idf(documentFrequency: Int) -> Double {
-        let count = Double(documentLengths.count), df = Double(documentFrequency)
+        let count = Double(documentLengths.count)
+        let df = Double(documentFrequency)
         return log(1 + (count - df + 0.5) / (df + 0.5))
     }
 
@@ -239,8 +250,9 @@ public struct BM25Index: Sendable {
     /// The best `topK` documents for analysed query terms, best first; ties go to the earlier document. A term
     /// repeated in the query counts as often as it appears, as in Lucene. Requires `finish()` after adding.
     public func search<Terms: Sequence>(_ queryTerms: Terms, topK: Int) -> [Hit] where Terms.Element == String {
-        precondition(lengthNorms.count == documentLengths.count && pendingTerms.isEmpty,
-                     "BM25Index.finish() must run after adding documents")
+        precondition(
+            lengthNorms.count == documentLengths.count && pendingTerms.isEmpty,
+            "BM25Index.finish() must run after adding documents")
         var counts: [Int32: Float] = [:]
         for term in queryTerms { if let id = termIDs[term] { counts[id, default: 0] += 1 } }
         guard topK > 0, !counts.isEmpty else { return [] }
@@ -249,14 +261,16 @@ public struct BM25Index: Sendable {
         let count = documentLengths.count
         let buffers = scratch.take(count: count)
         defer { scratch.give(buffers) }
-        let scores = buffers.scores, touched = buffers.touched
+        let scores = buffers.scores
+        let touched = buffers.touched
         var touchedCount = 0
         let k1PlusOne = Float(parameters.k1 + 1)
         lengthNorms.withUnsafeBufferPointer { norms in
             postingDocuments.withUnsafeBufferPointer { documents in
                 postingWeights.withUnsafeBufferPointer { weights in
                     for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
-                        let start = offsets[Int(id)], end = offsets[Int(id) + 1]
+                        let start = offsets[Int(id)]
+                        let end = offsets[Int(id) + 1]
                         let factor = Float(idf(documentFrequency: end - start)) * queryCount * k1PlusOne
                         var index = start
                         while index < end {
@@ -278,8 +292,10 @@ public struct BM25Index: Sendable {
         let hasDeletions = deletedCount > 0
         for position in 0..<touchedCount {
             let document = Int(touched[position])
-            if !hasDeletions || document >= deleted.count || !deleted[document] { heap.offer(document, scores[document]) }
-            scores[document] = 0   // leave the scratch clean for the next query
+            if !hasDeletions || document >= deleted.count || !deleted[document] {
+                heap.offer(document, scores[document])
+            }
+            scores[document] = 0  // leave the scratch clean for the next query
         }
         return heap.sorted().map { Hit(document: $0.index, score: Double($0.score)) }
     }
@@ -359,7 +375,8 @@ struct TopKHeap {
             items[0] = item
             var parent = 0
             while true {
-                let left = 2 * parent + 1, right = left + 1
+                let left = 2 * parent + 1
+                let right = left + 1
                 var worst = parent
                 if left < items.count, TopKHeap.worse(items[left], items[worst]) { worst = left }
                 if right < items.count, TopKHeap.worse(items[right], items[worst]) { worst = right }

@@ -21,16 +21,22 @@ public struct BPETokenizer: Sendable {
     /// Parses a vocabulary already in memory (tests and fuzzing feed it directly).
     public init(vocabulary data: Data, displayPath: String) throws {
         var ranks: [[UInt8]: Int] = [:]
-        for (offset, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        for (offset, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
             let fields = line.split(separator: UInt8(ascii: " "))
             guard fields.count == 2, let token = Data(base64Encoded: Data(fields[0])),
-                  let rank = Int(String(decoding: fields[1], as: UTF8.self)) else {
-                throw RetrievalError.tokenizer(path: displayPath, line: offset + 1,
-                                               message: "expected 'BASE64-TOKEN RANK', found '\(String(decoding: line.prefix(60), as: UTF8.self))'")
+                let rank = Int(String(decoding: fields[1], as: UTF8.self))
+            else {
+                throw RetrievalError.tokenizer(
+                    path: displayPath, line: offset + 1,
+                    message: "expected 'BASE64-TOKEN RANK', found '\(String(decoding: line.prefix(60), as: UTF8.self))'"
+                )
             }
             ranks[Array(token)] = rank
         }
-        guard !ranks.isEmpty else { throw RetrievalError.tokenizer(path: displayPath, line: nil, message: "the vocabulary is empty") }
+        guard !ranks.isEmpty else {
+            throw RetrievalError.tokenizer(path: displayPath, line: nil, message: "the vocabulary is empty")
+        }
         self.ranks = ranks
         self.source = displayPath
     }
@@ -49,7 +55,9 @@ public struct BPETokenizer: Sendable {
         while parts.count > 1 {
             var best: (index: Int, rank: Int)? = nil
             for index in 0..<(parts.count - 1) {
-                if let rank = ranks[parts[index] + parts[index + 1]], rank < (best?.rank ?? Int.max) { best = (index, rank) }
+                if let rank = ranks[parts[index] + parts[index + 1]], rank < (best?.rank ?? Int.max) {
+                    best = (index, rank)
+                }
             }
             guard let merge = best else { break }
             parts[merge.index] += parts[merge.index + 1]
@@ -73,7 +81,8 @@ public struct BPETokenizer: Sendable {
             let start = index
             var first = text[index]
             if first == " ", let next = text.index(index, offsetBy: 1, limitedBy: text.endIndex), next < text.endIndex,
-               [0, 3].contains(kind(text[next])) {
+                [0, 3].contains(kind(text[next]))
+            {
                 index = next
                 first = text[index]
             }

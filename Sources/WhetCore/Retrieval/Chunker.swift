@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a document into chunks along its own structure: a heading starts a new chunk and is remembered in
 /// the heading path, paragraphs (and fenced code blocks) are kept whole while they fit, a paragraph larger
 /// than a chunk is split at sentence and then word boundaries, and a chunk that continues a section repeats
@@ -39,10 +41,15 @@ public struct Chunker: Sendable {
         func flush(keepOverlap: Bool) {
             defer { hasNewContent = false }
             guard hasNewContent, let first = current.first, let last = current.last else {
-                current = []; currentSize = 0; return
+                current = []
+                currentSize = 0
+                return
             }
             let body = joined(current)
-            chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: breaksAtHeadings ? headings.map(\.title) : chunkPath))
+            chunks.append(
+                Chunk(
+                    text: body, startLine: first.line, endLine: last.line,
+                    headingPath: breaksAtHeadings ? headings.map(\.title) : chunkPath))
             current = keepOverlap ? overlapTail(current) : []
             currentSize = joined(current).count
         }
@@ -65,7 +72,11 @@ public struct Chunker: Sendable {
 
         for block in Chunker.blocks(of: text) {
             if let heading = block.heading {
-                if !onlyHeadings && breaksAtHeadings { flush(keepOverlap: false); current = []; currentSize = 0 }
+                if !onlyHeadings && breaksAtHeadings {
+                    flush(keepOverlap: false)
+                    current = []
+                    currentSize = 0
+                }
                 while let last = headings.last, last.level >= heading.level { headings.removeLast() }
                 headings.append((heading.level, heading.title))
                 onlyHeadings = true
@@ -74,7 +85,9 @@ public struct Chunker: Sendable {
             }
             for (index, line) in block.lines.enumerated() {
                 for (pieceIndex, piece) in split(line.text).enumerated() {
-                    add(Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0), isHeading: block.heading != nil)
+                    add(
+                        Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0),
+                        isHeading: block.heading != nil)
                 }
             }
         }
@@ -106,7 +119,10 @@ public struct Chunker: Sendable {
             let cut = suffix.firstIndex(of: " ").map { suffix[suffix.index(after: $0)...] } ?? suffix
             if !cut.isEmpty { tail = [Unit(text: String(cut), line: last.line, startsBlock: true)] }
         }
-        if var first = tail.first { first.startsBlock = true; tail[0] = first }
+        if var first = tail.first {
+            first.startsBlock = true
+            tail[0] = first
+        }
         return tail
     }
 
@@ -128,7 +144,9 @@ public struct Chunker: Sendable {
             let cut: Substring.Index
             if let end = sentenceEnd, window.distance(from: window.startIndex, to: end) > limit / 3 {
                 cut = window.index(after: end)
-            } else if let space = window.lastIndex(of: " "), window.distance(from: window.startIndex, to: space) > limit / 3 {
+            } else if let space = window.lastIndex(of: " "),
+                window.distance(from: window.startIndex, to: space) > limit / 3
+            {
                 cut = space
             } else {
                 cut = window.endIndex
@@ -156,7 +174,10 @@ public struct Chunker: Sendable {
         var index = 0
 
         func flush() {
-            if !current.isEmpty { blocks.append(Block(lines: current, heading: nil)); current = [] }
+            if !current.isEmpty {
+                blocks.append(Block(lines: current, heading: nil))
+                current = []
+            }
         }
 
         while index < lines.count {
@@ -174,7 +195,9 @@ public struct Chunker: Sendable {
             } else if let heading = atxHeading(trimmed) {
                 flush()
                 blocks.append(Block(lines: [(index + 1, trimmed)], heading: heading))
-            } else if current.isEmpty, index + 1 < lines.count, let level = setextLevel(lines[index + 1], title: trimmed) {
+            } else if current.isEmpty, index + 1 < lines.count,
+                let level = setextLevel(lines[index + 1], title: trimmed)
+            {
                 blocks.append(Block(lines: [(index + 1, trimmed)], heading: (level, trimmed)))
                 index += 1
             } else {
@@ -204,5 +227,3 @@ public struct Chunker: Sendable {
         return nil
     }
 }
-
-import Foundation

@@ -46,11 +46,13 @@ public struct CorpusIndexer: Sendable {
         let started = Date()
         var report = Report()
         let settings = workspace.config.retrieval
-        let chunker = DocumentChunker(settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
+        let chunker = DocumentChunker(
+            settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
         report.rebuilt = try index.resetIfSettingsChanged(settings.chunkingSignature)
         let corpus = workspace.corpusDirectory
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw RetrievalError.missingCorpus(workspace.display(corpus))
         }
         let (files, ignored) = CorpusIndexer.listFiles(in: corpus.path, displayPrefix: workspace.display(corpus))
@@ -68,7 +70,8 @@ public struct CorpusIndexer: Sendable {
             // of a no-change update on a corpus of thousands of files.
             var status = stat()
             guard stat(file.path, &status) == 0 else {
-                report.warnings.append(Warning("skipped: cannot read the file's attributes", at: SourceLocation(file: path)))
+                report.warnings.append(
+                    Warning("skipped: cannot read the file's attributes", at: SourceLocation(file: path)))
                 continue
             }
             let size = Int64(status.st_size)
@@ -79,9 +82,11 @@ public struct CorpusIndexer: Sendable {
                 continue
             }
             if size > Int64(workspace.config.limits.maxFileBytes) {
-                report.warnings.append(Warning("skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
-                                               + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)",
-                                               at: SourceLocation(file: path)))
+                report.warnings.append(
+                    Warning(
+                        "skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
+                            + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)",
+                        at: SourceLocation(file: path)))
                 if previous != nil { batch.remove(path) }
                 continue
             }
@@ -124,7 +129,9 @@ public struct CorpusIndexer: Sendable {
     /// The corpus files whet reads, sorted by path, with how many files of other types were ignored. Hidden
     /// files and directories are skipped. A POSIX directory walk: Foundation's enumerator with resource
     /// values costs ~100 µs a file on Linux, most of a no-change update on a corpus of thousands of files.
-    static func listFiles(in corpus: String, displayPrefix: String) -> (files: [(path: String, display: String)], ignored: Int) {
+    static func listFiles(in corpus: String, displayPrefix: String) -> (
+        files: [(path: String, display: String)], ignored: Int
+    ) {
         var files: [(path: String, display: String)] = []
         var ignored = 0
         func walk(_ directory: String, _ display: String) {
@@ -141,13 +148,19 @@ public struct CorpusIndexer: Sendable {
                 if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_LNK) {
                     var status = stat()
                     guard stat(path, &status) == 0 else { continue }
-                    kind = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : ((status.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0)
+                    kind =
+                        (status.st_mode & S_IFMT) == S_IFDIR
+                        ? UInt8(DT_DIR) : ((status.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0)
                 }
                 if kind == UInt8(DT_DIR) {
                     walk(path, shown)
                 } else if kind == UInt8(DT_REG) {
                     let dot = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                    if CorpusDocument.indexedExtensions.contains(dot) { files.append((path, shown)) } else { ignored += 1 }
+                    if CorpusDocument.indexedExtensions.contains(dot) {
+                        files.append((path, shown))
+                    } else {
+                        ignored += 1
+                    }
                 }
             }
         }
@@ -169,8 +182,10 @@ extension Workspace {
     /// an update under way elsewhere is not waited for: the index is searched as it stands, the report says
     /// so, and the next search after that update sees it (`LexicalIndex` checks `data_version`). `rebuild` empties the index first (in
     /// place, so processes that have it open see the change instead of a deleted file).
-    public func openIndex(rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
-                          progress: CorpusIndexer.Progress? = nil) throws -> (LexicalIndex, CorpusIndexer.Report) {
+    public func openIndex(
+        rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
+        progress: CorpusIndexer.Progress? = nil
+    ) throws -> (LexicalIndex, CorpusIndexer.Report) {
         guard isWritable else {
             let index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
             return (index, try CorpusIndexer(workspace: self, index: index).update(progress: progress))
@@ -185,8 +200,10 @@ extension Workspace {
                 let index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
                 var report = CorpusIndexer.Report()
                 report.busyWith = holder
-                report.warnings.append(Warning("the index is being updated by \(holder.map(\.description) ?? "another whet process"); "
-                                               + "searching it as it stands", at: SourceLocation(file: display(indexURL))))
+                report.warnings.append(
+                    Warning(
+                        "the index is being updated by \(holder.map(\.description) ?? "another whet process"); "
+                            + "searching it as it stands", at: SourceLocation(file: display(indexURL))))
                 return (index, report)
             }
             held = lock

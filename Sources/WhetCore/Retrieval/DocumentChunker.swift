@@ -18,7 +18,8 @@ public struct DocumentChunker: Sendable {
         case .heading:
             Chunker(maxCharacters: settings.chunkSize, overlap: settings.chunkOverlap).chunks(of: text)
         case .paragraph:
-            Chunker(maxCharacters: settings.chunkSize, overlap: settings.chunkOverlap, breaksAtHeadings: false).chunks(of: text)
+            Chunker(maxCharacters: settings.chunkSize, overlap: settings.chunkOverlap, breaksAtHeadings: false).chunks(
+                of: text)
         case .fixed:
             fixedTokenChunks(text)
         case .sentence:
@@ -45,8 +46,10 @@ public struct DocumentChunker: Sendable {
                 headings.append(heading)
             }
             for (index, line) in block.lines.enumerated() {
-                lines.append(Line(number: line.number, text: line.text, headingPath: headings.map(\.title),
-                                  isHeading: block.heading != nil, startsBlock: index == 0))
+                lines.append(
+                    Line(
+                        number: line.number, text: line.text, headingPath: headings.map(\.title),
+                        isHeading: block.heading != nil, startsBlock: index == 0))
             }
         }
         return lines
@@ -54,15 +57,27 @@ public struct DocumentChunker: Sendable {
 
     /// Windows of `chunkTokens` tokens, each starting `chunkOverlapTokens` before the previous one ended.
     func fixedTokenChunks(_ text: String) -> [Chunk] {
-        struct Piece { var text: Substring; var line: Int; var tokens: Int; var path: [String]; var isHeading: Bool }
+        struct Piece {
+            var text: Substring
+            var line: Int
+            var tokens: Int
+            var path: [String]
+            var isHeading: Bool
+        }
         var pieces: [Piece] = []
         for line in DocumentChunker.lines(of: text) {
             if !pieces.isEmpty {
-                pieces.append(Piece(text: line.startsBlock ? "\n\n" : "\n", line: line.number, tokens: 1, path: line.headingPath, isHeading: line.isHeading))
+                pieces.append(
+                    Piece(
+                        text: line.startsBlock ? "\n\n" : "\n", line: line.number, tokens: 1, path: line.headingPath,
+                        isHeading: line.isHeading))
             }
             for piece in BPETokenizer.pieces(of: line.text) {
-                pieces.append(Piece(text: piece, line: line.number, tokens: max(1, counter.count(String(piece))), path: line.headingPath,
-                                    isHeading: line.isHeading))
+                pieces.append(
+                    Piece(
+                        text: piece, line: line.number, tokens: max(1, counter.count(String(piece))),
+                        path: line.headingPath,
+                        isHeading: line.isHeading))
             }
         }
         var chunks: [Chunk] = []
@@ -77,9 +92,11 @@ public struct DocumentChunker: Sendable {
             let window = pieces[start..<end]
             let body = window.map { String($0.text) }.joined().trimmingCharacters(in: .whitespacesAndNewlines)
             if !body.isEmpty, let first = window.first(where: { !$0.text.allSatisfy(\.isWhitespace) }),
-               let last = window.last(where: { !$0.text.allSatisfy(\.isWhitespace) }) {
+                let last = window.last(where: { !$0.text.allSatisfy(\.isWhitespace) })
+            {
                 // The section the chunk's first body text belongs to, which is what the chunk is about.
-                let path = window.first(where: { !$0.isHeading && !$0.text.allSatisfy(\.isWhitespace) })?.path ?? first.path
+                let path =
+                    window.first(where: { !$0.isHeading && !$0.text.allSatisfy(\.isWhitespace) })?.path ?? first.path
                 chunks.append(Chunk(text: body, startLine: first.line, endLine: last.line, headingPath: path))
             }
             guard end < pieces.count else { break }
@@ -97,7 +114,11 @@ public struct DocumentChunker: Sendable {
 
     /// Windows of `sentencesPerChunk` sentences within one section, stepping by that minus `sentenceOverlap`.
     func sentenceWindows(_ text: String) -> [Chunk] {
-        struct Sentence { var text: String; var startLine: Int; var endLine: Int }
+        struct Sentence {
+            var text: String
+            var startLine: Int
+            var endLine: Int
+        }
         var sections: [(path: [String], sentences: [Sentence])] = []
         var paragraph: [Line] = []
 
@@ -143,8 +164,10 @@ public struct DocumentChunker: Sendable {
             while start < section.sentences.count {
                 let window = section.sentences[start..<min(section.sentences.count, start + size)]
                 if let first = window.first, let last = window.last {
-                    chunks.append(Chunk(text: window.map(\.text).joined(separator: " "), startLine: first.startLine,
-                                        endLine: last.endLine, headingPath: section.path))
+                    chunks.append(
+                        Chunk(
+                            text: window.map(\.text).joined(separator: " "), startLine: first.startLine,
+                            endLine: last.endLine, headingPath: section.path))
                 }
                 if start + size >= section.sentences.count { break }
                 start += step

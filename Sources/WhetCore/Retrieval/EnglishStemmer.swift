@@ -45,7 +45,8 @@ private struct Porter2 {
         return postlude()
     }
 
-    static let afterStep1a: Set<[UInt8]> = Set(["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"].map { Array($0.utf8) })
+    static let afterStep1a: Set<[UInt8]> = Set(
+        ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"].map { Array($0.utf8) })
 
     // MARK: Letters and regions
 
@@ -99,7 +100,8 @@ private struct Porter2 {
     /// The longest of `suffixes` (index into the list) the word ends with.
     func longest(_ suffixes: [[UInt8]]) -> Int? {
         var best: Int? = nil
-        for (index, suffix) in suffixes.enumerated() where suffix.count > (best.map { suffixes[$0].count } ?? 0) && ends(suffix) {
+        for (index, suffix) in suffixes.enumerated()
+        where suffix.count > (best.map { suffixes[$0].count } ?? 0) && ends(suffix) {
             best = index
         }
         return best
@@ -147,8 +149,12 @@ private struct Porter2 {
     }
 
     static let step0Suffixes = Suffixes([("'s'", ""), ("'s", ""), ("'", "")])
-    static let step1aSuffixes = Suffixes([("sses", "ss"), ("ied", ""), ("ies", ""), ("us", "us"), ("ss", "ss"), ("s", "")])
-    static let step1bSuffixes = Suffixes([("eed", "ee"), ("eedly", "ee"), ("ed", ""), ("edly", ""), ("ing", ""), ("ingly", "")])
+    static let step1aSuffixes = Suffixes([
+        ("sses", "ss"), ("ied", ""), ("ies", ""), ("us", "us"), ("ss", "ss"), ("s", ""),
+    ])
+    static let step1bSuffixes = Suffixes([
+        ("eed", "ee"), ("eedly", "ee"), ("ed", ""), ("edly", ""), ("ing", ""), ("ingly", ""),
+    ])
 
     mutating func step0() {
         if let suffix = match(Porter2.step0Suffixes) { w.removeLast(suffix.bytes.count) }
@@ -175,7 +181,7 @@ private struct Porter2 {
         }
         guard containsVowel(before: start) else { return }
         w.removeLast(suffix.bytes.count)
-        if ends([0x61, 0x74]) || ends([0x62, 0x6C]) || ends([0x69, 0x7A]) {   // at, bl, iz
+        if ends([0x61, 0x74]) || ends([0x62, 0x6C]) || ends([0x69, 0x7A]) {  // at, bl, iz
             w.append(0x65)
         } else if w.count >= 2, w[w.count - 1] == w[w.count - 2], Porter2.doubles.contains(w[w.count - 1]) {
             w.removeLast()
@@ -188,7 +194,9 @@ private struct Porter2 {
     static let liEndings: Set<UInt8> = Set("cdeghkmnrt".utf8)
 
     mutating func step1c() {
-        guard w.count > 2, let last = w.last, last == 0x79 || last == Porter2.capitalY, !isVowel(at: w.count - 2) else { return }
+        guard w.count > 2, let last = w.last, last == 0x79 || last == Porter2.capitalY, !isVowel(at: w.count - 2) else {
+            return
+        }
         w[w.count - 1] = 0x69
     }
 
@@ -223,8 +231,11 @@ private struct Porter2 {
         }
     }
 
-    static let step4Suffixes = Suffixes(["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-                                         "ism", "ate", "iti", "ous", "ive", "ize", "ion"].map { ($0, "") })
+    static let step4Suffixes = Suffixes(
+        [
+            "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
+            "ism", "ate", "iti", "ous", "ive", "ize", "ion",
+        ].map { ($0, "") })
 
     mutating func step4() {
         guard let suffix = match(Porter2.step4Suffixes), suffixStart(suffix.bytes) >= r2 else { return }

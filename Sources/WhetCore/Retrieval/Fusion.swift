@@ -39,7 +39,8 @@ public enum Fusion {
     public static func weighted(_ lists: [(method: String, ranked: Ranked)], weights: [Double]) -> [Fused] {
         let ranges = lists.map { list -> (min: Double, span: Double) in
             let scores = list.ranked.map(\.score)
-            let low = scores.min() ?? 0, high = scores.max() ?? 0
+            let low = scores.min() ?? 0
+            let high = scores.max() ?? 0
             return (low, high - low)
         }
         return combine(lists) { list, _, score in
@@ -49,8 +50,10 @@ public enum Fusion {
         }
     }
 
-    private static func combine(_ lists: [(method: String, ranked: Ranked)],
-                                contribution: (_ list: Int, _ rank: Int, _ score: Double) -> Double) -> [Fused] {
+    private static func combine(
+        _ lists: [(method: String, ranked: Ranked)],
+        contribution: (_ list: Int, _ rank: Int, _ score: Double) -> Double
+    ) -> [Fused] {
         var fused: [Int64: Fused] = [:]
         var firstSeen: [Int64: Int] = [:]
         for (listIndex, list) in lists.enumerated() {

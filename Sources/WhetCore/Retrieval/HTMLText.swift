@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns an HTML page into readable plain text for indexing: tags removed, `script`/`style` dropped, block
 /// elements become line breaks, headings become Markdown `#` lines (so the chunker keeps the heading path),
 /// and the common character entities are decoded.
@@ -16,7 +18,10 @@ public enum HTMLText {
             if character == "<" {
                 guard let close = html[index...].firstIndex(of: ">") else { break }
                 let tag = html[html.index(after: index)..<close].lowercased()
-                let name = tag.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "/" && !tag.hasPrefix("/") }).first.map(String.init) ?? ""
+                let name =
+                    tag.split(whereSeparator: {
+                        $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "/" && !tag.hasPrefix("/")
+                    }).first.map(String.init) ?? ""
                 index = html.index(after: close)
                 if let skip = skipUntil {
                     if name == "/" + skip { skipUntil = nil }
@@ -29,7 +34,7 @@ public enum HTMLText {
                     let level = Int(String(name.last ?? "1")) ?? 1
                     output += "\n\n" + String(repeating: "#", count: level) + " "
                 case "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "p", "/p", "div", "/div", "pre", "/pre", "ul", "/ul",
-                     "ol", "/ol", "table", "/table", "section", "/section", "blockquote", "/blockquote", "dl", "/dl":
+                    "ol", "/ol", "table", "/table", "section", "/section", "blockquote", "/blockquote", "dl", "/dl":
                     output += "\n\n"
                 case "br", "li", "tr", "dt", "dd":
                     output += "\n"
@@ -47,9 +52,11 @@ public enum HTMLText {
     /// Decodes named entities people actually use and every numeric one.
     static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
-        let named: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
-                                       "mdash": "—", "ndash": "–", "hellip": "…", "copy": "©", "para": "¶",
-                                       "rsquo": "’", "lsquo": "‘", "rdquo": "”", "ldquo": "“"]
+        let named: [String: String] = [
+            "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
+            "mdash": "—", "ndash": "–", "hellip": "…", "copy": "©", "para": "¶",
+            "rsquo": "’", "lsquo": "‘", "rdquo": "”", "ldquo": "“",
+        ]
         var output = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
@@ -60,7 +67,9 @@ public enum HTMLText {
                 var replacement: String? = named[entity]
                 if entity.hasPrefix("#") {
                     let digits = entity.dropFirst()
-                    let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                    let value =
+                        digits.hasPrefix("x") || digits.hasPrefix("X")
+                        ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
                     replacement = value.flatMap(Unicode.Scalar.init).map { String($0) }
                 }
                 if let replacement {
@@ -88,11 +97,11 @@ public enum HTMLText {
                 blank = 0
             }
             var end = trimmed.endIndex
-            while end > trimmed.startIndex, trimmed[trimmed.index(before: end)] == " " { end = trimmed.index(before: end) }
+            while end > trimmed.startIndex, trimmed[trimmed.index(before: end)] == " " {
+                end = trimmed.index(before: end)
+            }
             lines.append(trimmed[..<end])
         }
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
     }
 }
-
-import Foundation

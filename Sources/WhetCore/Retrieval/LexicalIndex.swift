@@ -46,7 +46,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
             if version != 0 && version != LexicalIndex.schemaVersion {
                 try database.write { db in
-                    for table in ["chunk_terms", "chunks", "files", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    for table in ["chunk_terms", "chunks", "files", "meta"] {
+                        try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
+                    }
                     try db.execute(sql: "PRAGMA user_version = 0")
                 }
             }
@@ -60,15 +62,16 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     static func migrate(_ db: Database) throws {
         guard try Int.fetchOne(db, sql: "PRAGMA user_version") == 0 else { return }
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
-                hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-                start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
-            PRAGMA user_version = \(schemaVersion);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
+                    hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+                    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
+                PRAGMA user_version = \(schemaVersion);
+                """)
     }
 
     // MARK: Reading
@@ -106,8 +109,10 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// How many chunks and files the index holds.
     public func counts() throws -> (files: Int, chunks: Int) {
         try database.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM files") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks") ?? 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM files") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks") ?? 0
+            )
         }
     }
 
@@ -125,7 +130,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     }
 
     /// Chunks for ranked row ids, numbered in that order, with the words of `query` each one contains.
-    public func results(for ranked: [(chunkID: Int64, score: Double)], matching query: String) throws -> [RetrievedChunk] {
+    public func results(for ranked: [(chunkID: Int64, score: Double)], matching query: String) throws
+        -> [RetrievedChunk]
+    {
         guard !ranked.isEmpty else { return [] }
         let (index, _) = try inMemoryIndex()
         let wanted = index.analyze(query)
@@ -133,8 +140,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         return ranked.compactMap { item -> RetrievedChunk? in
             guard var chunk = rows[item.chunkID] else { return nil }
             chunk.score = item.score
-            chunk.matchedTerms = LexicalIndex.matchedWords(in: chunk.text + "\n" + chunk.headingPath.joined(separator: " "),
-                                                           terms: wanted, index: index)
+            chunk.matchedTerms = LexicalIndex.matchedWords(
+                in: chunk.text + "\n" + chunk.headingPath.joined(separator: " "),
+                terms: wanted, index: index)
             return chunk
         }.enumerated().map { offset, chunk in
             var numbered = chunk
@@ -160,7 +168,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 guard let known = wanted[id] else { return }
                 term = known
             } else {
-                guard let analysed = index.analyze(String(decoding: bytes, as: UTF8.self)).first, wantedTerms.contains(analysed) else { return }
+                guard let analysed = index.analyze(String(decoding: bytes, as: UTF8.self)).first,
+                    wantedTerms.contains(analysed)
+                else { return }
                 term = analysed
             }
             let word = String(decoding: bytes, as: UTF8.self)
@@ -174,7 +184,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Every chunk of one file in document order, as unranked results (the UI's chunk-boundary view).
     public func chunks(inFile path: String) throws -> [RetrievedChunk] {
-        let ids = try database.read { try Int64.fetchAll($0, sql: "SELECT id FROM chunks WHERE path = ? ORDER BY ordinal", arguments: [path]) }
+        let ids = try database.read {
+            try Int64.fetchAll($0, sql: "SELECT id FROM chunks WHERE path = ? ORDER BY ordinal", arguments: [path])
+        }
         let rows = try chunks(ids: ids)
         return ids.compactMap { rows[$0] }
     }
@@ -184,8 +196,12 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         try database.read { db in
             var found: [Int64: RetrievedChunk] = [:]
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT id, path, start_line, end_line, heading_path, text FROM chunks WHERE id IN (\(placeholders))",
-                                        arguments: StatementArguments(ids)) {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, path, start_line, end_line, heading_path, text FROM chunks WHERE id IN (\(placeholders))",
+                arguments: StatementArguments(ids))
+            {
                 let heading: String = row["heading_path"]
                 found[row["id"]] = RetrievedChunk(
                     rank: 0, path: row["path"], startLine: row["start_line"], endLine: row["end_line"],
@@ -244,7 +260,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
             let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
             let rows = try chunks(ids: ids)
-            for id in ids { if let chunk = rows[id] { added.append((id, chunk.text, chunk.headingPath.joined(separator: " "))) } }
+            for id in ids {
+                if let chunk = rows[id] { added.append((id, chunk.text, chunk.headingPath.joined(separator: " "))) }
+            }
         }
         applyToMemoryLocked(removed: removed, added: added)
         memory?.dataVersion = version
@@ -274,14 +292,19 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         var lastID: Int64 = -1
         while true {
             let page = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, heading_path, text FROM chunks WHERE id > ? ORDER BY id LIMIT 20000", arguments: [lastID])
+                try Row.fetchAll(
+                    db, sql: "SELECT id, heading_path, text FROM chunks WHERE id > ? ORDER BY id LIMIT 20000",
+                    arguments: [lastID])
             }
             guard let last = page.last else { return }
             lastID = last["id"]
-            try body(page.map { row in
-                let heading: String = row["heading_path"]
-                return StoredChunk(id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"])
-            })
+            try body(
+                page.map { row in
+                    let heading: String = row["heading_path"]
+                    return StoredChunk(
+                        id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"]
+                    )
+                })
         }
     }
 
@@ -303,7 +326,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
         public init() {}
         /// Replaces every chunk of `path` with `chunks`.
-        public mutating func replace(_ path: String, state: FileState, chunks: [Chunk]) { replacements.append((path, state, chunks)) }
+        public mutating func replace(_ path: String, state: FileState, chunks: [Chunk]) {
+            replacements.append((path, state, chunks))
+        }
         /// Records a new mtime for a file whose content did not change.
         public mutating func touch(_ path: String, state: FileState) { touches.append((path, state)) }
         /// Removes a file that left the corpus.
@@ -323,18 +348,24 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 }
                 for path in batch.removals { try LexicalIndex.delete(path, in: db) }
                 for (path, state) in batch.touches {
-                    try db.execute(sql: "UPDATE files SET size = ?, mtime = ? WHERE path = ?", arguments: [state.size, state.mtime, path])
+                    try db.execute(
+                        sql: "UPDATE files SET size = ?, mtime = ? WHERE path = ?",
+                        arguments: [state.size, state.mtime, path])
                 }
                 // Prepared once per batch: re-preparing the same INSERT per row costs more than the insert.
-                let insertChunk = try db.cachedStatement(sql: """
-                    INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                let insertFile = try db.cachedStatement(sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
+                let insertChunk = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
+                        """)
+                let insertFile = try db.cachedStatement(
+                    sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
                 for (path, state, chunks) in batch.replacements {
                     try LexicalIndex.delete(path, in: db)
                     for (ordinal, chunk) in chunks.enumerated() {
-                        try insertChunk.execute(arguments: [path, ordinal, chunk.startLine, chunk.endLine,
-                                                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text])
+                        try insertChunk.execute(arguments: [
+                            path, ordinal, chunk.startLine, chunk.endLine,
+                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text,
+                        ])
                         added.append((db.lastInsertedRowID, chunk.text, chunk.headingPath.joined(separator: " ")))
                     }
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
@@ -382,7 +413,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Empties the index and records `settings` (the chunking it was built with), when they differ from the
     /// recorded ones: chunks made with other settings would be silently inconsistent.
     public func resetIfSettingsChanged(_ settings: String) throws -> Bool {
-        let unchanged = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'chunking'") == settings }
+        let unchanged = try database.read {
+            try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'chunking'") == settings
+        }
         if unchanged { return false }
         return try database.write { db in
             let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chunking'")

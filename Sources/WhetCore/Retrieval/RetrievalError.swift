@@ -20,13 +20,19 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
         case .index(let path, let message):
             return diagnostic("error", at: SourceLocation(file: path), "index: \(message)")
         case .busy(let path, let seconds):
-            return diagnostic("error", at: SourceLocation(file: path),
-                "index: another whet process kept it busy for over \(seconds) s (a long `whet index`?); try again when it has finished")
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
+                "index: another whet process kept it busy for over \(seconds) s (a long `whet index`?); try again when it has finished"
+            )
         case .damaged(let path, let message):
-            return diagnostic("error", at: SourceLocation(file: path),
-                "index: the file is damaged (\(message)); it holds only derived data: delete it and run `whet index` to rebuild")
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
+                "index: the file is damaged (\(message)); it holds only derived data: delete it and run `whet index` to rebuild"
+            )
         case .missingCorpus(let path):
-            return diagnostic("error", at: SourceLocation(file: path), "corpus directory does not exist; expected the directory named by [retrieval] corpus")
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
+                "corpus directory does not exist; expected the directory named by [retrieval] corpus")
         case .tokenizer(let path, let line, let message):
             return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
         case .dense(let message), .comparison(let message):

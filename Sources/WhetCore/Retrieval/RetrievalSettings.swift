@@ -70,7 +70,9 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
     public init() {}
 
     /// Every key `[retrieval]` accepts (BM25's parameters sit in the same table).
-    static var tomlKeys: [String] { CodingKeys.allCases.map(\.stringValue).filter { $0 != "bm25" } + ["k1", "b", "heading_weight", "stemming"] }
+    static var tomlKeys: [String] {
+        CodingKeys.allCases.map(\.stringValue).filter { $0 != "bm25" } + ["k1", "b", "heading_weight", "stemming"]
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enabled, method, corpus, chunking, tokenizer, bm25, fusion, rerank
@@ -100,7 +102,8 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
     public var chunkingSignature: String {
         switch chunking {
         case .heading, .paragraph: "\(chunking.rawValue) size=\(chunkSize) overlap=\(chunkOverlap) chunker=2"
-        case .fixed: "fixed tokens=\(chunkTokens) overlap=\(chunkOverlapTokens) tokenizer=\(tokenizer ?? "estimate") chunker=2"
+        case .fixed:
+            "fixed tokens=\(chunkTokens) overlap=\(chunkOverlapTokens) tokenizer=\(tokenizer ?? "estimate") chunker=2"
         case .sentence: "sentence n=\(sentencesPerChunk) overlap=\(sentenceOverlap) chunker=2"
         }
     }

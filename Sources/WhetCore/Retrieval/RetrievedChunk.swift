@@ -24,8 +24,10 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
     public var pinned: Bool?
 
     /// Makes a result.
-    public init(rank: Int, path: String, startLine: Int, endLine: Int, headingPath: [String], score: Double,
-                matchedTerms: [String], text: String) {
+    public init(
+        rank: Int, path: String, startLine: Int, endLine: Int, headingPath: [String], score: Double,
+        matchedTerms: [String], text: String
+    ) {
         self.rank = rank
         self.path = path
         self.startLine = startLine
@@ -41,6 +43,9 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rank, path, score, text, methods, pinned
-        case startLine = "start_line", endLine = "end_line", headingPath = "heading_path", matchedTerms = "matched_terms"
+        case startLine = "start_line"
+        case endLine = "end_line"
+        case headingPath = "heading_path"
+        case matchedTerms = "matched_terms"
     }
 }

@@ -45,8 +45,9 @@ struct SQLiteFile: Sendable {
     /// process) commits, which is how a long-lived process notices that the index changed under it.
     func dataVersion() throws -> Int {
         // Outside a transaction: the pragma needs none, and BEGIN/COMMIT would double its cost.
-        do { return try queue.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 } }
-        catch { throw SQLiteFile.translate(error, path: path) }
+        do { return try queue.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 } } catch {
+            throw SQLiteFile.translate(error, path: path)
+        }
     }
 
     /// A database error as the user should read it; other errors pass through unchanged.
@@ -59,10 +60,12 @@ struct SQLiteFile: Sendable {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return RetrievalError.damaged(path: path, message: message)
         case .SQLITE_FULL:
-            return RetrievalError.index(path: path, message: "the disk is full (\(message)); free some space and run `whet index` again")
+            return RetrievalError.index(
+                path: path, message: "the disk is full (\(message)); free some space and run `whet index` again")
         case .SQLITE_IOERR where diskIsFull(at: path):
             // SQLite reports a write that ran out of space in its journal as an I/O error.
-            return RetrievalError.index(path: path, message: "No space left on device (\(message)); free some space and run `whet index` again")
+            return RetrievalError.index(
+                path: path, message: "No space left on device (\(message)); free some space and run `whet index` again")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
             return RetrievalError.index(path: path, message: "\(message) (check that .whet/ can be written)")
         default:

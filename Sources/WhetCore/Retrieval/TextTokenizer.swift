@@ -46,7 +46,9 @@ public enum TextTokenizer {
     }
 
     /// The byte loop for ASCII text; it must split exactly as the Unicode path does on the same text.
-    private static func forEachASCIIWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    private static func forEachASCIIWord(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         // Folded words are written into a scratch buffer as long as the text, so no word can overflow it.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { word in
             var length = 0
@@ -92,11 +94,16 @@ public enum TextTokenizer {
         var foldedScalars: [UInt32: [Unicode.Scalar]] = [:]
         func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
             if scalar.value < 0x80 {
-                if scalar.value >= 0x41 && scalar.value <= 0x5A, let lower = Unicode.Scalar(scalar.value + 32) { return [lower] }
+                if scalar.value >= 0x41 && scalar.value <= 0x5A, let lower = Unicode.Scalar(scalar.value + 32) {
+                    return [lower]
+                }
                 return [scalar]
             }
             if let known = foldedScalars[scalar.value] { return known }
-            let folded = Array(String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).unicodeScalars)
+            let folded = Array(
+                String(scalar).folding(
+                    options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
+                ).unicodeScalars)
             foldedScalars[scalar.value] = folded
             return folded
         }
@@ -114,11 +121,12 @@ public enum TextTokenizer {
                     cjkPrevious = scalar
                     cjkRunLength += 1
                 } else if scalar.value < 0x80
-                            ? (scalar.value >= 0x61 && scalar.value <= 0x7A) || (scalar.value >= 0x30 && scalar.value <= 0x39)
-                            : scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    ? (scalar.value >= 0x61 && scalar.value <= 0x7A) || (scalar.value >= 0x30 && scalar.value <= 0x39)
+                    : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                {
                     flushCJK()
                     word.append(scalar)
-                } else if (scalar == "'" || scalar == "’"), !word.isEmpty {
+                } else if scalar == "'" || scalar == "’", !word.isEmpty {
                     continue
                 } else {
                     flushCJK()
@@ -133,10 +141,10 @@ public enum TextTokenizer {
     /// Whether a scalar belongs to a script written without spaces between words (Han, kana, Hangul).
     public static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x3040...0x30FF, 0x31F0...0x31FF,    // Hiragana, Katakana
-             0x3400...0x4DBF, 0x4E00...0x9FFF,    // CJK ideographs
-             0xF900...0xFAFF, 0x20000...0x2FA1F,  // compatibility and supplementary ideographs
-             0xAC00...0xD7AF, 0x1100...0x11FF:    // Hangul
+        case 0x3040...0x30FF, 0x31F0...0x31FF,  // Hiragana, Katakana
+            0x3400...0x4DBF, 0x4E00...0x9FFF,  // CJK ideographs
+            0xF900...0xFAFF, 0x20000...0x2FA1F,  // compatibility and supplementary ideographs
+            0xAC00...0xD7AF, 0x1100...0x11FF:  // Hangul
             return true
         default:
             return false

@@ -41,7 +41,8 @@ struct WordTable: Sendable {
                 if index < 0 { return nil }
                 let entry = entries[Int(index)]
                 if entry.hash == hash, entry.length == bytes.count,
-                   bytes.isEmpty || memcmp(arena.baseAddress! + entry.start, bytes.baseAddress!, bytes.count) == 0 {
+                    bytes.isEmpty || memcmp(arena.baseAddress! + entry.start, bytes.baseAddress!, bytes.count) == 0
+                {
                     return entry.value
                 }
                 slot = (slot + 1) & mask
@@ -76,7 +77,9 @@ extension WordTable {
     func forEach(_ body: (UnsafeBufferPointer<UInt8>, UInt64, Int32) -> Void) {
         arena.withUnsafeBufferPointer { arena in
             for entry in entries {
-                body(UnsafeBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.length)]), entry.hash, entry.value)
+                body(
+                    UnsafeBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.length)]), entry.hash,
+                    entry.value)
             }
         }
     }

@@ -9,8 +9,10 @@ public struct RunExecutor: Sendable {
 
     /// Runs `plan` on `backend`. Cancelling the calling task cancels the request and yields a record marked
     /// `cancelled` with the output so far.
-    public func execute(_ plan: RunPlan, on backend: any ModelBackend, runNumber: Int, price: ModelPrice? = nil,
-                        onEvent: @Sendable (BackendEvent) -> Void = { _ in }) async -> RunRecord {
+    public func execute(
+        _ plan: RunPlan, on backend: any ModelBackend, runNumber: Int, price: ModelPrice? = nil,
+        onEvent: @Sendable (BackendEvent) -> Void = { _ in }
+    ) async -> RunRecord {
         let started = ContinuousClock.now
         let startDate = Date()
         var output = ""
@@ -48,10 +50,13 @@ public struct RunExecutor: Sendable {
             variables: plan.variables, messages: plan.messages, retrieval: plan.retrieval,
             backend: .init(name: plan.backend.name, kind: plan.backend.kind.rawValue), model: backend.model,
             parameters: plan.request.parameters, output: output, finishReason: finish, usage: usage,
-            latency: .init(firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
+            latency: .init(
+                firstTokenMs: firstToken.map(RunExecutor.milliseconds), totalMs: RunExecutor.milliseconds(total)),
             error: errorMessage, rating: nil)
         if let price, let usage, !cached { record.costUSD = price.cost(of: usage) }
-        if let usage, let first = record.latency.firstTokenMs, record.latency.totalMs - first > 1, usage.completionTokens > 1 {
+        if let usage, let first = record.latency.firstTokenMs, record.latency.totalMs - first > 1,
+            usage.completionTokens > 1
+        {
             let rate = Double(usage.completionTokens - 1) / ((record.latency.totalMs - first) / 1000)
             record.latency.tokensPerSecond = rate.rounded(toPlaces: 1)
         }
@@ -82,7 +87,9 @@ extension Double {
 }
 
 /// Makes the backend a configuration names.
-public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil, cacheDirectory: URL? = nil, sample: Int = 0) -> any ModelBackend {
+public func makeBackend(_ config: BackendConfig, workspaceRoot: URL? = nil, cacheDirectory: URL? = nil, sample: Int = 0)
+    -> any ModelBackend
+{
     let backend: any ModelBackend
     switch config.kind {
     case .offline: backend = OfflineBackend(config: config)
@@ -109,9 +116,14 @@ public struct RunRecorder: Sendable {
     public func nextRun(session requested: String?) throws -> (session: String, run: Int) {
         try workspace.requireWritable(for: "recording the run in sessions/")
         let id: String
-        if let requested, requested == "new" { id = try store.create(title: nil) }
-        else if let requested { id = try store.resolve(requested); try store.setCurrent(id) }
-        else { id = try store.currentOrNew() }
+        if let requested, requested == "new" {
+            id = try store.create(title: nil)
+        } else if let requested {
+            id = try store.resolve(requested)
+            try store.setCurrent(id)
+        } else {
+            id = try store.currentOrNew()
+        }
         let existing = store.log(id).read()
         return (id, (existing.records.map(\.run).max() ?? 0) + 1)
     }

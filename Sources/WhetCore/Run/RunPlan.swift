@@ -39,9 +39,11 @@ public struct RunInput: Sendable, Equatable {
     }
 
     /// Makes an input; everything not given follows the workspace.
-    public init(promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
-                retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = [],
-                promptSource: String? = nil) {
+    public init(
+        promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
+        retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = [],
+        promptSource: String? = nil
+    ) {
         self.promptName = promptName
         self.variables = variables
         self.backendName = backendName
@@ -68,12 +70,15 @@ public struct RunPlan: Sendable {
     public static let contextVariable = "context"
 
     /// Loads the prompt, resolves variables, retrieves context (when on) and renders the messages.
-    public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) async throws -> RunPlan {
+    public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) async throws
+        -> RunPlan
+    {
         let settings = workspace.config.retrieval
         var outcome: RetrievalOutcome? = nil
         if input.retrievalEnabled ?? settings.enabled, let retriever {
             let prompt = try loadPrompt(input, in: workspace)
-            let query = try queryText(prompt: prompt, variables: prompt.resolveVariables(input.variables), settings: settings)
+            let query = try queryText(
+                prompt: prompt, variables: prompt.resolveVariables(input.variables), settings: settings)
             outcome = try await retriever.retrieve(query, topK: input.topK ?? settings.topK)
         }
         return try make(input, in: workspace, retrieved: outcome)
@@ -84,13 +89,17 @@ public struct RunPlan: Sendable {
         if let loaded = input.loadedPrompt { return loaded.prompt }
         let promptURL = try workspace.promptURL(named: input.promptName)
         return try input.promptSource.map {
-            try PromptFile(parsing: $0, path: workspace.display(promptURL), defaultName: promptURL.deletingPathExtension().lastPathComponent)
+            try PromptFile(
+                parsing: $0, path: workspace.display(promptURL),
+                defaultName: promptURL.deletingPathExtension().lastPathComponent)
         } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL), limits: workspace.config.limits)
     }
 
     /// Builds the plan from an outcome already retrieved (the UI's context pane holds one); nil means
     /// retrieval is off for this run.
-    public static func make(_ input: RunInput, in workspace: Workspace, retrieved outcome: RetrievalOutcome?) throws -> RunPlan {
+    public static func make(_ input: RunInput, in workspace: Workspace, retrieved outcome: RetrievalOutcome?) throws
+        -> RunPlan
+    {
         let prompt = try loadPrompt(input, in: workspace)
         let backend = try input.backendOverride ?? workspace.config.backend(named: input.backendName)
         var variables = prompt.resolveVariables(input.variables)
@@ -102,9 +111,12 @@ public struct RunPlan: Sendable {
         if let outcome {
             let query = outcome.queries.first ?? ""
             let topK = input.topK ?? settings.topK
-            let placed = place(outcome.chunks, pinned: input.pinnedChunks, budget: settings.contextTokenBudget, excluded: input.excludedChunks)
-            retrieval = RetrievalRecord(method: outcome.method, topK: topK, query: query,
-                                        contextTokenBudget: settings.contextTokenBudget, chunks: placed)
+            let placed = place(
+                outcome.chunks, pinned: input.pinnedChunks, budget: settings.contextTokenBudget,
+                excluded: input.excludedChunks)
+            retrieval = RetrievalRecord(
+                method: outcome.method, topK: topK, query: query,
+                contextTokenBudget: settings.contextTokenBudget, chunks: placed)
             if outcome.queries.count > 1 { retrieval?.expandedQueries = Array(outcome.queries.dropFirst()) }
             let used = placed.filter { $0.citation != nil }.map(\.chunk)
             grounding = Grounding(query: query, chunks: used)
@@ -120,13 +132,16 @@ public struct RunPlan: Sendable {
         let request = ModelRequest(messages: messages, parameters: parameters, grounding: grounding)
         var recorded = variables
         recorded.removeValue(forKey: contextVariable)
-        return RunPlan(prompt: prompt, variables: recorded, retrieval: retrieval, messages: messages,
-                       backend: backend, request: request, warnings: warnings)
+        return RunPlan(
+            prompt: prompt, variables: recorded, retrieval: retrieval, messages: messages,
+            backend: backend, request: request, warnings: warnings)
     }
 
     /// The messages a recorded run or eval cell sent, rebuilt from its prompt version, variables and the chunks
     /// it placed in context (the same rendering as `make`, without retrieving again).
-    public static func messages(prompt: PromptFile, variables: [String: String], retrieval: RetrievalRecord?) throws -> [ChatMessage] {
+    public static func messages(prompt: PromptFile, variables: [String: String], retrieval: RetrievalRecord?) throws
+        -> [ChatMessage]
+    {
         var resolved = prompt.resolveVariables(variables)
         if let retrieval {
             resolved[contextVariable] = formatContext(retrieval.chunks.filter { $0.citation != nil }.map(\.chunk))
@@ -137,7 +152,9 @@ public struct RunPlan: Sendable {
     }
 
     /// The search query: the configured query variable's value, else the user message rendered without context.
-    public static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws -> String {
+    public static func queryText(prompt: PromptFile, variables: [String: String], settings: RetrievalSettings) throws
+        -> String
+    {
         if let name = settings.queryVariable, let value = variables[name], prompt.variables.contains(name) {
             return value
         }
@@ -150,17 +167,22 @@ public struct RunPlan: Sendable {
     /// Numbers the results that fit the token budget as [1], [2] … in rank order; excluded chunks and those
     /// that would overflow the budget are kept in the record with the reason they were left out.
     /// Pinned chunks come first, marked as pinned, and are not repeated if the search also returned them.
-    static func place(_ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<String>) -> [ContextChunk] {
+    static func place(_ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<String>)
+        -> [ContextChunk]
+    {
         var used = 0
         var citation = 0
         let pinnedLocations = Set(pinned.map(\.location))
-        let ordered = pinned.map { chunk -> RetrievedChunk in
-            var marked = chunk
-            marked.pinned = true
-            return marked
-        } + results.filter { !pinnedLocations.contains($0.location) }
+        let ordered =
+            pinned.map { chunk -> RetrievedChunk in
+                var marked = chunk
+                marked.pinned = true
+                return marked
+            } + results.filter { !pinnedLocations.contains($0.location) }
         return ordered.map { chunk in
-            if excluded.contains(chunk.location) { return ContextChunk(chunk: chunk, citation: nil, omitted: "excluded") }
+            if excluded.contains(chunk.location) {
+                return ContextChunk(chunk: chunk, citation: nil, omitted: "excluded")
+            }
             let cost = estimateTokens(chunk.text) + 12
             if used + cost > budget { return ContextChunk(chunk: chunk, citation: nil, omitted: "over token budget") }
             used += cost

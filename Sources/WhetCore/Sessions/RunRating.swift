@@ -58,7 +58,9 @@ extension SessionStore {
     /// The ratings of session `id`, latest per run, and a warning for each line that does not parse.
     public func ratings(_ id: String) -> (byRun: [String: RunRating], warnings: [Warning]) {
         let url = ratingsURL(id)
-        let (records, warnings) = JSONLines.read(RunRating.self, from: url, displayPath: workspace.display(url), what: "rating", maxLineBytes: workspace.config.limits.maxLineBytes)
+        let (records, warnings) = JSONLines.read(
+            RunRating.self, from: url, displayPath: workspace.display(url), what: "rating",
+            maxLineBytes: workspace.config.limits.maxLineBytes)
         return (RunRating.latest(records), warnings)
     }
 

@@ -72,7 +72,9 @@ public struct RunRecord: Sendable, Equatable, Codable {
         public var tokensPerSecond: Double? = nil
 
         enum CodingKeys: String, CodingKey {
-            case firstTokenMs = "first_token_ms", totalMs = "total_ms", tokensPerSecond = "tokens_per_second"
+            case firstTokenMs = "first_token_ms"
+            case totalMs = "total_ms"
+            case tokensPerSecond = "tokens_per_second"
         }
     }
 

@@ -8,7 +8,10 @@ public enum SessionError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unknownSession(let id, let known):
-            let hint = known.isEmpty ? "there are no sessions yet (run `whet run` first)" : "sessions: \(known.suffix(5).joined(separator: ", "))"
+            let hint =
+                known.isEmpty
+                ? "there are no sessions yet (run `whet run` first)"
+                : "sessions: \(known.suffix(5).joined(separator: ", "))"
             return diagnostic("error", at: nil, "no session '\(id)'; \(hint)")
         case .ambiguousSession(let id, let matches):
             return diagnostic("error", at: nil, "'\(id)' matches several sessions: \(matches.joined(separator: ", "))")

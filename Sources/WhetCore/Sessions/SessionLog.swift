@@ -48,6 +48,7 @@ public struct SessionLog: Sendable {
 
     /// The records that parse, in order, and a warning for each line that does not.
     public func read() -> (records: [RunRecord], warnings: [Warning]) {
-        JSONLines.read(RunRecord.self, from: url, displayPath: displayPath, what: "run record", maxLineBytes: maxLineBytes)
+        JSONLines.read(
+            RunRecord.self, from: url, displayPath: displayPath, what: "run record", maxLineBytes: maxLineBytes)
     }
 }

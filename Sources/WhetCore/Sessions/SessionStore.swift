@@ -26,8 +26,10 @@ public struct SessionStore: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: workspace.sessionsDirectory.path)) ?? []
         return entries.filter { entry in
             var isDirectory: ObjCBool = false
-            return !entry.hasPrefix(".") && FileManager.default.fileExists(
-                atPath: workspace.sessionsDirectory.appendingPathComponent(entry).path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return !entry.hasPrefix(".")
+                && FileManager.default.fileExists(
+                    atPath: workspace.sessionsDirectory.appendingPathComponent(entry).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
         }.sorted()
     }
 
@@ -53,7 +55,9 @@ public struct SessionStore: Sendable {
     /// The title from `sessions/<id>/session.toml`, if any.
     public func title(_ id: String) -> String? {
         let url = workspace.sessionsDirectory.appendingPathComponent(id).appendingPathComponent("session.toml")
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? SafeTOML.parse(text) else { return nil }
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? SafeTOML.parse(text) else {
+            return nil
+        }
         return table["title"]?.string
     }
 
@@ -69,7 +73,8 @@ public struct SessionStore: Sendable {
         if let title {
             let table = TOMLTable()
             table["title"] = title
-            try DurableFile.writeAtomically(Data((table.convert() + "\n").utf8), to: directory.appendingPathComponent("session.toml"))
+            try DurableFile.writeAtomically(
+                Data((table.convert() + "\n").utf8), to: directory.appendingPathComponent("session.toml"))
         }
         try setCurrent(id)
         return id
@@ -89,7 +94,8 @@ public struct SessionStore: Sendable {
     public func setCurrent(_ id: String) throws {
         let pointer = workspace.derivedDirectory.appendingPathComponent("current-session")
         let data = Data((id + "\n").utf8)
-        if FileManager.default.contents(atPath: pointer.path) == data { return }  // a script's 1,000 runs: no 1,000 renames
+        // A script's 1,000 runs into one session: no 1,000 renames.
+        if FileManager.default.contents(atPath: pointer.path) == data { return }
         try DurableFile.makeDirectory(workspace.derivedDirectory)
         try DurableFile.writeAtomically(data, to: pointer)
     }
@@ -101,10 +107,12 @@ public struct SessionStore: Sendable {
             let (records, warnings) = log.read()
             var models: [String] = []
             for record in records where !models.contains(record.model) { models.append(record.model) }
-            let modified = (try? FileManager.default.attributesOfItem(atPath: log.url.path))?[.modificationDate] as? Date
+            let modified =
+                (try? FileManager.default.attributesOfItem(atPath: log.url.path))?[.modificationDate] as? Date
             let costs = records.compactMap(\.costUSD)
-            return Summary(id: id, title: title(id), runs: records.count, models: models, lastChange: modified, warnings: warnings,
-                           costUSD: costs.isEmpty ? nil : costs.reduce(0, +))
+            return Summary(
+                id: id, title: title(id), runs: records.count, models: models, lastChange: modified, warnings: warnings,
+                costUSD: costs.isEmpty ? nil : costs.reduce(0, +))
         }
     }
 }

@@ -21,25 +21,37 @@ public enum JSONLines {
     /// The records that decode, in order, and a warning for each line that does not. The file is read a
     /// block at a time, so memory holds the records, not the file; a line longer than `maxLineBytes` is
     /// skipped unread with a warning naming the limit (`[limits] max_line_bytes`).
-    public static func read<Record: Decodable>(_ type: Record.Type, from url: URL, displayPath: String, what: String = "record",
-                                               maxLineBytes: Int = InputLimits.standard.maxLineBytes) -> (records: [Record], warnings: [Warning]) {
+    public static func read<Record: Decodable>(
+        _ type: Record.Type, from url: URL, displayPath: String, what: String = "record",
+        maxLineBytes: Int = InputLimits.standard.maxLineBytes
+    ) -> (records: [Record], warnings: [Warning]) {
         guard let handle = FileHandle(forReadingAtPath: url.path) else { return ([], []) }
         defer { try? handle.close() }
-        return decode(type, blocks: { try? handle.read(upToCount: 1 << 20) }, displayPath: displayPath, what: what,
-                      maxLineBytes: maxLineBytes)
+        return decode(
+            type, blocks: { try? handle.read(upToCount: 1 << 20) }, displayPath: displayPath, what: what,
+            maxLineBytes: maxLineBytes)
     }
 
     /// `read` over bytes already in memory.
-    public static func decode<Record: Decodable>(_ type: Record.Type, from data: Data, displayPath: String, what: String = "record",
-                                                 maxLineBytes: Int = InputLimits.standard.maxLineBytes) -> (records: [Record], warnings: [Warning]) {
+    public static func decode<Record: Decodable>(
+        _ type: Record.Type, from data: Data, displayPath: String, what: String = "record",
+        maxLineBytes: Int = InputLimits.standard.maxLineBytes
+    ) -> (records: [Record], warnings: [Warning]) {
         var remaining: Data? = data
-        return decode(type, blocks: { defer { remaining = nil }; return remaining }, displayPath: displayPath, what: what,
-                      maxLineBytes: maxLineBytes)
+        return decode(
+            type,
+            blocks: {
+                defer { remaining = nil }
+                return remaining
+            }, displayPath: displayPath, what: what,
+            maxLineBytes: maxLineBytes)
     }
 
     /// The line splitting and decoding of `read`, over blocks of bytes until `blocks` returns nil or nothing.
-    static func decode<Record: Decodable>(_ type: Record.Type, blocks: () -> Data?, displayPath: String, what: String,
-                                          maxLineBytes: Int) -> (records: [Record], warnings: [Warning]) {
+    static func decode<Record: Decodable>(
+        _ type: Record.Type, blocks: () -> Data?, displayPath: String, what: String,
+        maxLineBytes: Int
+    ) -> (records: [Record], warnings: [Warning]) {
         var records: [Record] = []
         var warnings: [Warning] = []
         let decoder = JSONDecoder()
@@ -48,19 +60,26 @@ public enum JSONLines {
         var overlong = false
         func finishLine(torn: Bool) {
             lineNumber += 1
-            defer { line.removeAll(keepingCapacity: line.count < 1 << 20); overlong = false }
+            defer {
+                line.removeAll(keepingCapacity: line.count < 1 << 20)
+                overlong = false
+            }
             let location = SourceLocation(file: displayPath, line: lineNumber)
             if overlong {
-                warnings.append(Warning("line is longer than \(ByteCount.describe(maxLineBytes)) ([limits] max_line_bytes); skipped unread, "
-                                        + "file left as is", at: location))
+                warnings.append(
+                    Warning(
+                        "line is longer than \(ByteCount.describe(maxLineBytes)) ([limits] max_line_bytes); skipped unread, "
+                            + "file left as is", at: location))
                 return
             }
             guard !line.isEmpty else { return }
             do {
                 records.append(try decoder.decode(Record.self, from: Data(line)))
             } catch {
-                let reason = torn ? "torn last line (the write was interrupted); skipped, file left as is"
-                                  : "line is not a valid \(what); skipped, file left as is"
+                let reason =
+                    torn
+                    ? "torn last line (the write was interrupted); skipped, file left as is"
+                    : "line is not a valid \(what); skipped, file left as is"
                 warnings.append(Warning(reason, at: location))
             }
         }
@@ -72,8 +91,12 @@ public enum JSONLines {
                     let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
                     let end = newline ?? bytes.count
                     if !overlong {
-                        if line.count + (end - start) > maxLineBytes { overlong = true; line.removeAll() }
-                        else { line.append(contentsOf: bytes[start..<end]) }
+                        if line.count + (end - start) > maxLineBytes {
+                            overlong = true
+                            line.removeAll()
+                        } else {
+                            line.append(contentsOf: bytes[start..<end])
+                        }
                     }
                     guard newline != nil else { break }
                     finishLine(torn: false)

@@ -33,7 +33,9 @@ public struct JSONParser {
         var parser = JSONParser(bytes)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.failure("expected the end of the input after the value") }
+        guard parser.position == bytes.count else {
+            throw parser.failure("expected the end of the input after the value")
+        }
         return value
     }
 
@@ -61,9 +63,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try object(depth: depth + 1)
         case UInt8(ascii: "["): return try array(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw failure("expected a value, found '\(Unicode.Scalar(bytes[position]))'")
         }
@@ -72,7 +80,9 @@ public struct JSONParser {
     private mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw failure("expected \(word)") }
-        for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { throw failure("expected \(word)") }
+        for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] {
+            throw failure("expected \(word)")
+        }
         position += count
     }
 
@@ -81,19 +91,32 @@ public struct JSONParser {
         position += 1
         var fields: [String: JSONValue] = [:]
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(fields) }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return .object(fields)
+        }
         while true {
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a quoted key") }
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a quoted key")
+            }
             let key = try string()
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':' after a key") }
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                throw failure("expected ':' after a key")
+            }
             position += 1
             fields[key] = try value(depth: depth)
             skipWhitespace()
             guard position < bytes.count else { throw failure("expected ',' or '}', found the end of the input") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(fields) }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            if bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(fields)
+            }
             throw failure("expected ',' or '}'")
         }
     }
@@ -103,13 +126,22 @@ public struct JSONParser {
         position += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return .array(items)
+        }
         while true {
             items.append(try value(depth: depth))
             skipWhitespace()
             guard position < bytes.count else { throw failure("expected ',' or ']', found the end of the input") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            if bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(items)
+            }
             throw failure("expected ',' or ']'")
         }
     }
@@ -149,7 +181,9 @@ public struct JSONParser {
                 case UInt8(ascii: "r"): buffer.append(0x0D)
                 case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"): appendUTF8(of: try unicodeEscape(), to: &buffer)
-                default: position -= 1; throw failure("unknown escape '\\\(Unicode.Scalar(escaped))'")
+                default:
+                    position -= 1
+                    throw failure("unknown escape '\\\(Unicode.Scalar(escaped))'")
                 }
             default:
                 if byte < 0x20 { throw failure("a control character inside a string must be escaped") }
@@ -165,7 +199,9 @@ public struct JSONParser {
     private mutating func unicodeEscape() throws -> Unicode.Scalar {
         let high = try hex4()
         if (0xD800...0xDBFF).contains(high) {
-            if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+            if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
+            {
                 let saved = position
                 position += 2
                 let low = try hex4()
@@ -216,7 +252,9 @@ public struct JSONParser {
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
             guard digits() > 0 else { throw failure("expected a digit in the exponent") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
@@ -226,7 +264,9 @@ public struct JSONParser {
 
     private mutating func digits() -> Int {
         let start = position
-        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+            position += 1
+        }
         return position - start
     }
 }
@@ -244,6 +284,10 @@ extension JSONValue {
 
     /// The number inside a `.number` as an Int when it is whole and in range, else nil.
     public var intValue: Int? {
-        if case .number(let value) = self, value.rounded() == value, abs(value) < 9e15 { return Int(value) } else { return nil }
+        if case .number(let value) = self, value.rounded() == value, abs(value) < 9e15 {
+            return Int(value)
+        } else {
+            return nil
+        }
     }
 }

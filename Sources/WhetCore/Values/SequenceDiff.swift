@@ -8,7 +8,9 @@ public enum SequenceDiff {
 
     /// The steps turning `old` into `new`; nil when the table would exceed `limit` cells (callers then show
     /// the old text removed and the new added).
-    public static func diff<Element: Equatable & Sendable>(_ old: [Element], _ new: [Element], limit: Int = 4_000_000) -> [Step<Element>]? {
+    public static func diff<Element: Equatable & Sendable>(_ old: [Element], _ new: [Element], limit: Int = 4_000_000)
+        -> [Step<Element>]?
+    {
         guard old.count * new.count <= limit else { return nil }
         var table = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
         for i in stride(from: old.count - 1, through: 0, by: -1) {
@@ -17,11 +19,20 @@ public enum SequenceDiff {
             }
         }
         var steps: [Step<Element>] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < old.count || j < new.count {
-            if i < old.count, j < new.count, old[i] == new[j] { steps.append(.same(old[i])); i += 1; j += 1 }
-            else if i < old.count, j == new.count || table[i + 1][j] >= table[i][j + 1] { steps.append(.removed(old[i])); i += 1 }
-            else { steps.append(.added(new[j])); j += 1 }
+            if i < old.count, j < new.count, old[i] == new[j] {
+                steps.append(.same(old[i]))
+                i += 1
+                j += 1
+            } else if i < old.count, j == new.count || table[i + 1][j] >= table[i][j + 1] {
+                steps.append(.removed(old[i]))
+                i += 1
+            } else {
+                steps.append(.added(new[j]))
+                j += 1
+            }
         }
         return steps
     }

@@ -31,7 +31,11 @@ public enum TerminalText {
             case 0x7F:
                 output.append(contentsOf: "^?".unicodeScalars)
             default:
-                if isHidden(scalar) { output.append(contentsOf: codePoint(scalar).unicodeScalars) } else { output.append(scalar) }
+                if isHidden(scalar) {
+                    output.append(contentsOf: codePoint(scalar).unicodeScalars)
+                } else {
+                    output.append(scalar)
+                }
             }
         }
         return String(output)
@@ -39,13 +43,16 @@ public enum TerminalText {
 
     /// Whether `text` holds anything `visible` would change (the common case, plain text, costs one scan).
     public static func needsEscaping(_ text: String) -> Bool {
-        text.utf8.contains { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0x0D }
+        text.utf8.contains {
+            $0 < 0x20 && $0 != 0x0A && $0 != 0x09 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0x0D
+        }
             && text.unicodeScalars.contains { isUnsafe($0) }
     }
 
     /// A scalar `visible` replaces.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09) || scalar.value == 0x7F || isHidden(scalar)
+        (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09) || scalar.value == 0x7F
+            || isHidden(scalar)
     }
 
     /// C1 controls and bidirectional formatting controls: shown by code point.

@@ -12,27 +12,37 @@ extension ConfigLoader {
         if let query = try string(table, "query_variable", section: section) {
             settings.queryVariable = query.isEmpty ? nil : query
         }
-        settings.contextTokenBudget = try positiveInt(table, "context_token_budget", section: section) ?? settings.contextTokenBudget
+        settings.contextTokenBudget =
+            try positiveInt(table, "context_token_budget", section: section) ?? settings.contextTokenBudget
         settings.corpus = try string(table, "corpus", section: section) ?? settings.corpus
 
         settings.chunking = try choice(table, "chunking", section: section) ?? settings.chunking
         settings.chunkSize = try positiveInt(table, "chunk_size", section: section) ?? settings.chunkSize
         settings.chunkOverlap = try wholeNumber(table, "chunk_overlap", section: section) ?? settings.chunkOverlap
         guard settings.chunkOverlap < settings.chunkSize else {
-            throw invalid(section, section: section, key: "chunk_overlap",
-                          expected: "chunk_overlap smaller than chunk_size (\(settings.chunkSize))", found: "\(settings.chunkOverlap)")
+            throw invalid(
+                section, section: section, key: "chunk_overlap",
+                expected: "chunk_overlap smaller than chunk_size (\(settings.chunkSize))",
+                found: "\(settings.chunkOverlap)")
         }
         settings.chunkTokens = try positiveInt(table, "chunk_tokens", section: section) ?? settings.chunkTokens
-        settings.chunkOverlapTokens = try wholeNumber(table, "chunk_overlap_tokens", section: section) ?? settings.chunkOverlapTokens
+        settings.chunkOverlapTokens =
+            try wholeNumber(table, "chunk_overlap_tokens", section: section) ?? settings.chunkOverlapTokens
         guard settings.chunkOverlapTokens < settings.chunkTokens else {
-            throw invalid(section, section: section, key: "chunk_overlap_tokens",
-                          expected: "chunk_overlap_tokens smaller than chunk_tokens (\(settings.chunkTokens))", found: "\(settings.chunkOverlapTokens)")
+            throw invalid(
+                section, section: section, key: "chunk_overlap_tokens",
+                expected: "chunk_overlap_tokens smaller than chunk_tokens (\(settings.chunkTokens))",
+                found: "\(settings.chunkOverlapTokens)")
         }
-        settings.sentencesPerChunk = try positiveInt(table, "sentences_per_chunk", section: section) ?? settings.sentencesPerChunk
-        settings.sentenceOverlap = try wholeNumber(table, "sentence_overlap", section: section) ?? settings.sentenceOverlap
+        settings.sentencesPerChunk =
+            try positiveInt(table, "sentences_per_chunk", section: section) ?? settings.sentencesPerChunk
+        settings.sentenceOverlap =
+            try wholeNumber(table, "sentence_overlap", section: section) ?? settings.sentenceOverlap
         guard settings.sentenceOverlap < settings.sentencesPerChunk else {
-            throw invalid(section, section: section, key: "sentence_overlap",
-                          expected: "sentence_overlap smaller than sentences_per_chunk (\(settings.sentencesPerChunk))", found: "\(settings.sentenceOverlap)")
+            throw invalid(
+                section, section: section, key: "sentence_overlap",
+                expected: "sentence_overlap smaller than sentences_per_chunk (\(settings.sentencesPerChunk))",
+                found: "\(settings.sentenceOverlap)")
         }
         settings.tokenizer = try string(table, "tokenizer", section: section) ?? settings.tokenizer
 
@@ -40,7 +50,8 @@ extension ConfigLoader {
         if let b = try fraction(table, "b", section: section) { settings.bm25.b = b }
         if let weight = table["heading_weight"] {
             guard let value = number(weight), value >= 0 else {
-                throw invalid(section, section: section, key: "heading_weight", expected: "a number ≥ 0", found: describe(weight))
+                throw invalid(
+                    section, section: section, key: "heading_weight", expected: "a number ≥ 0", found: describe(weight))
             }
             settings.bm25.headingWeight = value
         }
@@ -48,8 +59,10 @@ extension ConfigLoader {
 
         settings.embeddingBackend = try string(table, "embedding_backend", section: section)
         settings.embeddingModel = try string(table, "embedding_model", section: section)
-        settings.embeddingBatchSize = try positiveInt(table, "embedding_batch_size", section: section) ?? settings.embeddingBatchSize
-        settings.embeddingConcurrency = try positiveInt(table, "embedding_concurrency", section: section) ?? settings.embeddingConcurrency
+        settings.embeddingBatchSize =
+            try positiveInt(table, "embedding_batch_size", section: section) ?? settings.embeddingBatchSize
+        settings.embeddingConcurrency =
+            try positiveInt(table, "embedding_concurrency", section: section) ?? settings.embeddingConcurrency
 
         settings.fusion = try choice(table, "fusion", section: section) ?? settings.fusion
         settings.rrfK = try positiveInt(table, "rrf_k", section: section) ?? settings.rrfK
@@ -68,7 +81,9 @@ extension ConfigLoader {
 
     func flag(_ table: TOMLTable, _ key: String, section: String) throws -> Bool? {
         guard let value = table[key] else { return nil }
-        guard let flag = value.bool else { throw invalid(section, section: section, key: key, expected: "true or false", found: describe(value)) }
+        guard let flag = value.bool else {
+            throw invalid(section, section: section, key: key, expected: "true or false", found: describe(value))
+        }
         return flag
     }
 
@@ -89,7 +104,8 @@ extension ConfigLoader {
     }
 
     /// A string that must be one of an enumeration's raw values; the error lists them.
-    func choice<Choice: RawRepresentable & CaseIterable>(_ table: TOMLTable, _ key: String, section: String) throws -> Choice?
+    func choice<Choice: RawRepresentable & CaseIterable>(_ table: TOMLTable, _ key: String, section: String) throws
+        -> Choice?
     where Choice.RawValue == String {
         guard let text = try string(table, key, section: section) else { return nil }
         guard let value = Choice(rawValue: text) else {

@@ -25,7 +25,8 @@ public struct ConfigLoader {
         do {
             table = try SafeTOML.parse(source)
         } catch let failure as SafeTOML.Failure {
-            throw WorkspaceError.malformedConfig(SourceLocation(file: displayPath, line: failure.line, column: failure.column), failure.message)
+            throw WorkspaceError.malformedConfig(
+                SourceLocation(file: displayPath, line: failure.line, column: failure.column), failure.message)
         } catch let error as TOMLParseError {
             throw WorkspaceError.malformedConfig(
                 SourceLocation(file: displayPath, line: error.source.begin.line, column: error.source.begin.column),
@@ -35,13 +36,21 @@ public struct ConfigLoader {
         config.name = try string(table, "name", section: nil) ?? config.name
         config.defaultPrompt = try string(table, "default_prompt", section: nil)
         let defaultBackend = try string(table, "default_backend", section: nil)
-        warnUnknown(table, known: ["name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits"], section: nil)
+        warnUnknown(
+            table,
+            known: [
+                "name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits",
+            ], section: nil)
         if let prices = try subtable(table, "prices", section: nil) {
             for model in prices.keys.sorted() {
                 let section = "prices.\(model)"
-                guard let entry = prices[model]?.table, let input = number(entry["input"]), let output = number(entry["output"]) else {
-                    throw invalid(section, section: "prices", key: model,
-                                  expected: "a table { input = DOLLARS, output = DOLLARS } per million tokens", found: describe(prices[model]))
+                guard let entry = prices[model]?.table, let input = number(entry["input"]),
+                    let output = number(entry["output"])
+                else {
+                    throw invalid(
+                        section, section: "prices", key: model,
+                        expected: "a table { input = DOLLARS, output = DOLLARS } per million tokens",
+                        found: describe(prices[model]))
                 }
                 config.prices[model] = ModelPrice(inputPerMillion: input, outputPerMillion: output)
             }
@@ -51,8 +60,9 @@ public struct ConfigLoader {
             config.backends = [:]
             for name in backends.keys.sorted() {
                 guard let entry = backends[name]?.table else {
-                    throw invalid("backends.\(name)", section: "backends", key: name,
-                                  expected: "a table [backends.\(name)]", found: describe(backends[name]))
+                    throw invalid(
+                        "backends.\(name)", section: "backends", key: name,
+                        expected: "a table [backends.\(name)]", found: describe(backends[name]))
                 }
                 config.backends[name] = try backend(name, entry)
             }
@@ -67,24 +77,29 @@ public struct ConfigLoader {
         if let evals = try subtable(table, "evals", section: nil) {
             if let grader = try string(evals, "grader", section: "evals") {
                 guard config.backends[grader] != nil else {
-                    throw invalid("evals", section: "evals", key: "grader",
-                                  expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
-                                  found: "'\(grader)'")
+                    throw invalid(
+                        "evals", section: "evals", key: "grader",
+                        expected:
+                            "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                        found: "'\(grader)'")
                 }
                 config.evalGrader = grader
             }
             warnUnknown(evals, known: ["grader"], section: "evals")
         }
         if let limits = try subtable(table, "limits", section: nil) {
-            config.limits.maxFileBytes = try positiveInt(limits, "max_file_bytes", section: "limits") ?? config.limits.maxFileBytes
-            config.limits.maxLineBytes = try positiveInt(limits, "max_line_bytes", section: "limits") ?? config.limits.maxLineBytes
+            config.limits.maxFileBytes =
+                try positiveInt(limits, "max_file_bytes", section: "limits") ?? config.limits.maxFileBytes
+            config.limits.maxLineBytes =
+                try positiveInt(limits, "max_line_bytes", section: "limits") ?? config.limits.maxLineBytes
             warnUnknown(limits, known: ["max_file_bytes", "max_line_bytes"], section: "limits")
         }
         if let defaultBackend {
             guard config.backends[defaultBackend] != nil else {
-                throw invalid("default_backend", section: nil, key: "default_backend",
-                              expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
-                              found: "'\(defaultBackend)'")
+                throw invalid(
+                    "default_backend", section: nil, key: "default_backend",
+                    expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                    found: "'\(defaultBackend)'")
             }
             config.defaultBackend = defaultBackend
         } else if config.backends[config.defaultBackend] == nil, let first = config.backendNames.first {
@@ -96,67 +111,87 @@ public struct ConfigLoader {
     private mutating func backend(_ name: String, _ table: TOMLTable) throws -> BackendConfig {
         let section = "backends.\(name)"
         guard let kindText = try string(table, "kind", section: section) else {
-            throw invalid(section, section: section, key: nil,
-                          expected: "a 'kind' key (\(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")))",
-                          found: "none")
+            throw invalid(
+                section, section: section, key: nil,
+                expected: "a 'kind' key (\(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")))",
+                found: "none")
         }
         guard let kind = BackendKind(rawValue: kindText) else {
-            throw invalid(section, section: section, key: "kind",
-                          expected: "kind to be one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))",
-                          found: "'\(kindText)'")
+            throw invalid(
+                section, section: section, key: "kind",
+                expected: "kind to be one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                found: "'\(kindText)'")
         }
         var config = BackendConfig(name: name, kind: kind, model: OfflineBackend.modelName)
         if kind == .offline {
             config.model = try string(table, "model", section: section) ?? config.model
             config.maxSentences = try positiveInt(table, "max_sentences", section: section) ?? config.maxSentences
-            config.streamPieceSize = try positiveInt(table, "stream_piece_size", section: section) ?? config.streamPieceSize
+            config.streamPieceSize =
+                try positiveInt(table, "stream_piece_size", section: section) ?? config.streamPieceSize
             warnUnknown(table, known: ["kind", "model", "max_sentences", "stream_piece_size"], section: section)
             return config
         }
         guard let model = try string(table, "model", section: section) else {
-            throw invalid(section, section: section, key: nil, expected: "a 'model' key naming the model to call", found: "none")
+            throw invalid(
+                section, section: section, key: nil, expected: "a 'model' key naming the model to call", found: "none")
         }
         config.model = model
         var http = HTTPSettings()
-        http.baseURL = try string(table, "base_url", section: section)
+        http.baseURL =
+            try string(table, "base_url", section: section)
             ?? (kind == .openai ? "https://api.openai.com/v1" : "https://api.anthropic.com")
         http.apiKeyEnvironment = try string(table, "api_key_env", section: section)
         http.apiKeyFile = try string(table, "api_key_file", section: section)
         if table["api_key"] != nil {
-            throw invalid(section, section: section, key: "api_key",
-                          expected: "api_key_env = \"VARIABLE\" or api_key_file = \"/path/outside/the/workspace\" (keys never go in the workspace)",
-                          found: "a key written in whet.toml")
+            throw invalid(
+                section, section: section, key: "api_key",
+                expected:
+                    "api_key_env = \"VARIABLE\" or api_key_file = \"/path/outside/the/workspace\" (keys never go in the workspace)",
+                found: "a key written in whet.toml")
         }
         if let headers = try subtable(table, "headers", section: section) {
             for key in headers.keys {
                 guard let value = headers[key]?.string else {
-                    throw invalid(section, section: section, key: "headers", expected: "string header values", found: describe(headers[key]))
+                    throw invalid(
+                        section, section: section, key: "headers", expected: "string header values",
+                        found: describe(headers[key]))
                 }
                 http.headers[key] = value
             }
         }
         http.connectTimeout = try positiveNumber(table, "connect_timeout", section: section) ?? http.connectTimeout
-        http.firstByteTimeout = try positiveNumber(table, "first_byte_timeout", section: section) ?? http.firstByteTimeout
+        http.firstByteTimeout =
+            try positiveNumber(table, "first_byte_timeout", section: section) ?? http.firstByteTimeout
         http.idleTimeout = try positiveNumber(table, "idle_timeout", section: section) ?? http.idleTimeout
         http.requestTimeout = try positiveNumber(table, "request_timeout", section: section) ?? http.requestTimeout
         http.maxResponseBytes = try positiveInt(table, "max_response_bytes", section: section) ?? http.maxResponseBytes
         if let retries = table["max_retries"] {
             guard let value = retries.int, value >= 0 else {
-                throw invalid(section, section: section, key: "max_retries", expected: "a whole number ≥ 0", found: describe(retries))
+                throw invalid(
+                    section, section: section, key: "max_retries", expected: "a whole number ≥ 0",
+                    found: describe(retries))
             }
             http.maxRetries = value
         }
         http.maxConcurrency = try positiveInt(table, "max_concurrency", section: section) ?? http.maxConcurrency
         if let stream = table["stream"] {
-            guard let flag = stream.bool else { throw invalid(section, section: section, key: "stream", expected: "true or false", found: describe(stream)) }
+            guard let flag = stream.bool else {
+                throw invalid(
+                    section, section: section, key: "stream", expected: "true or false", found: describe(stream))
+            }
             http.stream = flag
         }
         http.anthropicVersion = try string(table, "anthropic_version", section: section) ?? http.anthropicVersion
         http.defaultMaxTokens = try positiveInt(table, "max_tokens", section: section) ?? http.defaultMaxTokens
         config.http = http
-        warnUnknown(table, known: ["kind", "model", "base_url", "api_key_env", "api_key_file", "headers", "connect_timeout",
-                                   "first_byte_timeout", "idle_timeout", "request_timeout", "max_response_bytes", "max_retries", "max_concurrency", "stream",
-                                   "anthropic_version", "max_tokens"], section: section)
+        warnUnknown(
+            table,
+            known: [
+                "kind", "model", "base_url", "api_key_env", "api_key_file", "headers", "connect_timeout",
+                "first_byte_timeout", "idle_timeout", "request_timeout", "max_response_bytes", "max_retries",
+                "max_concurrency", "stream",
+                "anthropic_version", "max_tokens",
+            ], section: section)
         return config
     }
 
@@ -173,7 +208,8 @@ public struct ConfigLoader {
     func positiveInt(_ table: TOMLTable, _ key: String, section: String?) throws -> Int? {
         guard let value = table[key] else { return nil }
         guard let number = value.int, number > 0 else {
-            throw invalid(section ?? key, section: section, key: key, expected: "a whole number > 0", found: describe(value))
+            throw invalid(
+                section ?? key, section: section, key: key, expected: "a whole number > 0", found: describe(value))
         }
         return number
     }
@@ -181,7 +217,8 @@ public struct ConfigLoader {
     func positiveNumber(_ table: TOMLTable, _ key: String, section: String?) throws -> Double? {
         guard let value = table[key] else { return nil }
         guard let number = number(value), number > 0 else {
-            throw invalid(section ?? key, section: section, key: key, expected: "a number of seconds > 0", found: describe(value))
+            throw invalid(
+                section ?? key, section: section, key: key, expected: "a number of seconds > 0", found: describe(value))
         }
         return number
     }

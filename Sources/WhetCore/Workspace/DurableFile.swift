@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Disk writes that survive a crash: whole-file replacement goes through a temporary file, `fsync` and
@@ -13,7 +14,9 @@ public enum DurableFile {
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
         removeAbandonedTemporaries(of: url)
-        let tempPath = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let tempPath = directory.appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(errno, path: url.path, doing: "create a temporary file beside") }
         do {
@@ -103,7 +106,11 @@ public enum DurableFile {
                 // Drop a torn last line: everything after the last newline.
                 started = true
                 while !buffer.contains(newline) && end > 0 { readBlock() }
-                if let last = buffer.lastIndex(of: newline) { buffer.removeSubrange((last + 1)...) } else { buffer = [] }
+                if let last = buffer.lastIndex(of: newline) {
+                    buffer.removeSubrange((last + 1)...)
+                } else {
+                    buffer = []
+                }
             }
             while let terminator = buffer.indices.last {
                 if let previous = buffer[..<terminator].lastIndex(of: newline) {
@@ -125,7 +132,10 @@ public enum DurableFile {
             let size = Int(Swift.min(end, Int64(65_536)))
             var block = [UInt8](repeating: 0, count: size)
             let read = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, off_t(end) - off_t(size)) }
-            guard read == size else { end = 0; return }
+            guard read == size else {
+                end = 0
+                return
+            }
             end -= Int64(size)
             buffer = block + buffer
         }

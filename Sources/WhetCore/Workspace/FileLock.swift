@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An advisory lock between whet processes on one workspace (`flock` on a small lock file), for the few
@@ -58,12 +59,17 @@ public final class FileLock: @unchecked Sendable {
 
     /// Takes the lock from async code: waits by polling (a few times a second) instead of blocking a thread
     /// of the shared pool, and stops waiting when the task is cancelled.
-    public static func acquireAsync(_ url: URL, purpose: String, onWait: ((Holder?) -> Void)? = nil) async throws -> FileLock {
+    public static func acquireAsync(_ url: URL, purpose: String, onWait: ((Holder?) -> Void)? = nil) async throws
+        -> FileLock
+    {
         var told = false
         while true {
             let (lock, holder) = try tryAcquire(url, purpose: purpose)
             if let lock { return lock }
-            if !told { onWait?(holder); told = true }
+            if !told {
+                onWait?(holder)
+                told = true
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
@@ -81,8 +87,10 @@ public final class FileLock: @unchecked Sendable {
     }
 
     /// Runs `body` holding the lock at `url`.
-    public static func withLock<T>(_ url: URL, purpose: String, onWait: ((Holder?) -> Void)? = nil,
-                                   _ body: () throws -> T) throws -> T {
+    public static func withLock<T>(
+        _ url: URL, purpose: String, onWait: ((Holder?) -> Void)? = nil,
+        _ body: () throws -> T
+    ) throws -> T {
         let held = try acquire(url, purpose: purpose, onWait: onWait)
         defer { held.release() }
         return try body()

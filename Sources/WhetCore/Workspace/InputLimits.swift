@@ -21,11 +21,14 @@ public struct InputLimits: Sendable, Equatable {
 public enum BoundedFile {
     /// The contents of `url`, or nil when it cannot be read; a file over `limit` bytes is an error naming the
     /// limit and `[limits] max_file_bytes`, and is not read at all.
-    public static func contents(of url: URL, displayPath: String, limit: Int = InputLimits.standard.maxFileBytes) throws -> Data? {
+    public static func contents(of url: URL, displayPath: String, limit: Int = InputLimits.standard.maxFileBytes) throws
+        -> Data?
+    {
         var status = stat()
         guard stat(url.path, &status) == 0 else { return nil }
         if Int(status.st_size) > limit {
-            throw WorkspaceError.tooLarge(path: displayPath, size: Int(status.st_size), limit: limit, setting: "[limits] max_file_bytes")
+            throw WorkspaceError.tooLarge(
+                path: displayPath, size: Int(status.st_size), limit: limit, setting: "[limits] max_file_bytes")
         }
         return FileManager.default.contents(atPath: url.path)
     }

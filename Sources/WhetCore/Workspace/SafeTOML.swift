@@ -27,8 +27,8 @@ public enum SafeTOML {
         var index = 0
         var line = 1
         var lineStart = 0
-        var depth = 0          // open [ and { inside a value
-        var inValue = false    // after `=` until the value ends
+        var depth = 0  // open [ and { inside a value
+        var inValue = false  // after `=` until the value ends
         func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
         func skipString(_ quote: UInt8) {
             let multi = at(1) == quote && at(2) == quote
@@ -42,8 +42,15 @@ public enum SafeTOML {
                 } else if byte == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") {
                     index += 1
                 } else if byte == quote {
-                    if !multi { index += 1; return }
-                    if at(1) == quote, at(2) == quote { index += 3; while at(0) == quote { index += 1 }; return }
+                    if !multi {
+                        index += 1
+                        return
+                    }
+                    if at(1) == quote, at(2) == quote {
+                        index += 3
+                        while at(0) == quote { index += 1 }
+                        return
+                    }
                 }
                 index += 1
             }
@@ -85,15 +92,19 @@ public enum SafeTOML {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
         guard index < bytes.count else { return }
         let byte = bytes[index]
-        let isKeyStart = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        let isKeyStart =
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
             || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]")
         guard !isKeyStart else { return }
         var end = index + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }  // the whole UTF-8 character
         let found = String(decoding: bytes[index..<end], as: UTF8.self)
         let shown = found == "\n" ? "the end of the line" : found == "\r" ? "a carriage return" : "'\(found)'"
-        throw Failure(line: line, column: index - lineStart + 1,
-                      message: "expected a table name (letters, digits, '_', '-' or a quoted name) after '[', found \(shown)")
+        throw Failure(
+            line: line, column: index - lineStart + 1,
+            message: "expected a table name (letters, digits, '_', '-' or a quoted name) after '[', found \(shown)")
     }
 }

@@ -23,29 +23,38 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .notFound(let dir):
-            return diagnostic("error", at: nil,
+            return diagnostic(
+                "error", at: nil,
                 "not a whet workspace (no whet.toml in \(dir) or any parent); run `whet init DIR` or pass -C DIR")
         case .malformedConfig(let location, let message):
             return diagnostic("error", at: location, "malformed TOML: \(message)")
         case .invalidConfig(let location, let expected, let found):
             return diagnostic("error", at: location, "expected \(expected), found \(found)")
         case .unknownBackend(let name, let known):
-            return diagnostic("error", at: nil,
-                "unknown backend '\(name)'; whet.toml defines: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            return diagnostic(
+                "error", at: nil,
+                "unknown backend '\(name)'; whet.toml defines: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         case .unknownPrompt(let name, let known):
-            return diagnostic("error", at: nil,
-                "no prompt 'prompts/\(name).prompty'; prompts here: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            return diagnostic(
+                "error", at: nil,
+                "no prompt 'prompts/\(name).prompty'; prompts here: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         case .readOnly(let path, let reason):
-            return diagnostic("error", at: SourceLocation(file: path),
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
                 "workspace is read-only: \(reason); nothing was changed")
         case .alreadyExists(let path):
-            return diagnostic("error", at: SourceLocation(file: path),
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
                 "a workspace already exists here (whet.toml); not overwriting it")
         case .io(let path, let reason):
             return diagnostic("error", at: SourceLocation(file: path), reason)
         case .tooLarge(let path, let size, let limit, let setting):
-            return diagnostic("error", at: SourceLocation(file: path),
-                "the file is \(ByteCount.describe(size)), over the limit of \(ByteCount.describe(limit)) (\(setting)); not read")
+            return diagnostic(
+                "error", at: SourceLocation(file: path),
+                "the file is \(ByteCount.describe(size)), over the limit of \(ByteCount.describe(limit)) (\(setting)); not read"
+            )
         }
     }
 }

@@ -30,69 +30,69 @@ public enum WorkspaceInitializer {
     static func sampleConfig(name: String) -> String {
         let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return """
-        # whet workspace: see docs/workspace-format.md in the whet repository.
-        name = "\(escaped)"
-        default_prompt = "answer"
-        default_backend = "offline"
+            # whet workspace: see docs/workspace-format.md in the whet repository.
+            name = "\(escaped)"
+            default_prompt = "answer"
+            default_backend = "offline"
 
-        [backends.offline]
-        kind = "offline"          # extractive answers from the retrieved text; no network, not an LLM
+            [backends.offline]
+            kind = "offline"          # extractive answers from the retrieved text; no network, not an LLM
 
-        [retrieval]
-        enabled = true
-        method = "bm25"
-        top_k = 5
-        query_variable = "question"
-        context_token_budget = 1500
-        chunk_size = 1200         # characters
-        chunk_overlap = 200       # characters
+            [retrieval]
+            enabled = true
+            method = "bm25"
+            top_k = 5
+            query_variable = "question"
+            context_token_budget = 1500
+            chunk_size = 1200         # characters
+            chunk_overlap = 200       # characters
 
-        [ui]
-        theme = "default"
+            [ui]
+            theme = "default"
 
-        """
+            """
     }
 
     static let samplePrompt = """
-    ---
-    name: answer
-    description: Answer a question from the workspace's documents, citing them.
-    model:
-      parameters:
-        temperature: 0.2
-        max_tokens: 400
-    inputs:
-      question:
-        type: string
-        sample: What is whet for?
-    ---
-    system:
-    You answer questions using only the numbered context below. Cite the passages you use as [1], [2].
-    If the context does not contain the answer, say so.
+        ---
+        name: answer
+        description: Answer a question from the workspace's documents, citing them.
+        model:
+          parameters:
+            temperature: 0.2
+            max_tokens: 400
+        inputs:
+          question:
+            type: string
+            sample: What is whet for?
+        ---
+        system:
+        You answer questions using only the numbered context below. Cite the passages you use as [1], [2].
+        If the context does not contain the answer, say so.
 
-    Context:
-    {{context}}
+        Context:
+        {{context}}
 
-    user:
-    {{question}}
+        user:
+        {{question}}
 
-    """
+        """
 
     static let sampleDocument = """
-    # Getting started
+        # Getting started
 
-    whet is a terminal workbench for making LLM applications better. Put the documents your application
-    should know about in this corpus directory; whet chunks and indexes them for retrieval.
+        whet is a terminal workbench for making LLM applications better. Put the documents your application
+        should know about in this corpus directory; whet chunks and indexes them for retrieval.
 
-    ## Running a prompt
+        ## Running a prompt
 
-    Run the sample prompt with `whet run --var question="What is whet for?"`. Each run is recorded in the
-    sessions directory, so you can compare runs later with `whet show latest`.
+        Run the sample prompt with `whet run --var question="What is whet for?"`. Each run is recorded in the
+        sessions directory, so you can compare runs later with `whet show latest`.
 
-    """
+        """
 
     static let sampleEvals = """
-    {"description": "explains the purpose", "vars": {"question": "What is whet for?"}, "assert": [{"type": "icontains", "value": "workbench"}]}
+        {"description": "explains the purpose", "vars": {"question": "What is whet for?"}, "assert": [{"type": "icontains", "value": "workbench"}]}
 
-    """
+        """
 }

@@ -79,7 +79,12 @@ public struct EvalBrowser: Sendable {
         caseOrder = []
         byCase = [:]
         byCell = [:]
-        guard let file else { columns = []; columnPassRates = []; passedCells = 0; return }
+        guard let file else {
+            columns = []
+            columnPassRates = []
+            passedCells = 0
+            return
+        }
         var variantCounts: [String: (passed: Int, total: Int)] = [:]
         passedCells = 0
         let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
@@ -126,7 +131,8 @@ public struct EvalBrowser: Sendable {
 
     /// The cell under the cursor.
     public var selectedCell: Cell? {
-        let rows = rows, columns = columns
+        let rows = rows
+        let columns = columns
         guard rows.indices.contains(row), columns.indices.contains(column) else { return nil }
         return cell(rows[row].key, columns[column])
     }
@@ -158,17 +164,24 @@ public struct EvalBrowser: Sendable {
     }
 
     static func prompt(of result: EvalResult, in workspace: Workspace) -> CellPrompt {
-        guard let text = PromptVersions(workspace: workspace).text(result.prompt.hash, promptPath: result.prompt.path) else {
-            return CellPrompt(heading: "prompt", lines: [(nil, "the text of this version was not kept (it ran before versions were recorded)")])
+        guard let text = PromptVersions(workspace: workspace).text(result.prompt.hash, promptPath: result.prompt.path)
+        else {
+            return CellPrompt(
+                heading: "prompt",
+                lines: [(nil, "the text of this version was not kept (it ran before versions were recorded)")])
         }
         func split(_ text: String) -> [(role: String?, text: String)] {
             text.split(separator: "\n", omittingEmptySubsequences: false).map { (nil, String($0)) }
         }
         guard let prompt = try? PromptFile(parsing: text, path: result.prompt.path, defaultName: result.prompt.name),
-              let messages = try? RunPlan.messages(prompt: prompt, variables: result.variables, retrieval: result.retrieval) else {
+            let messages = try? RunPlan.messages(
+                prompt: prompt, variables: result.variables, retrieval: result.retrieval)
+        else {
             return CellPrompt(heading: "prompt", lines: split(text))
         }
-        return CellPrompt(heading: "prompt as sent", lines: messages.flatMap { [($0.role.rawValue, $0.role.rawValue + ":")] + split($0.content) })
+        return CellPrompt(
+            heading: "prompt as sent",
+            lines: messages.flatMap { [($0.role.rawValue, $0.role.rawValue + ":")] + split($0.content) })
     }
 
     /// The shown eval against the baseline, case by case (pass share over all its cells).
@@ -183,10 +196,11 @@ public struct EvalBrowser: Sendable {
 
     static func sparkline(_ files: [EvalHistory.File]) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
-        return String(files.map { file in
-            let rate = EvalSummary(file.results).passRate
-            return blocks[min(blocks.count - 1, Int((rate * Double(blocks.count - 1)).rounded()))]
-        })
+        return String(
+            files.map { file in
+                let rate = EvalSummary(file.results).passRate
+                return blocks[min(blocks.count - 1, Int((rate * Double(blocks.count - 1)).rounded()))]
+            })
     }
 
     /// Keeps the cursor inside the rows and columns there are.

@@ -13,26 +13,30 @@ final class StreamInbox: @unchecked Sendable {
 
     /// Records a status note such as "retrying in 2 s (429)" (called from the run's task).
     func note(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         latestNote = text
     }
 
     /// Adds streamed text (called from the run's task).
     func append(_ delta: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if firstTokenAt == nil { firstTokenAt = Date() }
         text += delta
     }
 
     /// Records the end of the run (called from the run's task).
     func finish(_ result: Result<RunRecord, Error>) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         finished = result
     }
 
     /// Takes everything collected since the last call.
     func drain() -> (text: String, firstToken: Date?, finished: Result<RunRecord, Error>?, note: String?) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let result = (text, firstTokenAt, finished, latestNote)
         text = ""
         finished = nil

@@ -15,7 +15,10 @@ extension Workbench {
     }
 
     func handleEvals(_ key: Key) {
-        guard var browser = state.evalBrowser else { state.overlay = nil; return }
+        guard var browser = state.evalBrowser else {
+            state.overlay = nil
+            return
+        }
         defer { state.evalBrowser = browser }
         switch browser.mode {
         case .cell(let scroll):
@@ -25,10 +28,18 @@ extension Workbench {
             case .pageDown, .character(" "): browser.mode = .cell(scroll: scroll + 10)
             case .pageUp: browser.mode = .cell(scroll: max(0, scroll - 10))
             case .home, .character("g"): browser.mode = .cell(scroll: 0)
-            case .character("h"), .left: browser.column -= 1; browser.showCell(in: state.workspace)
-            case .character("l"), .right: browser.column += 1; browser.showCell(in: state.workspace)
-            case .character("n"): browser.row += 1; browser.showCell(in: state.workspace)
-            case .character("p"): browser.row -= 1; browser.showCell(in: state.workspace)
+            case .character("h"), .left:
+                browser.column -= 1
+                browser.showCell(in: state.workspace)
+            case .character("l"), .right:
+                browser.column += 1
+                browser.showCell(in: state.workspace)
+            case .character("n"):
+                browser.row += 1
+                browser.showCell(in: state.workspace)
+            case .character("p"):
+                browser.row -= 1
+                browser.showCell(in: state.workspace)
             case .character("r"):
                 browser.repeatShown = (browser.repeatShown + 1) % max(1, browser.selectedCell?.results.count ?? 1)
                 browser.showCell(in: state.workspace, keepRepeat: true)
@@ -40,12 +51,25 @@ extension Workbench {
             switch key {
             case .down, .character("j"): browser.row = min(browser.row + 1, max(0, browser.changes.count - 1))
             case .up, .character("k"): browser.row = max(0, browser.row - 1)
-            case .character("<"): browser.baseline = max(0, (browser.baseline ?? 0) - 1); browser.row = 0
-            case .character(">"): browser.baseline = min(browser.files.count - 1, (browser.baseline ?? 0) + 1); browser.row = 0
-            case .character("["): browser.current = max(0, browser.current - 1); browser.row = 0
-            case .character("]"): browser.current = min(browser.files.count - 1, browser.current + 1); browser.row = 0
-            case .character("f"): browser.failuresOnly.toggle(); browser.row = 0
-            case .character("c"): browser.mode = .matrix; browser.row = 0; browser.clamp()
+            case .character("<"):
+                browser.baseline = max(0, (browser.baseline ?? 0) - 1)
+                browser.row = 0
+            case .character(">"):
+                browser.baseline = min(browser.files.count - 1, (browser.baseline ?? 0) + 1)
+                browser.row = 0
+            case .character("["):
+                browser.current = max(0, browser.current - 1)
+                browser.row = 0
+            case .character("]"):
+                browser.current = min(browser.files.count - 1, browser.current + 1)
+                browser.row = 0
+            case .character("f"):
+                browser.failuresOnly.toggle()
+                browser.row = 0
+            case .character("c"):
+                browser.mode = .matrix
+                browser.row = 0
+                browser.clamp()
             case .escape, .character("q"): state.overlay = nil
             default: break
             }
@@ -64,12 +88,26 @@ extension Workbench {
         case .end, .character("G"): browser.row = browser.rows.count - 1
         case .enter: if browser.selectedResult != nil { browser.showCell(in: state.workspace) }
         case .character("f"):
-            if browser.classFilter != nil { browser.classFilter = nil; browser.failuresOnly = false } else { browser.failuresOnly.toggle() }
+            if browser.classFilter != nil {
+                browser.classFilter = nil
+                browser.failuresOnly = false
+            } else {
+                browser.failuresOnly.toggle()
+            }
             browser.row = 0
-        case .character("["): browser.current = max(0, browser.current - 1); browser.row = 0; browser.column = 0
-        case .character("]"): browser.current = min(browser.files.count - 1, browser.current + 1); browser.row = 0; browser.column = 0
+        case .character("["):
+            browser.current = max(0, browser.current - 1)
+            browser.row = 0
+            browser.column = 0
+        case .character("]"):
+            browser.current = min(browser.files.count - 1, browser.current + 1)
+            browser.row = 0
+            browser.column = 0
         case .character("c"):
-            guard browser.files.count >= 2 else { state.message = ("comparing needs two evals; this workspace has \(browser.files.count)", true); return }
+            guard browser.files.count >= 2 else {
+                state.message = ("comparing needs two evals; this workspace has \(browser.files.count)", true)
+                return
+            }
             browser.baseline = browser.current > 0 ? browser.current - 1 : 1
             browser.mode = .compare
             browser.row = 0
@@ -88,17 +126,33 @@ extension Workbench {
     /// `:eval [FILE…]`: runs the eval matrix with the current prompt and backend in the background, then shows
     /// the results and refreshes the advisor.
     func startEval(files: [String]) {
-        guard evalTask == nil else { state.message = ("an eval is already running", true); return }
-        guard !state.buffer.isModified else { state.message = ("save the prompt first (Ctrl-S): evals run the saved version", true); return }
+        guard evalTask == nil else {
+            state.message = ("an eval is already running", true)
+            return
+        }
+        guard !state.buffer.isModified else {
+            state.message = ("save the prompt first (Ctrl-S): evals run the saved version", true)
+            return
+        }
         let workspace = state.workspace
         do {
             let urls = files.isEmpty ? workspace.evalFiles() : files.map { workspace.root.appendingPathComponent($0) }
-            guard !urls.isEmpty else { state.message = ("no eval files in evals/", true); return }
+            guard !urls.isEmpty else {
+                state.message = ("no eval files in evals/", true)
+                return
+            }
             var cases: [EvalCase] = []
-            for url in urls { cases += try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) }
-            guard !cases.isEmpty else { state.message = ("the eval files hold no cases", true); return }
+            for url in urls {
+                cases += try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+            }
+            guard !cases.isEmpty else {
+                state.message = ("the eval files hold no cases", true)
+                return
+            }
             let promptName = (state.promptName as NSString).deletingPathExtension
-            var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName], backends: [state.backendName])
+            var plan = EvalRunner.Plan(
+                cases: cases, caseFiles: urls.map { workspace.display($0) }, prompts: [promptName],
+                backends: [state.backendName])
             plan.grader = workspace.config.evalGrader
             let retriever = state.retrievalEnabled ? self.retriever : nil
             state.evalProgress = "eval 0/\(cases.count)"
@@ -115,19 +169,23 @@ extension Workbench {
                     let waiting: @Sendable (String, FileLock.Holder?) -> Void = { [weak self] id, holder in
                         Task { @MainActor in
                             guard let self, self.evalTask != nil else { return }
-                            self.state.evalProgress = "eval \(id) waits for \(holder.map(\.description) ?? "another whet process")"
+                            self.state.evalProgress =
+                                "eval \(id) waits for \(holder.map(\.description) ?? "another whet process")"
                             self.needsRedraw = true
                         }
                     }
-                    let (id, results, _) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: report,
-                                                                                          onWait: waiting)
+                    let (id, results, _) = try await EvalRunner(workspace: workspace).run(
+                        plan, retriever: retriever, progress: report,
+                        onWait: waiting)
                     guard let self else { return }
                     self.state.advice = try? Advisor.advise(workspace: workspace, promptText: self.state.buffer.text)
                     let summary = EvalSummary(results)
                     let unpaired = (try? EvalRunner(workspace: workspace).unpairedCases(plan))?.count ?? 0
-                    self.state.message = ("eval \(id): pass rate \(summary.counts.rateText)"
-                                          + (unpaired > 0 ? "; \(unpaired) case(s) are for other prompts (their \"prompts\")" : ""),
-                                          summary.counts.notRun > 0)
+                    self.state.message = (
+                        "eval \(id): pass rate \(summary.counts.rateText)"
+                            + (unpaired > 0 ? "; \(unpaired) case(s) are for other prompts (their \"prompts\")" : ""),
+                        summary.counts.notRun > 0
+                    )
                     if self.state.overlay == nil || self.state.overlay == .evals { self.openEvals() }
                 } catch {
                     self?.state.message = ("\(error)", true)
@@ -146,9 +204,13 @@ extension Workbench {
     /// Lists the versions of the prompt at `promptPath` (default: the one being edited).
     func openVersions(promptPath: String? = nil, selecting hash: String? = nil) {
         let path = promptPath ?? state.promptPath
-        guard !path.isEmpty else { state.message = ("no prompt is open", true); return }
+        guard !path.isEmpty else {
+            state.message = ("no prompt is open", true)
+            return
+        }
         let versions = PromptVersions(workspace: state.workspace).list(promptPath: path)
-        let onDisk = try? PromptFile.load(state.workspace.root.appendingPathComponent(path), displayPath: path).contentHash
+        let onDisk = try? PromptFile.load(state.workspace.root.appendingPathComponent(path), displayPath: path)
+            .contentHash
         var browser = VersionBrowser(promptPath: path, versions: versions, currentHash: onDisk)
         if let hash, let index = versions.firstIndex(where: { $0.hash == hash }) { browser.selected = index }
         state.versionBrowser = browser
@@ -156,7 +218,10 @@ extension Workbench {
     }
 
     func handleVersions(_ key: Key) {
-        guard var browser = state.versionBrowser else { state.overlay = nil; return }
+        guard var browser = state.versionBrowser else {
+            state.overlay = nil
+            return
+        }
         defer { state.versionBrowser = browser }
         if var diff = browser.diff {
             switch key {
@@ -164,7 +229,9 @@ extension Workbench {
             case .up, .character("k"): diff.scroll = max(0, diff.scroll - 1)
             case .pageDown: diff.scroll += 10
             case .pageUp: diff.scroll = max(0, diff.scroll - 10)
-            default: browser.diff = nil; return
+            default:
+                browser.diff = nil
+                return
             }
             browser.diff = diff
             return
@@ -174,12 +241,20 @@ extension Workbench {
         case .up, .character("k"): browser.selected = max(0, browser.selected - 1)
         case .character("m"): browser.marked = browser.marked == browser.selected ? nil : browser.selected
         case .character("d"), .enter:
-            let other = browser.marked.flatMap { $0 == browser.selected ? nil : $0 } ?? (browser.selected > 0 ? browser.selected - 1 : nil)
-            guard let other else { state.message = ("a diff needs two versions", true); return }
-            let older = browser.versions[min(other, browser.selected)], newer = browser.versions[max(other, browser.selected)]
+            let other =
+                browser.marked.flatMap { $0 == browser.selected ? nil : $0 }
+                ?? (browser.selected > 0 ? browser.selected - 1 : nil)
+            guard let other else {
+                state.message = ("a diff needs two versions", true)
+                return
+            }
+            let older = browser.versions[min(other, browser.selected)]
+            let newer = browser.versions[max(other, browser.selected)]
             let store = PromptVersions(workspace: state.workspace)
             var pieces: [WordDiff.Piece]? = nil
-            if let a = store.text(older.hash, promptPath: browser.promptPath), let b = store.text(newer.hash, promptPath: browser.promptPath) {
+            if let a = store.text(older.hash, promptPath: browser.promptPath),
+                let b = store.text(newer.hash, promptPath: browser.promptPath)
+            {
                 pieces = WordDiff.diff(a, b)
             }
             browser.diff = .init(olderHash: older.hash, newerHash: newer.hash, pieces: pieces)
@@ -200,9 +275,12 @@ extension Workbench {
         state.message = ("gathering fine-tuning examples…", false)
         Task { [weak self] in
             do {
-                let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
+                let counter =
+                    (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root))
+                    ?? .estimate
                 let prepared = try await FineTuningExporter(workspace: workspace).prepare(
-                    promptName: promptName, retriever: retriever, validationFraction: 0.2, counter: counter, trainPath: trainPath)
+                    promptName: promptName, retriever: retriever, validationFraction: 0.2, counter: counter,
+                    trainPath: trainPath)
                 guard let self else { return }
                 self.state.dataset = prepared
                 // Shown unless the user has opened something else meanwhile.
@@ -228,9 +306,12 @@ extension Workbench {
                 try state.workspace.requireWritable(for: "writing finetune/")
                 try dataset.write(to: folder.directory)
                 state.overlay = nil
-                state.message = ("wrote \(state.workspace.display(folder.trainURL)) (\(dataset.split.train.count))"
-                    + (dataset.split.validation.isEmpty ? "" : " and validation.jsonl (\(dataset.split.validation.count))")
-                    + "; next: whet finetune submit", false)
+                state.message = (
+                    "wrote \(state.workspace.display(folder.trainURL)) (\(dataset.split.train.count))"
+                        + (dataset.split.validation.isEmpty
+                            ? "" : " and validation.jsonl (\(dataset.split.validation.count))")
+                        + "; next: whet finetune submit", false
+                )
             } catch {
                 state.message = ("\(error)", true)
             }
@@ -242,13 +323,21 @@ extension Workbench {
 
     /// Rates the run shown in the output pane (appended to the session's ratings.jsonl).
     func rateShownRun(_ verdict: RunRating.Verdict, corrected: String? = nil) {
-        guard let record = state.shownRun, let session = state.sessionID else { state.message = ("no run to rate", true); return }
+        guard let record = state.shownRun, let session = state.sessionID else {
+            state.message = ("no run to rate", true)
+            return
+        }
         let rating = RunRating(of: record, verdict: verdict, corrected: corrected, time: RunExecutor.timestamp(Date()))
         do {
             try SessionStore(workspace: state.workspace).rate(rating, inSession: session)
             state.ratings[record.id] = rating
-            if state.advice != nil { state.advice = try? Advisor.advise(workspace: state.workspace, promptText: state.buffer.text) }
-            state.message = ("run \(record.run) rated \(verdict.rawValue)\(rating.corrected == nil ? "" : " with a corrected answer")", false)
+            if state.advice != nil {
+                state.advice = try? Advisor.advise(workspace: state.workspace, promptText: state.buffer.text)
+            }
+            state.message = (
+                "run \(record.run) rated \(verdict.rawValue)\(rating.corrected == nil ? "" : " with a corrected answer")",
+                false
+            )
         } catch {
             state.message = ("\(error)", true)
         }
@@ -257,14 +346,22 @@ extension Workbench {
     /// `C`: writes the run's output to a file, opens it in the editor, and rates the run bad with what the
     /// user wrote as the corrected answer (unchanged text rates nothing).
     func correctShownRun() {
-        guard let record = state.shownRun else { state.message = ("no run to correct", true); return }
-        guard let editor = externalEditor else { state.message = ("no editor available here; use `whet rate … --corrected`", true); return }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("whet-\(getpid())-corrected-run-\(record.run).md")
+        guard let record = state.shownRun else {
+            state.message = ("no run to correct", true)
+            return
+        }
+        guard let editor = externalEditor else {
+            state.message = ("no editor available here; use `whet rate … --corrected`", true)
+            return
+        }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whet-\(getpid())-corrected-run-\(record.run).md")
         do {
             let start = state.ratings[record.id]?.corrected ?? record.output
             try DurableFile.writeAtomically(Data(start.utf8), to: temporary)
             editor(temporary)
-            let edited = try String(contentsOf: temporary, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let edited = try String(contentsOf: temporary, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             try? FileManager.default.removeItem(at: temporary)
             guard !edited.isEmpty, edited != record.output.trimmingCharacters(in: .whitespacesAndNewlines) else {
                 state.message = ("the answer was not changed; no correction recorded", false)

@@ -11,8 +11,12 @@ extension Workbench {
         if state.message != nil, key != .escape { state.message = nil }
 
         switch key {
-        case .tab: cycleFocus(by: 1, layout: layout); return
-        case .backTab: cycleFocus(by: -1, layout: layout); return
+        case .tab:
+            cycleFocus(by: 1, layout: layout)
+            return
+        case .backTab:
+            cycleFocus(by: -1, layout: layout)
+            return
         case .mouseClick(let x, let y):
             if let pane = layout.pane(atX: x, y: y) { state.focus = pane }
             return
@@ -20,18 +24,30 @@ extension Workbench {
             let down: Bool = if case .wheelDown = key { true } else { false }
             scroll(pane: layout.pane(atX: x, y: y) ?? state.focus, by: down ? 3 : -3, layout: layout)
             return
-        case .control("r"): startRun(); return
+        case .control("r"):
+            startRun()
+            return
         case .escape:
             if isRunning { cancelRun() } else { state.message = nil }
             return
-        case .function(1): state.overlay = .help(scroll: 0); return
-        case .function(3): openEvals(); return
+        case .function(1):
+            state.overlay = .help(scroll: 0)
+            return
+        case .function(3):
+            openEvals()
+            return
         case .function(2), .control("v"):
             if !state.readOnly { state.overlay = .variables(selected: 0) }
             return
-        case .control("p"): state.commandLine = ""; return
-        case .control("s"): save(); return
-        case .control("q"): requestQuit(); return
+        case .control("p"):
+            state.commandLine = ""
+            return
+        case .control("s"):
+            save()
+            return
+        case .control("q"):
+            requestQuit()
+            return
         case .control("c"):
             if isRunning { cancelRun() } else { requestQuit() }
             return
@@ -69,7 +85,10 @@ extension Workbench {
 
     func cycleFocus(by step: Int, layout: Layout) {
         let panes = Pane.allCases.filter { layout.rect(of: $0) != nil }
-        guard let current = panes.firstIndex(of: state.focus) else { state.focus = .prompt; return }
+        guard let current = panes.firstIndex(of: state.focus) else {
+            state.focus = .prompt
+            return
+        }
         state.focus = panes[(current + step + panes.count) % panes.count]
     }
 
@@ -79,7 +98,9 @@ extension Workbench {
         case .context: state.selectedChunk = max(0, min(state.results.count - 1, state.selectedChunk + amount))
         case .output:
             let height = max(1, layout.output.height - 2)
-            let total = wrapText(state.live?.output ?? state.shownRun?.output ?? "", width: max(1, layout.output.width - 2)).count
+            let total = wrapText(
+                state.live?.output ?? state.shownRun?.output ?? "", width: max(1, layout.output.width - 2)
+            ).count
             let maxScroll = max(0, total - height)
             let current = state.outputScroll ?? (state.live != nil ? maxScroll : 0)
             let next = max(0, min(maxScroll, current + amount))
@@ -132,14 +153,17 @@ extension Workbench {
     /// as one undoable edit (the prompt file itself is only written by Ctrl-S).
     func editExternally() {
         guard let editor = externalEditor else { return }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("whet-\(getpid())-\(state.promptName)")
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whet-\(getpid())-\(state.promptName)")
         do {
             try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: temporary)
             editor(temporary)
             let edited = try String(contentsOf: temporary, encoding: .utf8)
             try? FileManager.default.removeItem(at: temporary)
             if edited != state.buffer.text {
-                state.buffer.replaceAll(with: edited.hasSuffix("\n") && !state.buffer.text.hasSuffix("\n") ? String(edited.dropLast()) : edited)
+                state.buffer.replaceAll(
+                    with: edited.hasSuffix("\n") && !state.buffer.text.hasSuffix("\n")
+                        ? String(edited.dropLast()) : edited)
                 reparsePrompt()
             }
         } catch {
@@ -160,8 +184,12 @@ extension Workbench {
             guard state.results.indices.contains(state.selectedChunk) else { return }
             let location = state.results[state.selectedChunk].location
             if state.excluded.remove(location) == nil { state.excluded.insert(location) }
-        case .character("+"): state.topK += 1; refreshContext()
-        case .character("-"): state.topK = max(1, state.topK - 1); refreshContext()
+        case .character("+"):
+            state.topK += 1
+            refreshContext()
+        case .character("-"):
+            state.topK = max(1, state.topK - 1)
+            refreshContext()
         case .character("m"): cycleMethod()
         case .character("R"): toggleRerank()
         case .character("e"): cycleExpansion()
@@ -191,7 +219,8 @@ extension Workbench {
         case .character("-") where !state.readOnly: rateShownRun(.bad)
         case .character("C") where !state.readOnly: correctShownRun()
         case .character("E"): openEvals()
-        case .character("v"): openVersions(promptPath: state.shownRun?.prompt.path, selecting: state.shownRun?.prompt.hash)
+        case .character("v"):
+            openVersions(promptPath: state.shownRun?.prompt.path, selecting: state.shownRun?.prompt.hash)
         default: handlePaneCommon(key)
         }
     }
@@ -205,10 +234,16 @@ extension Workbench {
     }
 
     func showDiff() {
-        guard state.runs.count >= 2 else { state.message = ("a diff needs two runs", true); return }
+        guard state.runs.count >= 2 else {
+            state.message = ("a diff needs two runs", true)
+            return
+        }
         let newer = state.viewedRun ?? state.runs.count - 1
         let older = state.markedRun.flatMap { $0 == newer ? nil : $0 } ?? max(0, newer - 1)
-        guard older != newer else { state.message = ("a diff needs two different runs", true); return }
+        guard older != newer else {
+            state.message = ("a diff needs two different runs", true)
+            return
+        }
         state.overlay = .diff(older: min(older, newer), newer: max(older, newer), scroll: 0)
     }
 
@@ -218,7 +253,8 @@ extension Workbench {
         switch key {
         case .character("s"):
             state.reviewSessions = SessionStore(workspace: state.workspace).summaries()
-            state.overlay = .sessions(selected: max(0, state.reviewSessions.firstIndex { $0.id == state.sessionID } ?? 0))
+            state.overlay = .sessions(
+                selected: max(0, state.reviewSessions.firstIndex { $0.id == state.sessionID } ?? 0))
         case .character("["): stepRun(by: -1)
         case .character("]"): stepRun(by: 1)
         default:
@@ -229,7 +265,8 @@ extension Workbench {
             case .output: handleOutput(key, layout: layout)
             case .prompt:
                 switch key {
-                case .up, .down, .pageUp, .pageDown, .home, .end, .left, .right: state.buffer.move(key == .pageUp ? .up : key == .pageDown ? .down : key)
+                case .up, .down, .pageUp, .pageDown, .home, .end, .left, .right:
+                    state.buffer.move(key == .pageUp ? .up : key == .pageDown ? .down : key)
                 case .character("j"): state.buffer.move(.down)
                 case .character("k"): state.buffer.move(.up)
                 default: handlePaneCommon(key)
@@ -264,9 +301,11 @@ extension Workbench {
             }
         case .document(let title, let lines, let scroll):
             switch key {
-            case .down, .character("j"): state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
+            case .down, .character("j"):
+                state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
             case .up, .character("k"): state.overlay = .document(title: title, lines: lines, scroll: max(0, scroll - 1))
-            case .pageDown: state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 20, max(0, lines.count - 1)))
+            case .pageDown:
+                state.overlay = .document(title: title, lines: lines, scroll: min(scroll + 20, max(0, lines.count - 1)))
             case .pageUp: state.overlay = .document(title: title, lines: lines, scroll: max(0, scroll - 20))
             default: state.overlay = nil
             }
@@ -280,8 +319,12 @@ extension Workbench {
             handleVariables(selected, key)
         case .confirmQuit:
             switch key {
-            case .character("s"): save(); if !state.buffer.isModified { requestQuit(force: true) } else { state.overlay = nil }
-            case .character("q"): RecoveryFile.remove(for: state.promptPath, in: state.workspace); requestQuit(force: true)
+            case .character("s"):
+                save()
+                if !state.buffer.isModified { requestQuit(force: true) } else { state.overlay = nil }
+            case .character("q"):
+                RecoveryFile.remove(for: state.promptPath, in: state.workspace)
+                requestQuit(force: true)
             default: state.overlay = nil
             }
         case .recovery(let text):
@@ -298,7 +341,8 @@ extension Workbench {
             }
         case .sessions(let selected):
             switch key {
-            case .down, .character("j"): state.overlay = .sessions(selected: min(selected + 1, max(0, state.reviewSessions.count - 1)))
+            case .down, .character("j"):
+                state.overlay = .sessions(selected: min(selected + 1, max(0, state.reviewSessions.count - 1)))
             case .up, .character("k"): state.overlay = .sessions(selected: max(0, selected - 1))
             case .enter:
                 guard state.reviewSessions.indices.contains(selected) else { return }
@@ -325,15 +369,20 @@ extension Workbench {
                 refreshContext()
                 if selected + 1 < names.count { state.overlay = .variables(selected: selected + 1) }
             case .escape: state.variableEdit = nil
-            case .backspace: if !editing.isEmpty { editing.removeLast() }; state.variableEdit = editing
+            case .backspace:
+                if !editing.isEmpty { editing.removeLast() }
+                state.variableEdit = editing
             case .control("u"): state.variableEdit = ""
-            case .character(let character): editing.append(character); state.variableEdit = editing
+            case .character(let character):
+                editing.append(character)
+                state.variableEdit = editing
             default: break
             }
             return
         }
         switch key {
-        case .down, .character("j"), .tab: state.overlay = .variables(selected: min(selected + 1, max(0, names.count - 1)))
+        case .down, .character("j"), .tab:
+            state.overlay = .variables(selected: min(selected + 1, max(0, names.count - 1)))
         case .up, .character("k"), .backTab: state.overlay = .variables(selected: max(0, selected - 1))
         case .enter: if names.indices.contains(selected) { state.variableEdit = state.variables[names[selected]] ?? "" }
         default: state.overlay = nil
@@ -350,9 +399,16 @@ extension Workbench {
             submit(line)
         case .escape, .control("c"): state[keyPath: path] = nil
         case .backspace:
-            if line.isEmpty { state[keyPath: path] = nil } else { line.removeLast(); state[keyPath: path] = line }
+            if line.isEmpty {
+                state[keyPath: path] = nil
+            } else {
+                line.removeLast()
+                state[keyPath: path] = line
+            }
         case .control("u"): state[keyPath: path] = ""
-        case .character(let character): line.append(character); state[keyPath: path] = line
+        case .character(let character):
+            line.append(character)
+            state[keyPath: path] = line
         default: break
         }
     }

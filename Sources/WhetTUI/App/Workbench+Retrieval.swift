@@ -12,8 +12,11 @@ extension Workbench {
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
-            if report.busyWith != nil, let note = report.warnings.first { state.message = (note.message, false) }
-            else if !report.warnings.isEmpty { state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true) }
+            if report.busyWith != nil, let note = report.warnings.first {
+                state.message = (note.message, false)
+            } else if !report.warnings.isEmpty {
+                state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true)
+            }
         } catch {
             state.message = ("\(error)", true)
         }
@@ -33,8 +36,12 @@ extension Workbench {
                 guard let self else { return }
                 self.dense = opened?.0
                 // Only news (chunks sent to a server), and never over a message the user is reading.
-                if let report = opened?.1, report.embedded > 0, opened?.0.embedsLocally == false, self.state.message == nil {
-                    self.state.message = ("embedded \(report.embedded) chunks for dense search (\(report.reused) from cache)", false)
+                if let report = opened?.1, report.embedded > 0, opened?.0.embedsLocally == false,
+                    self.state.message == nil
+                {
+                    self.state.message = (
+                        "embedded \(report.embedded) chunks for dense search (\(report.reused) from cache)", false
+                    )
                 }
                 self.rebuildRetriever()
                 self.refreshContext()
@@ -48,9 +55,13 @@ extension Workbench {
 
     /// Makes the pipeline for the current options; dense options wait (with a note) until embeddings exist.
     func rebuildRetriever() {
-        guard let index else { retriever = nil; return }
+        guard let index else {
+            retriever = nil
+            return
+        }
         do {
-            retriever = try WorkspaceRetriever(workspace: state.workspace, lexical: index, dense: dense, options: state.retrievalOptions)
+            retriever = try WorkspaceRetriever(
+                workspace: state.workspace, lexical: index, dense: dense, options: state.retrievalOptions)
         } catch {
             retriever = nil
             state.message = ("\(error)", true)
@@ -64,12 +75,17 @@ extension Workbench {
         retrievalTask?.cancel()
         retrievalTask = nil
         state.searching = false
-        guard state.retrievalEnabled, let retriever else { state.results = state.pinned; return }
+        guard state.retrievalEnabled, let retriever else {
+            state.results = state.pinned
+            return
+        }
         let query: String
         do {
-            let prompt = try PromptFile(parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
-            query = try RunPlan.queryText(prompt: prompt, variables: prompt.resolveVariables(state.variables),
-                                          settings: state.workspace.config.retrieval)
+            let prompt = try PromptFile(
+                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
+            query = try RunPlan.queryText(
+                prompt: prompt, variables: prompt.resolveVariables(state.variables),
+                settings: state.workspace.config.retrieval)
         } catch {
             state.results = state.pinned
             state.message = ("\(error)", true)
@@ -107,7 +123,8 @@ extension Workbench {
     /// Shows a search's results: pinned chunks first, then the rest. The cursor stays on the chunk it was
     /// on when that chunk is still listed, wherever the new order puts it.
     func apply(_ outcome: RetrievalOutcome) {
-        let selected = state.results.indices.contains(state.selectedChunk) ? state.results[state.selectedChunk].location : nil
+        let selected =
+            state.results.indices.contains(state.selectedChunk) ? state.results[state.selectedChunk].location : nil
         let pinnedLocations = Set(state.pinned.map(\.location))
         state.results = state.pinned + outcome.chunks.filter { !pinnedLocations.contains($0.location) }
         state.searchedQueries = outcome.queries
@@ -122,9 +139,10 @@ extension Workbench {
     func currentOutcome() -> RetrievalOutcome? {
         guard retriever != nil || !state.pinned.isEmpty else { return nil }
         let pinnedLocations = Set(state.pinned.map(\.location))
-        return RetrievalOutcome(chunks: state.results.filter { !pinnedLocations.contains($0.location) },
-                                queries: state.searchedQueries.isEmpty ? [state.query] : state.searchedQueries,
-                                method: state.retrievalOptions.label)
+        return RetrievalOutcome(
+            chunks: state.results.filter { !pinnedLocations.contains($0.location) },
+            queries: state.searchedQueries.isEmpty ? [state.query] : state.searchedQueries,
+            method: state.retrievalOptions.label)
     }
 
     /// `m` in the context pane: bm25 → dense → hybrid → bm25.
@@ -150,7 +168,8 @@ extension Workbench {
         var options = state.retrievalOptions
         change(&options)
         if options.method != .bm25, dense == nil {
-            let reason = (try? state.workspace.embedder()) == nil
+            let reason =
+                (try? state.workspace.embedder()) == nil
                 ? "\(options.method.rawValue) needs [retrieval] embedding_backend in whet.toml"
                 : "embeddings are still being computed; try again in a moment"
             state.message = (reason, true)
@@ -197,11 +216,14 @@ extension Workbench {
             for (number, chunk) in chunks.enumerated() {
                 if chunk.startLine == selected.startLine && chunk.endLine == selected.endLine { scroll = lines.count }
                 let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
-                lines.append("── chunk \(number + 1) of \(chunks.count) · lines \(chunk.startLine)-\(chunk.endLine) · ~\(estimateTokens(chunk.text)) tokens\(heading)")
+                lines.append(
+                    "── chunk \(number + 1) of \(chunks.count) · lines \(chunk.startLine)-\(chunk.endLine) · ~\(estimateTokens(chunk.text)) tokens\(heading)"
+                )
                 lines += chunk.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             }
             let chunking = state.workspace.config.retrieval.chunking.rawValue
-            state.overlay = .document(title: "\(selected.path) · \(chunks.count) chunks (\(chunking))", lines: lines, scroll: scroll)
+            state.overlay = .document(
+                title: "\(selected.path) · \(chunks.count) chunks (\(chunking))", lines: lines, scroll: scroll)
         } catch {
             state.message = ("\(error)", true)
         }

@@ -33,19 +33,25 @@ public final class Workbench {
     var externalPager: ((URL, Int) -> Void)?
 
     /// Opens the workbench on `workspace` for editing (or reviewing, when `readOnly`).
-    public init(workspace: Workspace, promptName: String?, backendName: String?, theme: Theme, themesDirectory: URL,
-                readOnly: Bool) throws {
+    public init(
+        workspace: Workspace, promptName: String?, backendName: String?, theme: Theme, themesDirectory: URL,
+        readOnly: Bool
+    ) throws {
         self.themesDirectory = themesDirectory
         let backend = try workspace.config.backend(named: backendName)
         let evalCount = workspace.evalFiles().reduce(0) { count, url in
             count + ((try? EvalFile.load(url, displayPath: url.path))?.count ?? 0)
         }
-        var promptLabel = "(session)", promptPath = "", text = ""
+        var promptLabel = "(session)"
+        var promptPath = ""
+        var text = ""
         if !readOnly {
             let url = try workspace.promptURL(named: promptName)
             promptPath = workspace.display(url)
             promptLabel = url.lastPathComponent
-            guard let data = FileManager.default.contents(atPath: url.path), let decoded = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: url.path),
+                let decoded = String(data: data, encoding: .utf8)
+            else {
                 throw PromptError.unreadable(SourceLocation(file: promptPath))
             }
             text = decoded
@@ -54,7 +60,8 @@ public final class Workbench {
             workspace: workspace, readOnly: readOnly, promptName: promptLabel, promptPath: promptPath,
             buffer: TextBuffer(text: text), backendName: backend.name, topK: workspace.config.retrieval.topK,
             retrievalEnabled: workspace.config.retrieval.enabled, theme: theme,
-            assessment: FrameworkAssessment.assess(workspace: workspace, promptText: text, backend: backend, evalCaseCount: evalCount),
+            assessment: FrameworkAssessment.assess(
+                workspace: workspace, promptText: text, backend: backend, evalCaseCount: evalCount),
             evalCaseCount: evalCount)
         state.retrievalOptions = RetrievalOptions(workspace.config.retrieval)
         // Read once at open: the latest eval's results, eval files and session ratings are too much I/O for a keystroke.
@@ -78,7 +85,8 @@ public final class Workbench {
     /// Re-reads the variables from the edited text; a parse problem is shown instead of failing.
     func reparsePrompt() {
         do {
-            let prompt = try PromptFile(parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
+            let prompt = try PromptFile(
+                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
             state.variableNames = prompt.variables
             for input in prompt.inputs where state.variables[input.name] == nil {
                 if let sample = input.sample { state.variables[input.name] = sample }
@@ -87,8 +95,9 @@ public final class Workbench {
         } catch {
             state.promptProblem = "\(error)"
         }
-        state.assessment = FrameworkAssessment.assess(workspace: state.workspace, promptText: state.buffer.text,
-                                                      backend: state.backend, evalCaseCount: state.evalCaseCount)
+        state.assessment = FrameworkAssessment.assess(
+            workspace: state.workspace, promptText: state.buffer.text,
+            backend: state.backend, evalCaseCount: state.evalCaseCount)
     }
 
     /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was
@@ -101,10 +110,13 @@ public final class Workbench {
             try state.workspace.requireWritable(for: "saving the prompt")
             let url = state.workspace.root.appendingPathComponent(state.promptPath)
             if !force, let data = FileManager.default.contents(atPath: url.path),
-               String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText {
+                String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText
+            {
                 RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
-                state.message = ("\(state.promptPath) changed on disk since it was opened here; :w! overwrites it, :e! loads it "
-                                 + "(your edits are kept in .whet/recovery/)", true)
+                state.message = (
+                    "\(state.promptPath) changed on disk since it was opened here; :w! overwrites it, :e! loads it "
+                        + "(your edits are kept in .whet/recovery/)", true
+                )
                 return
             }
             try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
@@ -120,7 +132,8 @@ public final class Workbench {
     func reloadFromDisk() {
         guard !state.readOnly else { return }
         let url = state.workspace.root.appendingPathComponent(state.promptPath)
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
             state.message = ("cannot read \(state.promptPath)", true)
             return
         }
@@ -149,8 +162,11 @@ public final class Workbench {
     func loadCurrentSessionRuns() {
         let store = SessionStore(workspace: state.workspace)
         let pointer = state.workspace.derivedDirectory.appendingPathComponent("current-session")
-        guard let id = (try? String(contentsOf: pointer, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines),
-              store.ids().contains(id) else { return }
+        guard
+            let id = (try? String(contentsOf: pointer, encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines),
+            store.ids().contains(id)
+        else { return }
         state.sessionID = id
         state.runs = store.log(id).read().records
         state.ratings = store.ratings(id).byRun
@@ -182,25 +198,32 @@ public final class Workbench {
         state.retrievalEnabled = run.retrieval != nil
         state.topK = run.retrieval?.topK ?? state.topK
         state.query = run.retrieval?.query ?? ""
-        state.backendName = state.workspace.config.backends[run.backend.name] != nil ? run.backend.name : state.backendName
+        state.backendName =
+            state.workspace.config.backends[run.backend.name] != nil ? run.backend.name : state.backendName
         state.selectedChunk = 0
         state.outputScroll = 0
-        state.assessment = FrameworkAssessment.assess(workspace: state.workspace, promptText: transcript, backend: state.backend,
-                                                      evalCaseCount: state.evalCaseCount, retrievalInUse: run.retrieval != nil)
+        state.assessment = FrameworkAssessment.assess(
+            workspace: state.workspace, promptText: transcript, backend: state.backend,
+            evalCaseCount: state.evalCaseCount, retrievalInUse: run.retrieval != nil)
     }
 
     /// Starts a run of the editor's text in the background; the output streams into the output pane.
     func startRun() {
         guard !state.readOnly else { return }
-        guard runTask == nil else { state.message = ("a run is already streaming; Esc cancels it", true); return }
+        guard runTask == nil else {
+            state.message = ("a run is already streaming; Esc cancels it", true)
+            return
+        }
         let workspace = state.workspace
-        var input = RunInput(promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
-                             variables: state.variables.filter { $0.key != RunPlan.contextVariable },
-                             backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
-                             excludedChunks: state.excluded, promptSource: state.buffer.text)
+        var input = RunInput(
+            promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
+            variables: state.variables.filter { $0.key != RunPlan.contextVariable },
+            backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
+            excludedChunks: state.excluded, promptSource: state.buffer.text)
         input.pinnedChunks = state.pinned
         do {
-            let plan = try RunPlan.make(input, in: workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
+            let plan = try RunPlan.make(
+                input, in: workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
             let recorder = RunRecorder(workspace: workspace)
             let (session, number) = try recorder.nextRun(session: state.sessionID)
             if state.sessionID != session { state.runs = [] }
@@ -210,15 +233,17 @@ public final class Workbench {
             state.outputScroll = nil
             state.message = nil
 
-            let backend = makeBackend(plan.backend, workspaceRoot: workspace.root,
-                                      cacheDirectory: state.useCache ? workspace.cacheDirectory : nil)
+            let backend = makeBackend(
+                plan.backend, workspaceRoot: workspace.root,
+                cacheDirectory: state.useCache ? workspace.cacheDirectory : nil)
             let price = workspace.config.prices[backend.model]
             let inbox = self.inbox
             runTask = Task.detached {
                 let record = await RunExecutor().execute(plan, on: backend, runNumber: number, price: price) { event in
                     switch event {
                     case .delta(let text): inbox.append(text)
-                    case .retrying(let seconds, let reason): inbox.note(String(format: "retrying in %.0f s (%@)", seconds.rounded(.up), reason))
+                    case .retrying(let seconds, let reason):
+                        inbox.note(String(format: "retrying in %.0f s (%@)", seconds.rounded(.up), reason))
                     default: break
                     }
                 }
@@ -243,7 +268,10 @@ public final class Workbench {
     public func drainInbox() -> Bool {
         let (text, firstToken, finished, note) = inbox.drain()
         var changed = false
-        if let note { state.retryNote = note; changed = true }
+        if let note {
+            state.retryNote = note
+            changed = true
+        }
         if !text.isEmpty, state.live != nil {
             state.live?.output += text
             if state.live?.firstToken == nil { state.live?.firstToken = firstToken }
@@ -257,9 +285,13 @@ public final class Workbench {
             case .success(let record):
                 state.runs.append(record)
                 state.viewedRun = nil
-                if record.finishReason == .cancelled { state.message = ("run \(record.run) cancelled; partial output kept", false) }
-                else if let error = record.error { state.message = (error, true) }
-                else { state.message = ("run \(record.run) saved to sessions/\(state.sessionID ?? "")/runs.jsonl", false) }
+                if record.finishReason == .cancelled {
+                    state.message = ("run \(record.run) cancelled; partial output kept", false)
+                } else if let error = record.error {
+                    state.message = (error, true)
+                } else {
+                    state.message = ("run \(record.run) saved to sessions/\(state.sessionID ?? "")/runs.jsonl", false)
+                }
             case .failure(let error):
                 state.message = ("\(error)", true)
             }

@@ -21,7 +21,10 @@ public enum WorkbenchLoop {
         workbench.externalEditor = { url in
             screen.suspend {
                 let environment = ProcessInfo.processInfo.environment
-                let editor = environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+                let editor =
+                    environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap {
+                        $0.isEmpty ? nil : $0
+                    } ?? "vi"
                 runInTerminal("\(editor) \(shellQuoted(url.path))")
             }
         }
@@ -29,9 +32,12 @@ public enum WorkbenchLoop {
             screen.suspend {
                 let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less"
                 // Pagers that take +LINE start there; others just open the file.
-                let name = (pager.split(separator: " ").first.map(String.init).map { ($0 as NSString).lastPathComponent }) ?? ""
+                let name =
+                    (pager.split(separator: " ").first.map(String.init).map { ($0 as NSString).lastPathComponent })
+                    ?? ""
                 let startsAtLine = ["less", "most", "vi", "vim", "nvim", "view", "nano"].contains(name)
-                runInTerminal(startsAtLine ? "\(pager) +\(line) \(shellQuoted(url.path))" : "\(pager) \(shellQuoted(url.path))")
+                runInTerminal(
+                    startsAtLine ? "\(pager) +\(line) \(shellQuoted(url.path))" : "\(pager) \(shellQuoted(url.path))")
             }
         }
         workbench.openIndex()
@@ -52,10 +58,13 @@ public enum WorkbenchLoop {
             if workbench.takeRedrawRequest() { dirty = true }
             let now = Date()
             let streaming = workbench.isRunning
-            if dirty && (!streaming || now.timeIntervalSince(lastFrame) >= 0.033) || streaming && now.timeIntervalSince(lastFrame) >= 0.25 {
+            if dirty && (!streaming || now.timeIntervalSince(lastFrame) >= 0.033)
+                || streaming && now.timeIntervalSince(lastFrame) >= 0.25
+            {
                 let size = screen.size
                 layout = Layout.make(width: size.width, height: size.height)
-                let (canvas, cursor) = WorkbenchRenderer.render(&workbench.state, width: size.width, height: size.height, now: now)
+                let (canvas, cursor) = WorkbenchRenderer.render(
+                    &workbench.state, width: size.width, height: size.height, now: now)
                 screen.draw(canvas, cursor: cursor)
                 dirty = false
                 lastFrame = now

@@ -30,7 +30,9 @@ public struct Rect: Sendable, Equatable {
     /// Whether the rectangle has no cells.
     public var isEmpty: Bool { width == 0 || height == 0 }
     /// The rectangle shrunk by `amount` on every side (a bordered box's inside).
-    public func inset(_ amount: Int) -> Rect { Rect(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount) }
+    public func inset(_ amount: Int) -> Rect {
+        Rect(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount)
+    }
     /// Whether the point lies inside.
     public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < x + width && py >= y && py < y + height }
 }
@@ -105,7 +107,8 @@ public struct Canvas: Sendable, Equatable {
     /// Draws a box border with Unicode line characters and a title in the top edge.
     public mutating func box(_ rect: Rect, title: String, style: CellStyle, titleStyle: CellStyle) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let right = rect.x + rect.width - 1, bottom = rect.y + rect.height - 1
+        let right = rect.x + rect.width - 1
+        let bottom = rect.y + rect.height - 1
         for column in rect.x + 1..<right {
             draw("─", x: column, y: rect.y, style: style)
             draw("─", x: column, y: bottom, style: style)

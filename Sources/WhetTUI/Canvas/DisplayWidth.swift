@@ -1,8 +1,9 @@
 // The Canvas folder: an off-screen grid of styled cells that widgets draw into. It knows nothing about the
 // terminal, so render tests draw the real panes into it and compare text.
 
-import WhetCore
 import CWidth
+import Foundation
+import WhetCore
 
 /// How many terminal columns a character takes: 2 for CJK and emoji, 0 for combining marks and other
 /// zero-width scalars, 1 otherwise. One function serves layout and drawing, so they never disagree.
@@ -53,5 +54,3 @@ public enum VisibleText {
         return visible.contains("\t") ? visible.replacingOccurrences(of: "\t", with: "    ") : visible
     }
 }
-
-import Foundation

@@ -36,8 +36,10 @@ public struct CellStyle: Sendable, Equatable, Hashable {
     public var italic = false
 
     /// Makes a style.
-    public init(foreground: TerminalColor = .default, background: TerminalColor = .default, bold: Bool = false,
-                dim: Bool = false, reverse: Bool = false, underline: Bool = false, italic: Bool = false) {
+    public init(
+        foreground: TerminalColor = .default, background: TerminalColor = .default, bold: Bool = false,
+        dim: Bool = false, reverse: Bool = false, underline: Bool = false, italic: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold

@@ -73,7 +73,7 @@ public struct TextBuffer: Sendable, Equatable {
     /// Inserts text that may hold newlines (a paste), as one undo step.
     public mutating func insert(text: String) {
         beginEdit(typing: false)
-        for character in text { 
+        for character in text {
             lastEditWasTyping = true
             insert(character)
         }
@@ -178,15 +178,29 @@ public struct TextBuffer: Sendable, Equatable {
         cutWasLast = false
         switch direction {
         case .left:
-            if cursor.column > 0 { cursor.column -= 1 } else if cursor.line > 0 { cursor.line -= 1; cursor.column = lines[cursor.line].count }
+            if cursor.column > 0 {
+                cursor.column -= 1
+            } else if cursor.line > 0 {
+                cursor.line -= 1
+                cursor.column = lines[cursor.line].count
+            }
             wantedColumn = nil
         case .right:
-            if cursor.column < lines[cursor.line].count { cursor.column += 1 } else if cursor.line + 1 < lines.count { cursor.line += 1; cursor.column = 0 }
+            if cursor.column < lines[cursor.line].count {
+                cursor.column += 1
+            } else if cursor.line + 1 < lines.count {
+                cursor.line += 1
+                cursor.column = 0
+            }
             wantedColumn = nil
         case .up: moveVertically(by: -1)
         case .down: moveVertically(by: 1)
-        case .home: cursor.column = 0; wantedColumn = nil
-        case .end: cursor.column = lines[cursor.line].count; wantedColumn = nil
+        case .home:
+            cursor.column = 0
+            wantedColumn = nil
+        case .end:
+            cursor.column = lines[cursor.line].count
+            wantedColumn = nil
         case .wordLeft: moveWord(forward: false)
         case .wordRight: moveWord(forward: true)
         default: break
@@ -224,7 +238,9 @@ public struct TextBuffer: Sendable, Equatable {
             cursor.column = column
         } else {
             if cursor.column == 0 {
-                if cursor.line > 0 { cursor = TextPosition(line: cursor.line - 1, column: lines[cursor.line - 1].count) }
+                if cursor.line > 0 {
+                    cursor = TextPosition(line: cursor.line - 1, column: lines[cursor.line - 1].count)
+                }
                 return
             }
             let line = lines[cursor.line]

@@ -16,7 +16,10 @@ public final class CursesScreen {
     /// Whether only the 8 basic colours exist.
     public private(set) var basicColorsOnly = false
 
-    private struct PairKey: Hashable { var fg: TerminalColor; var bg: TerminalColor }
+    private struct PairKey: Hashable {
+        var fg: TerminalColor
+        var bg: TerminalColor
+    }
 
     /// Makes an adapter; call `start` to take over the terminal.
     public init() {}
@@ -70,7 +73,10 @@ public final class CursesScreen {
     }
 
     /// Forces the next frame to be drawn in full (after a resize or suspend).
-    public func invalidate() { previous = nil; clearok(whet_stdscr(), true) }
+    public func invalidate() {
+        previous = nil
+        clearok(whet_stdscr(), true)
+    }
 
     /// Draws `canvas`, sending only changed cells, and places the cursor (or hides it).
     public func draw(_ canvas: Canvas, cursor: (x: Int, y: Int)?) {
@@ -81,7 +87,10 @@ public final class CursesScreen {
                 let cell = canvas[x, y]
                 if cell.text.isEmpty { continue }
                 if !full, let previous, previous[x, y] == cell,
-                   x + 1 >= canvas.width || previous[x + 1, y] == canvas[x + 1, y] { continue }
+                    x + 1 >= canvas.width || previous[x + 1, y] == canvas[x + 1, y]
+                {
+                    continue
+                }
                 put(cell, x: x, y: y)
             }
         }
@@ -107,7 +116,9 @@ public final class CursesScreen {
         case 0x1B:
             var next: wint_t = 0
             let follow = whet_get_key(&next)
-            if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar.value >= 0x20, nextScalar.value != 0x7F {
+            if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar.value >= 0x20,
+                nextScalar.value != 0x7F
+            {
                 return .alt(Character(nextScalar))
             }
             // Esc followed quickly by another key: give that key back so it is not lost.
@@ -140,7 +151,8 @@ public final class CursesScreen {
         case KEY_RESIZE: return .resize
         case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
         case KEY_MOUSE:
-            var y: Int32 = 0, x: Int32 = 0
+            var y: Int32 = 0
+            var x: Int32 = 0
             var state: UInt = 0
             guard whet_get_mouse(&y, &x, &state) == OK else { return nil }
             if state & UInt(whet_button4_pressed()) != 0 { return .wheelUp(x: Int(x), y: Int(y)) }

@@ -3,7 +3,7 @@
 /// One input event, decoded from the terminal.
 public enum Key: Sendable, Equatable, Hashable {
     case character(Character)
-    case control(Character)   // Ctrl plus a letter, lower-case: .control("s")
+    case control(Character)  // Ctrl plus a letter, lower-case: .control("s")
     case alt(Character)
     case enter, tab, backTab, escape, backspace, delete
     case up, down, left, right, home, end, pageUp, pageDown
@@ -11,6 +11,7 @@ public enum Key: Sendable, Equatable, Hashable {
     case function(Int)
     case resize
     case mouseClick(x: Int, y: Int)
-    case wheelUp(x: Int, y: Int), wheelDown(x: Int, y: Int)
+    case wheelUp(x: Int, y: Int)
+    case wheelDown(x: Int, y: Int)
     case hangup
 }

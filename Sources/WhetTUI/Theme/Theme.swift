@@ -8,8 +8,13 @@ import WhetCore
 /// The named parts of the UI a theme styles. Each role has attributes that keep it distinguishable with no
 /// colour at all (NO_COLOR, monochrome terminals), which themes may add to but not take away.
 public enum ThemeRole: String, CaseIterable, Sendable {
-    case text, dim, border, borderFocused = "border_focused", title, titleFocused = "title_focused"
-    case selection, cursor, status, statusKey = "status_key", match, excluded, pinned, error, success, warning
+    case text, dim, border
+    case borderFocused = "border_focused"
+    case title
+    case titleFocused = "title_focused"
+    case selection, cursor, status
+    case statusKey = "status_key"
+    case match, excluded, pinned, error, success, warning
     case added, removed, axis, position, overlay, unsaved
 
     /// Attributes the role keeps when colours are off.
@@ -56,23 +61,27 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// The built-in dark theme, used when no theme file is found.
-    public static let builtIn = Theme(name: "default", styles: [
-        .text: CellStyle(), .dim: CellStyle(foreground: .indexed(245)),
-        .border: CellStyle(foreground: .indexed(240)), .borderFocused: CellStyle(foreground: .indexed(39), bold: true),
-        .title: CellStyle(foreground: .indexed(250)), .titleFocused: CellStyle(foreground: .indexed(39), bold: true),
-        .selection: CellStyle(foreground: .indexed(231), background: .indexed(24)),
-        .cursor: CellStyle(reverse: true),
-        .status: CellStyle(foreground: .indexed(252), background: .indexed(236)),
-        .statusKey: CellStyle(foreground: .indexed(231), background: .indexed(236), bold: true),
-        .match: CellStyle(foreground: .indexed(16), background: .indexed(220)),
-        .excluded: CellStyle(foreground: .indexed(242), dim: true), .pinned: CellStyle(foreground: .indexed(214)),
-        .error: CellStyle(foreground: .indexed(203), bold: true), .success: CellStyle(foreground: .indexed(114)),
-        .warning: CellStyle(foreground: .indexed(214)),
-        .added: CellStyle(foreground: .indexed(114)), .removed: CellStyle(foreground: .indexed(203)),
-        .axis: CellStyle(foreground: .indexed(245)), .position: CellStyle(foreground: .indexed(214), bold: true),
-        .overlay: CellStyle(foreground: .indexed(252), background: .indexed(235)),
-        .unsaved: CellStyle(foreground: .indexed(214), bold: true),
-    ])
+    public static let builtIn = Theme(
+        name: "default",
+        styles: [
+            .text: CellStyle(), .dim: CellStyle(foreground: .indexed(245)),
+            .border: CellStyle(foreground: .indexed(240)),
+            .borderFocused: CellStyle(foreground: .indexed(39), bold: true),
+            .title: CellStyle(foreground: .indexed(250)),
+            .titleFocused: CellStyle(foreground: .indexed(39), bold: true),
+            .selection: CellStyle(foreground: .indexed(231), background: .indexed(24)),
+            .cursor: CellStyle(reverse: true),
+            .status: CellStyle(foreground: .indexed(252), background: .indexed(236)),
+            .statusKey: CellStyle(foreground: .indexed(231), background: .indexed(236), bold: true),
+            .match: CellStyle(foreground: .indexed(16), background: .indexed(220)),
+            .excluded: CellStyle(foreground: .indexed(242), dim: true), .pinned: CellStyle(foreground: .indexed(214)),
+            .error: CellStyle(foreground: .indexed(203), bold: true), .success: CellStyle(foreground: .indexed(114)),
+            .warning: CellStyle(foreground: .indexed(214)),
+            .added: CellStyle(foreground: .indexed(114)), .removed: CellStyle(foreground: .indexed(203)),
+            .axis: CellStyle(foreground: .indexed(245)), .position: CellStyle(foreground: .indexed(214), bold: true),
+            .overlay: CellStyle(foreground: .indexed(252), background: .indexed(235)),
+            .unsaved: CellStyle(foreground: .indexed(214), bold: true),
+        ])
 }
 
 /// What can be wrong with a theme file.
@@ -109,22 +118,32 @@ public enum ThemeLoader {
         let path = url.path
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             let known = available(in: directory)
-            throw ThemeError(message: "error: no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            throw ThemeError(
+                message:
+                    "error: no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         }
         let table: TOMLTable
         do {
             table = try SafeTOML.parse(text)
         } catch let failure as SafeTOML.Failure {
-            throw ThemeError(message: "\(path):\(failure.line):\(failure.column): error: malformed TOML: \(failure.message)")
+            throw ThemeError(
+                message: "\(path):\(failure.line):\(failure.column): error: malformed TOML: \(failure.message)")
         } catch let error as TOMLParseError {
-            throw ThemeError(message: "\(path):\(error.source.begin.line):\(error.source.begin.column): error: malformed TOML: \(error.description)")
+            throw ThemeError(
+                message:
+                    "\(path):\(error.source.begin.line):\(error.source.begin.column): error: malformed TOML: \(error.description)"
+            )
         }
         var theme = Theme.builtIn
         theme.name = name
         guard let styles = table["styles"]?.table else { return theme }
         for key in styles.keys {
             guard let role = ThemeRole(rawValue: key) else {
-                throw ThemeError(message: "\(path): error: unknown style '\(key)'; expected one of \(ThemeRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ThemeError(
+                    message:
+                        "\(path): error: unknown style '\(key)'; expected one of \(ThemeRole.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             guard let entry = styles[key]?.table else {
                 throw ThemeError(message: "\(path): error: style '\(key)': expected a table like { fg = \"cyan\" }")
@@ -140,7 +159,10 @@ public enum ThemeLoader {
                 case "underline": style.underline = true
                 case "italic": style.italic = true
                 default:
-                    throw ThemeError(message: "\(path): error: style '\(key)': expected attrs from bold, dim, reverse, underline, italic, found \(attribute.string.map { "'\($0)'" } ?? "a non-string")")
+                    throw ThemeError(
+                        message:
+                            "\(path): error: style '\(key)': expected attrs from bold, dim, reverse, underline, italic, found \(attribute.string.map { "'\($0)'" } ?? "a non-string")"
+                    )
                 }
             }
             theme.styles[role] = style
@@ -152,7 +174,8 @@ public enum ThemeLoader {
         guard let value else { return .default }
         if let number = value.int {
             guard (0...255).contains(number) else {
-                throw ThemeError(message: "\(path): error: style '\(key)': expected a colour number 0–255, found \(number)")
+                throw ThemeError(
+                    message: "\(path): error: style '\(key)': expected a colour number 0–255, found \(number)")
             }
             return .indexed(UInt8(number))
         }
@@ -160,6 +183,9 @@ public enum ThemeLoader {
             if name == "default" { return .default }
             if let index = colorNames[name] { return .indexed(index) }
         }
-        throw ThemeError(message: "\(path): error: style '\(key)': expected a colour name (\(colorNames.keys.sorted().joined(separator: ", ")), default) or 0–255")
+        throw ThemeError(
+            message:
+                "\(path): error: style '\(key)': expected a colour name (\(colorNames.keys.sorted().joined(separator: ", ")), default) or 0–255"
+        )
     }
 }

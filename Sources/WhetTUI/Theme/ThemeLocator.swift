@@ -8,16 +8,23 @@ public enum ThemeLocator {
     /// The first existing themes directory.
     public static func directory(for workspace: Workspace) -> URL {
         var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["WHET_THEMES"] { candidates.append(URL(fileURLWithPath: override)) }
+        if let override = ProcessInfo.processInfo.environment["WHET_THEMES"] {
+            candidates.append(URL(fileURLWithPath: override))
+        }
         var directory = workspace.root
         for _ in 0..<4 {
             candidates.append(directory.appendingPathComponent("themes"))
             directory = directory.deletingLastPathComponent()
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/whet/themes").standardizedFileURL)
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../themes").standardizedFileURL)
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("default.toml").path) } ?? candidates[0]
+        candidates.append(
+            executable.deletingLastPathComponent().appendingPathComponent("../share/whet/themes").standardizedFileURL)
+        candidates.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../themes")
+                .standardizedFileURL)
+        return candidates.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("default.toml").path)
+        } ?? candidates[0]
     }
 
     /// The theme to start with; the built-in one when the default file is missing, an error for a named

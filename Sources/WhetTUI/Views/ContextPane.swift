@@ -7,17 +7,22 @@ enum ContextPane {
     static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
         let used = state.results.filter { !state.excluded.contains($0.location) }.count
-        let method = state.retrievalEnabled
-            ? state.retrievalOptions.label + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "") : "off"
+        let method =
+            state.retrievalEnabled
+            ? state.retrievalOptions.label + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
+            : "off"
         let full = "Context · \(method) · k=\(state.topK) · \(used)/\(state.results.count)"
         let compact = "Context \(method) k\(state.topK) \(used)/\(state.results.count)"
-        canvas.box(rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
-                   style: theme.style(focused ? .borderFocused : .border),
-                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        canvas.box(
+            rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
+            style: theme.style(focused ? .borderFocused : .border),
+            titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
         if !state.retrievalEnabled {
-            canvas.draw("retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+            canvas.draw(
+                "retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width,
+                style: theme.style(.dim))
             return
         }
         if state.results.isEmpty {
@@ -28,13 +33,16 @@ enum ContextPane {
         state.selectedChunk = min(state.selectedChunk, state.results.count - 1)
         if state.selectedChunk < state.contextScroll { state.contextScroll = state.selectedChunk }
         let visibleRows = state.searchedQueries.count > 1 && inner.height >= 3 ? inner.height - 1 : inner.height
-        if state.selectedChunk >= state.contextScroll + visibleRows { state.contextScroll = state.selectedChunk - visibleRows + 1 }
+        if state.selectedChunk >= state.contextScroll + visibleRows {
+            state.contextScroll = state.selectedChunk - visibleRows + 1
+        }
         // Model-written queries (multi-query, HyDE) take the pane's last line, so the user sees what was searched.
         let expansions = state.searchedQueries.dropFirst()
         let listHeight = expansions.isEmpty || inner.height < 3 ? inner.height : inner.height - 1
         if listHeight < inner.height {
             let line = "also searched: " + expansions.map { VisibleText.escape($0) }.joined(separator: " · ")
-            canvas.draw(line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
+            canvas.draw(
+                line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
         }
         for row in 0..<listHeight {
             let index = state.contextScroll + row
@@ -52,7 +60,9 @@ enum ContextPane {
             let line = head + path + lines
             var style = theme.style(isExcluded ? .excluded : .text)
             if selected && focused { style = theme.style(.selection) }
-            canvas.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), style: selected && focused ? style : theme.style(.text))
+            canvas.fill(
+                Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1),
+                style: selected && focused ? style : theme.style(.text))
             canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
         }
     }

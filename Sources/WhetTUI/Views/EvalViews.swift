@@ -9,27 +9,35 @@ enum EvalViews {
         let box = OverlayView.centered(screen, width: screen.width, height: screen.height - 1)
         guard let file = browser.file else {
             OverlayView.frame(box, title: "Evals · Esc closes", canvas: &canvas, theme: theme)
-            canvas.draw("no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1, maxWidth: box.width - 4, style: theme.style(.dim))
+            canvas.draw(
+                "no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1,
+                maxWidth: box.width - 4, style: theme.style(.dim))
             return
         }
         let counts = file.summary.counts
-        let title = "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · "
+        let title =
+            "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · "
             + "\(counts.passed)/\(counts.evaluated) passed (\(counts.rateText))"
         OverlayView.frame(box, title: title, canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 4, inner.width >= 20 else { return }
         var filters: [String] = []
-        if let type = browser.classFilter { filters.append("\(type.rawValue) failures (f clears)") }
-        else if browser.failuresOnly { filters.append(browser.mode == .compare ? "changes only" : "failures only") }
+        if let type = browser.classFilter {
+            filters.append("\(type.rawValue) failures (f clears)")
+        } else if browser.failuresOnly {
+            filters.append(browser.mode == .compare ? "changes only" : "failures only")
+        }
         let history = "history \(browser.sparkline) (\(browser.current + 1) of \(browser.files.count))"
-        canvas.draw(history + (filters.isEmpty ? "" : " · showing " + filters.joined(separator: ", ")),
-                    x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
+        canvas.draw(
+            history + (filters.isEmpty ? "" : " · showing " + filters.joined(separator: ", ")),
+            x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
         let keys: String
         let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
         switch browser.mode {
         case .matrix:
             drawMatrix(browser, in: body, canvas: &canvas, theme: theme)
-            keys = "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v prompt versions · Esc close"
+            keys =
+                "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v prompt versions · Esc close"
         case .compare:
             drawComparison(browser, in: body, canvas: &canvas, theme: theme)
             keys = "c back to the matrix · < > baseline · [ ] shown eval · f changes only · Esc close"
@@ -40,30 +48,40 @@ enum EvalViews {
                 canvas.draw(line.text, x: body.x, y: body.y + row, maxWidth: body.width, style: theme.style(line.role))
             }
             let repeats = browser.selectedCell?.results.count ?? 1
-            keys = "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case" + (repeats > 1 ? " · r next repeat (\(browser.repeatShown + 1) of \(repeats))" : "") + " · Esc back"
+            keys =
+                "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case"
+                + (repeats > 1 ? " · r next repeat (\(browser.repeatShown + 1) of \(repeats))" : "") + " · Esc back"
         }
-        canvas.draw(keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
+        canvas.draw(
+            keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
     }
 
     static func percent(_ rate: Double) -> String { String(format: "%.0f%%", rate * 100) }
 
     static func drawMatrix(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {
-        let rows = browser.rows, columns = browser.columns
+        let rows = browser.rows
+        let columns = browser.columns
         guard rect.height >= 2 else { return }
         let labelWidth = min(34, max(14, rect.width / 3))
         let columnWidth = max(18, min(64, (rect.width - labelWidth - 1) / max(1, columns.count)))
         let visibleColumns = max(1, (rect.width - labelWidth - 1) / columnWidth)
         // The selected column and row are always drawn: the view scrolls just enough to show them.
         let start = max(0, browser.column - visibleColumns + 1)
-        canvas.draw("case".padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: rect.x, y: rect.y, style: theme.style(.titleFocused))
+        canvas.draw(
+            "case".padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: rect.x, y: rect.y,
+            style: theme.style(.titleFocused))
         for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
             let x = rect.x + labelWidth + 1 + offset * columnWidth
             let rate = browser.columnPassRates.indices.contains(index) ? browser.columnPassRates[index] : 0
-            canvas.draw("\(percent(rate)) \(columns[index])", x: x, y: rect.y, maxWidth: columnWidth - 1, style: theme.style(.titleFocused))
+            canvas.draw(
+                "\(percent(rate)) \(columns[index])", x: x, y: rect.y, maxWidth: columnWidth - 1,
+                style: theme.style(.titleFocused))
         }
         if rows.isEmpty {
-            canvas.draw(browser.failuresOnly || browser.classFilter != nil ? "no cases match the filter (f clears it)" : "no cells",
-                        x: rect.x, y: rect.y + 1, maxWidth: rect.width, style: theme.style(.dim))
+            canvas.draw(
+                browser.failuresOnly || browser.classFilter != nil
+                    ? "no cases match the filter (f clears it)" : "no cells",
+                x: rect.x, y: rect.y + 1, maxWidth: rect.width, style: theme.style(.dim))
             return
         }
         let height = rect.height - 1
@@ -72,16 +90,24 @@ enum EvalViews {
             let index = firstRow + line
             guard rows.indices.contains(index) else { break }
             let y = rect.y + 1 + line
-            canvas.draw(VisibleText.escape(rows[index].label), x: rect.x, y: y, maxWidth: labelWidth - 1,
-                        style: theme.style(index == browser.row ? .titleFocused : .overlay))
+            canvas.draw(
+                VisibleText.escape(rows[index].label), x: rect.x, y: y, maxWidth: labelWidth - 1,
+                style: theme.style(index == browser.row ? .titleFocused : .overlay))
             for (offset, column) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
                 let cell = browser.cell(rows[index].key, columns[column])
                 let x = rect.x + labelWidth + 1 + offset * columnWidth
                 let selected = index == browser.row && column == browser.column
-                let role: ThemeRole = selected ? .selection : cell.results.isEmpty ? .dim : cell.notEvaluated ? .warning
-                    : cell.allPassed ? .success : .error
-                canvas.draw(cellText(cell).padding(toLength: columnWidth - 1, withPad: " ", startingAt: 0), x: x, y: y,
-                            maxWidth: columnWidth - 1, style: theme.style(role))
+                let role: ThemeRole =
+                    selected
+                    ? .selection
+                    : cell.results.isEmpty
+                        ? .dim
+                        : cell.notEvaluated
+                            ? .warning
+                            : cell.allPassed ? .success : .error
+                canvas.draw(
+                    cellText(cell).padding(toLength: columnWidth - 1, withPad: " ", startingAt: 0), x: x, y: y,
+                    maxWidth: columnWidth - 1, style: theme.style(role))
             }
         }
     }
@@ -91,19 +117,29 @@ enum EvalViews {
         guard !cell.results.isEmpty else { return "–" }
         if cell.results.allSatisfy({ $0.status == .error }) { return "! error" }
         if cell.notEvaluated { return "? not evaluated" }
-        var text = cell.evaluated > 1 || cell.evaluated < cell.results.count ? "\(cell.passed)/\(cell.evaluated)" : (cell.allPassed ? "✓" : "✗")
+        var text =
+            cell.evaluated > 1 || cell.evaluated < cell.results.count
+            ? "\(cell.passed)/\(cell.evaluated)" : (cell.allPassed ? "✓" : "✗")
         text += String(format: " %.2f", cell.score)
-        if let latency = cell.latencyMs { text += String(format: " %.0fms", latency) } else if cell.results.contains(where: { $0.cached == true }) { text += " cached" }
+        if let latency = cell.latencyMs {
+            text += String(format: " %.0fms", latency)
+        } else if cell.results.contains(where: { $0.cached == true }) {
+            text += " cached"
+        }
         if let cost = cell.costUSD { text += String(format: " $%.4f", cost) }
         return text
     }
 
     static func drawComparison(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {
-        guard let baseline = browser.baseline, browser.files.indices.contains(baseline), let file = browser.file else { return }
+        guard let baseline = browser.baseline, browser.files.indices.contains(baseline), let file = browser.file else {
+            return
+        }
         let before = browser.files[baseline]
         let changes = browser.changes
-        let fixed = changes.filter { $0.kind == .fixed }.count, regressed = changes.filter { $0.kind == .regressed }.count
-        let header = "baseline \(before.id) (\(percent(before.summary.passRate))) → \(file.id) (\(percent(file.summary.passRate))) · \(fixed) fixed · \(regressed) regressed"
+        let fixed = changes.filter { $0.kind == .fixed }.count
+        let regressed = changes.filter { $0.kind == .regressed }.count
+        let header =
+            "baseline \(before.id) (\(percent(before.summary.passRate))) → \(file.id) (\(percent(file.summary.passRate))) · \(fixed) fixed · \(regressed) regressed"
         canvas.draw(header, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.titleFocused))
         let labelWidth = max(14, rect.width - 34)
         let height = rect.height - 1
@@ -114,46 +150,68 @@ enum EvalViews {
             let change = changes[index]
             let y = rect.y + 1 + line
             func share(_ value: Double?) -> String { value.map(percent) ?? "–" }
-            let (mark, role): (String, ThemeRole) = switch change.kind {
-            case .fixed: ("▲ fixed", .success)
-            case .regressed: ("▼ regressed", .error)
-            case .added: ("+ new case", .dim)
-            case .removed: ("- gone", .dim)
-            case .notEvaluated: ("? not evaluated", .warning)
-            case .same: ("", .overlay)
-            }
-            let text = VisibleText.escape(change.label).padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            let (mark, role): (String, ThemeRole) =
+                switch change.kind {
+                case .fixed: ("▲ fixed", .success)
+                case .regressed: ("▼ regressed", .error)
+                case .added: ("+ new case", .dim)
+                case .removed: ("- gone", .dim)
+                case .notEvaluated: ("? not evaluated", .warning)
+                case .same: ("", .overlay)
+                }
+            let text =
+                VisibleText.escape(change.label).padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                 + share(change.before).padding(toLength: 6, withPad: " ", startingAt: 0) + "→ "
                 + share(change.after).padding(toLength: 6, withPad: " ", startingAt: 0) + mark
-            canvas.draw(text, x: rect.x, y: y, maxWidth: rect.width, style: theme.style(index == browser.row ? .selection : role))
+            canvas.draw(
+                text, x: rect.x, y: y, maxWidth: rect.width,
+                style: theme.style(index == browser.row ? .selection : role))
         }
     }
 
     /// One cell in full, as lines with a role each.
-    static func cellLines(_ result: EvalResult?, cellPrompt: EvalBrowser.CellPrompt?, width: Int) -> [(text: String, role: ThemeRole)] {
+    static func cellLines(_ result: EvalResult?, cellPrompt: EvalBrowser.CellPrompt?, width: Int) -> [(
+        text: String, role: ThemeRole
+    )] {
         guard let result else { return [("no cell here", .dim)] }
         var lines: [(String, ThemeRole)] = []
         func add(_ text: String, _ role: ThemeRole = .overlay) {
             for wrapped in wrapText(VisibleText.escape(text), width: max(10, width)) { lines.append((wrapped, role)) }
         }
         func section(_ title: String) { lines.append(("── " + title, .titleFocused)) }
-        add("case     \(result.label) (\(result.caseRef.file):\(result.caseRef.line)) · repeat \(result.repeatIndex + 1)")
+        add(
+            "case     \(result.label) (\(result.caseRef.file):\(result.caseRef.line)) · repeat \(result.repeatIndex + 1)"
+        )
         add("variant  \(result.variant)")
         var numbers = "\(result.status.rawValue) · score \(String(format: "%.2f", result.score))"
         if let latency = result.latencyMs { numbers += String(format: " · %.0f ms", latency) }
         if result.cached == true { numbers += " · from the response cache" }
         if let cost = result.costUSD { numbers += String(format: " · $%.4f", cost) }
         add("result   " + numbers, result.status == .passed ? .success : result.status == .notRun ? .warning : .error)
-        if result.status == .notRun { add("         not evaluated: no assertion could run (\(result.notRunReason)); not a pass", .warning) }
+        if result.status == .notRun {
+            add("         not evaluated: no assertion could run (\(result.notRunReason)); not a pass", .warning)
+        }
         if let error = result.error { add("error    \(error)", .error) }
         for (name, value) in result.variables.sorted(by: { $0.key < $1.key }) { add("var      \(name) = \(value)") }
         section("assertions")
         if result.assertions.isEmpty { add(result.status == .error ? "not evaluated: the run failed" : "none", .dim) }
         for assertion in result.assertions {
-            let mark = switch assertion.status { case .passed: "✓"; case .failed: "✗"; case .notRun: "·" }
-            let role: ThemeRole = switch assertion.status { case .passed: .success; case .failed: .error; case .notRun: .dim }
+            let mark =
+                switch assertion.status {
+                case .passed: "✓"
+                case .failed: "✗"
+                case .notRun: "·"
+                }
+            let role: ThemeRole =
+                switch assertion.status {
+                case .passed: .success
+                case .failed: .error
+                case .notRun: .dim
+                }
             let metric = assertion.metric.map { " [\($0)]" } ?? ""
-            add("\(mark) \(assertion.type)\(metric) \(String(format: "%.2f", assertion.score)): \(assertion.reason)", role)
+            add(
+                "\(mark) \(assertion.type)\(metric) \(String(format: "%.2f", assertion.score)): \(assertion.reason)",
+                role)
         }
         section("output")
         for line in result.output.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line)) }
@@ -161,7 +219,8 @@ enum EvalViews {
             section("context · \(retrieval.method), top \(retrieval.topK), query \"\(retrieval.query)\"")
             for entry in retrieval.chunks {
                 let mark = entry.citation.map { "[\($0)]" } ?? " - "
-                add("\(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)\(entry.omitted.map { " (\($0))" } ?? "")",
+                add(
+                    "\(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)\(entry.omitted.map { " (\($0))" } ?? "")",
                     entry.citation == nil ? .dim : .overlay)
             }
         }
@@ -176,9 +235,14 @@ enum EvalViews {
         let theme = state.theme
         let box = OverlayView.centered(screen, width: min(screen.width - 2, 100), height: screen.height - 1)
         if let diff = browser.diff {
-            OverlayView.frame(box, title: "\(browser.promptPath) · \(diff.olderHash.prefix(8)) → \(diff.newerHash.prefix(8)) · Esc back", canvas: &canvas, theme: theme)
+            OverlayView.frame(
+                box,
+                title: "\(browser.promptPath) · \(diff.olderHash.prefix(8)) → \(diff.newerHash.prefix(8)) · Esc back",
+                canvas: &canvas, theme: theme)
             guard let pieces = diff.pieces else {
-                canvas.draw("the text of one of these versions was not kept", x: box.x + 2, y: box.y + 1, style: theme.style(.dim))
+                canvas.draw(
+                    "the text of one of these versions was not kept", x: box.x + 2, y: box.y + 1,
+                    style: theme.style(.dim))
                 return
             }
             OverlayView.drawDiff(pieces, scroll: diff.scroll, in: box.inset(1), canvas: &canvas, theme: theme)
@@ -187,9 +251,13 @@ enum EvalViews {
         OverlayView.frame(box, title: "Versions of \(browser.promptPath) · Esc closes", canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 3 else { return }
-        canvas.draw("version   first run          runs  eval pass rate", x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.titleFocused))
+        canvas.draw(
+            "version   first run          runs  eval pass rate", x: inner.x, y: inner.y, maxWidth: inner.width,
+            style: theme.style(.titleFocused))
         if browser.versions.isEmpty {
-            canvas.draw("this prompt has not been run or evaluated yet", x: inner.x, y: inner.y + 1, maxWidth: inner.width, style: theme.style(.dim))
+            canvas.draw(
+                "this prompt has not been run or evaluated yet", x: inner.x, y: inner.y + 1, maxWidth: inner.width,
+                style: theme.style(.dim))
         }
         let height = inner.height - 2
         let top = max(0, browser.selected - height + 1)
@@ -198,16 +266,21 @@ enum EvalViews {
             guard browser.versions.indices.contains(index) else { break }
             let version = browser.versions[index]
             let rate = version.passRate.map { "\(percent($0)) of \(version.evalCells)" } ?? "–"
-            var text = String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(toLength: 19, withPad: " ", startingAt: 0)
+            var text =
+                String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(
+                    toLength: 19, withPad: " ", startingAt: 0)
                 + String(version.runs).padding(toLength: 6, withPad: " ", startingAt: 0) + rate
             if version.hash == browser.currentHash { text += "  ← on disk" }
             if index == browser.marked { text += "  (marked)" }
-            canvas.draw(text, x: inner.x, y: inner.y + 1 + line, maxWidth: inner.width,
-                        style: theme.style(index == browser.selected ? .selection : .overlay))
+            canvas.draw(
+                text, x: inner.x, y: inner.y + 1 + line, maxWidth: inner.width,
+                style: theme.style(index == browser.selected ? .selection : .overlay))
         }
-        canvas.draw("j/k move · m mark · d diff marked (or previous) with this one · Esc close", x: inner.x, y: inner.y + inner.height - 1,
-                    maxWidth: inner.width, style: theme.style(.statusKey))
+        canvas.draw(
+            "j/k move · m mark · d diff marked (or previous) with this one · Esc close", x: inner.x,
+            y: inner.y + inner.height - 1,
+            maxWidth: inner.width, style: theme.style(.statusKey))
     }
 }
 

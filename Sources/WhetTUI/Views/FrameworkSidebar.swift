@@ -5,8 +5,9 @@ import WhetCore
 enum FrameworkSidebar {
     static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
-        canvas.box(rect, title: "Framework", style: theme.style(focused ? .borderFocused : .border),
-                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        canvas.box(
+            rect, title: "Framework", style: theme.style(focused ? .borderFocused : .border),
+            titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard inner.height >= 6, inner.width >= 18 else { return }
         let assessment = state.assessment
@@ -27,12 +28,14 @@ enum FrameworkSidebar {
             (.promptEngineering, "PE", .fineTuning, "FT"),
         ]
         for (index, row) in quadrants.enumerated() {
-            let left = cell(row.0, row.1), right = cell(row.2, row.3)
+            let left = cell(row.0, row.1)
+            let right = cell(row.2, row.3)
             let leftText = left.0.padding(toLength: 6, withPad: " ", startingAt: 0)
             if y < inner.y + inner.height {
                 canvas.draw(" " + leftText, x: x, y: y, style: theme.style(left.1 ? .position : .text))
                 canvas.draw("│", x: x + 7, y: y, style: theme.style(.axis))
-                canvas.draw(right.0, x: x + 8, y: y, maxWidth: inner.width - 8, style: theme.style(right.1 ? .position : .text))
+                canvas.draw(
+                    right.0, x: x + 8, y: y, maxWidth: inner.width - 8, style: theme.style(right.1 ? .position : .text))
                 y += 1
             }
             if index == 0 { line(" ──────┼──────", .axis) }
@@ -49,17 +52,24 @@ enum FrameworkSidebar {
         if let advice = state.advice, advice.cells > 0 {
             // Eval evidence outranks the configuration-based step: the advisor's move, why, and the counts.
             let recommendation = advice.recommendation
-            for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) { line(wrapped) }
-            line(String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.evaluated)
-                 + (advice.notEvaluated > 0 ? " · \(advice.notEvaluated) unchecked" : ""), advice.notEvaluated > 0 ? .warning : .dim)
+            for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) {
+                line(wrapped)
+            }
+            line(
+                String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.evaluated)
+                    + (advice.notEvaluated > 0 ? " · \(advice.notEvaluated) unchecked" : ""),
+                advice.notEvaluated > 0 ? .warning : .dim)
             // Each count carries the key that lists the failing cases behind it.
             let counts = FailureClass.allCases.enumerated().compactMap { index, type -> String? in
                 let count = advice.counts[type.rawValue] ?? 0
                 return count > 0 ? "\(index + 1) \(type.rawValue) \(count)" : nil
             }
-            if !counts.isEmpty { for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) } }
+            if !counts.isEmpty {
+                for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) }
+            }
             let readiness = advice.fineTuning
-            let examples = "fine-tuning: \(readiness.examples) examples (min \(readiness.minimum), \(readiness.recommended) best)"
+            let examples =
+                "fine-tuning: \(readiness.examples) examples (min \(readiness.minimum), \(readiness.recommended) best)"
             for wrapped in wrapText(examples, width: inner.width) { line(wrapped, readiness.ready ? .success : .dim) }
             if focused { line("Enter results · 1-4 cases", .dim) }
         } else {

@@ -23,10 +23,11 @@ public struct Layout: Sendable, Equatable {
         if width < 60 {
             // Stacked: prompt, context, output, full width.
             let third = body / 3
-            return Layout(prompt: Rect(x: 0, y: 0, width: width, height: third),
-                          context: Rect(x: 0, y: third, width: width, height: third),
-                          output: Rect(x: 0, y: 2 * third, width: width, height: body - 2 * third),
-                          sidebar: nil, status: status, tooSmall: false)
+            return Layout(
+                prompt: Rect(x: 0, y: 0, width: width, height: third),
+                context: Rect(x: 0, y: third, width: width, height: third),
+                output: Rect(x: 0, y: 2 * third, width: width, height: body - 2 * third),
+                sidebar: nil, status: status, tooSmall: false)
         }
         let showSidebar = width >= 80 && height >= 20
         let sidebarWidth = showSidebar ? min(30, max(22, width / 5)) : 0

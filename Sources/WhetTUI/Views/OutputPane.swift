@@ -11,21 +11,25 @@ enum OutputPane {
         if let live = state.live {
             text = live.output
             let elapsed = now.timeIntervalSince(live.started)
-            title += " · run \(live.number) · \(state.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
+            title +=
+                " · run \(live.number) · \(state.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
             if let retry = state.retryNote { title += " · \(retry)" }
         } else if let run = state.shownRun {
             text = run.output + (run.error.map { "\n\n\($0)" } ?? "")
             title += " · " + runTitle(run, total: state.runs.count)
             if let rating = state.ratings[run.id] {
-                title += rating.verdict == .good ? " · rated good" : rating.corrected == nil ? " · rated bad" : " · rated bad, corrected"
+                title +=
+                    rating.verdict == .good
+                    ? " · rated good" : rating.corrected == nil ? " · rated bad" : " · rated bad, corrected"
             }
             finish = run.finishReason
         } else {
             text = state.readOnly ? "" : "No runs yet. Press Ctrl-R to run the prompt."
             if let sessionID = state.sessionID { title += " · session \(sessionID)" }
         }
-        canvas.box(rect, title: title, style: theme.style(focused ? .borderFocused : .border),
-                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        canvas.box(
+            rect, title: title, style: theme.style(focused ? .borderFocused : .border),
+            titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
         var lines = wrapText(VisibleText.escape(text), width: inner.width)
@@ -37,14 +41,18 @@ enum OutputPane {
             let index = top + row
             guard index < lines.count else { break }
             let line = lines[index]
-            let style: CellStyle = line.hasPrefix("[cancelled") || line.hasPrefix("error:") ? theme.style(.warning)
+            let style: CellStyle =
+                line.hasPrefix("[cancelled") || line.hasPrefix("error:")
+                ? theme.style(.warning)
                 : (state.live == nil && state.shownRun == nil ? theme.style(.dim) : theme.style(.text))
             canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
             highlightCitations(line, x: inner.x, y: inner.y + row, width: inner.width, canvas: &canvas, theme: theme)
         }
         if maxScroll > 0 {
             let position = "\(top + inner.height)/\(lines.count)"
-            canvas.draw(position, x: rect.x + rect.width - DisplayWidth.of(position) - 2, y: rect.y + rect.height - 1, style: theme.style(.dim))
+            canvas.draw(
+                position, x: rect.x + rect.width - DisplayWidth.of(position) - 2, y: rect.y + rect.height - 1,
+                style: theme.style(.dim))
         }
     }
 
@@ -65,13 +73,20 @@ enum OutputPane {
         var openColumn: Int? = nil
         var digits = 0
         for character in line {
-            if character == "[" { openColumn = column; digits = 0 }
-            else if character.isNumber, openColumn != nil { digits += 1 }
-            else if character == "]", let start = openColumn, digits > 0 {
+            if character == "[" {
+                openColumn = column
+                digits = 0
+            } else if character.isNumber, openColumn != nil {
+                digits += 1
+            } else if character == "]", let start = openColumn, digits > 0 {
                 let span = column + 1 - start
-                if start + span <= width { canvas.restyle(x: x + start, y: y, width: span) { $0 = theme.style(.pinned) } }
+                if start + span <= width {
+                    canvas.restyle(x: x + start, y: y, width: span) { $0 = theme.style(.pinned) }
+                }
                 openColumn = nil
-            } else { openColumn = nil }
+            } else {
+                openColumn = nil
+            }
             column += DisplayWidth.of(character)
         }
     }

@@ -4,14 +4,17 @@ import WhetCore
 /// line in the file), an unsaved marker in the title, and a variables strip at the bottom.
 enum PromptPane {
     /// Draws the pane; returns where the terminal cursor belongs when the pane has focus.
-    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (x: Int, y: Int)? {
+    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (
+        x: Int, y: Int
+    )? {
         let theme = state.theme
         // The unsaved marker comes first so a narrow pane never cuts it off.
         let marker = state.buffer.isModified ? " ●" : ""
         let mode = state.readOnly ? " · read-only" : ""
-        canvas.box(rect, title: "Prompt\(marker) · \(state.promptName)\(mode)",
-                   style: theme.style(focused ? .borderFocused : .border),
-                   titleStyle: theme.style(focused ? .titleFocused : .title))
+        canvas.box(
+            rect, title: "Prompt\(marker) · \(state.promptName)\(mode)",
+            style: theme.style(focused ? .borderFocused : .border),
+            titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard inner.height >= 1, inner.width >= 4 else { return nil }
         let stripHeight = inner.height >= 4 ? 1 : 0
@@ -22,29 +25,36 @@ enum PromptPane {
         // Keep the cursor visible.
         let cursor = state.buffer.cursor
         if cursor.line < state.promptScroll.line { state.promptScroll.line = cursor.line }
-        if cursor.line >= state.promptScroll.line + textHeight { state.promptScroll.line = cursor.line - textHeight + 1 }
+        if cursor.line >= state.promptScroll.line + textHeight {
+            state.promptScroll.line = cursor.line - textHeight + 1
+        }
         let cursorColumn = state.buffer.displayColumn(of: cursor)
         if cursorColumn < state.promptScroll.column { state.promptScroll.column = max(0, cursorColumn - textWidth / 2) }
         // Scroll by half a pane at a time rather than a column per keystroke: each shift redraws the line,
         // which costs bytes over SSH.
-        if cursorColumn >= state.promptScroll.column + textWidth { state.promptScroll.column = cursorColumn - textWidth / 2 }
+        if cursorColumn >= state.promptScroll.column + textWidth {
+            state.promptScroll.column = cursorColumn - textWidth / 2
+        }
 
         for row in 0..<textHeight {
             let lineIndex = state.promptScroll.line + row
             guard lineIndex < state.buffer.lines.count else { break }
             let number = String(lineIndex + 1)
-            canvas.draw(String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, x: inner.x, y: inner.y + row,
-                        maxWidth: gutter - 1, style: theme.style(.dim))
+            canvas.draw(
+                String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, x: inner.x, y: inner.y + row,
+                maxWidth: gutter - 1, style: theme.style(.dim))
             let text = VisibleText.escape(String(state.buffer.lines[lineIndex]))
             let visible = dropColumns(text, state.promptScroll.column)
             let style = roleStyle(for: text, theme: theme)
             canvas.draw(visible, x: inner.x + gutter, y: inner.y + row, maxWidth: textWidth, style: style)
-            highlightPlaceholders(visible, x: inner.x + gutter, y: inner.y + row, width: textWidth, canvas: &canvas, theme: theme)
+            highlightPlaceholders(
+                visible, x: inner.x + gutter, y: inner.y + row, width: textWidth, canvas: &canvas, theme: theme)
         }
         if stripHeight == 1 {
             let y = inner.y + inner.height - 1
             if let problem = state.promptProblem {
-                canvas.draw(VisibleText.escape(problem), x: inner.x, y: y, maxWidth: inner.width, style: theme.style(.error))
+                canvas.draw(
+                    VisibleText.escape(problem), x: inner.x, y: y, maxWidth: inner.width, style: theme.style(.error))
             } else {
                 let values = state.variableNames.filter { $0 != RunPlan.contextVariable }.map { name in
                     "\(name)=\(VisibleText.escape(state.variables[name] ?? "∅").replacingOccurrences(of: "\n", with: "⏎"))"

@@ -4,7 +4,9 @@ import Foundation
 /// overlay. Pure apart from scroll positions it clamps in the state, so tests render it without a terminal.
 public enum WorkbenchRenderer {
     /// Renders a `width` × `height` frame; returns it with the cursor position, if the cursor should show.
-    public static func render(_ state: inout WorkbenchState, width: Int, height: Int, now: Date = Date()) -> (Canvas, (x: Int, y: Int)?) {
+    public static func render(_ state: inout WorkbenchState, width: Int, height: Int, now: Date = Date()) -> (
+        Canvas, (x: Int, y: Int)?
+    ) {
         var canvas = Canvas(width: width, height: height, style: state.theme.style(.text))
         let layout = Layout.make(width: width, height: height)
         if layout.tooSmall {
@@ -23,8 +25,11 @@ public enum WorkbenchRenderer {
         }
         if let statusCursor = StatusBar.draw(state, in: layout.status, canvas: &canvas) { cursor = statusCursor }
         if let overlay = state.overlay {
-            cursor = OverlayView.draw(state, overlay: overlay, screen: Rect(x: 0, y: 0, width: width, height: height), canvas: &canvas)
-            if state.commandLine != nil, let statusCursor = StatusBar.draw(state, in: layout.status, canvas: &canvas) { cursor = statusCursor }
+            cursor = OverlayView.draw(
+                state, overlay: overlay, screen: Rect(x: 0, y: 0, width: width, height: height), canvas: &canvas)
+            if state.commandLine != nil, let statusCursor = StatusBar.draw(state, in: layout.status, canvas: &canvas) {
+                cursor = statusCursor
+            }
         }
         return (canvas, cursor)
     }

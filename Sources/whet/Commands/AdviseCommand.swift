@@ -7,7 +7,8 @@ struct AdviseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "advise",
         abstract: "Classify the latest eval's failures (knowledge, grounding, behaviour) and recommend the next move.",
-        discussion: "The rules and thresholds are in docs/advisor.md; every recommendation names the cases it rests on.")
+        discussion: "The rules and thresholds are in docs/advisor.md; every recommendation names the cases it rests on."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -20,7 +21,10 @@ struct AdviseCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let url = results.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
+            let url = results.map {
+                URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                    .standardizedFileURL
+            }
             if let url, !FileManager.default.fileExists(atPath: url.path) {
                 throw EvalError.noCases("no results file at \(results ?? "")")
             }
@@ -31,9 +35,11 @@ struct AdviseCommand: AsyncParsableCommand {
             }
             var out = ""
             if let id = advice.evalID, let path = advice.resultsPath {
-                out += String(format: "eval %@ (%@): %d cells, pass rate %.1f%% of %d evaluated", id, path, advice.cells,
-                              advice.passRate * 100, advice.evaluated)
-                out += advice.notEvaluated > 0 ? "; \(advice.notEvaluated) not evaluated (no assertion could run)\n" : "\n"
+                out += String(
+                    format: "eval %@ (%@): %d cells, pass rate %.1f%% of %d evaluated", id, path, advice.cells,
+                    advice.passRate * 100, advice.evaluated)
+                out +=
+                    advice.notEvaluated > 0 ? "; \(advice.notEvaluated) not evaluated (no assertion could run)\n" : "\n"
             } else {
                 out += "no eval results yet\n"
             }
@@ -51,10 +57,16 @@ struct AdviseCommand: AsyncParsableCommand {
             let recommendation = advice.recommendation
             out += "\nnext: \(recommendation.move)\n  \(recommendation.why)\n"
             for step in recommendation.steps { out += "  • \(step)\n" }
-            if !recommendation.basedOn.isEmpty { out += "  based on: \(recommendation.basedOn.joined(separator: "; "))\n" }
-            out += "\nchecklist: " + advice.checklist.sorted { $0.key < $1.key }.map { "\($0.value ? "✓" : "✗") \($0.key)" }.joined(separator: "  ") + "\n"
+            if !recommendation.basedOn.isEmpty {
+                out += "  based on: \(recommendation.basedOn.joined(separator: "; "))\n"
+            }
+            out +=
+                "\nchecklist: "
+                + advice.checklist.sorted { $0.key < $1.key }.map { "\($0.value ? "✓" : "✗") \($0.key)" }.joined(
+                    separator: "  ") + "\n"
             let tuning = advice.fineTuning
-            out += "fine-tuning data: \(tuning.examples) example(s) (minimum \(tuning.minimum), \(tuning.recommended) recommended)\n"
+            out +=
+                "fine-tuning data: \(tuning.examples) example(s) (minimum \(tuning.minimum), \(tuning.recommended) recommended)\n"
             Terminal.write(out)
         }
     }

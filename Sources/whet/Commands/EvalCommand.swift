@@ -32,7 +32,10 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Cells in flight at once.")
     var concurrency = 4
 
-    @Option(help: "The backend that grades llm-rubric, answer-relevance and context-faithfulness (default: [evals] grader in whet.toml).")
+    @Option(
+        help:
+            "The backend that grades llm-rubric, answer-relevance and context-faithfulness (default: [evals] grader in whet.toml)."
+    )
     var grader: String?
 
     @Flag(name: .customLong("no-cache"), help: "Do not answer from .whet/cache (every cell calls the model).")
@@ -41,21 +44,29 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("junit"), help: "Also write a JUnit XML report to FILE (for CI).")
     var junit: String?
 
-    @Option(name: .customLong("fail-under"), help: "Exit with status 1 when the pass rate is below RATE (0–1 or a percentage).")
+    @Option(
+        name: .customLong("fail-under"),
+        help: "Exit with status 1 when the pass rate is below RATE (0–1 or a percentage).")
     var failUnder: String?
 
     @Option(help: "Compare with an earlier eval: its ID (a prefix is enough) or 'previous' (the latest other eval).")
     var baseline: String?
 
-    @Flag(name: .customLong("fail-on-regression"), help: "With --baseline: exit with status 1 when any case passes less often than before.")
+    @Flag(
+        name: .customLong("fail-on-regression"),
+        help: "With --baseline: exit with status 1 when any case passes less often than before.")
     var failOnRegression = false
 
-    @Flag(name: .customLong("from-config"),
-          help: "Run a promptfoo config's own 'prompts' and 'providers' (openai:, anthropic:messages:, ollama:chat:) instead of whet's.")
+    @Flag(
+        name: .customLong("from-config"),
+        help:
+            "Run a promptfoo config's own 'prompts' and 'providers' (openai:, anthropic:messages:, ollama:chat:) instead of whet's."
+    )
     var fromConfig = false
 
-    @Flag(name: .customLong("allow-not-evaluated"),
-          help: "With --fail-under: accept cells that no assertion could check (by default they fail the gate).")
+    @Flag(
+        name: .customLong("allow-not-evaluated"),
+        help: "With --fail-under: accept cells that no assertion could check (by default they fail the gate).")
     var allowNotEvaluated = false
 
     @Flag(help: "Print every result as JSON.")
@@ -64,7 +75,9 @@ struct EvalCommand: AsyncParsableCommand {
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeat must be at least 1, found \(repeats)") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, found \(concurrency)") }
-        if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline ID|previous") }
+        if failOnRegression && baseline == nil {
+            throw ValidationError("--fail-on-regression needs --baseline ID|previous")
+        }
         if let failUnder, EvalSummary.parseRate(failUnder) == nil {
             throw ValidationError("--fail-under expects a rate from 0 to 1 or a percentage, found '\(failUnder)'")
         }
@@ -73,30 +86,41 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let urls = files.isEmpty ? workspace.evalFiles()
-                : files.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
+            let urls =
+                files.isEmpty
+                ? workspace.evalFiles()
+                : files.map {
+                    URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                        .standardizedFileURL
+                }
             guard !urls.isEmpty else {
-                throw EvalError.noCases("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line")
+                throw EvalError.noCases(
+                    "no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line")
             }
             var cases: [EvalCase] = []
             for url in urls {
-                let (loaded, warnings) = try EvalFile.read(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+                let (loaded, warnings) = try EvalFile.read(
+                    url, displayPath: workspace.display(url), limits: workspace.config.limits)
                 for warning in warnings { Terminal.warn(warning.description) }
                 cases += loaded
             }
             guard !cases.isEmpty else { throw EvalError.noCases("the eval files hold no cases") }
-            var plan = EvalRunner.Plan(cases: cases, caseFiles: urls.map { workspace.display($0) },
-                                       prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })
+            var plan = EvalRunner.Plan(
+                cases: cases, caseFiles: urls.map { workspace.display($0) },
+                prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })
             if fromConfig {
                 guard urls.count == 1, prompts.isEmpty, backends.isEmpty else {
                     throw ValidationError("--from-config takes one promptfoo config and no --prompt or --backend")
                 }
-                let config = try PromptfooConfig.load(urls[0], displayPath: workspace.display(urls[0]), limits: workspace.config.limits)
+                let config = try PromptfooConfig.load(
+                    urls[0], displayPath: workspace.display(urls[0]), limits: workspace.config.limits)
                 let matrix = try PromptfooMatrix(config, limits: workspace.config.limits)
                 plan.promptFiles = matrix.prompts
                 plan.backendConfigs = matrix.backends
-                Terminal.note("from the config: prompts \(matrix.prompts.map(\.name).joined(separator: ", ")); "
-                              + "backends \(matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }.joined(separator: ", "))")
+                Terminal.note(
+                    "from the config: prompts \(matrix.prompts.map(\.name).joined(separator: ", ")); "
+                        + "backends \(matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }.joined(separator: ", "))"
+                )
             }
             plan.repeats = repeats
             plan.concurrency = concurrency
@@ -105,60 +129,85 @@ struct EvalCommand: AsyncParsableCommand {
             let unpaired = try EvalRunner(workspace: workspace).unpairedCases(plan)
             if !unpaired.isEmpty {
                 let names = Set(unpaired.flatMap { $0.prompts ?? [] }).sorted()
-                Terminal.note("\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
-                              + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them")
+                Terminal.note(
+                    "\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
+                        + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them")
                 guard unpaired.count < cases.count else {
-                    throw EvalError.noCases("no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
+                    throw EvalError.noCases(
+                        "no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
                 }
             }
-            let retriever = workspace.config.retrieval.enabled ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
+            let retriever =
+                workspace.config.retrieval.enabled
+                ? try await RetrievalOptionGroup.openRetriever(
+                    workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
             let started = Date()
-            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(plan, retriever: retriever, progress: { done, total in
-                Terminal.progressBar("eval", done: done, total: total, started: started)
-            }, onWait: { id, holder in
-                Terminal.note("eval \(id) is being run by \(holder.map(\.description) ?? "another whet process"); "
-                              + "waiting for it, then resuming from its results")
-            })
+            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(
+                plan, retriever: retriever,
+                progress: { done, total in
+                    Terminal.progressBar("eval", done: done, total: total, started: started)
+                },
+                onWait: { id, holder in
+                    Terminal.note(
+                        "eval \(id) is being run by \(holder.map(\.description) ?? "another whet process"); "
+                            + "waiting for it, then resuming from its results")
+                })
             Terminal.clearProgress()
             let summary = EvalSummary(results)
             if json {
                 try Terminal.writeJSON(results)
             } else {
-                Terminal.write(summary.report(id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)), resumed: resumed))
+                Terminal.write(
+                    summary.report(
+                        id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)),
+                        resumed: resumed))
             }
             var regressed = false
             if let baseline {
                 let earlier = EvalHistory(workspace: workspace).files().filter { $0.id != id }
                 let chosen = baseline == "previous" ? earlier.last : earlier.first { $0.id.hasPrefix(baseline) }
                 guard let chosen else {
-                    throw ValidationError(baseline == "previous" ? "no earlier eval in evals/results/ to compare with"
-                        : "no eval in evals/results/ has an id starting with '\(baseline)'; there are: \(earlier.map(\.id).joined(separator: ", "))")
+                    throw ValidationError(
+                        baseline == "previous"
+                            ? "no earlier eval in evals/results/ to compare with"
+                            : "no eval in evals/results/ has an id starting with '\(baseline)'; there are: \(earlier.map(\.id).joined(separator: ", "))"
+                    )
                 }
                 let comparison = EvalComparison(before: chosen.results, after: results)
                 regressed = !comparison.regressed.isEmpty
-                if !json { Terminal.write("\n" + comparison.report(baselineID: chosen.id, baselineRate: chosen.summary.passRate)) }
+                if !json {
+                    Terminal.write(
+                        "\n" + comparison.report(baselineID: chosen.id, baselineRate: chosen.summary.passRate))
+                }
             }
             if let junit {
-                let url = URL(fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                let url = URL(
+                    fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 try DurableFile.writeAtomically(Data(summary.junitXML(id: id).utf8), to: url)
             }
             let counts = summary.counts
             if counts.evaluated == 0 || counts.errors == counts.evaluated {
-                Terminal.warn(counts.evaluated == 0
-                    ? "error: no cell could be evaluated (\(results.first?.notRunReason ?? "no results")); the eval checked nothing"
-                    : "error: every run failed (\(results.compactMap(\.error).first ?? "")); the eval checked nothing")
+                Terminal.warn(
+                    counts.evaluated == 0
+                        ? "error: no cell could be evaluated (\(results.first?.notRunReason ?? "no results")); the eval checked nothing"
+                        : "error: every run failed (\(results.compactMap(\.error).first ?? "")); the eval checked nothing"
+                )
                 throw ExitCode(1)
             }
             if let failUnder, let rate = EvalSummary.parseRate(failUnder) {
                 if counts.notRun > 0 && !allowNotEvaluated {
-                    Terminal.warn("error: \(counts.notRun) of \(counts.total) cells could not be evaluated "
-                                  + "(\(results.first { $0.status == .notRun }?.notRunReason ?? "")); --fail-under needs every cell "
-                                  + "checked: fix that, or pass --allow-not-evaluated to gate on the \(counts.evaluated) that were")
+                    Terminal.warn(
+                        "error: \(counts.notRun) of \(counts.total) cells could not be evaluated "
+                            + "(\(results.first { $0.status == .notRun }?.notRunReason ?? "")); --fail-under needs every cell "
+                            + "checked: fix that, or pass --allow-not-evaluated to gate on the \(counts.evaluated) that were"
+                    )
                     throw ExitCode(1)
                 }
                 if summary.passRate < rate {
-                    Terminal.warn(String(format: "error: pass rate %.1f%% (of %d evaluated) is below --fail-under %.1f%%",
-                                         summary.passRate * 100, counts.evaluated, rate * 100))
+                    Terminal.warn(
+                        String(
+                            format: "error: pass rate %.1f%% (of %d evaluated) is below --fail-under %.1f%%",
+                            summary.passRate * 100, counts.evaluated, rate * 100))
                     throw ExitCode(1)
                 }
             }

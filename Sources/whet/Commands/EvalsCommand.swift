@@ -20,23 +20,32 @@ struct EvalsCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let urls = files.isEmpty ? workspace.evalFiles() : files.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL }
+            let urls =
+                files.isEmpty
+                ? workspace.evalFiles() : files.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL }
             guard !urls.isEmpty else {
-                Terminal.write("no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line\n")
+                Terminal.write(
+                    "no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line\n")
                 return
             }
             for url in urls {
-                let (cases, warnings) = try EvalFile.read(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+                let (cases, warnings) = try EvalFile.read(
+                    url, displayPath: workspace.display(url), limits: workspace.config.limits)
                 for warning in warnings { Terminal.warn(warning.description) }
-                for unknown in Set(cases.flatMap { $0.assertions.map(\.type) }).subtracting(AssertionEvaluator.allTypes).sorted() {
-                    Terminal.warn("\(workspace.display(url)): warning: assertion type '\(unknown)' is not known to whet; "
-                                  + "those assertions will be reported as not run")
+                for unknown in Set(cases.flatMap { $0.assertions.map(\.type) }).subtracting(AssertionEvaluator.allTypes)
+                    .sorted()
+                {
+                    Terminal.warn(
+                        "\(workspace.display(url)): warning: assertion type '\(unknown)' is not known to whet; "
+                            + "those assertions will be reported as not run")
                 }
                 let types = Set(cases.flatMap { $0.assertions.map(\.type) }).sorted()
-                Terminal.write("\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")
+                Terminal.write(
+                    "\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")
                 if verbose {
                     for item in cases {
-                        let vars = item.vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        let vars = item.vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                            separator: " ")
                         Terminal.write("  \(item.location.line ?? 0): \(item.description ?? vars)\n")
                     }
                 }

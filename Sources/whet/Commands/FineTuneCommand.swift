@@ -13,7 +13,10 @@ struct FineTuneCommand: AsyncParsableCommand {
             finetune/train.jsonl`, `whet finetune submit --backend openai --model gpt-4o-mini-2024-07-18` and \
             `whet finetune status --watch --add-backend tuned`.
             """,
-        subcommands: [FineTuneExportCommand.self, FineTuneValidateCommand.self, FineTuneSubmitCommand.self, FineTuneStatusCommand.self])
+        subcommands: [
+            FineTuneExportCommand.self, FineTuneValidateCommand.self, FineTuneSubmitCommand.self,
+            FineTuneStatusCommand.self,
+        ])
 }
 
 /// `whet finetune export`: approved runs and eval cases with expected answers → train/validation JSONL.
@@ -59,31 +62,44 @@ struct FineTuneExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             let folder = FineTuningFolder(workspace: workspace)
-            let directory = output.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
+            let directory =
+                output.map {
+                    URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                        .standardizedFileURL
+                }
                 ?? folder.directory
             let trainURL = directory.appendingPathComponent("train.jsonl")
             let validationURL = directory.appendingPathComponent("validation.jsonl")
             if !force {
                 for url in [trainURL, validationURL] where FileManager.default.fileExists(atPath: url.path) {
-                    throw ValidationError("\(workspace.display(url)) exists; pass --force to replace it, or --output DIR")
+                    throw ValidationError(
+                        "\(workspace.display(url)) exists; pass --force to replace it, or --output DIR")
                 }
             }
-            let retriever = workspace.config.retrieval.enabled && !noEvals
-                ? try await RetrievalOptionGroup.openRetriever(workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
-            let counter = (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
+            let retriever =
+                workspace.config.retrieval.enabled && !noEvals
+                ? try await RetrievalOptionGroup.openRetriever(
+                    workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
+            let counter =
+                (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)) ?? .estimate
             let prepared = try await FineTuningExporter(workspace: workspace).prepare(
-                promptName: prompt, retriever: retriever, runs: !noRuns, evals: !noEvals, validationFraction: validationFraction,
+                promptName: prompt, retriever: retriever, runs: !noRuns, evals: !noEvals,
+                validationFraction: validationFraction,
                 counter: counter, trainPath: workspace.display(trainURL))
             let gathered = prepared.gathered
             for line in gathered.skipped { Terminal.note("skipped: \(line)") }
             for line in gathered.duplicates { Terminal.note("duplicate dropped: \(line)") }
             for line in gathered.conflicts { Terminal.warn("warning: \(line)") }
             try prepared.write(to: directory)
-            let split = prepared.split, report = prepared.report
+            let split = prepared.split
+            let report = prepared.report
             var out = prepared.summary
             out += "\n  train       \(split.train.count)  \(workspace.display(trainURL))\n"
-            if !split.validation.isEmpty { out += "  validation  \(split.validation.count)  \(workspace.display(validationURL))\n" }
-            out += "check: \(report.errors.count) error\(report.errors.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
+            if !split.validation.isEmpty {
+                out += "  validation  \(split.validation.count)  \(workspace.display(validationURL))\n"
+            }
+            out +=
+                "check: \(report.errors.count) error\(report.errors.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
             out += report.findings.isEmpty ? "\n" : " (whet finetune validate \(workspace.display(trainURL)))\n"
             for finding in report.findings where finding.location.line == nil { out += "  \(finding)\n" }
             Terminal.write(out)
@@ -118,18 +134,27 @@ struct FineTuneValidateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let url = URL(fileURLWithPath: file, relativeTo: global.directory.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? cwd).standardizedFileURL
+            let url = URL(
+                fileURLWithPath: file,
+                relativeTo: global.directory.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? cwd
+            ).standardizedFileURL
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw ValidationError("cannot read \(file) (does it exist?)")
             }
             var counter = TokenCounter.estimate
             if let tokenizer {
-                counter = .bpe(try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer, relativeTo: cwd), displayPath: tokenizer))
+                counter = .bpe(
+                    try BPETokenizer(
+                        contentsOf: URL(fileURLWithPath: tokenizer, relativeTo: cwd), displayPath: tokenizer))
             } else if let workspace = try? Workspace.open(from: global.startDirectory) {
                 counter = try TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root)
             }
             let report = FineTuningValidator(tokenLimit: maxTokens, counter: counter).validate(data, displayPath: file)
-            if json { try Terminal.writeJSON(FineTuningReportJSON(report)) } else { Terminal.write(FineTuningReportFormatter.format(report)) }
+            if json {
+                try Terminal.writeJSON(FineTuningReportJSON(report))
+            } else {
+                Terminal.write(FineTuningReportFormatter.format(report))
+            }
             if !report.errors.isEmpty { throw ExitCode(1) }
         }
     }

@@ -4,8 +4,9 @@ import WhetCore
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customShort("C"), .customLong("directory")],
-            help: ArgumentHelp("Act as if whet were started in DIR.", valueName: "DIR"))
+    @Option(
+        name: [.customShort("C"), .customLong("directory")],
+        help: ArgumentHelp("Act as if whet were started in DIR.", valueName: "DIR"))
     var directory: String?
 
     /// The directory to search for the workspace from.
@@ -61,7 +62,8 @@ enum Terminal {
         let filled = Int((fraction * 20).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 20 - filled)
         let elapsed = Date().timeIntervalSince(started)
-        let eta = done > 0 && done < total ? String(format: " ETA %.0f s", elapsed / Double(done) * Double(total - done)) : ""
+        let eta =
+            done > 0 && done < total ? String(format: " ETA %.0f s", elapsed / Double(done) * Double(total - done)) : ""
         progress("\(label) [\(bar)] \(Int(fraction * 100))% \(done)/\(total)\(eta)")
     }
 
@@ -78,8 +80,9 @@ enum Terminal {
     /// Prints a user-facing error and returns the failure exit code.
     static func fail(_ error: Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
-        warn(String(describing: error).hasPrefix("error:") || String(describing: error).contains(": error: ")
-             ? "\(error)" : "error: \(error)")
+        warn(
+            String(describing: error).hasPrefix("error:") || String(describing: error).contains(": error: ")
+                ? "\(error)" : "error: \(error)")
         return ExitCode(1)
     }
 }

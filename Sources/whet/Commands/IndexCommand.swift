@@ -19,15 +19,21 @@ struct IndexCommand: AsyncParsableCommand {
             let workspace = try global.openWorkspace()
             try workspace.requireWritable(for: "writing the index to .whet/")
             // Embeddings stay cached by content, so --rebuild costs no embedding calls.
-            let (index, report) = try workspace.openIndex(rebuild: rebuild, waitingFor: { holder in
-                Terminal.note("waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
-            }, progress: { done, total, path in
-                Terminal.progress("indexing \(done)/\(total) \(path)")
-            })
+            let (index, report) = try workspace.openIndex(
+                rebuild: rebuild,
+                waitingFor: { holder in
+                    Terminal.note(
+                        "waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…"
+                    )
+                },
+                progress: { done, total, path in
+                    Terminal.progress("indexing \(done)/\(total) \(path)")
+                })
             Terminal.clearProgress()
             for warning in report.warnings { Terminal.warn(warning.description) }
             let counts = try index.counts()
-            var summary = "indexed \(report.filesSeen) files: \(report.added) added, \(report.updated) updated, "
+            var summary =
+                "indexed \(report.filesSeen) files: \(report.added) added, \(report.updated) updated, "
                 + "\(report.unchanged) unchanged, \(report.removed) removed; \(report.chunksWritten) chunks written, "
                 + "\(counts.chunks) in the index; \(String(format: "%.2f", report.seconds)) s"
             if report.rebuilt { summary += " (chunk settings changed: rebuilt)" }
@@ -35,12 +41,17 @@ struct IndexCommand: AsyncParsableCommand {
             if !report.warnings.isEmpty { summary += "; \(report.warnings.count) skipped with warnings" }
             Terminal.write(summary + "\n")
             let started = Date()
-            if let (dense, embedded) = try await workspace.openDense(lexical: index, progress: { done, total in
-                Terminal.progressBar("embedding", done: done, total: total, started: started)
-            }) {
+            if let (dense, embedded) = try await workspace.openDense(
+                lexical: index,
+                progress: { done, total in
+                    Terminal.progressBar("embedding", done: done, total: total, started: started)
+                })
+            {
                 Terminal.clearProgress()
-                Terminal.write("embeddings (\(dense.model)): \(embedded.embedded) embedded, \(embedded.reused) from cache; "
-                               + "\(dense.vectorCount) vectors; \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n")
+                Terminal.write(
+                    "embeddings (\(dense.model)): \(embedded.embedded) embedded, \(embedded.reused) from cache; "
+                        + "\(dense.vectorCount) vectors; \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n"
+                )
             }
         }
     }

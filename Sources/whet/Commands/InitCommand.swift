@@ -18,15 +18,16 @@ struct InitCommand: AsyncParsableCommand {
         try await reportingErrors {
             let url = URL(fileURLWithPath: directory).standardizedFileURL
             let workspace = try WorkspaceInitializer.create(at: url, name: name ?? url.lastPathComponent)
-            Terminal.write("""
-            Created workspace '\(workspace.config.name)' in \(url.path)
-              whet.toml                   configuration (backends, retrieval)
-              prompts/answer.prompty      a sample prompt
-              corpus/getting-started.md   a sample document
-              evals/basic.jsonl           a sample eval case
-            Next: whet -C \(directory) run
+            Terminal.write(
+                """
+                Created workspace '\(workspace.config.name)' in \(url.path)
+                  whet.toml                   configuration (backends, retrieval)
+                  prompts/answer.prompty      a sample prompt
+                  corpus/getting-started.md   a sample document
+                  evals/basic.jsonl           a sample eval case
+                Next: whet -C \(directory) run
 
-            """)
+                """)
         }
     }
 }

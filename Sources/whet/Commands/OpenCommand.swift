@@ -8,7 +8,8 @@ struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
         abstract: "Open the workspace in the full-screen workbench (the default command).",
-        discussion: "Panes: prompt editor, retrieved context, model output, framework sidebar. F1 inside lists every key.")
+        discussion:
+            "Panes: prompt editor, retrieved context, model output, framework sidebar. F1 inside lists every key.")
 
     @Argument(help: "The workspace directory (default: the one containing the current directory).")
     var directory: String?
@@ -24,8 +25,9 @@ struct OpenCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
-        try await launchWorkbench(directory: directory, prompt: prompt, backend: backend, theme: theme, readOnly: false,
-                                  scriptAlternative: "whet run")
+        try await launchWorkbench(
+            directory: directory, prompt: prompt, backend: backend, theme: theme, readOnly: false,
+            scriptAlternative: "whet run")
     }
 }
 
@@ -34,7 +36,8 @@ struct ReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Review saved sessions read-only: pick a session, step through its runs ([ and ]).",
-        discussion: "Nothing is written in review mode, so it works on a read-only file system or someone else's workspace.")
+        discussion:
+            "Nothing is written in review mode, so it works on a read-only file system or someone else's workspace.")
 
     @Argument(help: "The workspace directory (default: the one containing the current directory).")
     var directory: String?
@@ -44,24 +47,28 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
-        try await launchWorkbench(directory: directory, prompt: nil, backend: nil, theme: theme, readOnly: true,
-                                  scriptAlternative: "whet show")
+        try await launchWorkbench(
+            directory: directory, prompt: nil, backend: nil, theme: theme, readOnly: true,
+            scriptAlternative: "whet show")
     }
 }
 
 /// Opens the workbench full-screen, for editing or (with `readOnly`) for review; refuses without a terminal,
 /// naming the command that does the same job in scripts.
 @MainActor
-func launchWorkbench(directory: String?, prompt: String?, backend: String?, theme: String?, readOnly: Bool,
-                     scriptAlternative: String) async throws {
+func launchWorkbench(
+    directory: String?, prompt: String?, backend: String?, theme: String?, readOnly: Bool,
+    scriptAlternative: String
+) async throws {
     do {
         let workspace = try openWorkspace(directory)
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the workbench needs a terminal; use `\(scriptAlternative)` in scripts")
         }
         let (initialTheme, themesDirectory) = try ThemeLocator.initialTheme(named: theme, workspace: workspace)
-        let workbench = try Workbench(workspace: workspace, promptName: prompt, backendName: backend, theme: initialTheme,
-                                      themesDirectory: themesDirectory, readOnly: readOnly)
+        let workbench = try Workbench(
+            workspace: workspace, promptName: prompt, backendName: backend, theme: initialTheme,
+            themesDirectory: themesDirectory, readOnly: readOnly)
         await WorkbenchLoop.run(workbench)
     } catch {
         throw Terminal.fail(error)

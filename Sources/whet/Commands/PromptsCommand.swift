@@ -21,7 +21,9 @@ struct PromptsCommand: AsyncParsableCommand {
     var diff: [String] = []
 
     func validate() throws {
-        if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff expects two version hashes (OLD NEW), found \(diff.count)") }
+        if !diff.isEmpty && diff.count != 2 {
+            throw ValidationError("--diff expects two version hashes (OLD NEW), found \(diff.count)")
+        }
         if !diff.isEmpty && versions == nil { throw ValidationError("--diff needs --versions NAME") }
     }
 
@@ -41,10 +43,13 @@ struct PromptsCommand: AsyncParsableCommand {
             for name in names {
                 let url = workspace.promptsDirectory.appendingPathComponent("\(name).prompty")
                 do {
-                    let prompt = try PromptFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits)
+                    let prompt = try PromptFile.load(
+                        url, displayPath: workspace.display(url), limits: workspace.config.limits)
                     for warning in prompt.warnings { Terminal.warn(warning.description) }
                     let marker = name == workspace.config.defaultPrompt ? "*" : " "
-                    Terminal.write("\(marker) \(name)  \(prompt.contentHash.prefix(12))  vars: \(prompt.variables.joined(separator: ", "))\n")
+                    Terminal.write(
+                        "\(marker) \(name)  \(prompt.contentHash.prefix(12))  vars: \(prompt.variables.joined(separator: ", "))\n"
+                    )
                     if let description = prompt.description { Terminal.write("    \(description)\n") }
                 } catch {
                     Terminal.warn("\(error)")
@@ -65,13 +70,17 @@ struct PromptsCommand: AsyncParsableCommand {
             func find(_ prefix: String) throws -> PromptVersions.Version {
                 let matches = versions.filter { $0.hash.hasPrefix(prefix.lowercased()) }
                 guard matches.count == 1, let match = matches.first else {
-                    throw ValidationError("\(matches.isEmpty ? "no" : "more than one") version of \(path) starts with '\(prefix)'; versions: \(versions.map { String($0.hash.prefix(8)) }.joined(separator: ", "))")
+                    throw ValidationError(
+                        "\(matches.isEmpty ? "no" : "more than one") version of \(path) starts with '\(prefix)'; versions: \(versions.map { String($0.hash.prefix(8)) }.joined(separator: ", "))"
+                    )
                 }
                 return match
             }
-            let old = try find(diff[0]), new = try find(diff[1])
+            let old = try find(diff[0])
+            let new = try find(diff[1])
             guard let a = store.text(old.hash, promptPath: path), let b = store.text(new.hash, promptPath: path) else {
-                throw ValidationError("the text of one of these versions was not kept (it ran before versions were recorded)")
+                throw ValidationError(
+                    "the text of one of these versions was not kept (it ran before versions were recorded)")
             }
             Terminal.write("--- \(path) @ \(old.hash.prefix(12))\n+++ \(path) @ \(new.hash.prefix(12))\n")
             for line in LineDiff.diff(a, b) { Terminal.write(line + "\n") }
@@ -85,8 +94,10 @@ struct PromptsCommand: AsyncParsableCommand {
         Terminal.write("VERSION   FIRST RUN         RUNS  EVAL PASS RATE\n")
         for version in versions {
             let rate = version.passRate.map { String(format: "%.0f%% of %d", $0 * 100, version.evalCells) } ?? "–"
-            var line = String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(toLength: 18, withPad: " ", startingAt: 0)
+            var line =
+                String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(
+                    toLength: 18, withPad: " ", startingAt: 0)
                 + String(version.runs).padding(toLength: 6, withPad: " ", startingAt: 0) + rate
             if version.hash == onDisk { line += "  (on disk)" }
             Terminal.write(line + "\n")

@@ -34,8 +34,12 @@ struct RateCommand: AsyncParsableCommand {
     var correctedFile: String?
 
     func validate() throws {
-        if RunRating.verdict(parsing: verdict) == nil { throw ValidationError("expected good or bad, found '\(verdict)'") }
-        if corrected != nil && correctedFile != nil { throw ValidationError("give --corrected or --corrected-file, not both") }
+        if RunRating.verdict(parsing: verdict) == nil {
+            throw ValidationError("expected good or bad, found '\(verdict)'")
+        }
+        if corrected != nil && correctedFile != nil {
+            throw ValidationError("give --corrected or --corrected-file, not both")
+        }
     }
 
     func run() async throws {
@@ -45,11 +49,16 @@ struct RateCommand: AsyncParsableCommand {
             let id = try store.resolve(session)
             let records = store.log(id).read().records
             guard let record = records.first(where: { $0.run == run }) else {
-                throw ValidationError("session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))")
+                throw ValidationError(
+                    "session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))"
+                )
             }
             var answer = corrected
             if let correctedFile {
-                let data = correctedFile == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: correctedFile)
+                let data =
+                    correctedFile == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile()
+                    : FileManager.default.contents(atPath: correctedFile)
                 guard let data, let text = String(data: data, encoding: .utf8) else {
                     throw ValidationError("cannot read --corrected-file \(correctedFile)")
                 }
@@ -58,7 +67,9 @@ struct RateCommand: AsyncParsableCommand {
             guard let verdict = RunRating.verdict(parsing: verdict) else { return }
             let rating = RunRating(of: record, verdict: verdict, corrected: answer, time: RunExecutor.timestamp(Date()))
             try store.rate(rating, inSession: id)
-            Terminal.write("session \(id) run \(run): rated \(verdict.rawValue)\(rating.corrected == nil ? "" : " with a corrected answer")\n")
+            Terminal.write(
+                "session \(id) run \(run): rated \(verdict.rawValue)\(rating.corrected == nil ? "" : " with a corrected answer")\n"
+            )
         }
     }
 }

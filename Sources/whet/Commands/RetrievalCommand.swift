@@ -52,15 +52,21 @@ struct RetrievalCompareCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             let settings = try [RetrievalVariant.baseline] + variants.map { try RetrievalVariant(parsing: $0) }
-            let files = evalFiles.isEmpty ? nil : evalFiles.map { URL(fileURLWithPath: $0, relativeTo: workspace.root).standardizedFileURL }
+            let files =
+                evalFiles.isEmpty
+                ? nil : evalFiles.map { URL(fileURLWithPath: $0, relativeTo: workspace.root).standardizedFileURL }
             let cases = try RetrievalComparison.judgedCases(in: workspace, files: files)
             guard !cases.isEmpty else {
-                throw RetrievalError.comparison("no eval case says what retrieval should find; add \"metadata\": {\"expected_sources\": [\"corpus/FILE\"]} or a context-recall assertion to cases in evals/*.jsonl")
+                throw RetrievalError.comparison(
+                    "no eval case says what retrieval should find; add \"metadata\": {\"expected_sources\": [\"corpus/FILE\"]} or a context-recall assertion to cases in evals/*.jsonl"
+                )
             }
             var scores: [RetrievalComparison.Score] = []
             for (number, variant) in settings.enumerated() {
                 Terminal.progress("scoring \(number + 1)/\(settings.count): \(variant.name)")
-                scores.append(try await RetrievalComparison.score(variant, base: workspace, cases: cases, promptName: prompt, topK: topK))
+                scores.append(
+                    try await RetrievalComparison.score(
+                        variant, base: workspace, cases: cases, promptName: prompt, topK: topK))
             }
             Terminal.clearProgress()
             if json {
@@ -76,20 +82,25 @@ struct RetrievalCompareCommand: AsyncParsableCommand {
         let width = max(24, scores.map(\.variant.count).max() ?? 0)
         func percent(_ value: Double?) -> String { value.map { String(format: "%6.1f%%", $0 * 100) } ?? "      –" }
         Terminal.write("\(cases) judged cases\n")
-        Terminal.write("setting".padding(toLength: width, withPad: " ", startingAt: 0)
-                       + "  method            hit@\(k)  recall@\(k)      MRR  facts    ms/query\n")
+        Terminal.write(
+            "setting".padding(toLength: width, withPad: " ", startingAt: 0)
+                + "  method            hit@\(k)  recall@\(k)      MRR  facts    ms/query\n")
         for score in scores {
-            Terminal.write(score.variant.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                           + score.method.padding(toLength: 16, withPad: " ", startingAt: 0)
-                           + percent(score.hitRate) + "   " + percent(score.recall) + String(format: "   %6.3f", score.meanReciprocalRank)
-                           + " " + percent(score.factRecall) + String(format: "   %8.1f\n", score.secondsPerQuery * 1000))
+            Terminal.write(
+                score.variant.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + score.method.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + percent(score.hitRate) + "   " + percent(score.recall)
+                    + String(format: "   %6.3f", score.meanReciprocalRank)
+                    + " " + percent(score.factRecall) + String(format: "   %8.1f\n", score.secondsPerQuery * 1000))
         }
         guard verbose, let first = scores.first else { return }
         for score in scores.dropFirst() {
             let changes = zip(first.cases, score.cases).filter { $0.0.hit != $0.1.hit }
             guard !changes.isEmpty else { continue }
             Terminal.write("\n\(score.variant) vs \(first.variant):\n")
-            for (before, after) in changes { Terminal.write("  \(after.hit ? "+ found " : "- lost  ") \(before.label)\n") }
+            for (before, after) in changes {
+                Terminal.write("  \(after.hit ? "+ found " : "- lost  ") \(before.label)\n")
+            }
         }
     }
 
@@ -117,7 +128,9 @@ struct RetrievalCompareCommand: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case setting, method, cases, recall, mrr
-            case hitRate = "hit_rate", factRecall = "fact_recall", msPerQuery = "ms_per_query"
+            case hitRate = "hit_rate"
+            case factRecall = "fact_recall"
+            case msPerQuery = "ms_per_query"
         }
     }
 }

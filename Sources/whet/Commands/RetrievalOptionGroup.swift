@@ -36,10 +36,13 @@ struct RetrievalOptionGroup: ParsableArguments {
         let (retriever, report) = try await workspace.openRetriever(
             options: options,
             waitingFor: { holder in
-                Terminal.note("waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
+                Terminal.note(
+                    "waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
             },
             indexProgress: { done, total, path in Terminal.progress("indexing \(done)/\(total) \(path)") },
-            denseProgress: { done, total in Terminal.progressBar("embedding", done: done, total: total, started: started) })
+            denseProgress: { done, total in
+                Terminal.progressBar("embedding", done: done, total: total, started: started)
+            })
         Terminal.clearProgress()
         for warning in report.warnings { Terminal.warn(warning.description) }
         return retriever

@@ -8,10 +8,10 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a prompt: retrieve context, stream the answer, and record the run in the session log.",
         discussion: """
-        The answer streams to standard output; what was retrieved and the run's numbers go to standard error.
-        Every run is appended to sessions/<id>/runs.jsonl before whet exits. Ctrl-C cancels the run and keeps
-        the partial answer, recorded as cancelled.
-        """)
+            The answer streams to standard output; what was retrieved and the run's numbers go to standard error.
+            Every run is appended to sessions/<id>/runs.jsonl before whet exits. Ctrl-C cancels the run and keeps
+            the partial answer, recorded as cancelled.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -24,7 +24,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The backend to use: a [backends.NAME] in whet.toml (default: default_backend).")
     var backend: String?
 
-    @Option(help: ArgumentHelp("Session to record into: an id, a unique prefix, 'latest', or 'new' (default: the current session).", valueName: "ID"))
+    @Option(
+        help: ArgumentHelp(
+            "Session to record into: an id, a unique prefix, 'latest', or 'new' (default: the current session).",
+            valueName: "ID"))
     var session: String?
 
     @Flag(name: .customLong("no-retrieval"), help: "Run without retrieving context.")
@@ -36,7 +39,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Leave a chunk out of the context (repeatable).", valueName: "PATH:START-END"))
     var exclude: [String] = []
 
-    @Flag(help: "Answer from the response cache in .whet/cache when this exact request was answered before (and store the answer).")
+    @Flag(
+        help:
+            "Answer from the response cache in .whet/cache when this exact request was answered before (and store the answer)."
+    )
     var cache = false
 
     @OptionGroup var retrieval: RetrievalOptionGroup
@@ -54,8 +60,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let input = RunInput(promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
-                                 retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
+            let input = RunInput(
+                promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
+                retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
             let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
             let retriever = wantsRetrieval ? try await retrieval.openRetriever(workspace) : nil
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
@@ -68,8 +75,9 @@ struct RunCommand: AsyncParsableCommand {
             let recorder = RunRecorder(workspace: workspace)
             let (sessionID, runNumber) = try recorder.nextRun(session: session)
             if !json { printContextSummary(plan) }
-            let backendInstance = makeBackend(plan.backend, workspaceRoot: workspace.root,
-                                              cacheDirectory: cache ? workspace.cacheDirectory : nil)
+            let backendInstance = makeBackend(
+                plan.backend, workspaceRoot: workspace.root,
+                cacheDirectory: cache ? workspace.cacheDirectory : nil)
             let streamToStdout = !json
             let price = workspace.config.prices[backendInstance.model]
             let runTask = Task {
@@ -92,7 +100,10 @@ struct RunCommand: AsyncParsableCommand {
                 if !record.output.hasSuffix("\n") { Terminal.write("\n") }
                 Terminal.note(summaryLine(record, session: sessionID, logPath: logPath))
             }
-            if let error = record.error { Terminal.warn(error); throw ExitCode(1) }
+            if let error = record.error {
+                Terminal.warn(error)
+                throw ExitCode(1)
+            }
             if record.finishReason == .cancelled { throw ExitCode(130) }
         }
     }
@@ -102,22 +113,29 @@ struct RunCommand: AsyncParsableCommand {
     func checkInputs(_ input: RunInput, against plan: RunPlan) throws {
         let known = plan.prompt.variables
         for name in input.variables.keys.sorted() where !known.contains(name) {
-            throw ValidationError("--var \(name): prompt '\(plan.prompt.name)' has no variable '\(name)'"
-                + Suggestion.hint(for: name, in: known) + "; its variables: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            throw ValidationError(
+                "--var \(name): prompt '\(plan.prompt.name)' has no variable '\(name)'"
+                    + Suggestion.hint(for: name, in: known)
+                    + "; its variables: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         let retrieved = (plan.retrieval?.chunks ?? []).map(\.chunk.location)
         for location in input.excludedChunks.sorted() where !retrieved.contains(location) {
             let format = location.range(of: #"^.+:\d+-\d+$"#, options: .regularExpression) != nil
-            throw ValidationError("--exclude \(location): " + (format
-                ? "no retrieved chunk is at \(location)\(Suggestion.hint(for: location, in: retrieved)); retrieved: \(retrieved.isEmpty ? "none" : retrieved.joined(separator: ", "))"
-                : "expected PATH:START-END as `whet search` or `--dry-run` shows it, e.g. corpus/support/faq.md:1-5"))
+            throw ValidationError(
+                "--exclude \(location): "
+                    + (format
+                        ? "no retrieved chunk is at \(location)\(Suggestion.hint(for: location, in: retrieved)); retrieved: \(retrieved.isEmpty ? "none" : retrieved.joined(separator: ", "))"
+                        : "expected PATH:START-END as `whet search` or `--dry-run` shows it, e.g. corpus/support/faq.md:1-5")
+            )
         }
     }
 
     func printContextSummary(_ plan: RunPlan) {
         guard let retrieval = plan.retrieval else { return }
         let used = retrieval.chunks.filter { $0.citation != nil }
-        Terminal.note("context: \(used.count) of \(retrieval.chunks.count) chunks via \(retrieval.method) for \"\(retrieval.query)\"")
+        Terminal.note(
+            "context: \(used.count) of \(retrieval.chunks.count) chunks via \(retrieval.method) for \"\(retrieval.query)\""
+        )
         for entry in retrieval.chunks {
             let mark = entry.citation.map { "[\($0)]" } ?? " -  "
             let reason = entry.omitted.map { "  (\($0))" } ?? ""
@@ -128,7 +146,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func printDryRun(_ plan: RunPlan) {
         printContextSummary(plan)
-        Terminal.write("prompt \(plan.prompt.path) (\(plan.prompt.contentHash.prefix(12))) → backend \(plan.backend.name)\n")
+        Terminal.write(
+            "prompt \(plan.prompt.path) (\(plan.prompt.contentHash.prefix(12))) → backend \(plan.backend.name)\n")
         for message in plan.messages {
             Terminal.write("── \(message.role.rawValue) ──\n\(TerminalText.visible(message.content))\n")
         }
@@ -139,7 +158,8 @@ struct RunCommand: AsyncParsableCommand {
         if let first = record.latency.firstTokenMs { parts.append(String(format: "first token %.0f ms", first)) }
         parts.append(String(format: "%.2f s", record.latency.totalMs / 1000))
         if let usage = record.usage {
-            parts.append("\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
+            parts.append(
+                "\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
         }
         if let cost = record.costUSD { parts.append(String(format: "$%.4f", cost)) }
         if record.cached == true { parts.append("from cache") }

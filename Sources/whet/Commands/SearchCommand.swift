@@ -22,7 +22,9 @@ struct SearchCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give a query to search for") }
+        if query.joined().trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("give a query to search for")
+        }
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, found \(topK)") }
     }
 
@@ -30,7 +32,8 @@ struct SearchCommand: AsyncParsableCommand {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             let retriever = try await retrieval.openRetriever(workspace)
-            let outcome = try await retriever.retrieve(query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
+            let outcome = try await retriever.retrieve(
+                query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
             for warning in outcome.warnings { Terminal.warn(warning) }
             let results = outcome.chunks
             if json {
@@ -42,14 +45,23 @@ struct SearchCommand: AsyncParsableCommand {
                 return
             }
             if outcome.queries.count > 1 {
-                Terminal.write("searched (\(outcome.method)):\n" + outcome.queries.enumerated().map { "  q\($0.offset + 1): \(TerminalText.visible($0.element).prefix(200))" }.joined(separator: "\n") + "\n\n")
+                Terminal.write(
+                    "searched (\(outcome.method)):\n"
+                        + outcome.queries.enumerated().map {
+                            "  q\($0.offset + 1): \(TerminalText.visible($0.element).prefix(200))"
+                        }.joined(separator: "\n") + "\n\n")
             }
             for result in results {
                 let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
-                Terminal.write("\(result.rank). \(String(format: abs(result.score) < 1 ? "%6.4f" : "%6.2f", result.score))  \(result.location)\(heading)\n")
+                Terminal.write(
+                    "\(result.rank). \(String(format: abs(result.score) < 1 ? "%6.4f" : "%6.2f", result.score))  \(result.location)\(heading)\n"
+                )
                 Terminal.write("   matched: \(result.matchedTerms.joined(separator: ", "))\n")
                 if let methods = result.methods {
-                    Terminal.write("   why: " + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(separator: " · ") + "\n")
+                    Terminal.write(
+                        "   why: "
+                            + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }.joined(
+                                separator: " · ") + "\n")
                 }
                 let snippet = TerminalText.visible(result.text).split(separator: "\n").prefix(2)
                     .map { "   │ " + $0.prefix(100) }.joined(separator: "\n")

@@ -22,11 +22,21 @@ struct SessionsCommand: AsyncParsableCommand {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.dateFormat = "yyyy-MM-dd HH:mm"
             if json {
-                struct Row: Encodable { var id: String; var title: String?; var runs: Int; var models: [String]; var last_change: String?; var cost_usd: Double? }
+                struct Row: Encodable {
+                    var id: String
+                    var title: String?
+                    var runs: Int
+                    var models: [String]
+                    var last_change: String?
+                    var cost_usd: Double?
+                }
                 let iso = ISO8601DateFormatter()
-                try Terminal.writeJSON(summaries.map {
-                    Row(id: $0.id, title: $0.title, runs: $0.runs, models: $0.models, last_change: $0.lastChange.map(iso.string), cost_usd: $0.costUSD)
-                })
+                try Terminal.writeJSON(
+                    summaries.map {
+                        Row(
+                            id: $0.id, title: $0.title, runs: $0.runs, models: $0.models,
+                            last_change: $0.lastChange.map(iso.string), cost_usd: $0.costUSD)
+                    })
                 return
             }
             guard !summaries.isEmpty else {
@@ -34,11 +44,14 @@ struct SessionsCommand: AsyncParsableCommand {
                 return
             }
             let rows = summaries.map { summary in
-                [summary.id, TerminalText.visible(summary.title ?? "—"), String(summary.runs),
-                 summary.costUSD.map { String(format: "$%.4f", $0) } ?? "—",
-                 summary.models.joined(separator: ","), summary.lastChange.map(formatter.string) ?? "—"]
+                [
+                    summary.id, TerminalText.visible(summary.title ?? "—"), String(summary.runs),
+                    summary.costUSD.map { String(format: "$%.4f", $0) } ?? "—",
+                    summary.models.joined(separator: ","), summary.lastChange.map(formatter.string) ?? "—",
+                ]
             }
-            Terminal.write(TextTable.render(header: ["ID", "TITLE", "RUNS", "COST", "MODELS", "LAST CHANGE"], rows: rows))
+            Terminal.write(
+                TextTable.render(header: ["ID", "TITLE", "RUNS", "COST", "MODELS", "LAST CHANGE"], rows: rows))
         }
     }
 }

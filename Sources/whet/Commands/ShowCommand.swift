@@ -28,7 +28,9 @@ struct ShowCommand: AsyncParsableCommand {
             for warning in warnings { Terminal.warn(warning.description) }
             let selected = run.map { number in records.filter { $0.run == number } } ?? records
             if let run, selected.isEmpty {
-                throw ValidationError("session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))")
+                throw ValidationError(
+                    "session \(id) has no run \(run); it has runs \(records.map { String($0.run) }.joined(separator: ", "))"
+                )
             }
             if json {
                 try Terminal.writeJSON(selected)
@@ -42,15 +44,18 @@ struct ShowCommand: AsyncParsableCommand {
 /// Formats run records as a transcript a person reads top to bottom.
 enum TranscriptFormatter {
     static func format(session: String, title: String?, records: [RunRecord]) -> String {
-        var out = "session \(session)\(title.map { " · \(TerminalText.visible($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
+        var out =
+            "session \(session)\(title.map { " · \(TerminalText.visible($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
         for record in records {
-            out += "\n━━ run \(record.run) · \(record.time) · \(record.backend.name)/\(record.model) · \(record.finishReason.rawValue)\n"
+            out +=
+                "\n━━ run \(record.run) · \(record.time) · \(record.backend.name)/\(record.model) · \(record.finishReason.rawValue)\n"
             out += "prompt   \(record.prompt.path) (\(record.prompt.hash.prefix(12)))\n"
             for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) {
                 out += "var      \(name) = \(TerminalText.visible(value).replacingOccurrences(of: "\n", with: "⏎"))\n"
             }
             if let retrieval = record.retrieval {
-                out += "context  \(retrieval.method), top \(retrieval.topK), query \"\(TerminalText.visible(retrieval.query))\"\n"
+                out +=
+                    "context  \(retrieval.method), top \(retrieval.topK), query \"\(TerminalText.visible(retrieval.query))\"\n"
                 for entry in retrieval.chunks {
                     let mark = entry.citation.map { "[\($0)]" } ?? " - "
                     out += "  \(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)"
@@ -61,12 +66,17 @@ enum TranscriptFormatter {
                 out += "context  retrieval off\n"
             }
             out += "output\n"
-            out += TerminalText.visible(record.output).split(separator: "\n", omittingEmptySubsequences: false)
+            out +=
+                TerminalText.visible(record.output).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  │ " + $0 }.joined(separator: "\n") + "\n"
             var numbers = [String(format: "total %.2f s", record.latency.totalMs / 1000)]
-            if let first = record.latency.firstTokenMs { numbers.insert(String(format: "first token %.0f ms", first), at: 0) }
+            if let first = record.latency.firstTokenMs {
+                numbers.insert(String(format: "first token %.0f ms", first), at: 0)
+            }
             if let usage = record.usage {
-                numbers.append("\(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens\(usage.estimated ? " (estimated)" : "")")
+                numbers.append(
+                    "\(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens\(usage.estimated ? " (estimated)" : "")"
+                )
             }
             if let rate = record.latency.tokensPerSecond { numbers.append(String(format: "%.1f tokens/s", rate)) }
             if let cost = record.costUSD { numbers.append(String(format: "$%.4f", cost)) }

@@ -12,17 +12,20 @@ struct WhetCommand: AsyncParsableCommand {
         commandName: "whet",
         abstract: "A terminal workbench for making LLM applications better: prompts, retrieval, runs and evals.",
         discussion: """
-        `whet` alone (or `whet DIR`) opens the full-screen workbench; `whet review` opens saved sessions
-        read-only. whet works on a workspace: a directory with whet.toml, prompts/, corpus/, evals/ and sessions/.
-        It is found like git finds a repository: the current directory or the nearest parent holding
-        whet.toml. Use -C DIR (before or after the subcommand) to act as if started in DIR.
+            `whet` alone (or `whet DIR`) opens the full-screen workbench; `whet review` opens saved sessions
+            read-only. whet works on a workspace: a directory with whet.toml, prompts/, corpus/, evals/ and sessions/.
+            It is found like git finds a repository: the current directory or the nearest parent holding
+            whet.toml. Use -C DIR (before or after the subcommand) to act as if started in DIR.
 
-        Example: whet -C workspaces/demo run --var question="How do I rotate my API key?"
-        """,
+            Example: whet -C workspaces/demo run --var question="How do I rotate my API key?"
+            """,
         version: version,
-        subcommands: [OpenCommand.self, ReviewCommand.self, InitCommand.self, IndexCommand.self, SearchCommand.self, RunCommand.self,
-                      SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self, ModelsCommand.self,
-                      RetrievalCommand.self, EvalCommand.self, AdviseCommand.self, RateCommand.self, FineTuneCommand.self],
+        subcommands: [
+            OpenCommand.self, ReviewCommand.self, InitCommand.self, IndexCommand.self, SearchCommand.self,
+            RunCommand.self,
+            SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self, ModelsCommand.self,
+            RetrievalCommand.self, EvalCommand.self, AdviseCommand.self, RateCommand.self, FineTuneCommand.self,
+        ],
         defaultSubcommand: OpenCommand.self)
 
     /// Handles a leading `-C DIR` the way git does (change directory first, then parse), then runs the command.
@@ -51,7 +54,8 @@ struct WhetCommand: AsyncParsableCommand {
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
             let subcommand = arguments.first { names.contains($0) }.map { " \($0)" } ?? ""
-            FileHandle.standardError.write(Data("error: \(TerminalText.visible(text)) (see `whet\(subcommand) --help`)\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: \(TerminalText.visible(text)) (see `whet\(subcommand) --help`)\n".utf8))
             Foundation.exit(1)
         }
     }
@@ -67,9 +71,13 @@ struct WhetCommand: AsyncParsableCommand {
         guard !word.hasPrefix("-"), !names.contains(word) else { return }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        let hint = Suggestion.closest(to: word, in: names).map { "; did you mean 'whet \($0)'?" }
+        let hint =
+            Suggestion.closest(to: word, in: names).map { "; did you mean 'whet \($0)'?" }
             ?? " and no directory of that name exists"
-        FileHandle.standardError.write(Data("error: unknown command '\(TerminalText.visible(word))'\(hint) (`whet --help` lists the commands)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "error: unknown command '\(TerminalText.visible(word))'\(hint) (`whet --help` lists the commands)\n"
+                    .utf8))
         Foundation.exit(1)
     }
 }

@@ -38,7 +38,9 @@ public enum FuzzTargets {
     }
 
     static func prompty(_ data: Data) {
-        guard let prompt = try? PromptFile(parsing: text(data), path: "fuzz.prompty", defaultName: "fuzz") else { return }
+        guard let prompt = try? PromptFile(parsing: text(data), path: "fuzz.prompty", defaultName: "fuzz") else {
+            return
+        }
         var values: [String: String] = [:]
         for name in prompt.variables { values[name] = "v" }
         _ = try? prompt.render(values)
@@ -46,7 +48,8 @@ public enum FuzzTargets {
 
     static func template(_ data: Data) {
         guard let parsed = try? PromptTemplate(parsing: text(data), file: "fuzz", firstLine: 1) else { return }
-        _ = try? parsed.render(Dictionary(parsed.variables.map { ($0, "x{{y}}") }, uniquingKeysWith: { a, _ in a }), file: "fuzz")
+        _ = try? parsed.render(
+            Dictionary(parsed.variables.map { ($0, "x{{y}}") }, uniquingKeysWith: { a, _ in a }), file: "fuzz")
     }
 
     static func toml(_ data: Data) {
@@ -76,14 +79,15 @@ public enum FuzzTargets {
         guard data.count >= 2 else { return }
         let body = text(data.dropFirst(2))
         for strategy in ["heading", "paragraph", "fixed", "sentence"] {
-            var loader = ConfigLoader(source: """
-                [retrieval]
-                chunking = "\(strategy)"
-                chunk_size = \(Int(data[data.startIndex]) + 20)
-                chunk_overlap = \(Int(data[data.startIndex]) / 2)
-                chunk_tokens = \(Int(data[data.startIndex + 1]) % 64 + 8)
-                chunk_overlap_tokens = \(Int(data[data.startIndex + 1]) % 8)
-                """)
+            var loader = ConfigLoader(
+                source: """
+                    [retrieval]
+                    chunking = "\(strategy)"
+                    chunk_size = \(Int(data[data.startIndex]) + 20)
+                    chunk_overlap = \(Int(data[data.startIndex]) / 2)
+                    chunk_tokens = \(Int(data[data.startIndex + 1]) % 64 + 8)
+                    chunk_overlap_tokens = \(Int(data[data.startIndex + 1]) % 8)
+                    """)
             guard let config = try? loader.load() else { continue }
             _ = DocumentChunker(settings: config.retrieval, counter: .estimate).chunks(of: body)
         }
@@ -92,7 +96,9 @@ public enum FuzzTargets {
     /// A vocabulary (the bytes before the first NUL) and a text to count (the rest).
     static func bpe(_ data: Data) {
         let parts = data.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let tokenizer = try? BPETokenizer(vocabulary: Data(parts[0]), displayPath: "fuzz.tiktoken") else {
+        guard parts.count == 2,
+            let tokenizer = try? BPETokenizer(vocabulary: Data(parts[0]), displayPath: "fuzz.tiktoken")
+        else {
             _ = BPETokenizer.pieces(of: text(data))
             return
         }

@@ -20,15 +20,19 @@ public enum AssertionEvaluator {
     public static let modelGradedTypes: Set<String> = ["llm-rubric", "answer-relevance", "context-faithfulness"]
 
     /// Evaluates one assertion. A `not-` prefix (promptfoo's negation) inverts pass and fail of any type.
-    public static func evaluate(_ assertion: EvalCase.Assertion, in context: AssertionContext) async -> AssertionResult {
+    public static func evaluate(_ assertion: EvalCase.Assertion, in context: AssertionContext) async -> AssertionResult
+    {
         var type = assertion.type
         var negated = false
         if type.hasPrefix("not-") && type != "not-contains" {
             negated = true
             type = String(type.dropFirst(4))
         }
-        let weight = assertion.raw["weight"].flatMap { if case .number(let n) = $0 { return n } else { return nil } } ?? 1
-        let threshold = assertion.raw["threshold"].flatMap { if case .number(let n) = $0 { return n } else { return nil } }
+        let weight =
+            assertion.raw["weight"].flatMap { if case .number(let n) = $0 { return n } else { return nil } } ?? 1
+        let threshold = assertion.raw["threshold"].flatMap {
+            if case .number(let n) = $0 { return n } else { return nil }
+        }
         let metric = assertion.raw["metric"]?.stringValue
         var result: AssertionResult
         do {
@@ -36,7 +40,8 @@ public enum AssertionEvaluator {
             if let transform = assertion.raw["transform"]?.stringValue {
                 context.output = try await ScriptAssertions.transform(transform, context: context)
             }
-            result = try await evaluateType(type, value: assertion.value, threshold: threshold, raw: assertion.raw, context: context)
+            result = try await evaluateType(
+                type, value: assertion.value, threshold: threshold, raw: assertion.raw, context: context)
         } catch {
             result = AssertionResult(type: type, status: .notRun, score: 0, reason: "\(error)")
         }
@@ -56,7 +61,9 @@ public enum AssertionEvaluator {
 
     /// promptfoo's `assert-set`: its assertions as one, passing when their weighted score reaches `threshold`
     /// (default: when every one that ran passed). Children that could not run count neither way.
-    static func assertSet(_ raw: [String: JSONValue], threshold: Double?, context: AssertionContext) async throws -> AssertionResult {
+    static func assertSet(_ raw: [String: JSONValue], threshold: Double?, context: AssertionContext) async throws
+        -> AssertionResult
+    {
         guard let children = raw["assert"]?.arrayValue, !children.isEmpty else {
             throw CannotRun(description: "assert-set needs an 'assert' list")
         }
@@ -65,10 +72,13 @@ public enum AssertionEvaluator {
             guard let object = child.objectValue, let type = object["type"]?.stringValue else {
                 throw CannotRun(description: "assert-set: every item needs a string \"type\"")
             }
-            results.append(await evaluate(EvalCase.Assertion(type: type, value: object["value"], raw: object), in: context))
+            results.append(
+                await evaluate(EvalCase.Assertion(type: type, value: object["value"], raw: object), in: context))
         }
         let ran = results.filter { $0.status != .notRun }
-        guard !ran.isEmpty else { throw CannotRun(description: "assert-set: none of its assertions could run (\(results[0].reason))") }
+        guard !ran.isEmpty else {
+            throw CannotRun(description: "assert-set: none of its assertions could run (\(results[0].reason))")
+        }
         let weight = ran.reduce(0) { $0 + $1.weight }
         let score = weight > 0 ? ran.reduce(0) { $0 + $1.weight * $1.score } / weight : 0
         let passed = threshold.map { score >= $0 } ?? ran.allSatisfy { $0.status == .passed }
@@ -102,17 +112,22 @@ public enum AssertionEvaluator {
         "\"" + (text.count > 60 ? String(text.prefix(57)) + "…" : text) + "\""
     }
 
-    static func evaluateType(_ type: String, value: JSONValue?, threshold: Double?, raw: [String: JSONValue],
-                             context: AssertionContext) async throws -> AssertionResult {
+    static func evaluateType(
+        _ type: String, value: JSONValue?, threshold: Double?, raw: [String: JSONValue],
+        context: AssertionContext
+    ) async throws -> AssertionResult {
         let output = context.output
         switch type {
         case "equals":
             let expected = value?.description ?? ""
-            return pass(output.trimmingCharacters(in: .whitespacesAndNewlines) == expected.trimmingCharacters(in: .whitespacesAndNewlines),
-                        type, "expected the output to equal \(quoted(expected))")
+            return pass(
+                output.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == expected.trimmingCharacters(in: .whitespacesAndNewlines),
+                type, "expected the output to equal \(quoted(expected))")
         case "contains", "icontains", "not-contains":
             let needle = value?.description ?? ""
-            let found = type == "icontains" ? output.lowercased().contains(needle.lowercased()) : output.contains(needle)
+            let found =
+                type == "icontains" ? output.lowercased().contains(needle.lowercased()) : output.contains(needle)
             let wanted = type != "not-contains"
             return pass(found == wanted, type, "\(quoted(needle)) \(found ? "found" : "not found") in the output")
         case "contains-any", "contains-all":
@@ -121,62 +136,92 @@ public enum AssertionEvaluator {
             let found = needles.filter { folded.contains($0.lowercased()) }
             let ok = type == "contains-any" ? !found.isEmpty : found.count == needles.count
             let missing = needles.filter { !found.contains($0) }
-            return pass(ok, type, found.isEmpty ? "none of \(needles.map(quoted).joined(separator: ", ")) found"
-                        : "found \(found.map(quoted).joined(separator: ", "))" + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
+            return pass(
+                ok, type,
+                found.isEmpty
+                    ? "none of \(needles.map(quoted).joined(separator: ", ")) found"
+                    : "found \(found.map(quoted).joined(separator: ", "))"
+                        + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
         case "starts-with":
             let prefix = value?.description ?? ""
-            return pass(output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix), type, "expected the output to start with \(quoted(prefix))")
+            return pass(
+                output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix), type,
+                "expected the output to start with \(quoted(prefix))")
         case "regex":
             let pattern = value?.description ?? ""
-            guard let expression = try? Regex(pattern) else { throw CannotRun(description: "invalid regular expression \(quoted(pattern))") }
-            return pass(output.contains(expression), type, "pattern \(quoted(pattern)) \(output.contains(expression) ? "matched" : "did not match")")
+            guard let expression = try? Regex(pattern) else {
+                throw CannotRun(description: "invalid regular expression \(quoted(pattern))")
+            }
+            return pass(
+                output.contains(expression), type,
+                "pattern \(quoted(pattern)) \(output.contains(expression) ? "matched" : "did not match")")
         case "is-json", "contains-json", "json-schema":
             return try JSONAssertions.evaluate(type, value: value, output: output, workspaceRoot: context.workspaceRoot)
         case "levenshtein":
             let expected = value?.description ?? ""
             let distance = Levenshtein.distance(output.trimmingCharacters(in: .whitespacesAndNewlines), expected)
             let limit = Int(threshold ?? 5)
-            return AssertionResult(type: type, status: distance <= limit ? .passed : .failed,
-                                   score: distance <= limit ? 1 : 0, reason: "edit distance \(distance) (at most \(limit))")
+            return AssertionResult(
+                type: type, status: distance <= limit ? .passed : .failed,
+                score: distance <= limit ? 1 : 0, reason: "edit distance \(distance) (at most \(limit))")
         case "latency":
-            guard let latency = context.latencyMs else { throw CannotRun(description: "no latency was measured (cached or failed run)") }
+            guard let latency = context.latencyMs else {
+                throw CannotRun(description: "no latency was measured (cached or failed run)")
+            }
             let limit = threshold ?? number(value) ?? 0
             return pass(latency <= limit, type, String(format: "%.0f ms (at most %.0f ms)", latency, limit))
         case "cost":
-            guard let cost = context.costUSD else { throw CannotRun(description: "no cost is known: add [prices.\"MODEL\"] to whet.toml (cached runs cost nothing)") }
+            guard let cost = context.costUSD else {
+                throw CannotRun(
+                    description: "no cost is known: add [prices.\"MODEL\"] to whet.toml (cached runs cost nothing)")
+            }
             let limit = threshold ?? number(value) ?? 0
             return pass(cost <= limit, type, String(format: "$%.6f (at most $%.6f)", cost, limit))
         case "context-recall":
             let facts = strings(value)
-            guard !facts.isEmpty else { throw CannotRun(description: "context-recall needs the facts to look for as its value") }
-            guard context.retrievalRan else { throw CannotRun(description: "no context to measure: retrieval is off for this run") }
+            guard !facts.isEmpty else {
+                throw CannotRun(description: "context-recall needs the facts to look for as its value")
+            }
+            guard context.retrievalRan else {
+                throw CannotRun(description: "no context to measure: retrieval is off for this run")
+            }
             let text = context.chunks.map(\.text).joined(separator: "\n").lowercased()
             let found = facts.filter { text.contains($0.lowercased()) }
             let score = facts.isEmpty ? 0 : Double(found.count) / Double(facts.count)
             let limit = threshold ?? 1
             let missing = facts.filter { !found.contains($0) }
-            return AssertionResult(type: type, status: score >= limit ? .passed : .failed, score: score,
-                                   reason: "\(found.count) of \(facts.count) expected facts in the retrieved context"
-                                   + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
+            return AssertionResult(
+                type: type, status: score >= limit ? .passed : .failed, score: score,
+                reason: "\(found.count) of \(facts.count) expected facts in the retrieved context"
+                    + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
         case "similar":
             guard let embedder = context.embedder else {
-                throw CannotRun(description: "similar needs embeddings: set [retrieval] embedding_backend (or pass --grader-embeddings)")
+                throw CannotRun(
+                    description:
+                        "similar needs embeddings: set [retrieval] embedding_backend (or pass --grader-embeddings)")
             }
             let expected = value?.description ?? ""
             let vectors = try await embedder.embed([output, expected])
-            guard vectors.count == 2 else { throw CannotRun(description: "the embedder returned \(vectors.count) vectors for 2 texts") }
+            guard vectors.count == 2 else {
+                throw CannotRun(description: "the embedder returned \(vectors.count) vectors for 2 texts")
+            }
             let similarity = Double(zip(normalized(vectors[0]), normalized(vectors[1])).reduce(0) { $0 + $1.0 * $1.1 })
             let limit = threshold ?? 0.75
-            return AssertionResult(type: type, status: similarity >= limit ? .passed : .failed, score: max(0, similarity),
-                                   reason: String(format: "cosine similarity %.3f to %@ (at least %.2f, %@)", similarity, quoted(expected), limit, embedder.model))
+            return AssertionResult(
+                type: type, status: similarity >= limit ? .passed : .failed, score: max(0, similarity),
+                reason: String(
+                    format: "cosine similarity %.3f to %@ (at least %.2f, %@)", similarity, quoted(expected), limit,
+                    embedder.model))
         case "python", "javascript":
-            return try await ScriptAssertions.evaluate(type == "python" ? .python : .javascript, value: value, threshold: threshold, context: context)
+            return try await ScriptAssertions.evaluate(
+                type == "python" ? .python : .javascript, value: value, threshold: threshold, context: context)
         case "assert-set":
             return try await assertSet(raw, threshold: threshold, context: context)
         case "llm-rubric", "answer-relevance", "context-faithfulness":
             return try await ModelGradedAssertions.evaluate(type, value: value, threshold: threshold, context: context)
         default:
-            throw CannotRun(description: "unknown assertion type '\(type)'; known: \(knownTypes.sorted().joined(separator: ", "))")
+            throw CannotRun(
+                description: "unknown assertion type '\(type)'; known: \(knownTypes.sorted().joined(separator: ", "))")
         }
     }
 }
@@ -184,7 +229,8 @@ public enum AssertionEvaluator {
 /// Edit distance between two strings, by characters.
 enum Levenshtein {
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

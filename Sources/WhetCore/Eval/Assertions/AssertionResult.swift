@@ -24,7 +24,8 @@ public struct AssertionResult: Sendable, Equatable, Codable {
     public var expected: [String]? = nil
 
     /// Makes a result.
-    public init(type: String, metric: String? = nil, status: Status, score: Double, weight: Double = 1, reason: String) {
+    public init(type: String, metric: String? = nil, status: Status, score: Double, weight: Double = 1, reason: String)
+    {
         self.type = type
         self.metric = metric
         self.status = status
@@ -55,9 +56,11 @@ public struct AssertionContext: Sendable {
     public var retrievalRan = true
 
     /// Makes a context.
-    public init(output: String, query: String = "", variables: [String: String] = [:], latencyMs: Double? = nil,
-                costUSD: Double? = nil, chunks: [RetrievedChunk] = [], grader: (any ModelBackend)? = nil,
-                embedder: (any TextEmbedder)? = nil, workspaceRoot: String = ".") {
+    public init(
+        output: String, query: String = "", variables: [String: String] = [:], latencyMs: Double? = nil,
+        costUSD: Double? = nil, chunks: [RetrievedChunk] = [], grader: (any ModelBackend)? = nil,
+        embedder: (any TextEmbedder)? = nil, workspaceRoot: String = "."
+    ) {
         self.output = output
         self.query = query
         self.variables = variables

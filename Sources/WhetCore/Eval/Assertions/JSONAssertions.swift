@@ -4,7 +4,9 @@ import Foundation
 /// (some JSON object or array appears in the output, e.g. inside a ```json fence) and `json-schema` (the
 /// output's JSON matches a schema given inline or as a file path relative to the workspace).
 enum JSONAssertions {
-    static func evaluate(_ type: String, value: JSONValue?, output: String, workspaceRoot: String) throws -> AssertionResult {
+    static func evaluate(_ type: String, value: JSONValue?, output: String, workspaceRoot: String) throws
+        -> AssertionResult
+    {
         let schema = try schemaValue(value, required: type == "json-schema", workspaceRoot: workspaceRoot)
         let parsed: JSONValue?
         switch type {
@@ -12,11 +14,15 @@ enum JSONAssertions {
         default: parsed = parse(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? embeddedJSON(in: output)
         }
         guard let parsed else {
-            return AssertionEvaluator.pass(false, type, type == "is-json" ? "the output is not valid JSON" : "no JSON object or array found in the output")
+            return AssertionEvaluator.pass(
+                false, type,
+                type == "is-json" ? "the output is not valid JSON" : "no JSON object or array found in the output")
         }
         guard let schema else { return AssertionEvaluator.pass(true, type, "valid JSON") }
         let problems = JSONSchemaCheck.problems(parsed, against: schema, at: "$")
-        return AssertionEvaluator.pass(problems.isEmpty, type, problems.isEmpty ? "valid JSON matching the schema" : problems.prefix(3).joined(separator: "; "))
+        return AssertionEvaluator.pass(
+            problems.isEmpty, type,
+            problems.isEmpty ? "valid JSON matching the schema" : problems.prefix(3).joined(separator: "; "))
     }
 
     static func parse(_ text: String) -> JSONValue? {
@@ -33,12 +39,20 @@ enum JSONAssertions {
             for end in start..<characters.count {
                 let character = characters[end]
                 if inString {
-                    if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        inString = false
+                    }
                     continue
                 }
-                if character == "\"" { inString = true }
-                else if character == "{" || character == "[" { depth += 1 }
-                else if character == "}" || character == "]" {
+                if character == "\"" {
+                    inString = true
+                } else if character == "{" || character == "[" {
+                    depth += 1
+                } else if character == "}" || character == "]" {
                     depth -= 1
                     if depth == 0 {
                         if let value = parse(String(characters[start...end])) { return value }
@@ -56,7 +70,9 @@ enum JSONAssertions {
             return value
         case .string(let path):
             let relative = path.hasPrefix("file://") ? String(path.dropFirst(7)) : path
-            let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : URL(fileURLWithPath: workspaceRoot).appendingPathComponent(relative)
+            let url =
+                relative.hasPrefix("/")
+                ? URL(fileURLWithPath: relative) : URL(fileURLWithPath: workspaceRoot).appendingPathComponent(relative)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw AssertionEvaluator.CannotRun(description: "cannot read the schema file \(relative)")
             }
@@ -65,10 +81,14 @@ enum JSONAssertions {
             }
             return schema
         case nil, .null?:
-            if required { throw AssertionEvaluator.CannotRun(description: "json-schema needs a schema: an object or a file path as its value") }
+            if required {
+                throw AssertionEvaluator.CannotRun(
+                    description: "json-schema needs a schema: an object or a file path as its value")
+            }
             return nil
         default:
-            throw AssertionEvaluator.CannotRun(description: "a JSON schema must be an object or a file path, found \(value?.description ?? "")")
+            throw AssertionEvaluator.CannotRun(
+                description: "a JSON schema must be an object or a file path, found \(value?.description ?? "")")
         }
     }
 }
@@ -87,17 +107,30 @@ enum JSONSchemaCheck {
             }
         }
         if let options = rules["enum"]?.arrayValue, !options.contains(value) {
-            problems.append("\(path): \(value.description) is not one of \(options.map(\.description).joined(separator: ", "))")
+            problems.append(
+                "\(path): \(value.description) is not one of \(options.map(\.description).joined(separator: ", "))")
         }
-        if let constant = rules["const"], constant != value { problems.append("\(path): expected \(constant.description)") }
+        if let constant = rules["const"], constant != value {
+            problems.append("\(path): expected \(constant.description)")
+        }
         if case .number(let number) = value {
-            if case .number(let minimum)? = rules["minimum"], number < minimum { problems.append("\(path): \(number) < minimum \(minimum)") }
-            if case .number(let maximum)? = rules["maximum"], number > maximum { problems.append("\(path): \(number) > maximum \(maximum)") }
+            if case .number(let minimum)? = rules["minimum"], number < minimum {
+                problems.append("\(path): \(number) < minimum \(minimum)")
+            }
+            if case .number(let maximum)? = rules["maximum"], number > maximum {
+                problems.append("\(path): \(number) > maximum \(maximum)")
+            }
         }
         if case .string(let text) = value {
-            if case .number(let minimum)? = rules["minLength"], Double(text.count) < minimum { problems.append("\(path): shorter than \(Int(minimum))") }
-            if case .number(let maximum)? = rules["maxLength"], Double(text.count) > maximum { problems.append("\(path): longer than \(Int(maximum))") }
-            if let pattern = rules["pattern"]?.stringValue, let expression = try? Regex(pattern), !text.contains(expression) {
+            if case .number(let minimum)? = rules["minLength"], Double(text.count) < minimum {
+                problems.append("\(path): shorter than \(Int(minimum))")
+            }
+            if case .number(let maximum)? = rules["maxLength"], Double(text.count) > maximum {
+                problems.append("\(path): longer than \(Int(maximum))")
+            }
+            if let pattern = rules["pattern"]?.stringValue, let expression = try? Regex(pattern),
+                !text.contains(expression)
+            {
                 problems.append("\(path): does not match \(pattern)")
             }
         }
@@ -115,10 +148,16 @@ enum JSONSchemaCheck {
             }
         }
         if case .array(let items) = value {
-            if case .number(let minimum)? = rules["minItems"], Double(items.count) < minimum { problems.append("\(path): fewer than \(Int(minimum)) items") }
-            if case .number(let maximum)? = rules["maxItems"], Double(items.count) > maximum { problems.append("\(path): more than \(Int(maximum)) items") }
+            if case .number(let minimum)? = rules["minItems"], Double(items.count) < minimum {
+                problems.append("\(path): fewer than \(Int(minimum)) items")
+            }
+            if case .number(let maximum)? = rules["maxItems"], Double(items.count) > maximum {
+                problems.append("\(path): more than \(Int(maximum)) items")
+            }
             if let itemSchema = rules["items"] {
-                for (index, item) in items.enumerated() { problems += Self.problems(item, against: itemSchema, at: "\(path)[\(index)]") }
+                for (index, item) in items.enumerated() {
+                    problems += Self.problems(item, against: itemSchema, at: "\(path)[\(index)]")
+                }
             }
         }
         return problems
@@ -126,7 +165,9 @@ enum JSONSchemaCheck {
 
     static func matches(_ value: JSONValue, type: String) -> Bool {
         switch (type, value) {
-        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null), ("number", .number): return true
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null),
+            ("number", .number):
+            return true
         case ("integer", .number(let number)): return number.rounded() == number
         default: return false
         }

@@ -43,7 +43,8 @@ public enum RetrievalComparison {
         var judged: [JudgedCase] = []
         for url in files ?? workspace.evalFiles() {
             for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
-                let sources = item.metadata["expected_sources"]?.arrayValue?.compactMap(\.stringValue)
+                let sources =
+                    item.metadata["expected_sources"]?.arrayValue?.compactMap(\.stringValue)
                     ?? item.metadata["expected_sources"]?.stringValue.map { [$0] } ?? []
                 let facts = item.assertions.filter { $0.type == "context-recall" }.flatMap { assertion -> [String] in
                     if let text = assertion.value?.stringValue { return [text] }
@@ -60,12 +61,16 @@ public enum RetrievalComparison {
 
     /// Scores one setting: opens its indexes (a chunking that differs from `whet.toml`'s gets its own
     /// in-memory index, so the workspace's index is left alone), then searches every case.
-    public static func score(_ variant: RetrievalVariant, base: Workspace, cases: [JudgedCase], promptName: String?,
-                             topK: Int?) async throws -> Score {
+    public static func score(
+        _ variant: RetrievalVariant, base: Workspace, cases: [JudgedCase], promptName: String?,
+        topK: Int?
+    ) async throws -> Score {
         let workspace = try variant.apply(to: base)
         let settings = workspace.config.retrieval
         let lexical: LexicalIndex
-        if settings.chunkingSignature == base.config.retrieval.chunkingSignature && settings.corpus == base.config.retrieval.corpus {
+        if settings.chunkingSignature == base.config.retrieval.chunkingSignature
+            && settings.corpus == base.config.retrieval.corpus
+        {
             // The on-disk chunk store serves any BM25 parameters: they apply when the in-memory index is built.
             let (opened, _) = try base.openIndex()
             lexical = try opened.reopened(parameters: settings.bm25)
@@ -74,18 +79,23 @@ public enum RetrievalComparison {
             _ = try CorpusIndexer(workspace: workspace, index: lexical).update()
         }
         let dense = try await workspace.openDense(lexical: lexical)?.0
-        let retriever = try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense, options: RetrievalOptions(settings))
-        let prompt = try PromptFile.load(try workspace.promptURL(named: promptName),
-                                         displayPath: workspace.display(try workspace.promptURL(named: promptName)))
+        let retriever = try WorkspaceRetriever(
+            workspace: workspace, lexical: lexical, dense: dense, options: RetrievalOptions(settings))
+        let prompt = try PromptFile.load(
+            try workspace.promptURL(named: promptName),
+            displayPath: workspace.display(try workspace.promptURL(named: promptName)))
         let k = topK ?? settings.topK
         var results: [CaseResult] = []
-        if let first = cases.first {   // warm-up: the in-memory index and query embedding cache are built here
-            _ = try await retriever.retrieve(try RunPlan.queryText(prompt: prompt, variables: prompt.resolveVariables(first.variables),
-                                                                   settings: settings), topK: k)
+        if let first = cases.first {  // warm-up: the in-memory index and query embedding cache are built here
+            _ = try await retriever.retrieve(
+                try RunPlan.queryText(
+                    prompt: prompt, variables: prompt.resolveVariables(first.variables),
+                    settings: settings), topK: k)
         }
         let started = Date()
         for item in cases {
-            let query = try RunPlan.queryText(prompt: prompt, variables: prompt.resolveVariables(item.variables), settings: settings)
+            let query = try RunPlan.queryText(
+                prompt: prompt, variables: prompt.resolveVariables(item.variables), settings: settings)
             let chunks = try await retriever.retrieve(query, topK: k).chunks
             results.append(judge(chunks, against: item))
         }
@@ -106,7 +116,8 @@ public enum RetrievalComparison {
         let allText = chunks.map { $0.text.lowercased() }.joined(separator: "\n")
         let factRecall = facts.isEmpty ? nil : Double(facts.filter { allText.contains($0) }.count) / Double(facts.count)
         let hit = expected.isEmpty ? (factRecall ?? 0) >= 1 : !found.isEmpty
-        return CaseResult(label: item.label, hit: hit, recall: expected.isEmpty ? nil : Double(found.count) / Double(expected.count),
-                          reciprocalRank: firstRelevant.map { 1 / Double($0 + 1) } ?? 0, factRecall: factRecall)
+        return CaseResult(
+            label: item.label, hit: hit, recall: expected.isEmpty ? nil : Double(found.count) / Double(expected.count),
+            reciprocalRank: firstRelevant.map { 1 / Double($0 + 1) } ?? 0, factRecall: factRecall)
     }
 }

@@ -33,7 +33,8 @@ public struct RetrievalVariant: Sendable, Equatable {
     }
 
     public static func == (a: RetrievalVariant, b: RetrievalVariant) -> Bool {
-        a.name == b.name && a.overrides.map(\.key) == b.overrides.map(\.key) && a.overrides.map(\.value) == b.overrides.map(\.value)
+        a.name == b.name && a.overrides.map(\.key) == b.overrides.map(\.key)
+            && a.overrides.map(\.value) == b.overrides.map(\.value)
     }
 
     /// `workspace` with this variant's `[retrieval]` values: `whet.toml` is re-read, the values set, and the
@@ -43,18 +44,24 @@ public struct RetrievalVariant: Sendable, Equatable {
         // A key [retrieval] does not have would give a row identical to the baseline under another name.
         let known = RetrievalSettings.tomlKeys
         for (key, _) in overrides where !known.contains(key) {
-            throw RetrievalError.comparison("--with '\(name)': [retrieval] has no setting '\(key)'" + Suggestion.hint(for: key, in: known)
-                                            + "; settings: \(known.sorted().joined(separator: ", "))")
+            throw RetrievalError.comparison(
+                "--with '\(name)': [retrieval] has no setting '\(key)'" + Suggestion.hint(for: key, in: known)
+                    + "; settings: \(known.sorted().joined(separator: ", "))")
         }
         let url = workspace.root.appendingPathComponent(Workspace.configFileName)
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         let table = try SafeTOML.parse(text)
         let retrieval = table["retrieval"]?.table ?? TOMLTable()
         for (key, value) in overrides {
-            if let integer = Int(value) { retrieval[key] = integer }
-            else if let number = Double(value) { retrieval[key] = number }
-            else if value == "true" || value == "false" { retrieval[key] = value == "true" }
-            else { retrieval[key] = value }
+            if let integer = Int(value) {
+                retrieval[key] = integer
+            } else if let number = Double(value) {
+                retrieval[key] = number
+            } else if value == "true" || value == "false" {
+                retrieval[key] = value == "true"
+            } else {
+                retrieval[key] = value
+            }
         }
         table["retrieval"] = retrieval
         var loader = ConfigLoader(source: table.convert(), displayPath: "--with '\(name)'")

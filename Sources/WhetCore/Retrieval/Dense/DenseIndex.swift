@@ -27,7 +27,8 @@ public struct DenseIndex: Sendable {
     public func search(_ query: [Float], topK: Int) -> [(index: Int, score: Float)] {
         guard query.count == dimensions, count > 0 else { return [] }
         let unit = normalized(query)
-        let rows = count, width = dimensions
+        let rows = count
+        let width = dimensions
         var heap = TopKHeap(capacity: topK)
         matrix.withUnsafeBufferPointer { matrix in
             unit.withUnsafeBufferPointer { query in
@@ -43,15 +44,22 @@ public struct DenseIndex: Sendable {
     /// A dot product eight lanes at a time (the compiler will not reorder float additions by itself).
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         // Two independent accumulators keep both floating-point units busy.
-        var lanes = SIMD8<Float>(), more = SIMD8<Float>()
+        var lanes = SIMD8<Float>()
+        var more = SIMD8<Float>()
         var index = 0
         while index + 16 <= count {
-            lanes += UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
-            more += UnsafeRawPointer(a + index + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index + 8).loadUnaligned(as: SIMD8<Float>.self)
+            lanes +=
+                UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
+            more +=
+                UnsafeRawPointer(a + index + 8).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + index + 8).loadUnaligned(as: SIMD8<Float>.self)
             index += 16
         }
         while index + 8 <= count {
-            lanes += UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
+            lanes +=
+                UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
             index += 8
         }
         var sum = (lanes + more).sum()

@@ -26,7 +26,10 @@ public final class DenseRetriever: @unchecked Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     /// A retriever over `lexical`'s chunks, caching vectors in `store`.
-    public init(lexical: LexicalIndex, embedder: any TextEmbedder, store: EmbeddingStore, batchSize: Int = 64, concurrency: Int = 4) {
+    public init(
+        lexical: LexicalIndex, embedder: any TextEmbedder, store: EmbeddingStore, batchSize: Int = 64,
+        concurrency: Int = 4
+    ) {
         self.lexical = lexical
         self.embedder = embedder
         self.store = store
@@ -54,12 +57,17 @@ public final class DenseRetriever: @unchecked Sendable {
         var missing: [(hash: String, text: String)] = []
         var missingHashes = Set<String>()
         try lexical.forEachChunkPage { page in
-            let inputs = page.map { (id: $0.id, input: DenseRetriever.embeddingInput(heading: $0.heading, text: $0.text)) }
+            let inputs = page.map {
+                (id: $0.id, input: DenseRetriever.embeddingInput(heading: $0.heading, text: $0.text))
+            }
             let cached = try store.vectors(model: model, hashes: inputs.map(\.input.hash))
             for (id, input) in inputs {
                 order.append((id, input.hash))
-                if cached[input.hash] != nil { report.reused += 1 }
-                else if missingHashes.insert(input.hash).inserted { missing.append((input.hash, input.text)) }
+                if cached[input.hash] != nil {
+                    report.reused += 1
+                } else if missingHashes.insert(input.hash).inserted {
+                    missing.append((input.hash, input.text))
+                }
             }
         }
         report.embedded = missing.count
@@ -84,7 +92,9 @@ public final class DenseRetriever: @unchecked Sendable {
     /// Embeds `texts` in batches with at most `concurrency` requests in flight, storing each batch as it
     /// arrives so an interrupted update keeps what it paid for.
     private func embed(_ texts: [(hash: String, text: String)], progress: Progress?) async throws {
-        let batches = stride(from: 0, to: texts.count, by: batchSize).map { Array(texts[$0..<min(texts.count, $0 + batchSize)]) }
+        let batches = stride(from: 0, to: texts.count, by: batchSize).map {
+            Array(texts[$0..<min(texts.count, $0 + batchSize)])
+        }
         var done = 0
         progress?(0, texts.count)
         try await withThrowingTaskGroup(of: [(hash: String, vector: [Float])].self) { group in
@@ -124,7 +134,9 @@ public final class DenseRetriever: @unchecked Sendable {
         let current = lock.withLock { built }
         guard let current else { throw RetrievalError.dense("the dense index has not been built; run `whet index`") }
         if current.index.dimensions != 0, vector.count != current.index.dimensions {
-            throw RetrievalError.dense("the query embedding has \(vector.count) dimensions but the chunks have \(current.index.dimensions); was embedding_model changed? run `whet index`")
+            throw RetrievalError.dense(
+                "the query embedding has \(vector.count) dimensions but the chunks have \(current.index.dimensions); was embedding_model changed? run `whet index`"
+            )
         }
         return current.index.search(vector, topK: topK).map { (current.chunkIDs[$0.index], Double($0.score)) }
     }

@@ -12,10 +12,11 @@ public final class EmbeddingStore: @unchecked Sendable {
     public init(url: URL?) throws {
         database = try SQLiteFile(url: url)
         try database.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,
-                    PRIMARY KEY(model, hash)) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,
+                        PRIMARY KEY(model, hash)) WITHOUT ROWID
+                    """)
         }
     }
 
@@ -25,7 +26,9 @@ public final class EmbeddingStore: @unchecked Sendable {
         try database.read { db in
             let statement = try db.cachedStatement(sql: "SELECT vector FROM vectors WHERE model = ? AND hash = ?")
             for hash in hashes where found[hash] == nil {
-                if let data = try Data.fetchOne(statement, arguments: [model, hash]) { found[hash] = EmbeddingStore.decode(data) }
+                if let data = try Data.fetchOne(statement, arguments: [model, hash]) {
+                    found[hash] = EmbeddingStore.decode(data)
+                }
             }
         }
         return found
@@ -34,14 +37,19 @@ public final class EmbeddingStore: @unchecked Sendable {
     /// Stores vectors under `model`, one transaction per call.
     public func store(model: String, _ vectors: [(hash: String, vector: [Float])]) throws {
         try database.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO vectors(model, hash, vector) VALUES (?, ?, ?)")
-            for (hash, vector) in vectors { try statement.execute(arguments: [model, hash, EmbeddingStore.encode(vector)]) }
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO vectors(model, hash, vector) VALUES (?, ?, ?)")
+            for (hash, vector) in vectors {
+                try statement.execute(arguments: [model, hash, EmbeddingStore.encode(vector)])
+            }
         }
     }
 
     /// How many vectors are cached for `model`.
     public func count(model: String) throws -> Int {
-        try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM vectors WHERE model = ?", arguments: [model]) ?? 0 }
+        try database.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM vectors WHERE model = ?", arguments: [model]) ?? 0
+        }
     }
 
     static func encode(_ vector: [Float]) -> Data {

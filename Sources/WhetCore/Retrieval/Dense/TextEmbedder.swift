@@ -63,11 +63,16 @@ extension Workspace {
             return HashingEmbedder()
         case .openai:
             guard let model = settings.embeddingModel else {
-                throw RetrievalError.dense("[retrieval] embedding_model is required with embedding_backend \"\(name)\" (an OpenAI-compatible backend)")
+                throw RetrievalError.dense(
+                    "[retrieval] embedding_model is required with embedding_backend \"\(name)\" (an OpenAI-compatible backend)"
+                )
             }
-            return try EmbeddingClient(config: backend, model: model, workspaceRoot: root, batchSize: settings.embeddingBatchSize)
+            return try EmbeddingClient(
+                config: backend, model: model, workspaceRoot: root, batchSize: settings.embeddingBatchSize)
         case .anthropic:
-            throw RetrievalError.dense("backend \"\(name)\" is kind \"anthropic\", which has no embeddings endpoint; name an \"openai\"-kind backend (OpenAI, Ollama, llama.cpp, a gateway) as embedding_backend")
+            throw RetrievalError.dense(
+                "backend \"\(name)\" is kind \"anthropic\", which has no embeddings endpoint; name an \"openai\"-kind backend (OpenAI, Ollama, llama.cpp, a gateway) as embedding_backend"
+            )
         }
     }
 }

@@ -19,20 +19,24 @@ public struct QueryExpander: Sendable {
         case .none:
             return []
         case .multiQuery:
-            let answer = try await completeText(backend, system: "You write search queries.", user: """
-                Write three different search queries that would find passages answering the question below. \
-                Put each on its own line, without numbering or commentary.
+            let answer = try await completeText(
+                backend, system: "You write search queries.",
+                user: """
+                    Write three different search queries that would find passages answering the question below. \
+                    Put each on its own line, without numbering or commentary.
 
-                Question: \(query)
-                """)
+                    Question: \(query)
+                    """)
             return QueryExpander.lines(answer).filter { $0.lowercased() != query.lowercased() }.prefix(3).map { $0 }
         case .hyde:
-            let answer = try await completeText(backend, system: "You write concise factual passages.", user: """
-                Write a short passage (three or four sentences) that answers the question below, as a reference \
-                document would.
+            let answer = try await completeText(
+                backend, system: "You write concise factual passages.",
+                user: """
+                    Write a short passage (three or four sentences) that answers the question below, as a reference \
+                    document would.
 
-                Question: \(query)
-                """)
+                    Question: \(query)
+                    """)
             let passage = answer.trimmingCharacters(in: .whitespacesAndNewlines)
             return passage.isEmpty ? [] : [passage]
         }

@@ -37,7 +37,8 @@ public struct Reranker: Sendable {
                 let prompt = fillTemplate(template, ["query": query, "passage": passages[index]])
                 let backend = self.backend
                 group.addTask {
-                    let answer = try await completeText(backend, system: "You judge search results. Answer with a number.", user: prompt)
+                    let answer = try await completeText(
+                        backend, system: "You judge search results. Answer with a number.", user: prompt)
                     return (index, Reranker.firstNumber(in: answer))
                 }
                 next += 1
@@ -55,7 +56,9 @@ public struct Reranker: Sendable {
     static func firstNumber(in text: String) -> Double? {
         var digits = ""
         for character in text {
-            if character.isASCII && (character.isNumber || (character == "." && !digits.isEmpty && !digits.contains("."))) {
+            if character.isASCII
+                && (character.isNumber || (character == "." && !digits.isEmpty && !digits.contains(".")))
+            {
                 digits.append(character)
             } else if !digits.isEmpty {
                 break

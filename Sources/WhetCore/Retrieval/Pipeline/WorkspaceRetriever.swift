@@ -75,11 +75,15 @@ public final class WorkspaceRetriever: ChunkRetriever {
     public init(workspace: Workspace, lexical: LexicalIndex, dense: DenseRetriever?, options: RetrievalOptions) throws {
         let settings = workspace.config.retrieval
         if options.method != .bm25, dense == nil {
-            throw RetrievalError.dense("\(options.method.rawValue) search needs embeddings: set [retrieval] embedding_backend (and embedding_model for an OpenAI-compatible backend) in whet.toml")
+            throw RetrievalError.dense(
+                "\(options.method.rawValue) search needs embeddings: set [retrieval] embedding_backend (and embedding_model for an OpenAI-compatible backend) in whet.toml"
+            )
         }
         func chatBackend(_ name: String?) throws -> any ModelBackend {
             let config = try workspace.config.backend(named: name)
-            return makeBackend(config, workspaceRoot: workspace.root, cacheDirectory: workspace.isWritable ? workspace.cacheDirectory : nil)
+            return makeBackend(
+                config, workspaceRoot: workspace.root,
+                cacheDirectory: workspace.isWritable ? workspace.cacheDirectory : nil)
         }
         var reranker: Reranker? = nil
         if options.rerank {
@@ -87,13 +91,16 @@ public final class WorkspaceRetriever: ChunkRetriever {
             if let path = settings.rerankPrompt {
                 let url = workspace.root.appendingPathComponent(path)
                 guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                    throw RetrievalError.dense("cannot read the rerank prompt \(path) named by [retrieval] rerank_prompt")
+                    throw RetrievalError.dense(
+                        "cannot read the rerank prompt \(path) named by [retrieval] rerank_prompt")
                 }
                 template = text
             }
             reranker = Reranker(backend: try chatBackend(settings.rerankBackend), template: template)
         }
-        self.expander = options.expansion == .none ? nil : QueryExpander(backend: try chatBackend(settings.expansionBackend), mode: options.expansion)
+        self.expander =
+            options.expansion == .none
+            ? nil : QueryExpander(backend: try chatBackend(settings.expansionBackend), mode: options.expansion)
         self.reranker = reranker
         self.lexical = lexical
         self.dense = dense
@@ -138,7 +145,9 @@ public final class WorkspaceRetriever: ChunkRetriever {
         if lists.count == 1, let only = lists.first {
             chunks = try lexical.results(for: Array(only.ranked.prefix(firstStage)), matching: query)
         } else {
-            let fused = settings.fusion == .rrf ? Fusion.reciprocalRank(lists, k: settings.rrfK) : Fusion.weighted(lists, weights: weights)
+            let fused =
+                settings.fusion == .rrf
+                ? Fusion.reciprocalRank(lists, k: settings.rrfK) : Fusion.weighted(lists, weights: weights)
             let kept = Array(fused.prefix(firstStage))
             chunks = try lexical.results(for: kept.map { ($0.chunkID, $0.score) }, matching: query)
             let parts = Dictionary(uniqueKeysWithValues: kept.map { ($0.chunkID, $0.parts) })
@@ -150,13 +159,17 @@ public final class WorkspaceRetriever: ChunkRetriever {
             let scores = try await reranker.scores(query: query, passages: chunks.map(\.text))
             let unscored = scores.filter { $0 == nil }.count
             if unscored == scores.count {
-                warnings.append("rerank: no answer held a score, so the first-stage order is kept; the reranking backend must be a model that can grade passages (set [retrieval] rerank_backend)")
+                warnings.append(
+                    "rerank: no answer held a score, so the first-stage order is kept; the reranking backend must be a model that can grade passages (set [retrieval] rerank_backend)"
+                )
             } else if unscored > 0 {
-                warnings.append("rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones")
+                warnings.append(
+                    "rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones"
+                )
             }
             let order = chunks.indices.sorted { a, b in
                 switch (scores[a], scores[b]) {
-                case let (x?, y?): return x != y ? x > y : a < b
+                case (let x?, let y?): return x != y ? x > y : a < b
                 case (.some, nil): return true
                 case (nil, .some): return false
                 case (nil, nil): return a < b
@@ -164,7 +177,8 @@ public final class WorkspaceRetriever: ChunkRetriever {
             }
             chunks = order.enumerated().map { newRank, old in
                 var chunk = chunks[old]
-                var parts = chunk.methods ?? [MethodScore(method: options.method.rawValue, rank: old + 1, score: chunk.score)]
+                var parts =
+                    chunk.methods ?? [MethodScore(method: options.method.rawValue, rank: old + 1, score: chunk.score)]
                 if let score = scores[old] {
                     parts.append(MethodScore(method: "rerank", rank: newRank + 1, score: score))
                     chunk.score = score
@@ -185,11 +199,14 @@ extension Workspace {
 
     /// The dense retriever for this workspace's embedder, its vectors brought up to date with the chunk
     /// store (embedding only what changed); nil when no embedding backend is configured.
-    public func openDense(lexical: LexicalIndex, progress: DenseRetriever.Progress? = nil) async throws -> (DenseRetriever, DenseRetriever.Report)? {
+    public func openDense(lexical: LexicalIndex, progress: DenseRetriever.Progress? = nil) async throws -> (
+        DenseRetriever, DenseRetriever.Report
+    )? {
         guard let embedder = try embedder() else { return nil }
         let store = try EmbeddingStore(url: isWritable ? embeddingStoreURL : nil)
-        let dense = DenseRetriever(lexical: lexical, embedder: embedder, store: store,
-                                   batchSize: config.retrieval.embeddingBatchSize, concurrency: config.retrieval.embeddingConcurrency)
+        let dense = DenseRetriever(
+            lexical: lexical, embedder: embedder, store: store,
+            batchSize: config.retrieval.embeddingBatchSize, concurrency: config.retrieval.embeddingConcurrency)
         let report = try await dense.update(progress: progress)
         return (dense, report)
     }
@@ -197,9 +214,11 @@ extension Workspace {
     /// The whole pipeline as `whet.toml` configures it (options overridable), indexes brought up to date.
     /// `waitingFor`: as in `openIndex` (the CLI waits for another process's index update and says so, so a
     /// run or an eval never searches a half-updated index).
-    public func openRetriever(options: RetrievalOptions? = nil, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
-                              indexProgress: CorpusIndexer.Progress? = nil,
-                              denseProgress: DenseRetriever.Progress? = nil) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
+    public func openRetriever(
+        options: RetrievalOptions? = nil, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
+        indexProgress: CorpusIndexer.Progress? = nil,
+        denseProgress: DenseRetriever.Progress? = nil
+    ) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
         let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
         let options = options ?? RetrievalOptions(config.retrieval)
         let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0

@@ -161,7 +161,7 @@ final class SafeTOMLTests: XCTestCase {
     func testATableNameThatCannotStartAKeyIsALocatedErrorNotACrash() throws {
         for (source, line, column, found) in [
             ("name = \"x\"\n[@limits]\n", 2, 2, "'@'"), ("a = 1\n  [[ ✓x]]\n", 2, 6, "'✓'"),
-            ("a = 1\n[\n", 2, 2, "the end of the line"),
+            ("a = 1\n[\n", 2, 2, "the end of the line"), ("\u{FEFF}[@x]\n", 1, 2, "'@'"),
         ] {
             var loader = ConfigLoader(source: source)
             XCTAssertThrowsError(try loader.load()) { error in

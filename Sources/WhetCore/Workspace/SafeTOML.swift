@@ -24,9 +24,11 @@ public enum SafeTOML {
     /// arrays so that a `[` inside a value is never mistaken for a header.
     public static func precheck(_ text: String) throws {
         let bytes = Array(text.utf8)
-        var index = 0
+        // A byte-order mark is skipped by toml++ as it is here, so a header right after it is still a header.
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var index = start
         var line = 1
-        var lineStart = 0
+        var lineStart = start
         var depth = 0  // open [ and { inside a value
         var inValue = false  // after `=` until the value ends
         func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }

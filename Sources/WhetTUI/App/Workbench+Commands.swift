@@ -11,7 +11,7 @@ extension Workbench {
         // Review mode shows what was; commands that would change or run anything are refused up front.
         let changing: Set<String> = [
             "run", "r", "w", "write", "w!", "e!", "wq", "x", "index", "prompt", "set", "topk", "cache", "retrieval",
-            "eval", "rate",
+            "eval", "rate", "report",
         ]
         if !editing, changing.contains(name) {
             state.message = ("review mode is read-only: ':\(name)' is not available", true)
@@ -119,6 +119,7 @@ extension Workbench {
             if state.retrievalEnabled, index == nil { openIndex() } else { refreshContext() }
         case "eval": startEval(files: argument.split(separator: " ").map(String.init))
         case "evals": openEvals()
+        case "report": writeReport()
         case "versions": openVersions()
         case "finetune": openDataset()
         case "rate":

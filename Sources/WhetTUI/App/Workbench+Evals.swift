@@ -199,6 +199,28 @@ extension Workbench {
         }
     }
 
+    /// `:report`: the HTML report of the eval shown in the results view (else the latest) written to
+    /// `evals/reports/ID.html`, and where it went.
+    func writeReport() {
+        let workspace = state.workspace
+        let files = state.evalBrowser?.files ?? EvalHistory(workspace: workspace).files()
+        guard let file = state.evalBrowser?.file ?? files.last else {
+            state.message = ("no eval to report yet: :eval runs one", true)
+            return
+        }
+        do {
+            try workspace.requireWritable(for: "writing the report to evals/reports/")
+            let results = workspace.evalsDirectory.appendingPathComponent("results/\(file.id).jsonl")
+            let report = try EvalReport.make(resultsURL: results, displayPath: file.path, workspace: workspace)
+            let target = workspace.evalsDirectory.appendingPathComponent("reports/\(file.id).html")
+            try DurableFile.makeDirectory(target.deletingLastPathComponent())
+            try DurableFile.writeAtomically(Data(HTMLReport.render(report, workspace: workspace).utf8), to: target)
+            state.message = ("report of eval \(file.id) written to \(workspace.display(target))", false)
+        } catch {
+            state.message = ("\(error)", true)
+        }
+    }
+
     // MARK: Prompt versions
 
     /// Lists the versions of the prompt at `promptPath` (default: the one being edited).

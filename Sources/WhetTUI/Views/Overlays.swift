@@ -67,6 +67,7 @@ public enum KeyHelp {
                 ("topk N", "results to retrieve"), ("retrieval on|off", "toggle retrieval"),
                 ("cache on|off", "answer repeated requests from .whet/cache"),
                 ("eval [FILE…]", "run the evals with this prompt and backend"), ("evals", "eval results"),
+                ("report", "write the shown eval's HTML report to evals/reports/"),
                 ("versions", "versions of this prompt"), ("rate good|bad", "rate the shown run"),
                 ("finetune", "the fine-tuning dataset: examples, split, check; w writes it"),
                 ("w / q / q! / wq", "save / quit / quit without saving / both"),

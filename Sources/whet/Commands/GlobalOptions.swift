@@ -46,6 +46,12 @@ enum Terminal {
         raw(try JSONOutput.encode(value) + "\n", to: FileHandle.standardOutput)
     }
 
+    /// A document whet made itself (a report: HTML or Markdown in which every outside string is already
+    /// escaped for its format), exactly; on a terminal it is shown made visible like everything else.
+    static func writeExact(_ text: String) {
+        raw(stdoutIsTTY ? TerminalText.visible(text) : text, to: FileHandle.standardOutput)
+    }
+
     /// Rewrites the progress line in place on a terminal; does nothing elsewhere.
     static func progress(_ text: String) {
         guard stderrIsTTY else { return }

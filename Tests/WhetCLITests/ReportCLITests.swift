@@ -149,7 +149,9 @@ final class ReportCLITests: XCTestCase {
         for variant in 0..<4 {
             for item in 0..<1_000 {
                 let passed = (item * 7 + variant) % 5 != 0
-                lines.append(#"{"assertions":[{"reason":"r","score":\#(passed ? 1 : 0),"status":"\#(passed ? "passed" : "failed")","type":"icontains","weight":1}],"backend":"b\#(variant)","case":{"description":"case \#(item)","file":"evals/big.jsonl","line":\#(item + 1)},"cell":"c\#(variant)-\#(item)","cost_usd":0.001,"eval_id":"big","latency_ms":\#(100 + item % 900),"model":"m","output":"An answer for case \#(item).","prompt":{"hash":"h\#(variant % 2)","name":"p","path":"prompts/p.prompty"},"repeat":0,"score":\#(passed ? 1 : 0),"status":"\#(passed ? "passed" : "failed")","time":"2026-11-24T00:00:00Z","variables":{"question":"q\#(item)"}}"#)
+                lines.append(
+                    #"{"assertions":[{"reason":"r","score":\#(passed ? 1 : 0),"status":"\#(passed ? "passed" : "failed")","type":"icontains","weight":1}],"backend":"b\#(variant)","case":{"description":"case \#(item)","file":"evals/big.jsonl","line":\#(item + 1)},"cell":"c\#(variant)-\#(item)","cost_usd":0.001,"eval_id":"big","latency_ms":\#(100 + item % 900),"model":"m","output":"An answer for case \#(item).","prompt":{"hash":"h\#(variant % 2)","name":"p","path":"prompts/p.prompty"},"repeat":0,"score":\#(passed ? 1 : 0),"status":"\#(passed ? "passed" : "failed")","time":"2026-11-24T00:00:00Z","variables":{"question":"q\#(item)"}}"#
+                )
             }
         }
         let results = demo.appendingPathComponent("big.jsonl")

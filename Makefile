@@ -57,4 +57,4 @@ bench: deps
 	Tests/bench/tui-bench.sh .build/release/whet
 
 clean:
-	rm -rf .build .build-fuzz workspaces/*/.whet
+	rm -rf .build workspaces/*/.whet

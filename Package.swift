@@ -3,6 +3,12 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+// WHET_FUZZ=1 (Tests/fuzz/run.sh) builds whet's own modules with libFuzzer's coverage and AddressSanitizer in
+// the ordinary build folder, so a fuzz run reuses the dependencies already built instead of building them all
+// again with sanitizers (the dependencies' code is then not instrumented).
+let fuzzing = Context.environment["WHET_FUZZ"] == "1"
+let fuzzed: [SwiftSetting] = strict + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : [])
+
 let package = Package(
     name: "whet",
     platforms: [.macOS(.v13)],
@@ -31,7 +37,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
-            swiftSettings: strict),
+            swiftSettings: fuzzed),
         .systemLibrary(
             name: "CNCurses",
             path: "Sources/CNCurses",
@@ -70,14 +76,15 @@ let package = Package(
             name: "WhetFuzzTargets",
             dependencies: ["WhetCore"],
             path: "Tests/fuzz/WhetFuzzTargets",
-            swiftSettings: strict),
+            swiftSettings: fuzzed),
         // libFuzzer's entry point (built by Tests/fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING); built
         // normally it replays files through a target.
         .executableTarget(
             name: "whet-fuzz",
             dependencies: ["WhetFuzzTargets"],
             path: "Tests/fuzz/whet-fuzz",
-            swiftSettings: strict),
+            swiftSettings: fuzzed,
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
         .testTarget(
             name: "WhetCoreTests",
             dependencies: ["WhetCore", "WhetTestSupport", "WhetFuzzTargets"],

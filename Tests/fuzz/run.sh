@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes whet's parsers of outside input with libFuzzer: builds `whet-fuzz` with -sanitize=fuzzer,address
-# into .build-fuzz (once; later runs are incremental), then runs every target (or the ones named) for
+# Fuzzes whet's parsers of outside input with libFuzzer: builds `whet-fuzz` with WHET_FUZZ=1 (Package.swift then
+# compiles whet's own modules with -sanitize=fuzzer,address, reusing the dependencies already built; the next
+# ordinary build compiles them back), then runs every target (or the ones named) for
 # SECONDS each, starting from the committed seeds in Tests/fuzz/corpus/TARGET. New interesting inputs stay in
 # a temporary directory; a crash stops with the input saved under Tests/fuzz/findings/ (copy it to
 # Tests/fuzz/regressions/TARGET/ once fixed, and the unit tests replay it for ever). Prints executions per
@@ -11,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-60}"
 shift || true
-swift build --product whet-fuzz --scratch-path .build-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -E "error|warning: unre|Compiling whet|Build complete" || true
-binary=".build-fuzz/debug/whet-fuzz"
+WHET_FUZZ=1 swift build --product whet-fuzz 2>&1 | grep -E "error:|Build of product" || true
+binary=".build/debug/whet-fuzz"
+nm "$binary" 2>/dev/null | grep LLVMFuzzerRunDriver > /dev/null || { echo "fuzz: $binary was not built with libFuzzer" >&2; exit 1; }
 [ -x "$binary" ] || { echo "fuzz: build failed" >&2; exit 1; }
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=($(ls Tests/fuzz/corpus))

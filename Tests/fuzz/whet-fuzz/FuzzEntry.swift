@@ -1,7 +1,7 @@
 import Foundation
 import WhetFuzzTargets
 
-// Built two ways. With -DFUZZING and -sanitize=fuzzer,address (`make fuzz`, `Tests/fuzz/run.sh`) the entry
+// Built two ways. With WHET_FUZZ=1 (FUZZING defined, -sanitize=fuzzer,address; `make fuzz`, `Tests/fuzz/run.sh`) the entry
 // point hands over to libFuzzer's driver, which calls LLVMFuzzerTestOneInput with the target named by
 // WHET_FUZZ_TARGET. Built normally, `whet-fuzz TARGET FILE…` replays inputs through a target: how a crasher is
 // reproduced under a debugger.

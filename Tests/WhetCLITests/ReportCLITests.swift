@@ -1,4 +1,5 @@
 import Foundation
+import WhetTestSupport
 import XCTest
 
 /// `whet report` checked the way a reader meets it: the HTML in a real headless browser (Debian's chromium:
@@ -9,7 +10,10 @@ final class ReportCLITests: XCTestCase {
 
     override func setUpWithError() throws { demo = try WhetProcess.copyOfDemo() }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
+    override func tearDownWithError() throws {
+        proxy?.stop()
+        try? FileManager.default.removeItem(at: demo)
+    }
 
     /// Runs a program and returns its standard output.
     func run(_ executable: String, _ arguments: [String]) throws -> String {
@@ -33,14 +37,28 @@ final class ReportCLITests: XCTestCase {
             "chromium is installed by scripts/install-deps.sh")
     }
 
-    /// The DOM after the page's own script ran, from a browser that may not touch the network.
+    /// Every request the browser makes goes to this loopback server as its proxy, so a report that fetched
+    /// anything (an image, a font, a script) would show up in `proxy.requests`.
+    var proxy: TestModelServer?
+
+    /// What the page itself asked for: the browser's own calls home (network time and the like, to Google's
+    /// hosts) are left out.
+    var pageRequests: [String] {
+        (proxy?.requests.map(\.path) ?? []).filter { path in
+            !["google.com", "gstatic.com", "googleapis.com"].contains { path.contains($0) }
+        }
+    }
+
+    /// The DOM after the page's own script ran.
     func dom(_ page: URL) throws -> String {
-        try run(
-            try chromium(),
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9", "--dump-dom",
-                page.absoluteString,
-            ])
+        let proxy = try self.proxy ?? TestModelServer([[.head(404, []), .end]])
+        self.proxy = proxy
+        return try run(try chromium(), [
+            "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=\(proxy.baseURL)", "--proxy-bypass-list=<-loopback>",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-features=NetworkTimeServiceQuerying",
+            "--dump-dom", page.absoluteString,
+        ])
     }
 
     func testTheDemoReportHasTheMatrixAndCellsInABrowser() throws {
@@ -65,6 +83,7 @@ final class ReportCLITests: XCTestCase {
         XCTAssertTrue(dom.contains(">failures only</button>"), "the script ran under the CSP (it adds the filter)")
         XCTAssertTrue(dom.contains("Next move: prompt engineering"), "the advisor's verdict")
         XCTAssertTrue(dom.contains("<svg"), "charts inline")
+        XCTAssertEqual(pageRequests, [], "the page fetched nothing")
 
         let png = demo.appendingPathComponent("report.png")
         _ = try run(
@@ -80,7 +99,7 @@ final class ReportCLITests: XCTestCase {
     /// Outputs, labels and variables that are HTML or script are shown as text: nothing from them runs, and a
     /// results file is reported from anywhere, without a workspace.
     func testHostileResultsAreShownAsTextAndNothingRuns() throws {
-        let hostile = #"<script>document.title='PWNED'</script><img src=x onerror=\"document.body.dataset.pwned=1\">"#
+        let hostile = #"<script>document.title='PWNED'</script><img src=http://attacker.example/p.png onerror=\"document.body.dataset.pwned=1\">"#
         let label = #"</td></tr></table><script>document.body.dataset.pwned=2</script>"#
         let line =
             #"{"assertions":[{"reason":"\#(hostile)","score":0,"status":"failed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"\#(label)","file":"evals/x.jsonl","line":1},"cell":"c1","eval_id":"e","model":"m<b>","output":"\#(hostile)","prompt":{"hash":"h","name":"p","path":"prompts/p.prompty"},"repeat":0,"score":0,"status":"failed","time":"2026-11-24T00:00:00Z","variables":{"q":"\#(hostile)"}}"#
@@ -104,6 +123,7 @@ final class ReportCLITests: XCTestCase {
         XCTAssertFalse(dom.contains("data-pwned"), "no handler or script from the results ran")
         XCTAssertFalse(dom.contains("<img"), "no element from the results was created")
         XCTAssertTrue(dom.contains("&lt;script&gt;document.title"), "the output is shown as text")
+        XCTAssertEqual(pageRequests, [], "no image or script from the results was fetched")
 
         let markdown = try WhetProcess.run(["report", results.path, "--format", "md"], in: elsewhere)
         XCTAssertEqual(markdown.status, 0, markdown.stderr)

@@ -289,4 +289,17 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(
             text.contains("not evaluated: no assertion could run (llm-rubric: needs a grader); not a pass"), text)
     }
+
+    /// `:report` writes the shown eval's HTML report and says where.
+    func testReportCommandWritesTheShownEvalsReport() async throws {
+        try writeTwoEvals()
+        let workbench = try makeWorkbench()
+        press(workbench, .function(3))
+        workbench.runCommand("report")
+        let target = root.appendingPathComponent("evals/reports/new.html")
+        XCTAssertEqual(workbench.state.message?.text, "report of eval new written to evals/reports/new.html")
+        let html = try String(contentsOf: target, encoding: .utf8)
+        XCTAssertTrue(html.contains("<title>whet eval new</title>"))
+        XCTAssertTrue(html.contains("gamma"))
+    }
 }

@@ -53,12 +53,15 @@ final class ReportCLITests: XCTestCase {
     func dom(_ page: URL) throws -> String {
         let proxy = try self.proxy ?? TestModelServer([[.head(404, []), .end]])
         self.proxy = proxy
-        return try run(try chromium(), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=\(proxy.baseURL)", "--proxy-bypass-list=<-loopback>",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-features=NetworkTimeServiceQuerying",
-            "--dump-dom", page.absoluteString,
-        ])
+        return try run(
+            try chromium(),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=\(proxy.baseURL)",
+                "--proxy-bypass-list=<-loopback>",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-features=NetworkTimeServiceQuerying",
+                "--dump-dom", page.absoluteString,
+            ])
     }
 
     func testTheDemoReportHasTheMatrixAndCellsInABrowser() throws {
@@ -99,7 +102,8 @@ final class ReportCLITests: XCTestCase {
     /// Outputs, labels and variables that are HTML or script are shown as text: nothing from them runs, and a
     /// results file is reported from anywhere, without a workspace.
     func testHostileResultsAreShownAsTextAndNothingRuns() throws {
-        let hostile = #"<script>document.title='PWNED'</script><img src=http://attacker.example/p.png onerror=\"document.body.dataset.pwned=1\">"#
+        let hostile =
+            #"<script>document.title='PWNED'</script><img src=http://attacker.example/p.png onerror=\"document.body.dataset.pwned=1\">"#
         let label = #"</td></tr></table><script>document.body.dataset.pwned=2</script>"#
         let line =
             #"{"assertions":[{"reason":"\#(hostile)","score":0,"status":"failed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"\#(label)","file":"evals/x.jsonl","line":1},"cell":"c1","eval_id":"e","model":"m<b>","output":"\#(hostile)","prompt":{"hash":"h","name":"p","path":"prompts/p.prompty"},"repeat":0,"score":0,"status":"failed","time":"2026-11-24T00:00:00Z","variables":{"q":"\#(hostile)"}}"#

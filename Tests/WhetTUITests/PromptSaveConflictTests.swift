@@ -34,7 +34,7 @@ final class PromptSaveConflictTests: XCTestCase {
             try String(contentsOf: url, encoding: .utf8), "T" + original, "the other save is not overwritten")
         XCTAssertTrue(
             mine.state.message?.text.contains(
-                "changed on disk since it was opened here; :w! overwrites it, :e! loads it") ?? false,
+                "changed on disk: :w! overwrites it, :e! loads it") ?? false,
             mine.state.message?.text ?? "")
         XCTAssertTrue(mine.state.buffer.isModified, "my edits are still in the editor")
         let recovery = try XCTUnwrap(

@@ -87,6 +87,7 @@ extension Workbench {
         case .home, .character("g"): browser.row = 0
         case .end, .character("G"): browser.row = browser.rows.count - 1
         case .enter: if browser.selectedResult != nil { browser.showCell(in: state.workspace) }
+        case .character("w"): writeReport()
         case .character("f"):
             if browser.classFilter != nil {
                 browser.classFilter = nil

@@ -114,8 +114,8 @@ public final class Workbench {
             {
                 RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
                 state.message = (
-                    "\(state.promptPath) changed on disk since it was opened here; :w! overwrites it, :e! loads it "
-                        + "(your edits are kept in .whet/recovery/)", true
+                    "\(state.promptPath) changed on disk: :w! overwrites it, :e! loads it (your edits are in .whet/recovery/)",
+                    true
                 )
                 return
             }

@@ -37,7 +37,7 @@ enum EvalViews {
         case .matrix:
             drawMatrix(browser, in: body, canvas: &canvas, theme: theme)
             keys =
-                "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v prompt versions · Esc close"
+                "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v versions · w report · Esc close"
         case .compare:
             drawComparison(browser, in: body, canvas: &canvas, theme: theme)
             keys = "c back to the matrix · < > baseline · [ ] shown eval · f changes only · Esc close"

@@ -51,6 +51,7 @@ public enum KeyHelp {
                 ("Enter", "the cell: verdicts, output, context, prompt; r steps through repeats"),
                 ("f", "failures only"), ("c", "compare with an earlier eval (< > baseline)"),
                 ("[ / ]", "older / newer eval"), ("v", "versions of the cell's prompt"),
+                ("w", "write this eval's HTML report to evals/reports/ (also :report)"),
             ]
         ),
         (

@@ -228,4 +228,19 @@ final class AssertionTests: XCTestCase {
         let grouped = await AssertionEvaluator.evaluate(set, in: AssertionContext(output: "x"))
         XCTAssertEqual(grouped.status, .notRun)
     }
+
+    /// A python assertion that writes a lot to standard error still finishes (no full-pipe deadlock) and its
+    /// return value decides; an exception fails it with the script's own message.
+    func testPythonAssertionsReturnVerdictsAndReportExceptions() async {
+        let noisy = "import sys\nsys.stderr.write('x' * 200000)\nreturn {'pass': True, 'score': 0.9, 'reason': 'fine'}"
+        let result = await AssertionEvaluator.evaluate(
+            assertion("python", .string(noisy)), in: AssertionContext(output: "x"))
+        XCTAssertEqual(result.status, .passed, result.reason)
+        XCTAssertEqual(result.score, 0.9)
+        XCTAssertEqual(result.reason, "fine")
+        let failing = await AssertionEvaluator.evaluate(
+            assertion("python", .string("1 / 0")), in: AssertionContext(output: "x"))
+        XCTAssertEqual(failing.status, .failed)
+        XCTAssertTrue(failing.reason.contains("ZeroDivisionError"), failing.reason)
+    }
 }

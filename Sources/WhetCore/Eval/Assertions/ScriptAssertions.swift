@@ -147,16 +147,34 @@ enum ScriptAssertions {
                 }
                 let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+                // Standard error is drained on its own thread: a script that writes a lot there must not block
+                // on a full pipe while standard output is being read.
+                let errors = CollectedOutput()
+                let drained = DispatchGroup()
+                drained.enter()
+                DispatchQueue.global().async {
+                    errors.set(stderr.fileHandleForReading.readDataToEndOfFile())
+                    drained.leave()
+                }
                 stdin.fileHandleForWriting.write(input)
                 try? stdin.fileHandleForWriting.close()
                 let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+                drained.wait()
                 process.waitUntilExit()
                 let timedOut = process.terminationReason == .uncaughtSignal && !timer.isCancelled
                 timer.cancel()
-                continuation.resume(returning: (process.terminationStatus, output, errors, timedOut))
+                continuation.resume(returning: (process.terminationStatus, output, errors.value, timedOut))
             }
         }
+    }
+
+    /// Bytes read on another thread, handed over under a lock.
+    final class CollectedOutput: @unchecked Sendable {
+        // @unchecked: `data` is guarded by `lock`.
+        private let lock = NSLock()
+        private var data = Data()
+        func set(_ value: Data) { lock.withLock { data = value } }
+        var value: Data { lock.withLock { data } }
     }
 
     /// Reads the request from stdin, runs the code, prints the normalised result as JSON.

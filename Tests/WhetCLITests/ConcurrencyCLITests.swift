@@ -63,6 +63,9 @@ final class ConcurrencyCLITests: XCTestCase {
     }
 
     func testEvalSearchesAndIndexRebuildsAtOnceNeverReportALockedIndex() throws {
+        // A workbench open on the same workspace, running the prompt while the others work.
+        let workbench = try TmuxSession([WhetProcess.binary.path], in: demo, width: 120, height: 36)
+        try workbench.waitFor("Framework")
         let eval = try start(#""$WHET" -C "$WS" eval --no-cache --concurrency 2 evals/support.jsonl"#, name: "eval")
         let index = try start(
             #"for i in $(seq 1 6); do "$WHET" -C "$WS" index --rebuild || exit 1; done"#, name: "index")
@@ -74,10 +77,32 @@ final class ConcurrencyCLITests: XCTestCase {
             """
             for i in $(seq 1 5); do "$WHET" -C "$WS" run --var "question=How do I rotate my API key?" >/dev/null || exit 1; done
             """, name: "runs")
+        var screens: [String] = []
+        for _ in 0..<5 {
+            try workbench.send("C-r")
+            Thread.sleep(forTimeInterval: 1.2)
+            screens.append(try workbench.screen())
+        }
         for (status, output) in try finish([eval, index, search, runs]) {
             XCTAssertEqual(status, 0, output)
             XCTAssertFalse(output.contains("database is locked"), output)
             XCTAssertFalse(output.contains("delete it"), output)
+        }
+        try workbench.send("C-r")
+        try workbench.waitFor("saved to sessions/")
+        for screen in screens + [try workbench.screen()] {
+            XCTAssertFalse(screen.contains("locked") || screen.contains("delete it"), screen)
+        }
+        // The workbench and the CLI runs went to the same current session: one record per run, numbers unique.
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("sessions").path)
+            .filter { !$0.hasPrefix(".") }
+        for session in sessions {
+            let log = try String(
+                contentsOf: demo.appendingPathComponent("sessions/\(session)/runs.jsonl"), encoding: .utf8)
+            let numbers = log.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["run"] as? Int
+            }
+            XCTAssertEqual(numbers, Array(1...max(1, numbers.count)), "session \(session)")
         }
         let after = try WhetProcess.run(["-C", demo.path, "search", "--json", "rotate api key"])
         XCTAssertEqual(after.status, 0, after.stderr)

@@ -39,6 +39,13 @@ struct EvalsCommand: AsyncParsableCommand {
                         "\(workspace.display(url)): warning: assertion type '\(unknown)' is not known to whet; "
                             + "those assertions will be reported as not run")
                 }
+                if cases.isEmpty { Terminal.warn("\(workspace.display(url)): warning: the file holds no cases") }
+                let unchecked = cases.filter { $0.assertions.isEmpty }
+                if let first = unchecked.first {
+                    Terminal.warn(
+                        "\(first.location): warning: \(unchecked.count) case(s) have no assertions: their cells will be "
+                            + "reported as not evaluated, never as passed")
+                }
                 let types = Set(cases.flatMap { $0.assertions.map(\.type) }).sorted()
                 Terminal.write(
                     "\(workspace.display(url))  \(cases.count) cases  asserts: \(types.joined(separator: ", "))\n")

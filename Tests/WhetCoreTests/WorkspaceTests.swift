@@ -62,4 +62,16 @@ final class WorkspaceTests: XCTestCase {
         }
         XCTAssertEqual(leftovers, [])
     }
+
+    /// A killed process's temporary whet.toml is removed at the next start; a live process's is left alone.
+    func testAbandonedTemporaryConfigFilesAreRemovedAtTheNextStart() throws {
+        let workspace = try TestWorkspace()
+        try workspace.write(".whet.toml.tmp-99999999-1", "half a config")
+        try workspace.write(".whet.toml.tmp-\(getpid())-2", "being written right now")
+        _ = try workspace.open()
+        let left = try FileManager.default.contentsOfDirectory(atPath: workspace.root.path).filter {
+            $0.contains(".tmp-")
+        }
+        XCTAssertEqual(left, [".whet.toml.tmp-\(getpid())-2"])
+    }
 }

@@ -163,6 +163,10 @@ while [ "${kills[toml]}" -lt "$per_kind" ]; do
   "$WHET" -C "$ws" prompts > "$work/out" 2>&1 || fail "whet.toml unreadable after a kill: $(tail -3 "$work/out")"
 done
 for name in "${added[@]}"; do grep -q "^\[backends\.$name\]" "$ws/whet.toml" || fail "backend $name, added by a finished command, is gone"; done
+# A temporary whet.toml a killed edit left is removed when whet next opens the workspace.
+"$WHET" -C "$ws" prompts > /dev/null 2>&1 || fail "whet prompts after the whet.toml kills"
+left=$(find "$ws" -maxdepth 1 -name '.whet.toml.tmp-*' | wc -l)
+[ "$left" = 0 ] || fail "$left temporary whet.toml file(s) left after the next start"
 
 # --- prompt save in the workbench (tmux) -------------------------------------------------------------------
 prompt="$ws/prompts/python-tutor.prompty"
@@ -189,7 +193,7 @@ tmux -L whet-kill send-keys -t save "Q" C-s
 for _ in $(seq 1 100); do tmux -L whet-kill capture-pane -t save -p | grep -q "saved prompts" && break; sleep 0.05; done
 tmux -L whet-kill kill-session -t save 2>/dev/null || true
 left=$(find "$ws" -path "$ws/.whet" -prune -o -name '.*.tmp-*' -print | wc -l)
-[ "$left" = 0 ] || fail "$left temporary files left after a later save"
+[ "$left" = 0 ] || fail "temporary files left after a later save: $(find "$ws" -path "$ws/.whet" -prune -o -name '.*.tmp-*' -print)"
 
 for kind in index run rate eval toml save; do total_kills=$((total_kills + kills[$kind])); done
 echo "kill-test: $total_kills kills survived (index ${kills[index]}, run ${kills[run]}, rate ${kills[rate]}, eval ${kills[eval]}," \

@@ -44,7 +44,10 @@ public struct Workspace: Sendable {
         }
         var loader = ConfigLoader(source: text, displayPath: relativeDisplay(configURL, from: root))
         let config = try loader.load()
-        return Workspace(root: root, config: config, warnings: loader.warnings)
+        let workspace = Workspace(root: root, config: config, warnings: loader.warnings)
+        // A process killed while replacing whet.toml leaves its temporary file beside it: gone at the next start.
+        if workspace.isWritable { DurableFile.removeAbandonedTemporaries(of: configURL) }
+        return workspace
     }
 
     /// Makes a workspace value from parts already loaded (tests, `whet init`).

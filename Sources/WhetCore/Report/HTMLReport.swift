@@ -227,12 +227,7 @@ public enum HTMLReport {
                     html +=
                         "<table class=\"asserts\"><thead><tr><th></th><th>assertion</th><th>score</th><th>reason</th></tr></thead><tbody>"
                     for assertion in cell.assertions {
-                        let sign =
-                            switch assertion.status {
-                            case .passed: "✓"
-                            case .failed: "✗"
-                            case .notRun: "·"
-                            }
+                        let sign = assertion.status.mark
                         let rowClass =
                             switch assertion.status {
                             case .passed: "pass"

@@ -196,12 +196,7 @@ enum EvalViews {
         section("assertions")
         if result.assertions.isEmpty { add(result.status == .error ? "not evaluated: the run failed" : "none", .dim) }
         for assertion in result.assertions {
-            let mark =
-                switch assertion.status {
-                case .passed: "✓"
-                case .failed: "✗"
-                case .notRun: "·"
-                }
+            let mark = assertion.status.mark
             let role: ThemeRole =
                 switch assertion.status {
                 case .passed: .success

@@ -6,6 +6,15 @@ public struct AssertionResult: Sendable, Equatable, Codable {
         case passed, failed
         /// Could not be evaluated (no grader configured, a schema file missing); excluded from pass rates.
         case notRun = "not-run"
+
+        /// The one-character mark every view shows for it: ✓, ✗, or · for not run.
+        public var mark: String {
+            switch self {
+            case .passed: "✓"
+            case .failed: "✗"
+            case .notRun: "·"
+            }
+        }
     }
 
     /// The assertion's type as written (`icontains`, `llm-rubric` …).

@@ -30,18 +30,36 @@ public struct EvalHistory: Sendable {
 
     /// The results files that hold at least one result, ordered by when they last ran.
     public func files() -> [File] {
-        let directory = workspace.evalsDirectory.appendingPathComponent("results")
+        EvalHistory.files(
+            in: workspace.evalsDirectory.appendingPathComponent("results"),
+            display: { workspace.display($0) }, maxLineBytes: workspace.config.limits.maxLineBytes)
+    }
+
+    /// The same for any folder of results files (a copied `evals/results/`, outside a workspace).
+    public static func files(
+        in directory: URL, display: (URL) -> String = { $0.lastPathComponent },
+        maxLineBytes: Int = InputLimits.standard.maxLineBytes
+    ) -> [File] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var files: [File] = []
         for name in names where name.hasSuffix(".jsonl") {
             let url = directory.appendingPathComponent(name)
             let results = JSONLines.read(
-                EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result",
-                maxLineBytes: workspace.config.limits.maxLineBytes
+                EvalResult.self, from: url, displayPath: display(url), what: "eval result", maxLineBytes: maxLineBytes
             ).records
             guard let time = results.map(\.time).max() else { continue }
-            files.append(File(id: String(name.dropLast(6)), path: workspace.display(url), results: results, time: time))
+            files.append(File(id: String(name.dropLast(6)), path: display(url), results: results, time: time))
         }
         return files.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+    }
+
+    /// The eval `reference` names among `files` (oldest first): an id or a unique-enough prefix, `latest`, or
+    /// `previous` (the latest other than `excluding`). The one rule `--baseline`, `whet report` and the CLI share.
+    public static func pick(_ reference: String, in files: [File], excluding: String? = nil) -> File? {
+        let candidates = files.filter { $0.id != excluding }
+        switch reference {
+        case "latest", "previous": return candidates.last
+        default: return candidates.first { $0.id.hasPrefix(reference) }
+        }
     }
 }

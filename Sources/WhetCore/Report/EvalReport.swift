@@ -42,7 +42,7 @@ public struct EvalReport: Sendable {
         let siblings = EvalReport.evals(besides: url, limit: limit)
         if let baseline {
             let earlier = siblings.filter { $0.id != id }
-            let chosen = baseline == "previous" ? earlier.last : earlier.first { $0.id.hasPrefix(baseline) }
+            let chosen = EvalHistory.pick(baseline, in: earlier)
             guard let chosen else {
                 throw EvalError.noCases(
                     baseline == "previous"
@@ -75,18 +75,7 @@ public struct EvalReport: Sendable {
 
     /// The results files in `url`'s folder, oldest last-run first.
     static func evals(besides url: URL, limit: Int) -> [EvalHistory.File] {
-        let directory = url.deletingLastPathComponent()
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var files: [EvalHistory.File] = []
-        for name in names where name.hasSuffix(".jsonl") {
-            let file = directory.appendingPathComponent(name)
-            let results = JSONLines.read(
-                EvalResult.self, from: file, displayPath: name, what: "eval result", maxLineBytes: limit
-            ).records
-            guard let time = results.map(\.time).max() else { continue }
-            files.append(EvalHistory.File(id: String(name.dropLast(6)), path: name, results: results, time: time))
-        }
-        return files.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        EvalHistory.files(in: url.deletingLastPathComponent(), maxLineBytes: limit)
     }
 
     /// The cases in file order (key, label), the variants (columns) in the order the eval ran them, and each

@@ -124,8 +124,7 @@ public struct RunRecorder: Sendable {
         } else {
             id = try store.currentOrNew()
         }
-        let existing = store.log(id).read()
-        return (id, (existing.records.map(\.run).max() ?? 0) + 1)
+        return (id, store.log(id).lastRunNumber() + 1)
     }
 
     /// Appends `record` to session `id` under the log's lock, numbered one past the last run there (another

@@ -35,6 +35,15 @@ public struct SessionLog: Sendable {
         return numbered
     }
 
+    /// The number of the log's last run (0 when empty or missing), from the end of the file only: what the
+    /// next run would be numbered after, without reading a long log whole.
+    public func lastRunNumber() -> Int {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        return SessionLog.lastRunNumber(in: DurableFile.ReverseLines(fd: fd))
+    }
+
     /// The run number of the newest line that carries one (0 for an empty log). Lines that do not decode
     /// (edited by hand, or older damage) are passed over.
     static func lastRunNumber(in lines: DurableFile.ReverseLines) -> Int {

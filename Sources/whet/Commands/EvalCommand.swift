@@ -165,7 +165,7 @@ struct EvalCommand: AsyncParsableCommand {
             var regressed = false
             if let baseline {
                 let earlier = EvalHistory(workspace: workspace).files().filter { $0.id != id }
-                let chosen = baseline == "previous" ? earlier.last : earlier.first { $0.id.hasPrefix(baseline) }
+                let chosen = EvalHistory.pick(baseline, in: earlier)
                 guard let chosen else {
                     throw ValidationError(
                         baseline == "previous"

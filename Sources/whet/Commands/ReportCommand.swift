@@ -50,7 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
             } else {
                 guard let workspace else { throw ValidationError("an eval id needs a workspace") }
                 let files = EvalHistory(workspace: workspace).files()
-                guard let chosen = eval == "latest" ? files.last : files.first(where: { $0.id.hasPrefix(eval) }) else {
+                guard let chosen = EvalHistory.pick(eval, in: files) else {
                     throw ValidationError(
                         files.isEmpty
                             ? "no evals in evals/results/ yet; run `whet eval` first"

@@ -19,13 +19,17 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
             [WhetProcess.binary.path], in: demo, width: 120, height: 36, environment: ["VISUAL": editor.path])
         try tmux.waitFor("Framework")
 
-        // Run the evals from the command line of the UI: progress in the status bar, then the matrix.
+        // Run the evals from the command line of the UI: progress in the status bar; when it ends the status
+        // line says so and the results view waits for F3 (it must not take over the keys being typed).
         try tmux.send("Tab")
         try tmux.send(":")
         try tmux.type("eval")
         try tmux.send("Enter")
-        try tmux.waitFor("Evals · ", timeout: 60)
-        try tmux.waitFor("pass rate")
+        try tmux.waitFor("pass rate", timeout: 60)
+        try tmux.waitFor("F3 shows it")
+        XCTAssertFalse(try tmux.screen().contains("Evals · "), "the results view does not open by itself")
+        try tmux.send("F3")
+        try tmux.waitFor("Evals · ")
         try tmux.waitFor("key rotation steps")
         try tmux.send("f")
         try tmux.waitFor("showing failures only")

@@ -62,7 +62,7 @@ final class EvalBrowserTests: XCTestCase {
     }
 
     func screen(_ workbench: Workbench) -> String {
-        WorkbenchRenderer.render(&workbench.state, width: 100, height: 30, now: Date(timeIntervalSince1970: 0)).0.text
+        workbench.render(width: 100, height: 30, now: Date(timeIntervalSince1970: 0)).0.text
     }
 
     func testTheMatrixFiltersFailuresAndOpensACell() async throws {
@@ -84,7 +84,7 @@ final class EvalBrowserTests: XCTestCase {
         text = screen(workbench)
         XCTAssertTrue(text.contains("showing failures only"), text)
         XCTAssertFalse(text.contains("alpha"), "passing cases are hidden: \(text)")
-        XCTAssertEqual(workbench.state.evalBrowser?.rows.map(\.label), ["beta"])
+        XCTAssertEqual(workbench.evalBrowser?.rows.map(\.label), ["beta"])
 
         press(workbench, .enter)
         text = screen(workbench)
@@ -94,7 +94,7 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("── prompt as sent · prompts/support-answer.prompty @ bbbb2222"), text)
         XCTAssertTrue(text.contains("Q: beta"), "the version rendered with the cell's variables: \(text)")
         press(workbench, .escape, .escape)
-        XCTAssertNil(workbench.state.overlay)
+        XCTAssertTrue(workbench.layers.isEmpty)
     }
 
     func testTheSelectedRowStaysOnScreenInALongEval() async throws {
@@ -142,17 +142,17 @@ final class EvalBrowserTests: XCTestCase {
     func testEveryEvalViewDrawsAtAnySize() async throws {
         try writeTwoEvals()
         let workbench = try makeWorkbench()
-        let states: [(Overlay, EvalBrowser.Mode)] = [
-            (.evals, .matrix), (.evals, .cell(scroll: 3)), (.evals, .compare), (.versions, .matrix),
+        let states: [(String, EvalBrowser.Mode)] = [
+            ("evals", .matrix), ("evals", .cell(scroll: 3)), ("evals", .compare), ("versions", .matrix),
         ]
         for (overlay, mode) in states {
             workbench.openEvals()
-            workbench.state.evalBrowser?.baseline = 0
-            workbench.state.evalBrowser?.mode = mode
-            if overlay == .versions { workbench.openVersions() }
+            workbench.evalBrowser?.baseline = 0
+            workbench.evalBrowser?.mode = mode
+            if overlay == "versions" { workbench.openVersions() }
             for (width, height) in [(12, 5), (30, 8), (45, 12), (80, 24), (200, 60)] {
-                let text = WorkbenchRenderer.render(
-                    &workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)
+                let text = workbench.render(
+                    width: width, height: height, now: Date(timeIntervalSince1970: 0)
                 ).0.text
                 XCTAssertEqual(
                     text.split(separator: "\n", omittingEmptySubsequences: false).count, height,
@@ -165,7 +165,7 @@ final class EvalBrowserTests: XCTestCase {
         try writeTwoEvals()
         let workbench = try makeWorkbench()
         press(workbench, .function(3), .character("c"))
-        let changes = workbench.state.evalBrowser?.changes ?? []
+        let changes = workbench.evalBrowser?.changes ?? []
         XCTAssertEqual(changes.map(\.label), ["alpha", "beta", "gamma"])
         XCTAssertEqual(changes.map(\.kind), [.same, .regressed, .fixed])
         var text = screen(workbench)
@@ -176,7 +176,7 @@ final class EvalBrowserTests: XCTestCase {
         text = screen(workbench)
         XCTAssertFalse(text.contains("alpha"), "only changes: \(text)")
         press(workbench, .character("c"))
-        XCTAssertEqual(workbench.state.evalBrowser?.mode, .matrix)
+        XCTAssertEqual(workbench.evalBrowser?.mode, .matrix)
     }
 
     func testWithoutResultsTheViewSaysHowToGetSome() async throws {
@@ -208,7 +208,7 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("Versions of prompts/support-answer.prompty"), text)
         XCTAssertTrue(text.contains("aaaa1111  2026-11-24 10:00"), text)
         XCTAssertTrue(text.contains("67% of 3"), text)
-        XCTAssertEqual(workbench.state.versionBrowser?.versions.map(\.hash).suffix(2), ["aaaa1111", "bbbb2222"])
+        XCTAssertEqual(workbench.versionBrowser?.versions.map(\.hash).suffix(2), ["aaaa1111", "bbbb2222"])
         press(workbench, .character("d"))
         text = screen(workbench)
         XCTAssertTrue(text.contains("aaaa1111 → bbbb2222"), text)
@@ -222,17 +222,17 @@ final class EvalBrowserTests: XCTestCase {
         press(workbench, .control("r"))
         for _ in 0..<200 where workbench.isRunning {
             try await Task.sleep(nanoseconds: 20_000_000)
-            workbench.drainInbox()
+            workbench.applyEvents()
         }
         workbench.state.focus = .output
         press(workbench, .character("+"))
         XCTAssertEqual(workbench.state.message?.text, "run 1 rated good")
         XCTAssertTrue(
-            WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
+            workbench.render(width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
                 .text.contains("· rated good"))
         press(workbench, .character("-"))
         XCTAssertTrue(
-            WorkbenchRenderer.render(&workbench.state, width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
+            workbench.render(width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
                 .text.contains("· rated bad"))
         let session = try XCTUnwrap(workbench.state.sessionID)
         let store = SessionStore(workspace: workbench.state.workspace)
@@ -249,9 +249,12 @@ final class EvalBrowserTests: XCTestCase {
         press(workbench, .character(":"))
         for character in "finetune" { press(workbench, .character(character)) }
         press(workbench, .enter)
-        for _ in 0..<250 where workbench.state.dataset == nil { try await Task.sleep(nanoseconds: 20_000_000) }
-        let text = WorkbenchRenderer.render(
-            &workbench.state, width: 120, height: 40, now: Date(timeIntervalSince1970: 0)
+        for _ in 0..<250 where workbench.state.dataset == nil {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            workbench.applyEvents()
+        }
+        let text = workbench.render(
+            width: 120, height: 40, now: Date(timeIntervalSince1970: 0)
         ).0.text
         XCTAssertTrue(text.contains("Fine-tuning dataset"), text)
         XCTAssertTrue(text.contains("3 examples (0 from rated runs, 3 from eval cases)"), text)

@@ -19,13 +19,14 @@ final class WorkbenchRenderTests: XCTestCase {
     /// sees the same state.
     func makeWorkbench(readOnly: Bool = false) async throws -> Workbench {
         let workbench = try openWorkbench(root: root, readOnly: readOnly)
-        workbench.openIndex()
+        workbench.finishStartup()
         await workbench.denseTask?.value
+        workbench.applyEvents()
         return workbench
     }
 
     func render(_ workbench: Workbench, _ width: Int, _ height: Int) -> Canvas {
-        WorkbenchRenderer.render(&workbench.state, width: width, height: height, now: Date(timeIntervalSince1970: 0)).0
+        workbench.render(width: width, height: height, now: Date(timeIntervalSince1970: 0)).0
     }
 
     func testFourPanesAt80x24() async throws {
@@ -80,7 +81,7 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertTrue(text.contains("Ctrl-R"))
         XCTAssertTrue(text.contains("cut line"))
         workbench.handle(.escape, layout: Layout.make(width: 100, height: 30))
-        XCTAssertNil(workbench.state.overlay)
+        XCTAssertTrue(workbench.layers.isEmpty)
     }
 
     func testEditingRunningAndSteppingThroughContextWithoutATerminal() async throws {
@@ -105,7 +106,7 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertTrue(workbench.isRunning)
         for _ in 0..<500 where workbench.isRunning {
             try await Task.sleep(for: .milliseconds(10))
-            workbench.drainInbox()
+            workbench.applyEvents()
         }
         XCTAssertFalse(workbench.isRunning)
         let run = try XCTUnwrap(workbench.state.runs.last)
@@ -151,7 +152,7 @@ final class WorkbenchRenderTests: XCTestCase {
         let layout = Layout.make(width: 80, height: 24)
         workbench.handle(.character("x"), layout: layout)
         workbench.handle(.control("q"), layout: layout)
-        XCTAssertEqual(workbench.state.overlay, .confirmQuit)
+        XCTAssertTrue(workbench.layers.top is ConfirmQuitLayer)
         XCTAssertFalse(workbench.shouldQuit)
         workbench.handle(.escape, layout: layout)
         XCTAssertFalse(workbench.shouldQuit)
@@ -168,7 +169,7 @@ final class WorkbenchRenderTests: XCTestCase {
         first.handle(.character("Z"), layout: Layout.make(width: 80, height: 24))
         first.writeRecovery()
         let second = try await makeWorkbench()
-        guard case .recovery = second.state.overlay else { return XCTFail("no recovery offered") }
+        guard second.layers.top is RecoveryLayer else { return XCTFail("no recovery offered") }
         second.handle(.character("r"), layout: Layout.make(width: 80, height: 24))
         XCTAssertTrue(second.state.buffer.text.hasPrefix("Z---"))
         XCTAssertTrue(second.state.buffer.isModified)
@@ -190,7 +191,7 @@ final class WorkbenchRenderTests: XCTestCase {
         try recorder.record(record, session: session)
 
         let review = try await makeWorkbench(readOnly: true)
-        guard case .sessions = review.state.overlay else { return XCTFail("review starts with the session list") }
+        guard review.layers.top is SessionsLayer else { return XCTFail("review starts with the session list") }
         let layout = Layout.make(width: 100, height: 30)
         review.handle(.enter, layout: layout)
         let text = render(review, 100, 30).text

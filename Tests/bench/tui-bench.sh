@@ -8,17 +8,20 @@ cd "$(dirname "$0")/../.."
 binary="${1:-.build/release/whet}"
 runs="${2:-10}"
 work="$(mktemp -d)"
-trap 'tmux -L whet-bench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+socket="whet-bench-$$"
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r workspaces/demo "$work/demo"
 rm -rf "$work/demo/.whet" "$work/demo/sessions"/2*
 "$binary" -C "$work/demo" index >/dev/null
 
 times=()
-for _ in $(seq "$runs"); do
-  tmux -L whet-bench kill-server 2>/dev/null || true
+for launch in $(seq "$runs"); do
+  tmux -L "$socket" kill-server 2>/dev/null || true
+  # A fresh server per launch: reusing a socket while the last server is still exiting makes tmux fail.
+  socket="whet-bench-$$-$launch"
   start=$(date +%s%N)
-  tmux -L whet-bench -f /dev/null new-session -d -x 120 -y 40 -e LANG=C.UTF-8 -e TERM=xterm-256color "$binary $work/demo"
-  until tmux -L whet-bench capture-pane -p 2>/dev/null | grep -q "Framework"; do sleep 0.002; done
+  tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 -e LANG=C.UTF-8 -e TERM=xterm-256color "$binary $work/demo"
+  until tmux -L "$socket" capture-pane -p 2>/dev/null | grep -q "Framework"; do sleep 0.002; done
   end=$(date +%s%N)
   times+=($(( (end - start) / 1000 )))
 done
@@ -28,16 +31,16 @@ echo "time to first frame: median $((median / 1000)).$(( (median % 1000) / 100 )
 # Bytes per keystroke: type 100 characters into the prompt pane and count what reaches the terminal.
 sleep 0.3
 # Start a new line at the end of the prompt, as when writing an instruction.
-tmux -L whet-bench send-keys PageDown PageDown PageDown End Enter
+tmux -L "$socket" send-keys PageDown PageDown PageDown End Enter
 sleep 0.3
-tmux -L whet-bench pipe-pane -o "cat > $work/bytes"
+tmux -L "$socket" pipe-pane -o "cat > $work/bytes"
 sleep 0.2
 text="the quick brown fox jumps over the lazy dog and keeps typing into the prompt editor pane of whet ok"
 for ((i = 0; i < ${#text}; i++)); do
-  tmux -L whet-bench send-keys -l "${text:$i:1}"
+  tmux -L "$socket" send-keys -l "${text:$i:1}"
   sleep 0.02
 done
 sleep 0.5
-tmux -L whet-bench pipe-pane
+tmux -L "$socket" pipe-pane
 bytes=$(stat -c %s "$work/bytes")
 echo "typing in the prompt pane: $bytes bytes for ${#text} keystrokes ($(( bytes / ${#text} )) bytes per keystroke)"

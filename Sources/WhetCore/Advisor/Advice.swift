@@ -103,7 +103,7 @@ public enum Advisor {
         let caseCount = cases.count
         let assessment = FrameworkAssessment.assess(
             workspace: workspace, promptText: prompt,
-            backend: try? workspace.config.backend(named: nil), evalCaseCount: caseCount)
+            backend: try? workspace.config.backend(named: nil), evalCaseCount: caseCount, evalRan: !results.isEmpty)
         let readiness = Advice.FineTuningReadiness(examples: examples)
         let summary = EvalSummary(results).counts
         var advice = Advice(

@@ -34,10 +34,13 @@ public struct FrameworkAssessment: Sendable, Equatable {
     public var evidence: [String]
 
     /// Assesses a workspace from its configuration, the current prompt's text and its eval files.
-    /// `retrievalInUse` overrides the configuration (a recorded run knows whether it retrieved).
+    /// `retrievalInUse` overrides the configuration (a recorded run knows whether it retrieved);
+    /// `retrievalLabel` says what retrieval is in use when it is not the configured one (`hybrid, top 7`
+    /// after the user switched in the workbench); `evalRan`: whether any eval has results (a baseline is
+    /// measured, not merely planned).
     public static func assess(
         workspace: Workspace, promptText: String, backend: BackendConfig?, evalCaseCount: Int,
-        retrievalInUse: Bool? = nil
+        retrievalInUse: Bool? = nil, retrievalLabel: String? = nil, evalRan: Bool = false
     ) -> FrameworkAssessment {
         let usesRetrieval =
             retrievalInUse
@@ -52,9 +55,10 @@ public struct FrameworkAssessment: Sendable, Equatable {
             case (false, true): .fineTuning
             case (false, false): .promptEngineering
             }
-        let checklist = promptChecklist(promptText, evalCaseCount: evalCaseCount)
+        let checklist = promptChecklist(promptText, evalCaseCount: evalCaseCount, evalRan: evalRan)
+        let configured = "\(workspace.config.retrieval.method), top \(workspace.config.retrieval.topK)"
         var evidence = [
-            "retrieval \(usesRetrieval ? "on (\(workspace.config.retrieval.method), top \(workspace.config.retrieval.topK))" : "off")",
+            "retrieval \(usesRetrieval ? "on (\(retrievalLabel ?? configured))" : "off")",
             "model \(model.isEmpty ? "?" : model)\(fineTuned ? " (fine-tuned)" : "")",
         ]
         evidence.append("\(evalCaseCount) eval case\(evalCaseCount == 1 ? "" : "s")")
@@ -69,8 +73,9 @@ public struct FrameworkAssessment: Sendable, Equatable {
         return FrameworkAssessment(region: region, checklist: checklist, nextStep: next, evidence: evidence)
     }
 
-    /// Ticks the checklist from the prompt's text: clear instructions, steps, room to think, examples, evals.
-    public static func promptChecklist(_ text: String, evalCaseCount: Int) -> [ChecklistItem] {
+    /// Ticks the checklist from the prompt's text: clear instructions, steps, room to think, examples, and an
+    /// eval baseline (ticked once an eval has run; cases alone are a plan, not a baseline).
+    public static func promptChecklist(_ text: String, evalCaseCount: Int, evalRan: Bool = false) -> [ChecklistItem] {
         let lower = text.lowercased()
         let systemWords =
             text.components(separatedBy: "system:").dropFirst().first?
@@ -99,8 +104,10 @@ public struct FrameworkAssessment: Sendable, Equatable {
                 label: "examples", done: examples,
                 hint: "Add one or two examples (few-shot) of the answer you want."),
             ChecklistItem(
-                label: "eval baseline", done: evalCaseCount > 0,
-                hint: "Add eval cases in evals/*.jsonl to measure a baseline before changing more."),
+                label: "eval baseline", done: evalCaseCount > 0 && evalRan,
+                hint: evalCaseCount > 0
+                    ? "Run the evals (:eval, or whet eval) to measure a baseline before changing more."
+                    : "Add eval cases in evals/*.jsonl to measure a baseline before changing more."),
         ]
     }
 }

@@ -166,7 +166,8 @@ public struct RunPlan: Sendable {
 
     /// Numbers the results that fit the token budget as [1], [2] … in rank order; excluded chunks and those
     /// that would overflow the budget are kept in the record with the reason they were left out.
-    /// Pinned chunks come first, marked as pinned, and are not repeated if the search also returned them.
+    /// Pinned chunks come first, marked as pinned, and are not repeated if the search also returned them;
+    /// ranks are renumbered in the final order, so no two chunks of one context share a rank.
     static func place(_ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<String>)
         -> [ContextChunk]
     {
@@ -179,7 +180,9 @@ public struct RunPlan: Sendable {
                 marked.pinned = true
                 return marked
             } + results.filter { !pinnedLocations.contains($0.location) }
-        return ordered.map { chunk in
+        return ordered.enumerated().map { position, found in
+            var chunk = found
+            chunk.rank = position + 1
             if excluded.contains(chunk.location) {
                 return ContextChunk(chunk: chunk, citation: nil, omitted: "excluded")
             }

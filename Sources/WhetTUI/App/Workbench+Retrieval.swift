@@ -5,55 +5,73 @@ import WhetCore
 /// (lexical searches at once, searches that call a model or embedder in the background), switching the
 /// method, pinning, and opening a chunk's source in the pager.
 extension Workbench {
-    /// Opens (and updates) the lexical index, then brings embeddings up to date in the background when an
-    /// embedding backend is configured. Failures are shown, not fatal.
+    /// Opens (and updates) the lexical index. Embeddings are computed when a method needs them (the
+    /// configured one, or `m`). Failures are shown, not fatal.
     public func openIndex() {
         guard !state.readOnly, state.retrievalEnabled else { return }
+        state.indexPending = false
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
             if report.busyWith != nil, let note = report.warnings.first {
-                state.message = (note.message, false)
+                state.message = .info(note.message)
             } else if !report.warnings.isEmpty {
-                state.message = ("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])", true)
+                state.message = .warning("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])")
             }
         } catch {
-            state.message = ("\(error)", true)
+            state.message = .failure(error)
+        }
+        if state.retrievalOptions.method != .bm25 {
+            // The configured method needs embeddings: search lexically until they exist.
+            pendingOptions = state.retrievalOptions
+            state.retrievalOptions.method = .bm25
+            openDenseInBackground()
         }
         rebuildRetriever()
-        openDenseInBackground()
         refreshContext()
     }
 
-    /// Embeds what the cache lacks without blocking typing; the context refreshes when it is done.
+    /// Embeds what the cache lacks without blocking typing; the event brings the context up to date.
     func openDenseInBackground() {
-        guard let index, (try? state.workspace.embedder()) != nil else { return }
+        guard denseTask == nil, let index, (try? state.workspace.embedder()) != nil else { return }
         let workspace = state.workspace
+        let events = self.events
         state.embedding = true
-        denseTask = Task { [weak self] in
+        denseTask = Task {
             do {
-                let opened = try await workspace.openDense(lexical: index)
-                guard let self else { return }
-                self.dense = opened?.0
-                // Only news (chunks sent to a server), and never over a message the user is reading.
-                if let report = opened?.1, report.embedded > 0, opened?.0.embedsLocally == false,
-                    self.state.message == nil
-                {
-                    self.state.message = (
-                        "embedded \(report.embedded) chunks for dense search (\(report.reused) from cache)", false
-                    )
-                }
-                self.rebuildRetriever()
-                self.refreshContext()
+                events.post(.denseOpened(.success(try await workspace.openDense(lexical: index))))
             } catch {
-                self?.state.message = ("\(error)", true)
+                events.post(.denseOpened(.failure(error)))
             }
-            self?.state.embedding = false
-            self?.needsRedraw = true
         }
     }
 
-    /// Makes the pipeline for the current options; dense options wait (with a note) until embeddings exist.
+    func denseOpened(_ result: Result<(DenseRetriever, DenseRetriever.Report)?, any Error>) {
+        state.embedding = false
+        denseTask = nil
+        switch result {
+        case .success(let opened):
+            dense = opened?.0
+            // Only news (chunks sent to a server), and never over a message the user is reading.
+            if let (retriever, report) = opened, report.embedded > 0, !retriever.embedsLocally, state.message == nil {
+                state.message = .info(
+                    "embedded \(report.embedded) chunks for dense search (\(report.reused) from cache)")
+            }
+            if let pending = pendingOptions, dense != nil {
+                pendingOptions = nil
+                state.retrievalOptions = pending
+                state.message = .info("retrieval: \(pending.label)")
+                reassess()
+            }
+            rebuildRetriever()
+            refreshContext()
+        case .failure(let error):
+            pendingOptions = nil
+            state.message = .failure(error)
+        }
+    }
+
+    /// Makes the pipeline for the current options.
     func rebuildRetriever() {
         guard let index else {
             retriever = nil
@@ -64,7 +82,7 @@ extension Workbench {
                 workspace: state.workspace, lexical: index, dense: dense, options: state.retrievalOptions)
         } catch {
             retriever = nil
-            state.message = ("\(error)", true)
+            state.message = .failure(error)
         }
     }
 
@@ -74,6 +92,7 @@ extension Workbench {
         guard !state.readOnly else { return }
         retrievalTask?.cancel()
         retrievalTask = nil
+        searchGeneration += 1
         state.searching = false
         guard state.retrievalEnabled, let retriever else {
             state.results = state.pinned
@@ -88,51 +107,58 @@ extension Workbench {
                 settings: state.workspace.config.retrieval)
         } catch {
             state.results = state.pinned
-            state.message = ("\(error)", true)
+            state.message = .failure(error)
             return
         }
         state.query = query
         let topK = state.topK
         do {
             if let outcome = try retriever.retrieveWithoutModels(query, topK: topK) {
-                apply(outcome)
+                applySearch(outcome)
                 return
             }
         } catch {
             state.results = state.pinned
-            state.message = ("\(error)", true)
+            state.message = .failure(error)
             return
         }
         state.searching = true
-        retrievalTask = Task { [weak self] in
+        let generation = searchGeneration
+        let events = self.events
+        retrievalTask = Task {
             do {
                 let outcome = try await retriever.retrieve(query, topK: topK)
-                guard !Task.isCancelled, let self else { return }
-                self.apply(outcome)
-                if let warning = outcome.warnings.first { self.state.message = (warning, true) }
+                guard !Task.isCancelled else { return }
+                events.post(.searchFinished(generation: generation, .success(outcome)))
             } catch {
-                guard !Task.isCancelled, let self else { return }
-                self.state.message = ("\(error)", true)
+                guard !Task.isCancelled else { return }
+                events.post(.searchFinished(generation: generation, .failure(error)))
             }
-            self?.state.searching = false
-            self?.retrievalTask = nil
-            self?.needsRedraw = true
         }
     }
 
-    /// Shows a search's results: pinned chunks first, then the rest. The cursor stays on the chunk it was
-    /// on when that chunk is still listed, wherever the new order puts it.
-    func apply(_ outcome: RetrievalOutcome) {
+    /// Shows a search's results: pinned chunks first (with this search's score and rank when it found them
+    /// too, else marked as pinned), then the rest. The cursor stays on the chunk it was on when that chunk is
+    /// still listed, wherever the new order puts it.
+    func applySearch(_ outcome: RetrievalOutcome) {
         let selected =
             state.results.indices.contains(state.selectedChunk) ? state.results[state.selectedChunk].location : nil
+        state.pinnedUnranked = []
+        for (position, pin) in state.pinned.enumerated() {
+            if let fresh = outcome.chunks.first(where: { $0.location == pin.location }) {
+                state.pinned[position] = fresh
+            } else {
+                state.pinnedUnranked.insert(pin.location)
+            }
+            state.pinned[position].pinned = true
+        }
         let pinnedLocations = Set(state.pinned.map(\.location))
         state.results = state.pinned + outcome.chunks.filter { !pinnedLocations.contains($0.location) }
         state.searchedQueries = outcome.queries
         if let selected, let moved = state.results.firstIndex(where: { $0.location == selected }) {
-            state.selectedChunk = moved
-        } else {
-            state.selectedChunk = min(state.selectedChunk, max(0, state.results.count - 1))
+            state.contextList.selected = moved
         }
+        state.contextList.fit(count: state.results.count, height: ContextPane.listHeight(state, layout))
     }
 
     /// What the context pane shows, as the outcome a run uses (pinned chunks are passed separately).
@@ -148,14 +174,13 @@ extension Workbench {
     /// `m` in the context pane: bm25 → dense → hybrid → bm25.
     func cycleMethod() {
         let all = RetrievalMethod.allCases
-        let next = all[(all.firstIndex(of: state.retrievalOptions.method).map { $0 + 1 } ?? 0) % all.count]
+        let current = pendingOptions?.method ?? state.retrievalOptions.method
+        let next = all[(all.firstIndex(of: current).map { $0 + 1 } ?? 0) % all.count]
         setOptions { $0.method = next }
     }
 
     /// `R` in the context pane: reranking on or off.
-    func toggleRerank() {
-        setOptions { $0.rerank.toggle() }
-    }
+    func toggleRerank() { setOptions { $0.rerank.toggle() } }
 
     /// `e` in the context pane: none → multi-query → hyde → none.
     func cycleExpansion() {
@@ -164,21 +189,38 @@ extension Workbench {
         setOptions { $0.expansion = next }
     }
 
+    /// Switches the pipeline; a method that needs embeddings waits (with a note) until they are computed.
     private func setOptions(_ change: (inout RetrievalOptions) -> Void) {
-        var options = state.retrievalOptions
+        var options = pendingOptions ?? state.retrievalOptions
         change(&options)
         if options.method != .bm25, dense == nil {
-            let reason =
-                (try? state.workspace.embedder()) == nil
-                ? "\(options.method.rawValue) needs [retrieval] embedding_backend in whet.toml"
-                : "embeddings are still being computed; try again in a moment"
-            state.message = (reason, true)
+            guard (try? state.workspace.embedder()) != nil else {
+                state.message = .error("\(options.method.rawValue) needs [retrieval] embedding_backend in whet.toml")
+                return
+            }
+            pendingOptions = options
+            state.message = .info("computing embeddings for \(options.label); it switches when they are ready")
+            openDenseInBackground()
             return
         }
+        pendingOptions = nil
         state.retrievalOptions = options
         rebuildRetriever()
-        state.message = ("retrieval: \(options.label)", false)
+        state.message = .info("retrieval: \(options.label)")
+        reassess()
         refreshContext()
+    }
+
+    /// `+` / `-` in the context pane: one more or one fewer chunk.
+    func changeTopK(by step: Int) {
+        state.topK = max(1, state.topK + step)
+        reassess()
+        refreshContext()
+    }
+
+    /// Space in the context pane (or the chunk view): leave the chunk out of the next run, or put it back.
+    func toggleExcluded(_ location: String) {
+        if state.excluded.remove(location) == nil { state.excluded.insert(location) }
     }
 
     /// `p` in the context pane: pin or unpin the selected chunk.
@@ -187,45 +229,52 @@ extension Workbench {
         let chunk = state.results[state.selectedChunk]
         if let index = state.pinned.firstIndex(where: { $0.location == chunk.location }) {
             state.pinned.remove(at: index)
-            state.message = ("unpinned \(chunk.location)", false)
+            state.message = .info("unpinned \(chunk.location)")
         } else {
-            state.pinned.append(chunk)
+            var pinned = chunk
+            pinned.pinned = true
+            state.pinned.append(pinned)
             state.excluded.remove(chunk.location)
-            state.message = ("pinned \(chunk.location): always in context", false)
+            state.message = .info("pinned \(chunk.location): always in context")
         }
         refreshContext()
     }
 
     /// `o` in the context pane: the selected chunk's source in `$PAGER` (default `less`), at its first line.
     func openSelectedInPager() {
-        guard state.results.indices.contains(state.selectedChunk), let pager = externalPager else { return }
-        let chunk = state.results[state.selectedChunk]
+        let chunks = state.listedChunks
+        guard chunks.indices.contains(state.selectedChunk), let pager = externalPager else { return }
+        let chunk = chunks[state.selectedChunk]
         pager(state.workspace.root.appendingPathComponent(chunk.path), chunk.startLine)
-        needsRedraw = true
     }
 
     /// `b` in the context pane: the selected chunk's whole document, cut as the index cut it, so the effect
     /// of the chunking settings can be seen; it opens scrolled to the selected chunk.
     func showChunkBoundaries() {
-        guard state.results.indices.contains(state.selectedChunk), let index else { return }
-        let selected = state.results[state.selectedChunk]
+        let listed = state.listedChunks
+        guard listed.indices.contains(state.selectedChunk), let index else { return }
+        let selected = listed[state.selectedChunk]
         do {
             let chunks = try index.chunks(inFile: selected.path)
-            var lines: [String] = []
+            var lines: [StyledLine] = []
             var scroll = 0
             for (number, chunk) in chunks.enumerated() {
                 if chunk.startLine == selected.startLine && chunk.endLine == selected.endLine { scroll = lines.count }
                 let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
                 lines.append(
-                    "── chunk \(number + 1) of \(chunks.count) · lines \(chunk.startLine)-\(chunk.endLine) · ~\(estimateTokens(chunk.text)) tokens\(heading)"
-                )
-                lines += chunk.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    StyledLine(
+                        "── chunk \(number + 1) of \(chunks.count) · lines \(chunk.startLine)-\(chunk.endLine) · "
+                            + "~\(estimateTokens(chunk.text)) tokens\(heading)", .titleFocused))
+                lines += chunk.text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                    StyledLine(VisibleText.escape(String($0)), .overlay)
+                }
             }
             let chunking = state.workspace.config.retrieval.chunking.rawValue
-            state.overlay = .document(
-                title: "\(selected.path) · \(chunks.count) chunks (\(chunking))", lines: lines, scroll: scroll)
+            layers.push(
+                DocumentLayer(
+                    title: "\(selected.path) · \(chunks.count) chunks (\(chunking))", lines: lines, scroll: scroll))
         } catch {
-            state.message = ("\(error)", true)
+            state.message = .failure(error)
         }
     }
 }

@@ -1,47 +1,53 @@
 import Foundation
 import WhetCore
 
-/// The workbench: state plus what it is connected to (the index, the running request, the prompt file).
-/// Key handling lives in `Workbench+Keys.swift`; the terminal loop in `WorkbenchLoop.swift`.
+/// The workbench: the state, the layer stack over the panes, the one queue background work reports into,
+/// and what the state is connected to (the index, the running request, the prompt file). It routes keys
+/// to the top layer or the focused pane, performs the effects bindings ask for, and applies events; the
+/// components decide what keys mean (Components/, Layers/) and the views draw (Views/).
 @MainActor
 public final class Workbench {
     public var state: WorkbenchState
+    /// The overlays, bottom to top.
+    public internal(set) var layers = LayerStack()
     var index: LexicalIndex?
-    /// Embeddings for dense and hybrid search, once the background update has finished.
+    /// Embeddings for dense and hybrid search, once computed (on first use).
     var dense: DenseRetriever?
     /// The retrieval pipeline for the current options.
     var retriever: WorkspaceRetriever?
-    /// Bringing chunk embeddings up to date, in the background after the index opens.
+    /// Options waiting for embeddings to be computed (`m` pressed before they existed).
+    var pendingOptions: RetrievalOptions?
     var denseTask: Task<Void, Never>?
-    /// A search that calls a model or an embedder, running in the background.
     var retrievalTask: Task<Void, Never>?
-    /// Set by background work that changed what is on screen; the loop redraws and clears it.
-    var needsRedraw = false
+    /// Tells the latest background search from a stale one.
+    var searchGeneration = 0
     var runTask: Task<Void, Never>?
-    /// An eval started with `:eval`, running in the background.
     var evalTask: Task<Void, Never>?
-    let inbox = StreamInbox()
+    /// Where background work posts its events; the loop applies them.
+    let events = EventQueue()
+    /// Derived text cached between frames: the output pane's wrapped lines.
+    var outputLines = WrappedText()
     /// Set when the user asked to quit.
     public private(set) var shouldQuit = false
     /// Where the theme files live.
     let themesDirectory: URL
     /// The text last written to the recovery file.
-    private var lastRecoveryText: String?
+    var lastRecoveryText: String?
+    /// The layout of the screen last drawn (for paging, mouse clicks and keeping views in range).
+    public internal(set) var layout = Layout.make(width: 80, height: 24)
     /// Run by `Ctrl-E` to edit the prompt in an external editor; the loop supplies it (it must suspend curses).
     var externalEditor: ((URL) -> Void)?
     /// Run by `o` in the context pane to page a source file from a line; the loop supplies it.
     var externalPager: ((URL, Int) -> Void)?
 
-    /// Opens the workbench on `workspace` for editing (or reviewing, when `readOnly`).
+    /// Opens the workbench on `workspace` for editing (or reviewing, when `readOnly`). Only what the first
+    /// frame shows is read here; `finishStartup` loads the rest (index, eval cases, the advisor).
     public init(
         workspace: Workspace, promptName: String?, backendName: String?, theme: Theme, themesDirectory: URL,
         readOnly: Bool
     ) throws {
         self.themesDirectory = themesDirectory
         let backend = try workspace.config.backend(named: backendName)
-        let evalCount = workspace.evalFiles().reduce(0) { count, url in
-            count + ((try? EvalFile.load(url, displayPath: url.path))?.count ?? 0)
-        }
         var promptLabel = "(session)"
         var promptPath = ""
         var text = ""
@@ -61,258 +67,157 @@ public final class Workbench {
             buffer: TextBuffer(text: text), backendName: backend.name, topK: workspace.config.retrieval.topK,
             retrievalEnabled: workspace.config.retrieval.enabled, theme: theme,
             assessment: FrameworkAssessment.assess(
-                workspace: workspace, promptText: text, backend: backend, evalCaseCount: evalCount),
-            evalCaseCount: evalCount)
+                workspace: workspace, promptText: text, backend: backend, evalCaseCount: 0),
+            evalCaseCount: 0)
         state.retrievalOptions = RetrievalOptions(workspace.config.retrieval)
-        // Read once at open: the latest eval's results, eval files and session ratings are too much I/O for a keystroke.
-        if Advisor.latestResults(in: workspace) != nil {
-            state.advice = try? Advisor.advise(workspace: workspace, promptText: text)
-        }
+        state.indexPending = !readOnly && state.retrievalEnabled
         if readOnly {
             state.reviewSessions = SessionStore(workspace: workspace).summaries()
-            state.overlay = .sessions(selected: max(0, state.reviewSessions.count - 1))
+            layers.push(SessionsLayer(selected: max(0, state.reviewSessions.count - 1)))
         } else {
             reparsePrompt()
             loadCurrentSessionRuns()
             if let recovered = RecoveryFile.read(for: promptPath, in: workspace), recovered != text {
-                state.overlay = .recovery(text: recovered)
+                layers.push(RecoveryLayer(text: recovered))
             }
         }
     }
 
-    // MARK: Prompt
-
-    /// Re-reads the variables from the edited text; a parse problem is shown instead of failing.
-    func reparsePrompt() {
-        do {
-            let prompt = try PromptFile(
-                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
-            state.variableNames = prompt.variables
-            for input in prompt.inputs where state.variables[input.name] == nil {
-                if let sample = input.sample { state.variables[input.name] = sample }
-            }
-            state.promptProblem = nil
-        } catch {
-            state.promptProblem = "\(error)"
-        }
-        state.assessment = FrameworkAssessment.assess(
-            workspace: state.workspace, promptText: state.buffer.text,
-            backend: state.backend, evalCaseCount: state.evalCaseCount)
-    }
-
-    /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was
-    /// loaded or last saved here (another workbench, an editor, a `git pull`), the save is refused unless
-    /// `force` (`:w!`), so neither side's text is lost: the edits go to the recovery file and `:e!` loads
-    /// the other version.
-    func save(force: Bool = false) {
-        guard !state.readOnly else { return }
-        do {
-            try state.workspace.requireWritable(for: "saving the prompt")
-            let url = state.workspace.root.appendingPathComponent(state.promptPath)
-            if !force, let data = FileManager.default.contents(atPath: url.path),
-                String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText
-            {
-                RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
-                state.message = (
-                    "\(state.promptPath) changed on disk: :w! overwrites it, :e! loads it (your edits are in .whet/recovery/)",
-                    true
-                )
-                return
-            }
-            try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
-            state.buffer.markSaved()
-            RecoveryFile.remove(for: state.promptPath, in: state.workspace)
-            state.message = ("saved \(state.promptPath)", false)
-        } catch {
-            state.message = ("\(error)", true)
-        }
-    }
-
-    /// Loads the prompt file as it is on disk (`:e!`), keeping the edits in the recovery file first.
-    func reloadFromDisk() {
-        guard !state.readOnly else { return }
-        let url = state.workspace.root.appendingPathComponent(state.promptPath)
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
-        else {
-            state.message = ("cannot read \(state.promptPath)", true)
-            return
-        }
-        if state.buffer.isModified { RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace) }
-        state.buffer = TextBuffer(text: text)
-        state.promptScroll = (0, 0)
-        reparsePrompt()
-        refreshContext()
-        state.message = ("loaded \(state.promptPath) from disk", false)
-    }
-
-    /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.
-    public func writeRecovery() {
-        guard !state.readOnly, state.buffer.isModified else { return }
-        let text = state.buffer.text
-        // Hours of editing should not mean a disk write every two seconds: only changed text is written.
-        guard text != lastRecoveryText else { return }
-        RecoveryFile.write(text, for: state.promptPath, in: state.workspace)
-        lastRecoveryText = text
-    }
-
-    // MARK: Retrieval
-
-    // MARK: Runs
-
-    func loadCurrentSessionRuns() {
-        let store = SessionStore(workspace: state.workspace)
-        let pointer = state.workspace.derivedDirectory.appendingPathComponent("current-session")
-        guard
-            let id = (try? String(contentsOf: pointer, encoding: .utf8))?.trimmingCharacters(
-                in: .whitespacesAndNewlines),
-            store.ids().contains(id)
-        else { return }
-        state.sessionID = id
-        state.runs = store.log(id).read().records
-        state.ratings = store.ratings(id).byRun
-    }
-
-    /// Opens a session's runs (review mode, or `:session ID`).
-    func openSession(_ id: String) {
-        let store = SessionStore(workspace: state.workspace)
-        let (records, warnings) = store.log(id).read()
-        state.sessionID = id
-        state.runs = records
-        state.ratings = store.ratings(id).byRun
-        state.viewedRun = records.isEmpty ? nil : records.count - 1
-        if let warning = warnings.first { state.message = ("\(warning)", true) }
-        if state.readOnly { showRecordedRun() }
-    }
-
-    /// In review mode the prompt and context panes show what the viewed run used.
-    func showRecordedRun() {
-        guard state.readOnly, let run = state.shownRun else { return }
-        state.promptName = "run \(run.run) · \(run.prompt.path) · \(run.prompt.hash.prefix(8))"
-        let transcript = run.messages.map { "\($0.role.rawValue):\n\($0.content)" }.joined(separator: "\n\n")
-        state.buffer = TextBuffer(text: transcript)
-        state.promptScroll = (0, 0)
-        state.variableNames = run.variables.keys.sorted()
-        state.variables = run.variables
-        state.results = run.retrieval?.chunks.map(\.chunk) ?? []
-        state.excluded = Set(run.retrieval?.chunks.filter { $0.citation == nil }.map(\.chunk.location) ?? [])
-        state.retrievalEnabled = run.retrieval != nil
-        state.topK = run.retrieval?.topK ?? state.topK
-        state.query = run.retrieval?.query ?? ""
-        state.backendName =
-            state.workspace.config.backends[run.backend.name] != nil ? run.backend.name : state.backendName
-        state.selectedChunk = 0
-        state.outputScroll = 0
-        state.assessment = FrameworkAssessment.assess(
-            workspace: state.workspace, promptText: transcript, backend: state.backend,
-            evalCaseCount: state.evalCaseCount, retrievalInUse: run.retrieval != nil)
-    }
-
-    /// Starts a run of the editor's text in the background; the output streams into the output pane.
-    func startRun() {
-        guard !state.readOnly else { return }
-        guard runTask == nil else {
-            state.message = ("a run is already streaming; Esc cancels it", true)
-            return
-        }
+    /// What the first frame does not need: the eval cases and the advisor's reading of the latest eval
+    /// (read once: too much I/O for a keystroke), then the index. Called by the loop after the first frame.
+    public func finishStartup() {
         let workspace = state.workspace
-        var input = RunInput(
-            promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
-            variables: state.variables.filter { $0.key != RunPlan.contextVariable },
-            backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
-            excludedChunks: state.excluded, promptSource: state.buffer.text)
-        input.pinnedChunks = state.pinned
-        do {
-            let plan = try RunPlan.make(
-                input, in: workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
-            let recorder = RunRecorder(workspace: workspace)
-            let (session, number) = try recorder.nextRun(session: state.sessionID)
-            if state.sessionID != session { state.runs = [] }
-            state.sessionID = session
-            state.live = LiveRun(number: number, output: "", started: Date(), firstToken: nil)
-            state.viewedRun = nil
-            state.outputScroll = nil
-            state.message = nil
+        state.evalCaseCount = workspace.evalFiles().reduce(0) { count, url in
+            count + ((try? EvalFile.load(url, displayPath: url.path, limits: workspace.config.limits))?.count ?? 0)
+        }
+        state.evalRan = Advisor.latestResults(in: workspace) != nil
+        if state.evalRan {
+            state.advice = try? Advisor.advise(workspace: workspace, promptText: state.buffer.text)
+        }
+        reassess()
+        openIndex()
+    }
 
-            let backend = makeBackend(
-                plan.backend, workspaceRoot: workspace.root,
-                cacheDirectory: state.useCache ? workspace.cacheDirectory : nil)
-            let price = workspace.config.prices[backend.model]
-            let inbox = self.inbox
-            runTask = Task.detached {
-                let record = await RunExecutor().execute(plan, on: backend, runNumber: number, price: price) { event in
-                    switch event {
-                    case .delta(let text): inbox.append(text)
-                    case .retrying(let seconds, let reason):
-                        inbox.note(String(format: "retrying in %.0f s (%@)", seconds.rounded(.up), reason))
-                    default: break
-                    }
-                }
-                do {
-                    inbox.finish(.success(try recorder.record(record, session: session, prompt: plan.prompt)))
-                } catch {
-                    inbox.finish(.failure(error))
-                }
+    // MARK: Keys
+
+    /// Applies one key. `layout` is the screen as last drawn (for mouse clicks, paging and clamping).
+    public func handle(_ key: Key, layout: Layout) {
+        self.layout = layout
+        defer { settle() }
+        if case .resize = key { return }
+        if let top = layers.top { return handle(key, in: top) }
+        if state.message != nil, key != .escape { state.message = nil }
+        if handleMouse(key) { return }
+        if let binding = (globalBindings() + paneBindings(state.focus)).binding(for: key) {
+            return perform(binding, key)
+        }
+        if state.focus == .prompt, !state.readOnly { PromptEditorPane.type(key, self) }
+    }
+
+    /// The top layer's bindings first, then Esc (which pops), then what the layer does with other keys.
+    func handle(_ key: Key, in layer: any Layer) {
+        switch key {
+        case .mouseClick, .wheelUp, .wheelDown: return
+        default: break
+        }
+        if let binding = layer.bindings(state).binding(for: key) { return perform(binding, key) }
+        if key == .escape || layer.unbound(key, self) == .close { layers.remove(layer) }
+    }
+
+    /// Runs a binding, unless review mode or its disabled reason stops it (said in the status line).
+    func perform(_ binding: KeyBinding, _ key: Key) {
+        if state.readOnly, binding.changesWorkspace {
+            let what = binding.help ?? binding.hint ?? "this"
+            state.message = .error("review mode is read-only: \(binding.label) (\(what)) is not available")
+            return
+        }
+        if let reason = binding.disabledReason {
+            state.message = .warning(reason)
+            return
+        }
+        binding.perform(self, key)
+    }
+
+    /// Clicks focus a pane; the wheel scrolls the pane under the pointer.
+    func handleMouse(_ key: Key) -> Bool {
+        switch key {
+        case .mouseClick(let x, let y):
+            if let pane = layout.pane(atX: x, y: y) { state.focus = pane }
+            return true
+        case .wheelUp(let x, let y), .wheelDown(let x, let y):
+            let down: Bool = if case .wheelDown = key { true } else { false }
+            scroll(layout.pane(atX: x, y: y) ?? state.focus, .lines(down ? 3 : -3))
+            return true
+        default: return false
+        }
+    }
+
+    /// Moves the pane's cursor or scroll position.
+    func scroll(_ pane: Pane, _ move: ScrollMove) {
+        switch pane {
+        case .prompt:
+            if case .lines(let n) = move { state.buffer.moveVertically(by: n) }
+        case .context:
+            state.contextList.apply(
+                move, count: state.listedChunks.count, height: ContextPane.listHeight(state, layout))
+        case .output:
+            let height = max(1, layout.output.height - 2)
+            let count = outputLines.lines(for: state, width: layout.output.width - 2).count
+            if state.outputView.follows, state.live != nil {
+                state.outputView.scroll.offset = ScrollState.maxOffset(count: count, height: height)
             }
-        } catch {
-            state.message = ("\(error)", true)
+            state.outputView.scroll.apply(move, count: count, height: height)
+            state.outputView.follows =
+                state.outputView.scroll.offset == ScrollState.maxOffset(count: count, height: height)
+        case .sidebar: break
         }
     }
 
-    /// Cancels the streaming run; the partial output is kept and recorded as cancelled.
-    func cancelRun() {
-        runTask?.cancel()
+    func cycleFocus(by step: Int) {
+        let panes = Pane.allCases.filter { layout.rect(of: $0) != nil }
+        guard let current = panes.firstIndex(of: state.focus) else {
+            state.focus = .prompt
+            return
+        }
+        state.focus = panes[(current + step + panes.count) % panes.count]
     }
 
-    /// Moves what the background run produced into the state; returns true when something changed.
-    @discardableResult
-    public func drainInbox() -> Bool {
-        let (text, firstToken, finished, note) = inbox.drain()
-        var changed = false
-        if let note {
-            state.retryNote = note
-            changed = true
+    /// Keeps every view in range of what it shows at the current size: after keys, events and resizes,
+    /// so drawing never has to change the state.
+    func settle() {
+        if layout.sidebar == nil, state.focus == .sidebar { state.focus = .prompt }
+        PromptEditorPane.fit(&state.editorView, buffer: state.buffer, in: layout.prompt)
+        state.contextList.fit(count: state.listedChunks.count, height: ContextPane.listHeight(state, layout))
+        let height = max(1, layout.output.height - 2)
+        let count = outputLines.lines(for: state, width: layout.output.width - 2).count
+        if state.live != nil, state.outputView.follows {
+            state.outputView.scroll.offset = ScrollState.maxOffset(count: count, height: height)
         }
-        if !text.isEmpty, state.live != nil {
-            state.live?.output += text
-            if state.live?.firstToken == nil { state.live?.firstToken = firstToken }
-            changed = true
-        }
-        if let finished {
-            runTask = nil
-            state.live = nil
-            state.retryNote = nil
-            switch finished {
-            case .success(let record):
-                state.runs.append(record)
-                state.viewedRun = nil
-                if record.finishReason == .cancelled {
-                    state.message = ("run \(record.run) cancelled; partial output kept", false)
-                } else if let error = record.error {
-                    state.message = (error, true)
-                } else {
-                    state.message = ("run \(record.run) saved to sessions/\(state.sessionID ?? "")/runs.jsonl", false)
-                }
-            case .failure(let error):
-                state.message = ("\(error)", true)
-            }
-            changed = true
-        }
-        return changed
+        state.outputView.scroll.clamp(count: count, height: height)
     }
 
-    /// Whether background work changed the screen since the last call.
-    public func takeRedrawRequest() -> Bool {
-        defer { needsRedraw = false }
-        return needsRedraw
+    /// Called when the screen size changed: the views are refitted to it.
+    public func resize(to layout: Layout) {
+        self.layout = layout
+        settle()
     }
 
-    /// Whether a run is in flight (the loop keeps redrawing while it is).
-    public var isRunning: Bool { runTask != nil }
+    // MARK: Drawing
+
+    /// The frame for a `width` × `height` screen and where the cursor goes. Drawing reads the state and the
+    /// layers and changes neither.
+    public func render(width: Int, height: Int, now: Date = Date()) -> (Canvas, (x: Int, y: Int)?) {
+        WorkbenchRenderer.render(
+            state, layers: layers.layers, output: outputLines, hints: statusHints(), width: width, height: height,
+            now: now)
+    }
+
+    // MARK: Quitting
 
     /// Asks to quit: straight away, or after asking when edits are unsaved.
     func requestQuit(force: Bool = false) {
         if !force, !state.readOnly, state.buffer.isModified {
-            state.overlay = .confirmQuit
+            if !layers.topIs(ConfirmQuitLayer.self) { layers.push(ConfirmQuitLayer()) }
             return
         }
         cancelRun()
@@ -321,4 +226,7 @@ public final class Workbench {
 
     /// Marks the workbench finished (used by the loop on hang-up).
     public func quitNow() { shouldQuit = true }
+
+    /// Whether a run is in flight (the loop keeps redrawing while it is).
+    public var isRunning: Bool { runTask != nil }
 }

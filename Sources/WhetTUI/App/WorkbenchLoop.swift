@@ -40,34 +40,48 @@ public enum WorkbenchLoop {
                     startsAtLine ? "\(pager) +\(line) \(shellQuoted(url.path))" : "\(pager) \(shellQuoted(url.path))")
             }
         }
-        workbench.openIndex()
-
-        var layout = Layout.make(width: screen.size.width, height: screen.size.height)
+        var size = screen.size
+        var layout = Layout.make(width: size.width, height: size.height)
+        workbench.resize(to: layout)
         var dirty = true
+        var started = false
         var lastFrame = Date.distantPast
         var lastRecovery = Date()
         while !workbench.shouldQuit {
             while let key = screen.readKey() {
-                if key == .resize { screen.invalidate() }
+                if key == .resize {
+                    screen.invalidate()
+                    size = screen.size
+                    layout = Layout.make(width: size.width, height: size.height)
+                    workbench.resize(to: layout)
+                }
                 workbench.handle(key, layout: layout)
                 dirty = true
                 if workbench.shouldQuit { break }
             }
             if workbench.shouldQuit { break }
-            if workbench.drainInbox() { dirty = true }
-            if workbench.takeRedrawRequest() { dirty = true }
+            if workbench.applyEvents() { dirty = true }
             let now = Date()
             let streaming = workbench.isRunning
             if dirty && (!streaming || now.timeIntervalSince(lastFrame) >= 0.033)
                 || streaming && now.timeIntervalSince(lastFrame) >= 0.25
             {
-                let size = screen.size
-                layout = Layout.make(width: size.width, height: size.height)
-                let (canvas, cursor) = WorkbenchRenderer.render(
-                    &workbench.state, width: size.width, height: size.height, now: now)
+                if screen.size != size {
+                    size = screen.size
+                    layout = Layout.make(width: size.width, height: size.height)
+                    workbench.resize(to: layout)
+                }
+                let (canvas, cursor) = workbench.render(width: size.width, height: size.height, now: now)
                 screen.draw(canvas, cursor: cursor)
                 dirty = false
                 lastFrame = now
+            }
+            if !started {
+                // The first frame is on screen: now what it did not need (index, eval cases, the advisor).
+                started = true
+                workbench.finishStartup()
+                dirty = true
+                continue
             }
             if now.timeIntervalSince(lastRecovery) > 2 {
                 workbench.writeRecovery()

@@ -1,5 +1,5 @@
-// The App folder: the workbench's state, what keys do to it, and the loop that ties the terminal, the core
-// and the panes together.
+// The App folder: the workbench's state, the coordinator that applies keys and background events to it, and
+// the loop that ties the terminal, the core and the components together.
 
 import Foundation
 import WhetCore
@@ -18,25 +18,6 @@ public enum Pane: Int, CaseIterable, Sendable {
     }
 }
 
-/// What covers the panes, if anything.
-public enum Overlay: Sendable, Equatable {
-    case help(scroll: Int)
-    case chunk(index: Int, scroll: Int)
-    /// A corpus document with its chunk boundaries marked.
-    case document(title: String, lines: [String], scroll: Int)
-    case diff(older: Int, newer: Int, scroll: Int)
-    case variables(selected: Int)
-    case confirmQuit
-    case recovery(text: String)
-    case sessions(selected: Int)
-    /// The eval results browser (its state is `WorkbenchState.evalBrowser`).
-    case evals
-    /// The versions of a prompt (its state is `WorkbenchState.versionBrowser`).
-    case versions
-    /// The fine-tuning dataset the workspace would export (its state is `WorkbenchState.dataset`).
-    case dataset(scroll: Int)
-}
-
 /// A run in progress: what has streamed so far.
 public struct LiveRun: Sendable, Equatable {
     /// Makes a live run record for the output pane.
@@ -53,8 +34,31 @@ public struct LiveRun: Sendable, Equatable {
     public var firstToken: Date?
 }
 
-/// Everything the screen shows, as plain data: the renderer draws it, key handling changes it, and tests
-/// build it directly.
+/// The prompt editor's view: the first line and column shown (it scrolls horizontally, no soft wrap).
+public struct EditorView: Sendable, Equatable {
+    public var line = 0
+    public var column = 0
+}
+
+/// The output pane's view: which run is shown, which is marked for a diff, and how far it is scrolled
+/// (`follows`: keep the end of a streaming answer in view until the user scrolls).
+public struct OutputView: Sendable, Equatable {
+    /// Index into the session's runs of the run shown; nil shows the newest.
+    public var viewedRun: Int?
+    public var markedRun: Int?
+    public var scroll = ScrollState()
+    public var follows = true
+
+    /// Back to the newest run (or the streaming one), following its end.
+    public mutating func showNewest() {
+        viewedRun = nil
+        scroll = ScrollState()
+        follows = true
+    }
+}
+
+/// Everything the panes show, as plain data: the workspace's domain (prompt, variables, retrieval, runs,
+/// ratings, the advisor) and each pane's view state. Overlays live in the workbench's layer stack.
 public struct WorkbenchState: Sendable {
     public var workspace: Workspace
     /// True in review mode: nothing can be edited, run or written.
@@ -62,8 +66,7 @@ public struct WorkbenchState: Sendable {
     public var promptName: String
     public var promptPath: String
     public var buffer: TextBuffer
-    /// The first line and column shown in the prompt editor (it scrolls horizontally, no soft wrap).
-    public var promptScroll = (line: 0, column: 0)
+    public var editorView = EditorView()
     /// The prompt's parse error, shown in place of the variables strip.
     public var promptProblem: String?
     public var variableNames: [String] = []
@@ -74,57 +77,69 @@ public struct WorkbenchState: Sendable {
     /// Whether interactive runs use the response cache (`:cache on|off`).
     public var useCache = false
     public var results: [RetrievedChunk] = []
-    public var citations: [String: Int] = [:]
     public var excluded: Set<String> = []
     /// Chunks pinned by the user: always in context, listed first.
     public var pinned: [RetrievedChunk] = []
+    /// Pinned chunks the current search did not return: they have no score for it (shown as `pin`).
+    public var pinnedUnranked: Set<String> = []
     /// The retrieval pipeline in use (method, rerank, expansion), switchable from the context pane.
     public var retrievalOptions = RetrievalOptions(method: .bm25, rerank: false, expansion: .none)
     /// The queries last searched (the user's, then any a model wrote).
     public var searchedQueries: [String] = []
     /// True while a background search is running.
     public var searching = false
+    /// True until the index has been opened (after the first frame).
+    public var indexPending = false
     /// The advisor's reading of the latest eval results (nil before any eval ran).
     public var advice: Advice?
     /// True while chunk embeddings are being brought up to date in the background.
     public var embedding = false
-    public var selectedChunk = 0
-    public var contextScroll = 0
+    public var contextList = ListState()
     public var query = ""
     public var runs: [RunRecord] = []
-    public var viewedRun: Int? = nil
-    public var markedRun: Int? = nil
+    public var outputView = OutputView()
     public var live: LiveRun? = nil
     public var retryNote: String? = nil
-    public var outputScroll: Int? = nil
     public var focus: Pane = .prompt
-    public var overlay: Overlay? = nil
-    public var commandLine: String? = nil
-    public var searchLine: String? = nil
+    /// The last text searched for with Ctrl-F (highlighted in the editor, offered again by the next Ctrl-F).
     public var lastSearch = ""
-    public var variableEdit: String? = nil
-    public var message: (text: String, isError: Bool)? = nil
+    public var message: StatusMessage? = nil
     public var theme: Theme
     public var sessionID: String?
     public var reviewSessions: [SessionStore.Summary] = []
     public var assessment: FrameworkAssessment
     public var evalCaseCount: Int
-    /// The eval results view, while it is open.
-    public var evalBrowser: EvalBrowser?
-    /// The prompt versions list, while it is open.
-    public var versionBrowser: VersionBrowser?
+    /// Whether any eval has results (the checklist's baseline is ticked only then).
+    public var evalRan = false
     /// The fine-tuning dataset shown by `:finetune`, before it is written.
     public var dataset: FineTuningExporter.Prepared?
     /// `eval done/total` while an eval started from the UI runs.
     public var evalProgress: String?
+    /// The id of the eval `:eval` ran last: the results view and the advisor show that one.
+    public var lastEvalID: String?
     /// The ratings of the session's runs, latest per run id.
     public var ratings: [String: RunRating] = [:]
 
     /// The run shown in the output pane: the viewed one, else the newest.
     public var shownRun: RunRecord? {
-        if let viewedRun, runs.indices.contains(viewedRun) { return runs[viewedRun] }
+        if let viewed = outputView.viewedRun, runs.indices.contains(viewed) { return runs[viewed] }
         return runs.last
     }
+
+    /// An earlier run being looked at (not the newest): the panes show its input, not the editor's.
+    public var viewingEarlierRun: RunRecord? {
+        guard !readOnly, live == nil, let viewed = outputView.viewedRun, viewed < runs.count - 1 else { return nil }
+        return runs[viewed]
+    }
+
+    /// The chunks the context pane lists: the viewed earlier run's, else the current search's.
+    public var listedChunks: [RetrievedChunk] {
+        if let run = viewingEarlierRun { return run.retrieval?.chunks.map(\.chunk) ?? [] }
+        return results
+    }
+
+    /// The index of the selected chunk in `listedChunks`, if any is selected.
+    public var selectedChunk: Int { contextList.selected }
 
     /// The backend configuration in use, if it exists.
     public var backend: BackendConfig? { workspace.config.backends[backendName] }

@@ -48,7 +48,11 @@ public struct TextBuffer: Sendable, Equatable {
     /// Whether the text differs from what was last saved.
     public var isModified: Bool { text != savedText }
     /// Records that the current text is what is on disk.
-    public mutating func markSaved() { savedText = text }
+    public mutating func markSaved() {
+        savedText = text
+        // Typing after a save starts a new undo step, so one undo never reaches back past the save.
+        lastEditWasTyping = false
+    }
     /// The text as last loaded or saved: what the file held when this buffer last agreed with it, so a save
     /// can tell whether someone else changed the file since.
     public var lastSavedText: String { savedText }

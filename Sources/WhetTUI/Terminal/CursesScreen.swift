@@ -116,6 +116,11 @@ public final class CursesScreen {
         case 0x1B:
             var next: wint_t = 0
             let follow = whet_get_key(&next)
+            if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar == "[" || nextScalar == "O" {
+                // A sequence the terminal description does not list (Home as ESC [ 1 ~ under TERM=vt100):
+                // read it whole and decode it, or drop it; its bytes must never arrive as typed text.
+                return EscapeSequence.decode(introducer: Character(nextScalar), body: readSequenceBody())
+            }
             if follow == OK, let nextScalar = Unicode.Scalar(UInt32(next)), nextScalar.value >= 0x20,
                 nextScalar.value != 0x7F
             {
@@ -132,6 +137,18 @@ public final class CursesScreen {
         case 0x00: return .control(" ")
         default: return .character(Character(scalar))
         }
+    }
+
+    /// The rest of an escape sequence: parameter bytes up to and including the final byte (0x40–0x7E).
+    private func readSequenceBody() -> String {
+        var body = ""
+        for _ in 0..<16 {
+            var value: wint_t = 0
+            guard whet_get_key(&value) == OK, let scalar = Unicode.Scalar(UInt32(value)) else { break }
+            body.unicodeScalars.append(scalar)
+            if (0x40...0x7E).contains(scalar.value) { break }
+        }
+        return body
     }
 
     private func special(_ code: Int32) -> Key? {

@@ -4,56 +4,67 @@ import WhetCore
 /// The context pane: the chunks retrieved for the current input, with rank, score and source; excluded
 /// chunks dimmed, the selected one highlighted, the retrieval settings in the title.
 enum ContextPane {
-    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
+    static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
-        let used = state.results.filter { !state.excluded.contains($0.location) }.count
+        let chunks = state.listedChunks
+        let recorded = state.viewingEarlierRun
+        let used = chunks.filter { !state.excluded.contains($0.location) }.count
         let method =
             state.retrievalEnabled
             ? state.retrievalOptions.label + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
             : "off"
-        let full = "Context · \(method) · k=\(state.topK) · \(used)/\(state.results.count)"
-        let compact = "Context \(method) k\(state.topK) \(used)/\(state.results.count)"
+        let full: String
+        let compact: String
+        if let recorded {
+            let used = recorded.retrieval?.chunks.filter { $0.citation != nil }.count ?? 0
+            full = "Context · run \(recorded.run) · \(recorded.retrieval?.method ?? "none") · \(used)/\(chunks.count)"
+            compact = "Context run \(recorded.run) \(used)/\(chunks.count)"
+        } else {
+            full = "Context · \(method) · k=\(state.topK) · \(used)/\(chunks.count)"
+            compact = "Context \(method) k\(state.topK) \(used)/\(chunks.count)"
+        }
         canvas.box(
             rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
             style: theme.style(focused ? .borderFocused : .border),
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
-        if !state.retrievalEnabled {
+        if recorded == nil, !state.retrievalEnabled {
             canvas.draw(
                 "retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width,
                 style: theme.style(.dim))
             return
         }
-        if state.results.isEmpty {
-            let note = state.query.isEmpty ? "no query yet" : "nothing matches the query"
+        if chunks.isEmpty {
+            let note =
+                recorded != nil
+                ? "this run retrieved nothing"
+                : state.indexPending
+                    ? "opening the index…" : state.query.isEmpty ? "no query yet" : "nothing matches the query"
             canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
             return
         }
-        state.selectedChunk = min(state.selectedChunk, state.results.count - 1)
-        if state.selectedChunk < state.contextScroll { state.contextScroll = state.selectedChunk }
-        let visibleRows = state.searchedQueries.count > 1 && inner.height >= 3 ? inner.height - 1 : inner.height
-        if state.selectedChunk >= state.contextScroll + visibleRows {
-            state.contextScroll = state.selectedChunk - visibleRows + 1
-        }
         // Model-written queries (multi-query, HyDE) take the pane's last line, so the user sees what was searched.
-        let expansions = state.searchedQueries.dropFirst()
+        let expansions = recorded == nil ? state.searchedQueries.dropFirst() : []
         let listHeight = expansions.isEmpty || inner.height < 3 ? inner.height : inner.height - 1
         if listHeight < inner.height {
             let line = "also searched: " + expansions.map { VisibleText.escape($0) }.joined(separator: " · ")
             canvas.draw(
                 line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
         }
+        var list = state.contextList
+        list.fit(count: chunks.count, height: listHeight)
         for row in 0..<listHeight {
-            let index = state.contextScroll + row
-            guard index < state.results.count else { break }
-            let chunk = state.results[index]
-            let isExcluded = state.excluded.contains(chunk.location)
-            let selected = index == state.selectedChunk
+            let index = list.top + row
+            guard index < chunks.count else { break }
+            let chunk = chunks[index]
+            let isExcluded = state.excluded.contains(chunk.location) && recorded == nil
+            let selected = index == list.selected
             let pointer = selected ? "▸" : " "
-            let isPinned = state.pinned.contains { $0.location == chunk.location }
+            let isPinned = recorded == nil && state.pinned.contains { $0.location == chunk.location }
             let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
-            let head = "\(pointer)\(mark) \(formatScore(chunk.score)) "
+            let score = isPinned && state.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
+            let head = "\(pointer)\(mark) \(score) "
             let lines = ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))
             if DisplayWidth.of(head + path + lines) > inner.width { path = (path as NSString).lastPathComponent }

@@ -4,11 +4,13 @@ import WhetCore
 /// The eval results view: the case × variant matrix, one cell in full, two evals compared, and the prompt
 /// versions list. Drawn over the panes like the other overlays.
 enum EvalViews {
-    static func drawBrowser(_ browser: EvalBrowser, state: WorkbenchState, screen: Rect, canvas: inout Canvas) {
+    static func drawBrowser(
+        _ browser: EvalBrowser, keys: String, state: WorkbenchState, screen: Rect, canvas: inout Canvas
+    ) {
         let theme = state.theme
-        let box = OverlayView.centered(screen, width: screen.width, height: screen.height - 1)
+        let box = OverlayDrawing.centered(screen, width: screen.width, height: screen.height - 1)
         guard let file = browser.file else {
-            OverlayView.frame(box, title: "Evals · Esc closes", canvas: &canvas, theme: theme)
+            OverlayDrawing.frame(box, title: "Evals · Esc closes", canvas: &canvas, theme: theme)
             canvas.draw(
                 "no eval results yet: run `:eval` here or `whet eval`", x: box.x + 2, y: box.y + 1,
                 maxWidth: box.width - 4, style: theme.style(.dim))
@@ -18,7 +20,7 @@ enum EvalViews {
         let title =
             "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · "
             + "\(counts.passed)/\(counts.evaluated) passed (\(counts.rateText))"
-        OverlayView.frame(box, title: title, canvas: &canvas, theme: theme)
+        OverlayDrawing.frame(box, title: title, canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 4, inner.width >= 20 else { return }
         var filters: [String] = []
@@ -31,26 +33,18 @@ enum EvalViews {
         canvas.draw(
             history + (filters.isEmpty ? "" : " · showing " + filters.joined(separator: ", ")),
             x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
-        let keys: String
         let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
         switch browser.mode {
         case .matrix:
             drawMatrix(browser, in: body, canvas: &canvas, theme: theme)
-            keys =
-                "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v versions · w report · Esc close"
         case .compare:
             drawComparison(browser, in: body, canvas: &canvas, theme: theme)
-            keys = "c back to the matrix · < > baseline · [ ] shown eval · f changes only · Esc close"
         case .cell(let scroll):
             let lines = cellLines(browser.selectedResult, cellPrompt: browser.cellPrompt, width: body.width)
             for row in 0..<body.height where lines.indices.contains(scroll + row) {
                 let line = lines[scroll + row]
                 canvas.draw(line.text, x: body.x, y: body.y + row, maxWidth: body.width, style: theme.style(line.role))
             }
-            let repeats = browser.selectedCell?.results.count ?? 1
-            keys =
-                "j/k PgUp/PgDn scroll · h/l other variant · n/p next/previous case"
-                + (repeats > 1 ? " · r next repeat (\(browser.repeatShown + 1) of \(repeats))" : "") + " · Esc back"
         }
         canvas.draw(
             keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
@@ -226,24 +220,13 @@ enum EvalViews {
         return lines
     }
 
-    static func drawVersions(_ browser: VersionBrowser, state: WorkbenchState, screen: Rect, canvas: inout Canvas) {
+    static func drawVersions(
+        _ browser: VersionBrowser, keys: String, state: WorkbenchState, screen: Rect, canvas: inout Canvas
+    ) {
         let theme = state.theme
-        let box = OverlayView.centered(screen, width: min(screen.width - 2, 100), height: screen.height - 1)
-        if let diff = browser.diff {
-            OverlayView.frame(
-                box,
-                title: "\(browser.promptPath) · \(diff.olderHash.prefix(8)) → \(diff.newerHash.prefix(8)) · Esc back",
-                canvas: &canvas, theme: theme)
-            guard let pieces = diff.pieces else {
-                canvas.draw(
-                    "the text of one of these versions was not kept", x: box.x + 2, y: box.y + 1,
-                    style: theme.style(.dim))
-                return
-            }
-            OverlayView.drawDiff(pieces, scroll: diff.scroll, in: box.inset(1), canvas: &canvas, theme: theme)
-            return
-        }
-        OverlayView.frame(box, title: "Versions of \(browser.promptPath) · Esc closes", canvas: &canvas, theme: theme)
+        let box = OverlayDrawing.centered(screen, width: min(screen.width - 2, 100), height: screen.height - 1)
+        OverlayDrawing.frame(
+            box, title: "Versions of \(browser.promptPath) · Esc closes", canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 3 else { return }
         canvas.draw(
@@ -273,7 +256,7 @@ enum EvalViews {
                 style: theme.style(index == browser.selected ? .selection : .overlay))
         }
         canvas.draw(
-            "j/k move · m mark · d diff marked (or previous) with this one · Esc close", x: inner.x,
+            keys, x: inner.x,
             y: inner.y + inner.height - 1,
             maxWidth: inner.width, style: theme.style(.statusKey))
     }
@@ -287,18 +270,6 @@ public struct VersionBrowser: Sendable, Equatable {
     public var currentHash: String?
     public var selected: Int
     public var marked: Int?
-    /// Opened from the results view: Esc goes back there.
-    public var returnsToEvals = false
-    /// A diff being shown, computed once when it is opened (not per frame).
-    public var diff: VersionDiff?
-
-    /// Two versions' word diff; `pieces` is nil when the text of either was not kept.
-    public struct VersionDiff: Sendable, Equatable {
-        public var olderHash: String
-        public var newerHash: String
-        public var pieces: [WordDiff.Piece]?
-        public var scroll = 0
-    }
 
     /// A list of `versions` with the newest selected.
     public init(promptPath: String, versions: [PromptVersions.Version], currentHash: String?) {

@@ -3,53 +3,49 @@ import WhetCore
 
 /// The output pane: the streaming answer, or a recorded run; the title carries the run's numbers.
 enum OutputPane {
-    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool, now: Date) {
+    static func draw(
+        _ state: WorkbenchState, lines: [StyledLine], in rect: Rect, canvas: inout Canvas, focused: Bool, now: Date
+    ) {
         let theme = state.theme
-        let text: String
         var title = "Output"
-        var finish: FinishReason? = nil
         if let live = state.live {
-            text = live.output
             let elapsed = now.timeIntervalSince(live.started)
             title +=
                 " · run \(live.number) · \(state.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
             if let retry = state.retryNote { title += " · \(retry)" }
         } else if let run = state.shownRun {
-            text = run.output + (run.error.map { "\n\n\($0)" } ?? "")
             title += " · " + runTitle(run, total: state.runs.count)
             if let rating = state.ratings[run.id] {
                 title +=
                     rating.verdict == .good
                     ? " · rated good" : rating.corrected == nil ? " · rated bad" : " · rated bad, corrected"
             }
-            finish = run.finishReason
-        } else {
-            text = state.readOnly ? "" : "No runs yet. Press Ctrl-R to run the prompt."
-            if let sessionID = state.sessionID { title += " · session \(sessionID)" }
+        } else if let sessionID = state.sessionID {
+            title += " · session \(sessionID)"
         }
         canvas.box(
             rect, title: title, style: theme.style(focused ? .borderFocused : .border),
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
-        var lines = wrapText(VisibleText.escape(text), width: inner.width)
-        if finish == .cancelled { lines.append("[cancelled: partial output kept]") }
         // Follow the stream unless the user scrolled up.
-        let maxScroll = max(0, lines.count - inner.height)
-        let top = min(state.outputScroll ?? (state.live != nil ? maxScroll : 0), maxScroll)
+        var view = state.outputView.scroll
+        if state.live != nil, state.outputView.follows {
+            view.offset = ScrollState.maxOffset(count: lines.count, height: inner.height)
+        }
+        view.clamp(count: lines.count, height: inner.height)
         for row in 0..<inner.height {
-            let index = top + row
+            let index = view.offset + row
             guard index < lines.count else { break }
             let line = lines[index]
-            let style: CellStyle =
-                line.hasPrefix("[cancelled") || line.hasPrefix("error:")
-                ? theme.style(.warning)
-                : (state.live == nil && state.shownRun == nil ? theme.style(.dim) : theme.style(.text))
-            canvas.draw(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
-            highlightCitations(line, x: inner.x, y: inner.y + row, width: inner.width, canvas: &canvas, theme: theme)
+            canvas.draw(line.text, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: theme.style(line.role))
+            if line.role == .text {
+                highlightCitations(
+                    line.text, x: inner.x, y: inner.y + row, width: inner.width, canvas: &canvas, theme: theme)
+            }
         }
-        if maxScroll > 0 {
-            let position = "\(top + inner.height)/\(lines.count)"
+        if lines.count > inner.height {
+            let position = "\(view.offset + inner.height)/\(lines.count)"
             canvas.draw(
                 position, x: rect.x + rect.width - DisplayWidth.of(position) - 2, y: rect.y + rect.height - 1,
                 style: theme.style(.dim))

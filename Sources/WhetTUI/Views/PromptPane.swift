@@ -3,10 +3,11 @@ import WhetCore
 /// The prompt editor pane: the prompt file's lines (horizontal scroll, no soft wrap, so a line on screen is a
 /// line in the file), an unsaved marker in the title, and a variables strip at the bottom.
 enum PromptPane {
+    /// Columns of line numbers left of the text.
+    static let gutter = 4
+
     /// Draws the pane; returns where the terminal cursor belongs when the pane has focus.
-    static func draw(_ state: inout WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (
-        x: Int, y: Int
-    )? {
+    static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (x: Int, y: Int)? {
         let theme = state.theme
         // The unsaved marker comes first so a narrow pane never cuts it off.
         let marker = state.buffer.isModified ? " ●" : ""
@@ -18,43 +19,36 @@ enum PromptPane {
         let inner = rect.inset(1)
         guard inner.height >= 1, inner.width >= 4 else { return nil }
         let stripHeight = inner.height >= 4 ? 1 : 0
-        let textHeight = inner.height - stripHeight
-        let gutter = 4
         let textWidth = inner.width - gutter
-
-        // Keep the cursor visible.
-        let cursor = state.buffer.cursor
-        if cursor.line < state.promptScroll.line { state.promptScroll.line = cursor.line }
-        if cursor.line >= state.promptScroll.line + textHeight {
-            state.promptScroll.line = cursor.line - textHeight + 1
-        }
-        let cursorColumn = state.buffer.displayColumn(of: cursor)
-        if cursorColumn < state.promptScroll.column { state.promptScroll.column = max(0, cursorColumn - textWidth / 2) }
-        // Scroll by half a pane at a time rather than a column per keystroke: each shift redraws the line,
-        // which costs bytes over SSH.
-        if cursorColumn >= state.promptScroll.column + textWidth {
-            state.promptScroll.column = cursorColumn - textWidth / 2
-        }
-
+        // The view as it was fitted after the last key; fitted again here (on a copy) for a size it was not.
+        var view = state.editorView
+        PromptEditorPane.fit(&view, buffer: state.buffer, in: rect)
+        let textHeight = inner.height - stripHeight
         for row in 0..<textHeight {
-            let lineIndex = state.promptScroll.line + row
+            let lineIndex = view.line + row
             guard lineIndex < state.buffer.lines.count else { break }
             let number = String(lineIndex + 1)
             canvas.draw(
                 String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, x: inner.x, y: inner.y + row,
                 maxWidth: gutter - 1, style: theme.style(.dim))
             let text = VisibleText.escape(String(state.buffer.lines[lineIndex]))
-            let visible = dropColumns(text, state.promptScroll.column)
+            let visible = dropColumns(text, view.column)
             let style = roleStyle(for: text, theme: theme)
             canvas.draw(visible, x: inner.x + gutter, y: inner.y + row, maxWidth: textWidth, style: style)
             highlightPlaceholders(
                 visible, x: inner.x + gutter, y: inner.y + row, width: textWidth, canvas: &canvas, theme: theme)
+            if !state.lastSearch.isEmpty {
+                highlightMatches(
+                    of: state.lastSearch, in: visible, x: inner.x + gutter, y: inner.y + row, width: textWidth,
+                    canvas: &canvas, theme: theme)
+            }
         }
         if stripHeight == 1 {
             let y = inner.y + inner.height - 1
             if let problem = state.promptProblem {
                 canvas.draw(
-                    VisibleText.escape(problem), x: inner.x, y: y, maxWidth: inner.width, style: theme.style(.error))
+                    StatusBar.fitting(VisibleText.escape(problem), width: inner.width), x: inner.x, y: y,
+                    maxWidth: inner.width, style: theme.style(.error))
             } else {
                 let values = state.variableNames.filter { $0 != RunPlan.contextVariable }.map { name in
                     "\(name)=\(VisibleText.escape(state.variables[name] ?? "∅").replacingOccurrences(of: "\n", with: "⏎"))"
@@ -65,8 +59,9 @@ enum PromptPane {
             }
         }
         guard focused, !state.readOnly else { return nil }
-        let screenX = inner.x + gutter + cursorColumn - state.promptScroll.column
-        let screenY = inner.y + cursor.line - state.promptScroll.line
+        let cursor = state.buffer.cursor
+        let screenX = inner.x + gutter + state.buffer.displayColumn(of: cursor) - view.column
+        let screenY = inner.y + cursor.line - view.line
         return (screenX, screenY)
     }
 
@@ -76,6 +71,30 @@ enum PromptPane {
         if ["system:", "user:", "assistant:"].contains(trimmed) { return theme.style(.titleFocused) }
         if trimmed == "---" { return theme.style(.dim) }
         return theme.style(.text)
+    }
+
+    /// Marks each occurrence of the last Ctrl-F search (case-insensitive, as the search finds it).
+    static func highlightMatches(
+        of needle: String, in text: String, x: Int, y: Int, width: Int, canvas: inout Canvas, theme: Theme
+    ) {
+        let wanted = Array(needle.lowercased())
+        let characters = Array(text.lowercased())
+        guard !wanted.isEmpty, characters.count == text.count, characters.count >= wanted.count else { return }
+        var columns: [Int] = [0]
+        for character in text { columns.append(columns[columns.count - 1] + DisplayWidth.of(character)) }
+        var index = 0
+        while index + wanted.count <= characters.count {
+            if Array(characters[index..<index + wanted.count]) == wanted {
+                let start = columns[index]
+                let end = min(columns[index + wanted.count], width)
+                if start < width, end > start {
+                    canvas.restyle(x: x + start, y: y, width: end - start) { $0 = theme.style(.match) }
+                }
+                index += wanted.count
+            } else {
+                index += 1
+            }
+        }
     }
 
     /// Shows `{{variables}}` in the match style.

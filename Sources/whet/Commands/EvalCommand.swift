@@ -93,21 +93,10 @@ struct EvalCommand: AsyncParsableCommand {
                     URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                         .standardizedFileURL
                 }
-            guard !urls.isEmpty else {
-                throw EvalError.noCases(
-                    "no eval files in evals/; add NAME.jsonl with one {\"vars\": …, \"assert\": […]} per line")
-            }
-            var cases: [EvalCase] = []
-            for url in urls {
-                let (loaded, warnings) = try EvalFile.read(
-                    url, displayPath: workspace.display(url), limits: workspace.config.limits)
-                for warning in warnings { Terminal.warn(warning.description) }
-                cases += loaded
-            }
-            guard !cases.isEmpty else { throw EvalError.noCases("the eval files hold no cases") }
-            var plan = EvalRunner.Plan(
-                cases: cases, caseFiles: urls.map { workspace.display($0) },
-                prompts: prompts.map { Optional($0) }, backends: backends.map { Optional($0) })
+            var job = try EvalJob(workspace: workspace, files: urls)
+            for warning in job.warnings { Terminal.warn(warning.description) }
+            job.plan.prompts = prompts.isEmpty ? [nil] : prompts.map { Optional($0) }
+            job.plan.backends = backends.isEmpty ? [nil] : backends.map { Optional($0) }
             if fromConfig {
                 guard urls.count == 1, prompts.isEmpty, backends.isEmpty else {
                     throw ValidationError("--from-config takes one promptfoo config and no --prompt or --backend")
@@ -115,43 +104,32 @@ struct EvalCommand: AsyncParsableCommand {
                 let config = try PromptfooConfig.load(
                     urls[0], displayPath: workspace.display(urls[0]), limits: workspace.config.limits)
                 let matrix = try PromptfooMatrix(config, limits: workspace.config.limits)
-                plan.promptFiles = matrix.prompts
-                plan.backendConfigs = matrix.backends
+                job.plan.promptFiles = matrix.prompts
+                job.plan.backendConfigs = matrix.backends
                 Terminal.note(
                     "from the config: prompts \(matrix.prompts.map(\.name).joined(separator: ", ")); "
                         + "backends \(matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }.joined(separator: ", "))"
                 )
             }
-            plan.repeats = repeats
-            plan.concurrency = concurrency
-            plan.useCache = !noCache
-            plan.grader = grader ?? workspace.config.evalGrader
-            let unpaired = try EvalRunner(workspace: workspace).unpairedCases(plan)
-            if !unpaired.isEmpty {
-                let names = Set(unpaired.flatMap { $0.prompts ?? [] }).sorted()
-                Terminal.note(
-                    "\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
-                        + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them")
-                guard unpaired.count < cases.count else {
-                    throw EvalError.noCases(
-                        "no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
-                }
-            }
+            job.plan.repeats = repeats
+            job.plan.concurrency = concurrency
+            job.plan.useCache = !noCache
+            job.plan.grader = grader ?? workspace.config.evalGrader
+            if let note = try job.unpairedNote() { Terminal.note(note) }
+            try job.requireCasesToRun()
             let retriever =
                 workspace.config.retrieval.enabled
                 ? try await RetrievalOptionGroup.openRetriever(
                     workspace, options: RetrievalOptions(workspace.config.retrieval)) : nil
             let started = Date()
-            let (id, results, resumed) = try await EvalRunner(workspace: workspace).run(
-                plan, retriever: retriever,
-                progress: { done, total in
+            let outcome = try await job.run(retriever: retriever) { event in
+                switch event {
+                case .progress(let done, let total):
                     Terminal.progressBar("eval", done: done, total: total, started: started)
-                },
-                onWait: { id, holder in
-                    Terminal.note(
-                        "eval \(id) is being run by \(holder.map(\.description) ?? "another whet process"); "
-                            + "waiting for it, then resuming from its results")
-                })
+                case .waiting(let id, let holder): Terminal.note(EvalJob.waitingNote(id: id, holder: holder))
+                }
+            }
+            let (id, results, resumed) = (outcome.id, outcome.results, outcome.resumed)
             Terminal.clearProgress()
             let summary = EvalSummary(results)
             if json {

@@ -72,33 +72,26 @@ struct RunCommand: AsyncParsableCommand {
                 printDryRun(plan)
                 return
             }
-            let recorder = RunRecorder(workspace: workspace)
-            let (sessionID, runNumber) = try recorder.nextRun(session: session)
+            let run = try RunSession(plan: plan, workspace: workspace, session: session, useCache: cache)
             if !json { printContextSummary(plan) }
-            let backendInstance = makeBackend(
-                plan.backend, workspaceRoot: workspace.root,
-                cacheDirectory: cache ? workspace.cacheDirectory : nil)
             let streamToStdout = !json
-            let price = workspace.config.prices[backendInstance.model]
             let runTask = Task {
-                await RunExecutor().execute(plan, on: backendInstance, runNumber: runNumber, price: price) { event in
+                try await run.execute { event in
                     switch event {
                     case .delta(let text) where streamToStdout: Terminal.write(TerminalText.visible(text))
-                    case .retrying(let seconds, let reason):
-                        Terminal.note(String(format: "retrying in %.1f s (%@)", seconds, reason))
+                    case .retrying(let note): Terminal.note(note)
                     default: break
                     }
                 }
             }
             let interrupt = InterruptHandler { runTask.cancel() }
-            let record = try recorder.record(await runTask.value, session: sessionID, prompt: plan.prompt)
+            let record = try await runTask.value
             interrupt.stop()
-            let logPath = SessionStore(workspace: workspace).log(sessionID).displayPath
             if json {
                 try Terminal.writeJSON(record)
             } else {
                 if !record.output.hasSuffix("\n") { Terminal.write("\n") }
-                Terminal.note(summaryLine(record, session: sessionID, logPath: logPath))
+                Terminal.note("── " + RunSession.summary(record) + " · saved to \(run.logPath)")
             }
             if let error = record.error {
                 Terminal.warn(error)
@@ -151,20 +144,6 @@ struct RunCommand: AsyncParsableCommand {
         for message in plan.messages {
             Terminal.write("── \(message.role.rawValue) ──\n\(TerminalText.visible(message.content))\n")
         }
-    }
-
-    func summaryLine(_ record: RunRecord, session: String, logPath: String) -> String {
-        var parts = ["run \(record.run)", "\(record.backend.name)/\(record.model)"]
-        if let first = record.latency.firstTokenMs { parts.append(String(format: "first token %.0f ms", first)) }
-        parts.append(String(format: "%.2f s", record.latency.totalMs / 1000))
-        if let usage = record.usage {
-            parts.append(
-                "\(usage.promptTokens)+\(usage.completionTokens) tokens\(usage.estimated ? " (estimated)" : "")")
-        }
-        if let cost = record.costUSD { parts.append(String(format: "$%.4f", cost)) }
-        if record.cached == true { parts.append("from cache") }
-        if record.finishReason != .stop { parts.append(record.finishReason.rawValue) }
-        return "── " + parts.joined(separator: " · ") + " · saved to \(logPath)"
     }
 }
 

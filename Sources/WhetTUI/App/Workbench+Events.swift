@@ -1,0 +1,79 @@
+import Foundation
+import WhetCore
+
+/// Applying what background work reported: the one place where runs, evals, searches, embeddings and
+/// dataset checks change the state after they were started.
+extension Workbench {
+    /// Applies every event posted since the last call; returns true when any arrived (the screen changed).
+    @discardableResult
+    public func applyEvents() -> Bool {
+        let pending = events.drain()
+        for event in pending { apply(event) }
+        if !pending.isEmpty { settle() }
+        return !pending.isEmpty
+    }
+
+    func apply(_ event: WorkbenchEvent) {
+        switch event {
+        case .runOutput(let text, let firstAt):
+            guard state.live != nil else { return }
+            state.live?.output += text
+            if state.live?.firstToken == nil { state.live?.firstToken = firstAt }
+        case .runRetrying(let note):
+            state.retryNote = note
+        case .runFinished(let result):
+            runFinished(result)
+        case .evalProgress(let text):
+            if evalTask != nil { state.evalProgress = text }
+        case .evalFinished(let result):
+            evalFinished(result)
+        case .searchFinished(let generation, let result):
+            guard generation == searchGeneration else { return }
+            state.searching = false
+            retrievalTask = nil
+            switch result {
+            case .success(let outcome):
+                applySearch(outcome)
+                if let warning = outcome.warnings.first { state.message = .warning(warning) }
+            case .failure(let error):
+                state.message = .failure(error)
+            }
+        case .denseOpened(let result):
+            denseOpened(result)
+        case .datasetPrepared(let result):
+            switch result {
+            case .success(let prepared):
+                state.dataset = prepared
+                // Shown unless the user has opened something else meanwhile.
+                if layers.isEmpty { layers.push(DatasetLayer()) }
+                state.message = nil
+            case .failure(let error):
+                state.message = .failure(error)
+            }
+        case .startupLoaded(let count, let advice):
+            state.evalCaseCount = count
+            state.advice = advice
+            reassess()
+        }
+    }
+
+    func runFinished(_ result: Result<RunRecord, any Error>) {
+        runTask = nil
+        state.live = nil
+        state.retryNote = nil
+        switch result {
+        case .success(let record):
+            state.runs.append(record)
+            state.outputView.showNewest()
+            if record.finishReason == .cancelled {
+                state.message = .info("run \(record.run) cancelled; partial output kept")
+            } else if let error = record.error {
+                state.message = .error(error)
+            } else {
+                state.message = .info("run \(record.run) saved to sessions/\(state.sessionID ?? "")/runs.jsonl")
+            }
+        case .failure(let error):
+            state.message = .failure(error)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import WhetCore
+
+/// The prompt's effects: editing (with the reparse and recovery file that follow), saving, loading from
+/// disk, searching, and editing in an external editor.
+extension Workbench {
+    /// Applies an edit to the buffer; when the text changed, the variables are read again, and at line
+    /// boundaries (`checkpoint`) the recovery file is brought up to date.
+    func editPrompt(checkpoint: Bool = false, _ edit: (inout TextBuffer) -> Void) {
+        let before = state.buffer.text
+        edit(&state.buffer)
+        guard state.buffer.text != before else { return }
+        reparsePrompt()
+        if checkpoint { writeRecovery() }
+    }
+
+    /// Re-reads the variables from the edited text; a parse problem is shown instead of failing.
+    func reparsePrompt() {
+        do {
+            let prompt = try PromptFile(
+                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
+            state.variableNames = prompt.variables
+            for input in prompt.inputs where state.variables[input.name] == nil {
+                if let sample = input.sample { state.variables[input.name] = sample }
+            }
+            state.promptProblem = nil
+        } catch {
+            state.promptProblem = "\(error)"
+        }
+        reassess()
+    }
+
+    /// The sidebar's position and checklist for the prompt, backend and retrieval now in use.
+    func reassess() {
+        state.assessment = FrameworkAssessment.assess(
+            workspace: state.workspace, promptText: state.buffer.text, backend: state.backend,
+            evalCaseCount: state.evalCaseCount, retrievalInUse: state.retrievalEnabled ? nil : false,
+            retrievalLabel: "\(state.retrievalOptions.label), top \(state.topK)", evalRan: state.evalRan)
+    }
+
+    /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was
+    /// loaded or last saved here (another workbench, an editor, a `git pull`), the save is refused unless
+    /// `force` (`:w!`), so neither side's text is lost: the edits go to the recovery file and `:e!` loads
+    /// the other version.
+    func save(force: Bool = false) {
+        guard !state.readOnly else { return }
+        do {
+            try state.workspace.requireWritable(for: "saving the prompt")
+            let url = state.workspace.root.appendingPathComponent(state.promptPath)
+            if !force, let data = FileManager.default.contents(atPath: url.path),
+                String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText
+            {
+                RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
+                state.message = .error(
+                    "\(state.promptPath) changed on disk: :w! overwrites it, :e! loads it "
+                        + "(your edits are in .whet/recovery/)")
+                return
+            }
+            try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
+            state.buffer.markSaved()
+            RecoveryFile.remove(for: state.promptPath, in: state.workspace)
+            state.message = .info("saved \(state.promptPath)")
+        } catch {
+            state.message = .failure(error)
+        }
+    }
+
+    /// Loads the prompt file as it is on disk (`:e!`), keeping the edits in the recovery file first.
+    func reloadFromDisk() {
+        guard !state.readOnly else { return }
+        let url = state.workspace.root.appendingPathComponent(state.promptPath)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
+            state.message = .error("cannot read \(state.promptPath)")
+            return
+        }
+        if state.buffer.isModified { RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace) }
+        loadPrompt(text: text)
+        state.message = .info("loaded \(state.promptPath) from disk")
+    }
+
+    /// Puts `text` in the editor as the saved version, from the top.
+    func loadPrompt(text: String) {
+        state.buffer = TextBuffer(text: text)
+        state.editorView = EditorView()
+        reparsePrompt()
+        refreshContext()
+    }
+
+    /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.
+    public func writeRecovery() {
+        guard !state.readOnly, state.buffer.isModified else { return }
+        let text = state.buffer.text
+        // Hours of editing should not mean a disk write every two seconds: only changed text is written.
+        guard text != lastRecoveryText else { return }
+        RecoveryFile.write(text, for: state.promptPath, in: state.workspace)
+        lastRecoveryText = text
+    }
+
+    /// Ctrl-F: the search line, offering the last search again.
+    func openSearchLine() {
+        layers.push(
+            LineInputLayer(kind: .search, text: state.lastSearch) { workbench, needle in workbench.search(needle) })
+    }
+
+    /// Moves the cursor to the next occurrence of `needle` (which stays highlighted in the editor).
+    func search(_ needle: String) {
+        guard !needle.isEmpty else { return }
+        state.lastSearch = needle
+        if let hit = state.buffer.find(needle, after: state.buffer.cursor) {
+            state.buffer.moveTo(hit)
+            state.focus = .prompt
+        } else {
+            state.message = .error("'\(needle)' not found")
+        }
+    }
+
+    /// Writes the buffer to a temporary file, lets `$VISUAL`/`$EDITOR` change it, and takes the result back
+    /// as one undoable edit (the prompt file itself is only written by Ctrl-S).
+    func editExternally() {
+        guard let editor = externalEditor else { return }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whet-\(getpid())-\(state.promptName)")
+        do {
+            try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: temporary)
+            editor(temporary)
+            let edited = try String(contentsOf: temporary, encoding: .utf8)
+            try? FileManager.default.removeItem(at: temporary)
+            if edited != state.buffer.text {
+                let keepsNewline = edited.hasSuffix("\n") && !state.buffer.text.hasSuffix("\n")
+                editPrompt { $0.replaceAll(with: keepsNewline ? String(edited.dropLast()) : edited) }
+            }
+        } catch {
+            state.message = .failure(error)
+        }
+    }
+}

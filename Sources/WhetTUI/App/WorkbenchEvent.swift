@@ -1,0 +1,54 @@
+import Foundation
+import WhetCore
+
+/// What background work reports to the workbench. Runs, evals, searches, embeddings and dataset checks all
+/// send these into one `EventQueue`; the loop applies them on the main actor between keys, so state only ever
+/// changes in one place and one order.
+public enum WorkbenchEvent: Sendable {
+    /// Streamed text of the running run, and when its first piece arrived.
+    case runOutput(String, firstAt: Date)
+    /// The run's request is retried; the note says when and why.
+    case runRetrying(String)
+    /// The run ended and was recorded (or could not be).
+    case runFinished(Result<RunRecord, any Error>)
+    /// An eval started with `:eval` moved on (`eval 3/16`, or what it waits for).
+    case evalProgress(String)
+    /// That eval finished (the note about cases for other prompts included), or failed.
+    case evalFinished(Result<(EvalJob.Outcome, String?), any Error>)
+    /// A search that calls a model or an embedder finished; `generation` tells a stale one from the latest.
+    case searchFinished(generation: Int, Result<RetrievalOutcome, any Error>)
+    /// Chunk embeddings are up to date (nil: no embedder), with what it cost.
+    case denseOpened(Result<(DenseRetriever, DenseRetriever.Report)?, any Error>)
+    /// The fine-tuning dataset `:finetune` gathered.
+    case datasetPrepared(Result<FineTuningExporter.Prepared, any Error>)
+    /// What was loaded after the first frame: the eval case count and the advisor's reading.
+    case startupLoaded(evalCaseCount: Int, advice: Advice?)
+}
+
+/// The one queue background work posts into. Consecutive pieces of streamed text are joined as they arrive,
+/// so a fast stream costs one string per frame, not one event per token.
+final class EventQueue: @unchecked Sendable {
+    // @unchecked: `events` is only touched under `lock`.
+    private let lock = NSLock()
+    private var events: [WorkbenchEvent] = []
+
+    /// Adds an event (from any task).
+    func post(_ event: WorkbenchEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .runOutput(let text, _) = event, case .runOutput(let earlier, let firstAt)? = events.last {
+            events[events.count - 1] = .runOutput(earlier + text, firstAt: firstAt)
+        } else {
+            events.append(event)
+        }
+    }
+
+    /// Takes every event posted since the last call, oldest first.
+    func drain() -> [WorkbenchEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = events
+        events = []
+        return taken
+    }
+}

@@ -1,0 +1,221 @@
+import WhetCore
+
+/// F3: the eval results view, in three modes (the matrix, one cell in full, two evals compared). Its keys
+/// depend on the mode; Esc goes back a mode, then closes.
+@MainActor
+final class EvalsLayer: Layer {
+    var browser: EvalBrowser
+
+    init(browser: EvalBrowser) { self.browser = browser }
+
+    var helpTitle: String? { "Eval results (F3)" }
+
+    /// Shows eval `id` (an eval just run) from a fresh read of the results folder.
+    func show(evalID id: String, in workspace: Workspace, advice: Advice?) {
+        var fresh = EvalBrowser(files: EvalHistory(workspace: workspace).files(), advice: advice)
+        if let index = fresh.files.firstIndex(where: { $0.id == id }) { fresh.current = index }
+        fresh.clamp()
+        browser = fresh
+    }
+
+    /// The matrix mode's keys, as the help lists them.
+    static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
+        EvalsLayer(browser: EvalBrowser(files: [])).bindings(state)
+    }
+
+    func bindings(_ state: WorkbenchState) -> [KeyBinding] {
+        switch browser.mode {
+        case .cell: return cellBindings()
+        case .compare: return compareBindings()
+        case .matrix: return matrixBindings()
+        }
+    }
+
+    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+
+    /// Changes the browser, then keeps its cursor inside the matrix.
+    private func change(clamping: Bool = true, _ edit: @escaping (inout EvalBrowser) -> Void)
+        -> @MainActor (Workbench) -> Void
+    {
+        { [unowned self] _ in
+            edit(&self.browser)
+            if clamping { self.browser.clamp() }
+        }
+    }
+
+    private func matrixBindings() -> [KeyBinding] {
+        [
+            KeyBinding(
+                [.character("j"), .down], "j k h l", "move in the case × variant matrix", hint: "move",
+                hintKey: "j/k h/l", perform: change { $0.row += 1 }),
+            KeyBinding([.character("k"), .up], "k", nil, perform: change { $0.row -= 1 }),
+            KeyBinding([.character("l"), .right], "l", nil, perform: change { $0.column += 1 }),
+            KeyBinding([.character("h"), .left], "h", nil, perform: change { $0.column -= 1 }),
+            KeyBinding([.pageDown], "PgUp PgDn", "a page of cases", perform: change { $0.row += 10 }),
+            KeyBinding([.pageUp], "PgUp", nil, perform: change { $0.row -= 10 }),
+            KeyBinding([.home, .character("g")], "g G", "first / last case", perform: change { $0.row = 0 }),
+            KeyBinding([.end, .character("G")], "G", nil, perform: change { $0.row = $0.rows.count - 1 }),
+            KeyBinding(
+                [.enter], "Enter", "the cell: verdicts, output, context, prompt; r steps through repeats", hint: "open"
+            ) {
+                [unowned self] wb in
+                if self.browser.selectedResult != nil { self.browser.showCell(in: wb.state.workspace) }
+            },
+            KeyBinding(
+                [.character("f")], "f", "failures only", hint: "failures",
+                perform: change { browser in
+                    if browser.classFilter != nil {
+                        browser.classFilter = nil
+                        browser.failuresOnly = false
+                    } else {
+                        browser.failuresOnly.toggle()
+                    }
+                    browser.row = 0
+                }),
+            KeyBinding([.character("c")], "c", "compare with an earlier eval (< > baseline)", hint: "compare") {
+                [unowned self] wb in
+                guard self.browser.files.count >= 2 else {
+                    wb.state.message = .error(
+                        "comparing needs two evals; this workspace has \(self.browser.files.count)")
+                    return
+                }
+                self.browser.baseline = self.browser.current > 0 ? self.browser.current - 1 : 1
+                self.browser.mode = .compare
+                self.browser.row = 0
+            },
+            KeyBinding(
+                [.character("[")], "[ / ]", "older / newer eval", hint: "older/newer eval", hintKey: "[ ]",
+                perform: change {
+                    $0.current = max(0, $0.current - 1)
+                    $0.row = 0
+                    $0.column = 0
+                }),
+            KeyBinding(
+                [.character("]")], "]", nil,
+                perform: change {
+                    $0.current = min($0.files.count - 1, $0.current + 1)
+                    $0.row = 0
+                    $0.column = 0
+                }),
+            KeyBinding([.character("v")], "v", "versions of the cell's prompt", hint: "versions") { [unowned self] wb in
+                if let result = self.browser.selectedResult {
+                    wb.openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash)
+                }
+            },
+            KeyBinding(
+                [.character("w")], "w", "write this eval's HTML report to evals/reports/ (also :report)",
+                hint: "report", changesWorkspace: true
+            ) {
+                $0.writeReport()
+            },
+            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
+                wb.layers.remove(self)
+            },
+        ]
+    }
+
+    private func cellBindings() -> [KeyBinding] {
+        let repeats = browser.selectedCell?.results.count ?? 1
+        func scroll(_ move: @escaping (Int) -> Int) -> @MainActor (Workbench) -> Void {
+            { [unowned self] _ in
+                if case .cell(let offset) = self.browser.mode {
+                    self.browser.mode = .cell(scroll: max(0, move(offset)))
+                }
+            }
+        }
+        func step(_ edit: @escaping (inout EvalBrowser) -> Void, keepRepeat: Bool = false)
+            -> @MainActor (Workbench) -> Void
+        {
+            { [unowned self] wb in
+                edit(&self.browser)
+                self.browser.showCell(in: wb.state.workspace, keepRepeat: keepRepeat)
+            }
+        }
+        var bindings = [
+            KeyBinding(
+                [.character("j"), .down], "j k PgUp PgDn", "scroll", hint: "scroll", hintKey: "j/k PgUp/PgDn",
+                perform: scroll { $0 + 1 }),
+            KeyBinding([.character("k"), .up], "k", nil, perform: scroll { $0 - 1 }),
+            KeyBinding([.pageDown, .character(" ")], "PgDn", nil, perform: scroll { $0 + 10 }),
+            KeyBinding([.pageUp], "PgUp", nil, perform: scroll { $0 - 10 }),
+            KeyBinding([.home, .character("g")], "g", nil, perform: scroll { _ in 0 }),
+            KeyBinding(
+                [.character("h"), .left], "h l", "other variant", hint: "other variant", hintKey: "h/l",
+                perform: step { $0.column -= 1 }),
+            KeyBinding([.character("l"), .right], "l", nil, perform: step { $0.column += 1 }),
+            KeyBinding(
+                [.character("n")], "n p", "next / previous case", hint: "next/previous case", hintKey: "n/p",
+                perform: step { $0.row += 1 }),
+            KeyBinding([.character("p")], "p", nil, perform: step { $0.row -= 1 }),
+        ]
+        if repeats > 1 {
+            bindings.append(
+                KeyBinding(
+                    [.character("r")], "r", "next repeat",
+                    hint: "next repeat (\(browser.repeatShown + 1) of \(repeats))",
+                    perform: step({ $0.repeatShown = ($0.repeatShown + 1) % max(1, repeats) }, keepRepeat: true)))
+        }
+        bindings.append(
+            KeyBinding([.escape, .character("q"), .enter], "Esc", "back to the matrix", hint: "back") {
+                [unowned self] _ in
+                self.browser.mode = .matrix
+            })
+        return bindings
+    }
+
+    private func compareBindings() -> [KeyBinding] {
+        [
+            KeyBinding(
+                [.character("j"), .down], "j k", "move",
+                perform: change(clamping: false) { $0.row = min($0.row + 1, max(0, $0.changes.count - 1)) }),
+            KeyBinding(
+                [.character("k"), .up], "k", nil, perform: change(clamping: false) { $0.row = max(0, $0.row - 1) }),
+            KeyBinding(
+                [.character("c")], "c", "back to the matrix", hint: "back to the matrix",
+                perform: change {
+                    $0.mode = .matrix
+                    $0.row = 0
+                }),
+            KeyBinding(
+                [.character("<")], "< >", "baseline", hint: "baseline", hintKey: "< >",
+                perform: change(clamping: false) {
+                    $0.baseline = max(0, ($0.baseline ?? 0) - 1)
+                    $0.row = 0
+                }),
+            KeyBinding(
+                [.character(">")], ">", nil,
+                perform: change(clamping: false) {
+                    $0.baseline = min($0.files.count - 1, ($0.baseline ?? 0) + 1)
+                    $0.row = 0
+                }),
+            KeyBinding(
+                [.character("[")], "[ ]", "shown eval", hint: "shown eval", hintKey: "[ ]",
+                perform: change(clamping: false) {
+                    $0.current = max(0, $0.current - 1)
+                    $0.row = 0
+                }),
+            KeyBinding(
+                [.character("]")], "]", nil,
+                perform: change(clamping: false) {
+                    $0.current = min($0.files.count - 1, $0.current + 1)
+                    $0.row = 0
+                }),
+            KeyBinding(
+                [.character("f")], "f", "changes only", hint: "changes only",
+                perform: change(clamping: false) {
+                    $0.failuresOnly.toggle()
+                    $0.row = 0
+                }),
+            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
+                wb.layers.remove(self)
+            },
+        ]
+    }
+
+    func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
+        EvalViews.drawBrowser(
+            browser, keys: bindings(context.state).footer, state: context.state, screen: context.screen, canvas: &canvas
+        )
+        return nil
+    }
+}

@@ -1,0 +1,50 @@
+/// The command line (`:`) and the search line (Ctrl-F), typed on the status line. Enter submits, Esc or
+/// Ctrl-C cancels, Backspace on an empty line closes it; the cursor moves within the line.
+@MainActor
+final class LineInputLayer: Layer {
+    enum Kind {
+        case command, search
+    }
+
+    let kind: Kind
+    private(set) var editor: LineEditor
+    private let submit: @MainActor (Workbench, String) -> Void
+
+    init(kind: Kind, text: String, submit: @escaping @MainActor (Workbench, String) -> Void) {
+        self.kind = kind
+        self.editor = LineEditor(text)
+        self.submit = submit
+    }
+
+    var prompt: String { kind == .command ? ":" : "search: " }
+    var drawsOnStatusLine: Bool { true }
+
+    func bindings(_ state: WorkbenchState) -> [KeyBinding] {
+        [
+            KeyBinding([.enter], "Enter", kind == .command ? "run the command" : "search") { [unowned self] wb in
+                wb.layers.remove(self)
+                self.submit(wb, self.editor.text)
+            },
+            KeyBinding([.escape, .control("c")], "Esc", "cancel") { [unowned self] wb in wb.layers.remove(self) },
+            KeyBinding([.backspace], "Backspace", nil) { [unowned self] wb in
+                if self.editor.text.isEmpty { wb.layers.remove(self) } else { _ = self.editor.apply(.backspace) }
+            },
+        ]
+    }
+
+    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
+        _ = editor.apply(key)
+        return .ignore
+    }
+
+    func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
+        let rect = context.layout.status
+        canvas.fill(rect, style: context.state.theme.style(.status))
+        let promptWidth = canvas.draw(prompt, x: rect.x, y: rect.y, style: context.state.theme.style(.status))
+        let (text, cursor) = editor.visible(width: rect.width - promptWidth)
+        canvas.draw(
+            text, x: rect.x + promptWidth, y: rect.y, maxWidth: rect.width - promptWidth,
+            style: context.state.theme.style(.status))
+        return (min(rect.width - 1, promptWidth + cursor), rect.y)
+    }
+}

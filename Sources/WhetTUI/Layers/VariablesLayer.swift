@@ -1,0 +1,93 @@
+import WhetCore
+
+/// Ctrl-V / F2: the prompt's variables as a form. Enter edits the selected value in a line editor (the
+/// cursor moves: Left/Right, Home/End, Ctrl-A/Ctrl-E); Enter again keeps it and moves to the next.
+@MainActor
+final class VariablesLayer: Layer {
+    private(set) var list = ListState()
+    /// The value being edited, if one is.
+    private(set) var editing: LineEditor?
+
+    var helpTitle: String? { "Variables" }
+
+    static func names(_ state: WorkbenchState) -> [String] {
+        state.variableNames.filter { $0 != RunPlan.contextVariable }
+    }
+
+    func bindings(_ state: WorkbenchState) -> [KeyBinding] {
+        let names = Self.names(state)
+        if editing != nil {
+            return [
+                KeyBinding([.enter], "Enter", "keep the value", hint: "keep") { [unowned self] wb in
+                    if names.indices.contains(self.list.selected), let value = self.editing?.text {
+                        wb.state.variables[names[self.list.selected]] = value
+                    }
+                    self.editing = nil
+                    self.list.apply(.lines(1), count: names.count, height: names.count)
+                    wb.refreshContext()
+                },
+                KeyBinding([.escape], "Esc", "leave the value as it was", hint: "cancel") { [unowned self] _ in
+                    self.editing = nil
+                },
+            ]
+        }
+        return [
+            KeyBinding([.character("j"), .down, .tab], "j k / arrows / Tab", "select", hint: "select", hintKey: "j/k") {
+                [unowned self] _ in self.list.apply(.lines(1), count: names.count, height: names.count)
+            },
+            KeyBinding([.character("k"), .up, .backTab], "k", nil) { [unowned self] _ in
+                self.list.apply(.lines(-1), count: names.count, height: names.count)
+            },
+            KeyBinding([.enter], "Enter", "edit the value", hint: "edit") { [unowned self] wb in
+                guard names.indices.contains(self.list.selected) else { return }
+                self.editing = LineEditor(wb.state.variables[names[self.list.selected]] ?? "")
+            },
+            KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) },
+        ]
+    }
+
+    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
+        guard editing != nil else { return .close }
+        _ = editing?.apply(key)
+        return .ignore
+    }
+
+    func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
+        let state = context.state
+        let theme = state.theme
+        let names = Self.names(state)
+        let box = OverlayDrawing.centered(
+            context.screen, width: min(context.screen.width - 4, 70),
+            height: min(context.screen.height - 2, names.count + 4))
+        OverlayDrawing.frame(box, title: "Variables", canvas: &canvas, theme: theme)
+        let inner = box.inset(1)
+        var cursor: (x: Int, y: Int)? = nil
+        var view = list
+        view.fit(count: names.count, height: max(1, inner.height - 1))
+        for row in 0..<max(0, inner.height - 1) {
+            let index = view.top + row
+            guard names.indices.contains(index) else { break }
+            let isSelected = index == view.selected
+            let label = "\(names[index]) = "
+            let labelWidth = DisplayWidth.of(label)
+            let style = theme.style(isSelected ? .selection : .overlay)
+            canvas.draw(label, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: style)
+            if isSelected, let editing {
+                let (text, column) = editing.visible(width: max(1, inner.width - labelWidth))
+                canvas.draw(
+                    text, x: inner.x + labelWidth, y: inner.y + row, maxWidth: inner.width - labelWidth, style: style)
+                cursor = (min(inner.x + inner.width - 1, inner.x + labelWidth + column), inner.y + row)
+            } else {
+                let value = VisibleText.escape(state.variables[names[index]] ?? "").replacingOccurrences(
+                    of: "\n", with: "⏎")
+                canvas.draw(
+                    value, x: inner.x + labelWidth, y: inner.y + row, maxWidth: inner.width - labelWidth, style: style)
+            }
+        }
+        if names.isEmpty {
+            canvas.draw("this prompt has no variables", x: inner.x, y: inner.y, style: theme.style(.dim))
+        }
+        OverlayDrawing.footer(bindings(state).footer, in: box, canvas: &canvas, theme: theme)
+        return cursor
+    }
+}

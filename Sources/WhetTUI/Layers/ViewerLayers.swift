@@ -1,0 +1,185 @@
+import Foundation
+import WhetCore
+
+/// A text overlay over the whole screen (the status line stays visible): a title, styled lines scrolled by
+/// the shared keys with the position shown, and a footer of its keys. Any other key closes it.
+@MainActor
+class ScrolledTextLayer: Layer {
+    var scroll = ScrollState()
+
+    /// The title (without position or keys).
+    func title(_ state: WorkbenchState) -> String { "" }
+    /// The lines at `width` columns.
+    func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] { [] }
+    /// Rows above the scrolled lines (a header that stays).
+    func header(_ state: WorkbenchState, width: Int) -> [StyledLine] { [] }
+    /// Keys besides scrolling.
+    func extraBindings(_ state: WorkbenchState) -> [KeyBinding] { [] }
+
+    func box(_ screen: Rect) -> Rect { OverlayDrawing.centered(screen, width: screen.width, height: screen.height - 1) }
+
+    /// The height left for the scrolled lines in `box` (inside, less header and footer).
+    func bodyHeight(_ state: WorkbenchState, box: Rect) -> Int {
+        max(1, box.height - 2 - header(state, width: box.width - 2).count - 1)
+    }
+
+    func bindings(_ state: WorkbenchState) -> [KeyBinding] {
+        ScrollKeys.bindings("scroll", space: extraBindings(state).binding(for: .character(" ")) == nil) {
+            [unowned self] wb, move in
+            let box = self.box(Rect(x: 0, y: 0, width: wb.layout.status.width, height: wb.layout.status.y + 1))
+            let count = self.lines(wb.state, width: box.width - 2).count
+            self.scroll.apply(move, count: count, height: self.bodyHeight(wb.state, box: box))
+        } + extraBindings(state) + [
+            KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) }
+        ]
+    }
+
+    func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
+        let theme = context.state.theme
+        let box = box(context.screen)
+        let inner = box.inset(1)
+        let header = header(context.state, width: inner.width)
+        let lines = lines(context.state, width: inner.width)
+        let height = bodyHeight(context.state, box: box)
+        var view = scroll
+        view.clamp(count: lines.count, height: height)
+        let position = view.position(count: lines.count, height: height).map { " · \($0)" } ?? ""
+        OverlayDrawing.frame(box, title: title(context.state) + position, canvas: &canvas, theme: theme)
+        OverlayDrawing.lines(header, scroll: 0, in: inner, canvas: &canvas, theme: theme)
+        let body = Rect(x: inner.x, y: inner.y + header.count, width: inner.width, height: height)
+        OverlayDrawing.lines(lines, scroll: view.offset, in: body, canvas: &canvas, theme: theme)
+        decorate(context, lines: lines, scroll: view.offset, body: body, canvas: &canvas)
+        OverlayDrawing.footer(bindings(context.state).footer, in: box, canvas: &canvas, theme: theme)
+        return nil
+    }
+
+    /// Extra drawing over the body (matched terms).
+    func decorate(_ context: DrawContext, lines: [StyledLine], scroll: Int, body: Rect, canvas: inout Canvas) {}
+}
+
+/// Enter in the context pane: one chunk in full, its matched terms highlighted, why it was retrieved.
+@MainActor
+final class ChunkLayer: ScrolledTextLayer {
+    let chunk: RetrievedChunk
+    /// Whether Space may exclude it (not for an earlier run's recorded chunks).
+    let excludable: Bool
+
+    init(chunk: RetrievedChunk, excludable: Bool) {
+        self.chunk = chunk
+        self.excludable = excludable
+    }
+
+    override func title(_ state: WorkbenchState) -> String {
+        let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
+        let score = state.pinnedUnranked.contains(chunk.location) ? "pinned" : String(format: "score %.2f", chunk.score)
+        return "\(chunk.location)\(heading) · \(score)"
+    }
+
+    override func header(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        var header = [StyledLine("matched: " + chunk.matchedTerms.joined(separator: ", "), .dim)]
+        if let methods = chunk.methods, !methods.isEmpty {
+            header.append(
+                StyledLine(
+                    "why: "
+                        + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }
+                        .joined(separator: " · "), .dim))
+        }
+        if chunk.pinned == true || state.pinned.contains(where: { $0.location == chunk.location }) {
+            header.append(StyledLine("pinned: always in context", .dim))
+        }
+        if state.excluded.contains(chunk.location) { header.append(StyledLine("excluded from the next run", .dim)) }
+        return header
+    }
+
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        wrapText(VisibleText.escape(chunk.text), width: width).map { StyledLine($0, .overlay) }
+    }
+
+    override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] {
+        [
+            KeyBinding(
+                [.character(" ")], "Space", "exclude / include for the next run", hint: "exclude",
+                hintKey: "Space", changesWorkspace: true,
+                disabledReason: excludable ? nil : "this is an earlier run's context; ] returns to the newest run"
+            ) { [chunk] wb in wb.toggleExcluded(chunk.location) }
+        ]
+    }
+
+    override func decorate(
+        _ context: DrawContext, lines: [StyledLine], scroll: Int, body: Rect, canvas: inout Canvas
+    ) {
+        OverlayDrawing.highlightTerms(
+            chunk.matchedTerms, lines: lines.map(\.text), scroll: scroll, in: body, canvas: &canvas,
+            theme: context.state.theme)
+    }
+}
+
+/// `b` in the context pane: a document cut as the index cut it.
+@MainActor
+final class DocumentLayer: ScrolledTextLayer {
+    let heading: String
+    let content: [StyledLine]
+
+    init(title: String, lines: [StyledLine], scroll: Int) {
+        heading = title
+        content = lines
+        super.init()
+        self.scroll = ScrollState(offset: scroll)
+    }
+
+    override func title(_ state: WorkbenchState) -> String { heading }
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] { content }
+}
+
+/// `d` in the output pane (and in the versions list): a word diff, laid out once per width.
+@MainActor
+final class DiffLayer: ScrolledTextLayer {
+    let heading: String
+    let pieces: [WordDiff.Piece]?
+    private var rows: (width: Int, count: Int) = (0, 0)
+
+    init(title: String, pieces: [WordDiff.Piece]?) {
+        heading = title
+        self.pieces = pieces
+    }
+
+    override func title(_ state: WorkbenchState) -> String { heading }
+
+    /// Placeholder lines standing for the laid-out rows (the diff draws itself; the count drives scrolling).
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        guard let pieces else { return [StyledLine("the text of one of these versions was not kept", .dim)] }
+        if rows.width != width { rows = (width, OverlayDrawing.layOutDiff(pieces, width: width)) }
+        return Array(repeating: StyledLine(""), count: rows.count)
+    }
+
+    override func decorate(
+        _ context: DrawContext, lines: [StyledLine], scroll: Int, body: Rect, canvas: inout Canvas
+    ) {
+        guard let pieces else { return }
+        OverlayDrawing.drawDiff(pieces, scroll: scroll, in: body, canvas: &canvas, theme: context.state.theme)
+    }
+}
+
+/// `:finetune`: the dataset the workspace would export; `w` writes it.
+@MainActor
+final class DatasetLayer: ScrolledTextLayer {
+    override func box(_ screen: Rect) -> Rect {
+        OverlayDrawing.centered(screen, width: min(screen.width, 110), height: screen.height - 1)
+    }
+
+    override func title(_ state: WorkbenchState) -> String { "Fine-tuning dataset" }
+
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        guard let dataset = state.dataset else { return [] }
+        let exists = FileManager.default.fileExists(atPath: FineTuningFolder(workspace: state.workspace).trainURL.path)
+        return OverlayDrawing.wrap(DatasetLines.make(dataset, exists: exists), width: width)
+    }
+
+    override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] {
+        [
+            KeyBinding([.character("w")], "w", "write finetune/", hint: "write finetune/", changesWorkspace: true) {
+                $0.writeDataset()
+            }
+        ]
+    }
+}

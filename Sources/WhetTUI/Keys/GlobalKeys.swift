@@ -11,13 +11,12 @@ extension Workbench {
                 },
                 KeyBinding([.character("]")], "]", nil) { $0.stepRun(by: 1) },
             ]
-        } else {
-            bindings.append(
-                KeyBinding(
-                    [.control("r")], "Ctrl-R", "run the prompt", hint: "run", changesWorkspace: true,
-                    disabledReason: running ? "a run is already streaming; Esc cancels it" : nil
-                ) { $0.startRun() })
         }
+        bindings.append(
+            KeyBinding(
+                [.control("r")], "Ctrl-R", "run the prompt", hint: "run", changesWorkspace: true,
+                disabledReason: running ? "a run is already streaming; Esc cancels it" : nil
+            ) { $0.startRun() })
         bindings += [
             KeyBinding([.tab], "Tab / Shift-Tab", "next / previous pane", hint: "pane", hintKey: "Tab") {
                 $0.cycleFocus(by: 1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Terminal-side figures for the workbench, measured on the real binary in tmux:
 #   - time to first frame: from launch until the screen shows the panes (median of N launches);
+#   - resident memory with the demo open;
 #   - bytes written to the terminal per keystroke while typing in the prompt pane (tmux pipe-pane).
 # Usage: Tests/bench/tui-bench.sh [BINARY] [RUNS]   (build first: swift build -c release --product whet)
 set -euo pipefail
@@ -27,6 +28,11 @@ for launch in $(seq "$runs"); do
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print int(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
 echo "time to first frame: median $((median / 1000)).$(( (median % 1000) / 100 )) ms over $runs launches (120x40)"
+
+# Resident memory with the demo open, once start-up has finished (the index open, the first search done).
+sleep 1
+pid=$(tmux -L "$socket" display -p '#{pane_pid}')
+echo "resident memory with the demo open: $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status")"
 
 # Bytes per keystroke: type 100 characters into the prompt pane and count what reaches the terminal.
 sleep 0.3

@@ -16,6 +16,20 @@ final class WorkbenchEndToEndTests: XCTestCase {
         try? FileManager.default.removeItem(at: demo)
     }
 
+    /// Under TERM=vt100 the terminfo entry lists no Home/End: their escape sequences arrive byte by byte
+    /// and must move the cursor, never type `1~` into the prompt.
+    func testHomeAndEndWorkUnderAVt100TerminalDescription() throws {
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, environment: ["TERM": "vt100"])
+        try tmux.waitFor("Framework")
+        try tmux.type("abc")
+        try tmux.send("Home")
+        try tmux.type("X")
+        try tmux.send("End")
+        try tmux.type("Y")
+        let screen = try tmux.waitFor("Xabc---Y")
+        XCTAssertFalse(screen.contains("~"), screen)
+    }
+
     func testOpenEditRunStepThroughContextResizeHelpAndQuit() throws {
         let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
         try tmux.waitFor("Framework")

@@ -49,11 +49,11 @@ public struct EvalBrowser: Sendable {
     /// Index into `files` of the baseline in compare mode.
     public var baseline: Int?
     public var mode: Mode = .matrix
-    public var failuresOnly = false
+    public var failuresOnly = false { didSet { refilter() } }
     /// Show only the cases whose failures the advisor put in this class.
-    public var classFilter: FailureClass?
+    public var classFilter: FailureClass? { didSet { refilter() } }
     /// (case label, variant) pairs per class, from the advisor.
-    public var classified: [FailureClass: Set<String>] = [:]
+    public var classified: [FailureClass: Set<String>] = [:] { didSet { refilter() } }
     public var row = 0
     public var column = 0
 
@@ -63,9 +63,11 @@ public struct EvalBrowser: Sendable {
         self.current = max(0, files.count - 1)
         self.sparkline = Self.sparkline(files)
         reindex()
+        var classes: [FailureClass: Set<String>] = [:]
         for failure in advice?.failures ?? [] {
-            classified[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
+            classes[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
         }
+        classified = classes
     }
 
     static func key(_ label: String, _ variant: String) -> String { label + "\u{1}" + variant }
@@ -83,6 +85,7 @@ public struct EvalBrowser: Sendable {
             columns = []
             columnPassRates = []
             passedCells = 0
+            rows = []
             return
         }
         var variantCounts: [String: (passed: Int, total: Int)] = [:]
@@ -106,11 +109,15 @@ public struct EvalBrowser: Sendable {
             let counts = variantCounts[variant] ?? (0, 1)
             return Double(counts.passed) / Double(max(1, counts.total))
         }
+        refilter()
     }
 
-    /// The cases shown as rows (key, label), in file order, after the filters.
-    public var rows: [(key: String, label: String)] {
-        caseOrder.filter { row in
+    /// The cases shown as rows (key, label), in file order, after the filters: filtered when the eval or a
+    /// filter changes, not per frame or key.
+    public private(set) var rows: [(key: String, label: String)] = []
+
+    private mutating func refilter() {
+        rows = caseOrder.filter { row in
             let results = byCase[row.key] ?? []
             if failuresOnly, results.allSatisfy({ $0.status == .passed }) { return false }
             if let classFilter {

@@ -116,13 +116,6 @@ final class EvalsLayer: Layer {
 
     private func cellBindings() -> [KeyBinding] {
         let repeats = browser.selectedCell?.results.count ?? 1
-        func scroll(_ move: @escaping (Int) -> Int) -> @MainActor (Workbench) -> Void {
-            { [unowned self] _ in
-                if case .cell(let offset) = self.browser.mode {
-                    self.browser.mode = .cell(scroll: max(0, move(offset)))
-                }
-            }
-        }
         func step(_ edit: @escaping (inout EvalBrowser) -> Void, keepRepeat: Bool = false)
             -> @MainActor (Workbench) -> Void
         {
@@ -131,14 +124,10 @@ final class EvalsLayer: Layer {
                 self.browser.showCell(in: wb.state.workspace, keepRepeat: keepRepeat)
             }
         }
-        var bindings = [
-            KeyBinding(
-                [.character("j"), .down], "j k PgUp PgDn", "scroll", hint: "scroll", hintKey: "j/k PgUp/PgDn",
-                perform: scroll { $0 + 1 }),
-            KeyBinding([.character("k"), .up], "k", nil, perform: scroll { $0 - 1 }),
-            KeyBinding([.pageDown, .character(" ")], "PgDn", nil, perform: scroll { $0 + 10 }),
-            KeyBinding([.pageUp], "PgUp", nil, perform: scroll { $0 - 10 }),
-            KeyBinding([.home, .character("g")], "g", nil, perform: scroll { _ in 0 }),
+        var bindings = ScrollKeys.bindings("scroll", space: true) { [unowned self] wb, move in
+            self.scrollCell(move, screen: wb.layout)
+        }
+        bindings += [
             KeyBinding(
                 [.character("h"), .left], "h l", "other variant", hint: "other variant", hintKey: "h/l",
                 perform: step { $0.column -= 1 }),
@@ -161,6 +150,17 @@ final class EvalsLayer: Layer {
                 self.browser.mode = .matrix
             })
         return bindings
+    }
+
+    /// Scrolls the cell view by `move` within its lines at the screen's size, like any scrolled text.
+    private func scrollCell(_ move: ScrollMove, screen layout: Layout) {
+        guard case .cell(let offset) = browser.mode else { return }
+        let screen = Rect(x: 0, y: 0, width: layout.status.width, height: layout.status.y + 1)
+        let body = EvalViews.body(of: screen)
+        let count = EvalViews.cellLines(browser.selectedResult, cellPrompt: browser.cellPrompt, width: body.width).count
+        var scroll = ScrollState(offset: offset)
+        scroll.apply(move, count: count, height: body.height)
+        browser.mode = .cell(scroll: scroll.offset)
     }
 
     private func compareBindings() -> [KeyBinding] {

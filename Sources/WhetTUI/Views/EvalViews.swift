@@ -50,6 +50,12 @@ enum EvalViews {
             keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
     }
 
+    /// The rows under the title line and above the footer, where each mode draws.
+    static func body(of screen: Rect) -> Rect {
+        let inner = OverlayDrawing.centered(screen, width: screen.width, height: screen.height - 1).inset(1)
+        return Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: max(0, inner.height - 2))
+    }
+
     static func percent(_ rate: Double) -> String { String(format: "%.0f%%", rate * 100) }
 
     static func drawMatrix(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {

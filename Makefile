@@ -2,13 +2,20 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build test lint format crash-test fuzz fuzz-smoke demo demo-cli bench clean
+.PHONY: deps build release test lint format crash-test fuzz fuzz-smoke demo demo-cli bench clean
 
 deps:
 	@scripts/install-deps.sh
 
 build: deps
 	$(SWIFT) build
+
+# The binary to install: optimised, with the Swift runtime linked in, so it starts sooner (the dynamic loader
+# has a fraction of the work) and runs on machines without the toolchain. Its own build folder: the flag
+# changes every object file.
+release: deps
+	$(SWIFT) build -c release --product whet --static-swift-stdlib --scratch-path .build/static
+	@echo "built .build/static/release/whet"
 
 # Unit tests, end-to-end tests that drive the built binary, the kill-9 crash test and a short fuzz smoke.
 test: deps lint

@@ -45,7 +45,8 @@ public struct FrameworkAssessment: Sendable, Equatable {
         let usesRetrieval =
             retrievalInUse
             ?? (workspace.config.retrieval.enabled
-                && (promptText.contains("{{context}}") || promptText.contains("{{ context }}")))
+                && (promptText.contains("{{context}}") || promptText.contains("{{ context }}")
+                    || promptText.contains(" in chunks")))
         let model = backend?.model ?? ""
         let fineTuned = model.hasPrefix("ft:") || model.contains(":ft-") || model.contains("fine-tuned")
         let region: FrameworkRegion =

@@ -187,7 +187,7 @@ public struct EvalRunner: Sendable {
     /// back to a prompt's sample values: a sample is for trying the prompt by hand, and an eval that ran on
     /// it would measure a question nobody asked.
     static func missingVariables(_ item: EvalCase, for prompt: PromptFile) -> [String] {
-        prompt.variables.filter { $0 != RunPlan.contextVariable && item.vars[$0] == nil }
+        prompt.variables.filter { !RunPlan.retrievalVariables.contains($0) && item.vars[$0] == nil }
     }
 
     /// Runs one cell: plan (retrieval included), stream through the backend, evaluate the assertions.

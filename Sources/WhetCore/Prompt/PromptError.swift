@@ -18,6 +18,12 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
     case malformedAssignment(String)
     /// Text stands above the first `system:` / `user:` / `assistant:` line, where it belongs to no message.
     case textBeforeFirstRole(SourceLocation)
+    /// A template tag, filter or expression the engine cannot read, and why.
+    case templateSyntax(SourceLocation, String)
+    /// A value does not fit the type its input declares.
+    case invalidInput(String, SourceLocation, expected: String, found: String)
+    /// `--var NAME=@PATH` names a file that cannot be read.
+    case unreadableValueFile(String, path: String)
 
     public var description: String {
         switch self {
@@ -39,6 +45,15 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
                 "variable '\(name)' has no value; pass --var \(name)=VALUE or give it a sample under inputs:")
         case .malformedAssignment(let text):
             return diagnostic("error", at: nil, "expected --var NAME=VALUE, found '\(text)'")
+        case .invalidInput(let name, let at, let expected, let found):
+            return diagnostic("error", at: at, "input '\(name)' expects \(expected), found '\(found)'")
+        case .unreadableValueFile(let name, let path):
+            return diagnostic(
+                "error", at: nil,
+                "--var \(name)=@\(path): cannot read '\(path)' (a value starting with @ names a file; @@ starts one with @)"
+            )
+        case .templateSyntax(let at, let reason):
+            return diagnostic("error", at: at, "template: \(reason)")
         case .textBeforeFirstRole(let at):
             return diagnostic(
                 "error", at: at,

@@ -15,6 +15,9 @@ public struct PromptFile: Sendable {
         public var sample: String?
         /// What the input is for, shown in the variables form.
         public var description: String?
+        /// The declared type (`string`, `number`, `integer`, `boolean`, `object`, `array`), if any: values of
+        /// the structured types are read as JSON, numbers and booleans as such.
+        public var type: String? = nil
     }
 
     /// One role section of the body.
@@ -131,12 +134,12 @@ public struct PromptFile: Sendable {
             inputs.append(
                 Input(
                     name: inputName,
-                    sample: sample.map { PromptFile.json($0).description },
-                    description: detail?["description"]?.string))
+                    sample: sample.map { PromptFile.sampleText($0) },
+                    description: detail?["description"]?.string, type: detail?["type"]?.string?.lowercased()))
         }
         for (key, value) in samples ?? Node.Mapping([]) {
             if let sampleName = key.string, !inputs.contains(where: { $0.name == sampleName }) {
-                inputs.append(Input(name: sampleName, sample: PromptFile.json(value).description, description: nil))
+                inputs.append(Input(name: sampleName, sample: PromptFile.sampleText(value), description: nil))
             }
         }
         self.inputs = inputs
@@ -176,8 +179,54 @@ public struct PromptFile: Sendable {
     }
 
     /// Renders every section into chat messages; a variable without a value is an error naming it.
-    public func render(_ values: [String: String]) throws -> [ChatMessage] {
-        try sections.map { ChatMessage(role: $0.role, content: try $0.template.render(values, file: path)) }
+    /// `structured` holds values that are lists or objects already (the retrieved chunks); inputs declared as
+    /// `object`, `array`, `number`, `integer` or `boolean` are read from their text as such.
+    public func render(_ values: [String: String], structured: [String: JSONValue] = [:]) throws -> [ChatMessage] {
+        var text = values
+        var typed = structured
+        for input in inputs {
+            guard let type = input.type, type != "string", let value = values[input.name] else { continue }
+            typed[input.name] = try PromptFile.typedValue(value, type: type, input: input.name, path: path)
+            text.removeValue(forKey: input.name)
+        }
+        return try sections.map {
+            ChatMessage(role: $0.role, content: try $0.template.render(text, structured: typed, file: path))
+        }
+    }
+
+    /// `value` read as an input of `type` declares it.
+    static func typedValue(_ value: String, type: String, input: String, path: String) throws -> JSONValue {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        func wrong(_ expected: String) -> PromptError {
+            .invalidInput(input, SourceLocation(file: path), expected: expected, found: String(trimmed.prefix(60)))
+        }
+        switch type {
+        case "object", "array", "list", "thread":
+            guard let json = try? JSONParser.parse(trimmed) else { throw wrong("JSON (\(type))") }
+            switch (type, json) {
+            case ("object", .object), ("array", .array), ("list", .array), ("thread", .array): return json
+            default: throw wrong("a JSON \(type == "object" ? "object" : "array")")
+            }
+        case "number", "integer", "int", "float":
+            guard let number = Double(trimmed), type != "integer" || number.rounded() == number else {
+                throw wrong(type == "integer" ? "a whole number" : "a number")
+            }
+            return .number(number)
+        case "boolean", "bool":
+            switch trimmed.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: throw wrong("true or false")
+            }
+        default: return .string(value)
+        }
+    }
+
+    /// A sample or default from the front matter as variable text: strings as they are, anything else as JSON.
+    static func sampleText(_ node: Node) -> String {
+        let value = json(node)
+        if case .string(let text) = value { return text }
+        return value.description
     }
 
     /// The variable values to use: declared samples, overridden by what the user passed.
@@ -219,13 +268,30 @@ public struct PromptFile: Sendable {
 }
 
 /// Parses `NAME=VALUE` arguments into a dictionary, so `--var` behaves the same in every command.
-public func parseAssignments(_ items: [String]) throws -> [String: String] {
+/// `NAME=@PATH` takes the value from a file (JSON for a structured input, or any text); `@@` starts a value
+/// with a literal `@`.
+public func parseAssignments(_ items: [String], relativeTo directory: URL? = nil) throws -> [String: String] {
     var values: [String: String] = [:]
     for item in items {
         guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
             throw PromptError.malformedAssignment(item)
         }
-        values[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        let name = String(item[..<equals])
+        var value = String(item[item.index(after: equals)...])
+        if value.hasPrefix("@@") {
+            value.removeFirst()
+        } else if value.hasPrefix("@") {
+            let path = String(value.dropFirst())
+            let base = directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+            guard let data = FileManager.default.contents(atPath: url.path),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw PromptError.unreadableValueFile(name, path: path)
+            }
+            value = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        }
+        values[name] = value
     }
     return values
 }

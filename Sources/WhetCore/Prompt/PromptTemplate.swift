@@ -1,79 +1,92 @@
 import Foundation
+import Stencil
 
-/// A section's text split into literal text and `{{variable}}` placeholders, parsed once when the prompt is
-/// loaded so that a malformed placeholder is reported before anything runs.
+/// A section's text as a Jinja-style template (Prompty's default engine): `{{ variable }}`, dotted and
+/// indexed access (`{{ customer.firstName }}`, `{{ items[0] }}`), `{% for %}`, `{% if %}`, filters and
+/// whitespace control (`{%-`, `-%}`), rendered by Stencil. Checked completely when the prompt is loaded, so a
+/// syntax error is reported with its line and column before anything runs; a variable the template prints
+/// or loops over with no value is an error naming it, never an empty string.
 public struct PromptTemplate: Sendable, Equatable {
-    /// A piece of a template.
-    public enum Segment: Sendable, Equatable {
-        /// Text copied as is.
-        case text(String)
-        /// A placeholder, with where it stands in the file for error messages.
-        case variable(String, line: Int, column: Int)
-    }
-
-    /// The pieces in order.
-    public let segments: [Segment]
+    /// The template as written.
+    public let source: String
+    /// What the engine renders (Jinja spellings it does not know rewritten).
+    let translated: String
+    /// Where the section starts in the prompt file.
+    let file: String
+    let firstLine: Int
+    /// Every variable the template uses from outside, in order of first use, with where.
+    let uses: [TemplateScanner.Use]
 
     /// The distinct variable names used, in order of first use.
-    public var variables: [String] {
-        var seen = Set<String>()
-        return segments.compactMap {
-            if case .variable(let name, _, _) = $0, seen.insert(name).inserted { return name }
-            return nil
-        }
-    }
+    public var variables: [String] { uses.map(\.name) }
 
-    /// Parses `text`, whose first line is line `firstLine` of `file`.
+    /// Parses `text`, whose first line is line `firstLine` of `file`, and checks its syntax.
     public init(parsing text: String, file: String, firstLine: Int) throws {
-        var segments: [Segment] = []
-        var literal = ""
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if offset > 0 { literal += "\n" }
-            var rest = Substring(line)
-            while let open = rest.range(of: "{{") {
-                literal += rest[rest.startIndex..<open.lowerBound]
-                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
-                let location = SourceLocation(file: file, line: firstLine + offset, column: column)
-                guard let close = rest[open.upperBound...].range(of: "}}") else {
-                    throw PromptError.unclosedPlaceholder(location)
-                }
-                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                guard PromptTemplate.isValidName(name) else {
-                    throw PromptError.invalidVariableName(location, found: name)
-                }
-                if !literal.isEmpty {
-                    segments.append(.text(literal))
-                    literal = ""
-                }
-                segments.append(.variable(name, line: firstLine + offset, column: column))
-                rest = rest[close.upperBound...]
-            }
-            literal += rest
-        }
-        if !literal.isEmpty { segments.append(.text(literal)) }
-        self.segments = segments
+        let scanner = try TemplateScanner(text, file: file, firstLine: firstLine)
+        source = text
+        translated = scanner.translated
+        self.file = file
+        self.firstLine = firstLine
+        uses = scanner.uses
+        // Tags, filters and expressions are checked by parsing the whole template once, here.
+        _ = try renderChecked([:])
     }
 
-    /// Fills every placeholder from `values`; the first variable without a value is an error naming it.
-    public func render(_ values: [String: String], file: String) throws -> String {
-        var output = ""
-        for segment in segments {
-            switch segment {
-            case .text(let text): output += text
-            case .variable(let name, let line, let column):
-                guard let value = values[name] else {
-                    throw PromptError.missingVariable(name, SourceLocation(file: file, line: line, column: column))
-                }
-                output += value
-            }
+    /// Fills the template from `values` (strings, or structured values from `TemplateValue`); the first
+    /// required variable without a value is an error naming it and where it is used.
+    public func render(_ values: [String: String], structured: [String: JSONValue] = [:], file: String) throws
+        -> String
+    {
+        for use in uses where use.required && values[use.name] == nil && structured[use.name] == nil {
+            throw PromptError.missingVariable(
+                use.name, SourceLocation(file: file, line: use.line, column: use.column))
         }
-        return output
+        var context: [String: Any] = [:]
+        for (name, value) in values { context[name] = TemplateValue.parse(value) }
+        for (name, value) in structured { context[name] = TemplateValue.engineValue(value) }
+        return try renderChecked(context)
     }
 
-    static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0 == "_" || $0 == "." || $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+    private func renderChecked(_ context: [String: Any]) throws -> String {
+        do {
+            return try PromptTemplate.environment.renderTemplate(string: translated, context: context)
+        } catch let error as TemplateSyntaxError {
+            let location = error.token.map { token in
+                SourceLocation(
+                    file: file, line: firstLine + Int(token.sourceMap.location.lineNumber) - 1,
+                    column: token.sourceMap.location.lineOffset + 1)
+            }
+            throw PromptError.templateSyntax(location ?? SourceLocation(file: file, line: firstLine), error.reason)
+        } catch {
+            throw PromptError.templateSyntax(SourceLocation(file: file, line: firstLine), "\(error)")
         }
+    }
+
+    /// Stencil with the filters prompts written for Jinja use (`upper`, `lower`, `length`, `trim`, `tojson`…).
+    nonisolated(unsafe) static let environment: Environment = {
+        let filters = Extension()
+        filters.registerFilter("upper") { ($0.map { "\($0)" } ?? "").uppercased() }
+        filters.registerFilter("lower") { ($0.map { "\($0)" } ?? "").lowercased() }
+        filters.registerFilter("trim") { ($0.map { "\($0)" } ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        filters.registerFilter("title") { ($0.map { "\($0)" } ?? "").capitalized }
+        filters.registerFilter("length") { value in
+            switch value {
+            case let array as [Any]: return array.count
+            case let object as [String: Any]: return object.count
+            case let text as String: return text.count
+            default: return 0
+            }
+        }
+        filters.registerFilter("tojson") { value in TemplateValue.json(fromEngine: value).description }
+        filters.registerFilter("replace") { (value: Any?, arguments: [Any?]) in
+            guard arguments.count == 2, let old = arguments[0].map({ "\($0)" }), let new = arguments[1].map({ "\($0)" })
+            else { throw TemplateSyntaxError("'replace' expects two arguments: replace(\"old\", \"new\")") }
+            return (value.map { "\($0)" } ?? "").replacingOccurrences(of: old, with: new)
+        }
+        return Environment(extensions: [filters], trimBehaviour: .nothing)
+    }()
+
+    public static func == (lhs: PromptTemplate, rhs: PromptTemplate) -> Bool {
+        lhs.source == rhs.source && lhs.file == rhs.file && lhs.firstLine == rhs.firstLine
     }
 }

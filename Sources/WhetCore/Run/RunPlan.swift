@@ -68,6 +68,26 @@ public struct RunPlan: Sendable {
 
     /// The name of the variable retrieval fills.
     public static let contextVariable = "context"
+    /// The retrieved chunks as a list, for templates that loop over them: `{% for chunk in chunks %}` with
+    /// `chunk.citation`, `chunk.text`, `chunk.source` (`path:12-24`), `chunk.path`, `chunk.lines`,
+    /// `chunk.heading`, `chunk.score`, `chunk.rank`.
+    public static let chunksVariable = "chunks"
+    /// The variables whet fills from retrieval, never asked of the user.
+    public static let retrievalVariables: Set<String> = [contextVariable, chunksVariable]
+
+    /// The chunks placed in context as the template's `chunks` list, numbered as they are cited.
+    public static func chunkList(_ chunks: [RetrievedChunk]) -> JSONValue {
+        .array(
+            chunks.enumerated().map { index, chunk in
+                .object([
+                    "citation": .number(Double(index + 1)), "text": .string(chunk.text),
+                    "source": .string(chunk.location), "path": .string(chunk.path),
+                    "lines": .string("\(chunk.startLine)-\(chunk.endLine)"),
+                    "heading": .string(chunk.headingPath.joined(separator: " > ")), "score": .number(chunk.score),
+                    "rank": .number(Double(chunk.rank)),
+                ])
+            })
+    }
 
     /// Loads the prompt, resolves variables, retrieves context (when on) and renders the messages.
     public static func make(_ input: RunInput, in workspace: Workspace, retriever: (any ChunkRetriever)?) async throws
@@ -107,6 +127,7 @@ public struct RunPlan: Sendable {
         let settings = workspace.config.retrieval
         var retrieval: RetrievalRecord? = nil
         var grounding: Grounding? = nil
+        var chunkValues = JSONValue.array([])
 
         if let outcome {
             let query = outcome.queries.first ?? ""
@@ -121,12 +142,13 @@ public struct RunPlan: Sendable {
             let used = placed.filter { $0.citation != nil }.map(\.chunk)
             grounding = Grounding(query: query, chunks: used)
             variables[contextVariable] = formatContext(used)
+            chunkValues = chunkList(used)
             warnings += outcome.warnings.map { Warning($0, at: SourceLocation(file: prompt.path)) }
         } else if variables[contextVariable] == nil, prompt.variables.contains(contextVariable) {
             variables[contextVariable] = ""
             warnings.append(Warning("retrieval is off, so {{context}} is empty", at: SourceLocation(file: prompt.path)))
         }
-        let messages = try prompt.render(variables)
+        let messages = try prompt.render(variables, structured: [chunksVariable: chunkValues])
         var parameters = prompt.parameters
         parameters.removeValue(forKey: "model")
         let request = ModelRequest(messages: messages, parameters: parameters, grounding: grounding)
@@ -143,12 +165,13 @@ public struct RunPlan: Sendable {
         -> [ChatMessage]
     {
         var resolved = prompt.resolveVariables(variables)
-        if let retrieval {
-            resolved[contextVariable] = formatContext(retrieval.chunks.filter { $0.citation != nil }.map(\.chunk))
+        let used = retrieval?.chunks.filter { $0.citation != nil }.map(\.chunk) ?? []
+        if retrieval != nil {
+            resolved[contextVariable] = formatContext(used)
         } else if resolved[contextVariable] == nil {
             resolved[contextVariable] = ""
         }
-        return try prompt.render(resolved)
+        return try prompt.render(resolved, structured: [chunksVariable: chunkList(used)])
     }
 
     /// The search query: the configured query variable's value, else the user message rendered without context.
@@ -160,7 +183,7 @@ public struct RunPlan: Sendable {
         }
         var withoutContext = variables
         withoutContext[contextVariable] = ""
-        let messages = try prompt.render(withoutContext)
+        let messages = try prompt.render(withoutContext, structured: [chunksVariable: .array([])])
         return messages.last(where: { $0.role == .user })?.content ?? ""
     }
 

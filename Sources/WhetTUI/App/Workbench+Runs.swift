@@ -64,7 +64,7 @@ extension Workbench {
         guard !state.readOnly, runTask == nil else { return }
         var input = RunInput(
             promptName: (state.promptPath as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
-            variables: state.variables.filter { $0.key != RunPlan.contextVariable },
+            variables: state.variables.filter { !RunPlan.retrievalVariables.contains($0.key) },
             backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
             excludedChunks: state.excluded, promptSource: state.buffer.text)
         input.pinnedChunks = state.pinned

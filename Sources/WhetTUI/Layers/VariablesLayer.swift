@@ -11,7 +11,7 @@ final class VariablesLayer: Layer {
     var helpTitle: String? { "Variables" }
 
     static func names(_ state: WorkbenchState) -> [String] {
-        state.variableNames.filter { $0 != RunPlan.contextVariable }
+        state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }
     }
 
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {

@@ -50,7 +50,7 @@ enum PromptPane {
                     StatusBar.fitting(VisibleText.escape(problem), width: inner.width), x: inner.x, y: y,
                     maxWidth: inner.width, style: theme.style(.error))
             } else {
-                let values = state.variableNames.filter { $0 != RunPlan.contextVariable }.map { name in
+                let values = state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }.map { name in
                     "\(name)=\(VisibleText.escape(state.variables[name] ?? "∅").replacingOccurrences(of: "\n", with: "⏎"))"
                 }
                 let strip = values.isEmpty ? "no variables" : values.joined(separator: "  ")

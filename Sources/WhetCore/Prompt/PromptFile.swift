@@ -28,12 +28,16 @@ public struct PromptFile: Sendable {
         public var template: PromptTemplate
         /// The file line where the section's text starts.
         public var firstLine: Int
+        /// A thread input (`kind: thread`) standing alone on a line here: its messages take this place.
+        public var thread: String? = nil
+        /// Text after a thread in the same section: left out when it renders empty.
+        var continuation = false
     }
 
     /// The front-matter keys Prompty defines; anything else is warned about.
     static let knownKeys: Set<String> = [
         "name", "description", "version", "authors", "tags", "model", "inputs",
-        "outputs", "sample", "template", "metadata",
+        "outputs", "sample", "template", "metadata", "inputSchema", "id", "outputSchema", "tools",
     ]
 
     /// The path shown in messages (relative to the workspace).
@@ -72,11 +76,12 @@ public struct PromptFile: Sendable {
         }
         return try PromptFile(
             parsing: text, path: displayPath,
-            defaultName: url.deletingPathExtension().lastPathComponent)
+            defaultName: url.deletingPathExtension().lastPathComponent, baseDirectory: url.deletingLastPathComponent())
     }
 
-    /// Parses prompt text; `defaultName` is used when the front matter has no `name:`.
-    public init(parsing text: String, path: String, defaultName: String) throws {
+    /// Parses prompt text; `defaultName` is used when the front matter has no `name:`. `baseDirectory` is
+    /// where `${file:…}` references are read from (the prompt's folder).
+    public init(parsing text: String, path: String, defaultName: String, baseDirectory: URL? = nil) throws {
         self.path = path
         self.source = text
         self.contentHash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -122,40 +127,39 @@ public struct PromptFile: Sendable {
         self.description = mapping?["description"]?.string
         let model = mapping?["model"]
         self.model =
-            model?.string ?? model?.mapping?["configuration"]?.mapping?["model"]?.string
-            ?? model?.mapping?["name"]?.string
-        self.parameters = (model?.mapping?["parameters"]).map(PromptFile.json)?.objectValue ?? [:]
-        var inputs: [Input] = []
-        let samples = mapping?["sample"]?.mapping
-        for (key, value) in mapping?["inputs"]?.mapping ?? Node.Mapping([]) {
-            guard let inputName = key.string else { continue }
-            let detail = value.mapping
-            let sample = detail?["sample"] ?? detail?["default"] ?? samples?[inputName] ?? (detail == nil ? value : nil)
-            inputs.append(
-                Input(
-                    name: inputName,
-                    sample: sample.map { PromptFile.sampleText($0) },
-                    description: detail?["description"]?.string, type: detail?["type"]?.string?.lowercased()))
-        }
-        for (key, value) in samples ?? Node.Mapping([]) {
-            if let sampleName = key.string, !inputs.contains(where: { $0.name == sampleName }) {
-                inputs.append(Input(name: sampleName, sample: PromptFile.sampleText(value), description: nil))
-            }
-        }
+            model?.string ?? model?.mapping?["id"]?.string
+            ?? model?.mapping?["configuration"]?.mapping?["model"]?.string ?? model?.mapping?["name"]?.string
+        // v1 `parameters`, v2 `options`: both are the request's settings.
+        let parameters = (model?.mapping?["parameters"] ?? model?.mapping?["options"]).map(PromptFile.json)
+        self.parameters = parameters?.objectValue ?? [:]
+        let directory = path.isEmpty ? nil : URL(fileURLWithPath: path).deletingLastPathComponent()
+        let read = try PromptInputs(mapping, path: path, directory: baseDirectory ?? directory)
+        let inputs = read.inputs
+        warnings += read.warnings
         self.inputs = inputs
-        self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path)
+        warnings += PromptFile.unsupported(mapping, path: path)
+        let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
+        self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path, threads: threads)
         self.warnings = warnings
     }
 
     /// Splits the body on `system:` / `user:` / `assistant:` lines; a body with no role line is one user message.
-    static func sections(lines: [String], from start: Int, path: String) throws -> [Section] {
-        var result: [(role: ChatMessage.Role, first: Int, lines: [String])] = []
+    static func sections(lines: [String], from start: Int, path: String, threads: Set<String> = []) throws
+        -> [Section]
+    {
+        typealias Draft = (role: ChatMessage.Role, first: Int, lines: [String], thread: String?, continuation: Bool)
+        var result: [Draft] = []
         var preamble: [String] = []
         for index in start..<lines.count {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
             if trimmed.hasSuffix(":"), let role = ChatMessage.Role(rawValue: String(trimmed.dropLast())) {
-                result.append((role, index + 2, []))
+                result.append((role, index + 2, [], nil, false))
+            } else if let thread = threadName(line, among: threads) {
+                // A conversation in place: the section so far, the thread's messages, then the rest of the section.
+                let role = result.last?.role ?? .user
+                result.append((role, index + 1, [], thread, false))
+                result.append((role, index + 2, [], nil, true))
             } else if result.isEmpty {
                 preamble.append(line)
             } else {
@@ -163,19 +167,55 @@ public struct PromptFile: Sendable {
             }
         }
         if result.isEmpty {
-            result = [(.user, start + 1, preamble)]
+            result = [(.user, start + 1, preamble, nil, false)]
         } else if let offset = preamble.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             // Text above the first role line would silently vanish from every run: say so instead.
             throw PromptError.textBeforeFirstRole(SourceLocation(file: path, line: start + offset + 1, column: 1))
         }
         return try result.map { section in
-            let text = section.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let text =
+                section.thread.map { "{{ \($0) }}" }
+                ?? section.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             let leading = section.lines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
             return Section(
                 role: section.role,
                 template: try PromptTemplate(parsing: text, file: path, firstLine: section.first + leading),
-                firstLine: section.first + leading)
+                firstLine: section.first + leading, thread: section.thread, continuation: section.continuation)
         }
+    }
+
+    /// One warning per Prompty feature whet reads but does not act on yet, naming it, so nothing is dropped
+    /// silently.
+    static func unsupported(_ mapping: Node.Mapping?, path: String) -> [Warning] {
+        func warn(_ node: Node?, _ message: String) -> Warning {
+            Warning(message, at: SourceLocation(file: path, line: (node?.mark?.line ?? 0) + 2, column: 1))
+        }
+        var warnings: [Warning] = []
+        if let schema = mapping?["outputSchema"] {
+            warnings.append(
+                warn(schema, "outputSchema is not sent or checked yet: the answer is not validated against it"))
+        }
+        if let tools = mapping?["tools"] ?? mapping?["model"]?.mapping?["tools"] {
+            warnings.append(warn(tools, "tools are not sent yet: the model is called without them"))
+        }
+        let template = mapping?["template"]
+        let format = template?.string ?? (template?.mapping?["format"] ?? template?.mapping?["kind"])?.string
+        if let format, !["jinja2", "jinja", "prompty"].contains(format.lowercased()) {
+            warnings.append(warn(template, "template format '\(format)' is not supported; rendered as Jinja"))
+        }
+        if let connection = mapping?["model"]?.mapping?["connection"] {
+            warnings.append(warn(connection, "model.connection is not used: whet.toml's backend sends the request"))
+        }
+        return warnings
+    }
+
+    /// The thread input named by a line that holds only `{{ NAME }}`, if NAME is one.
+    static func threadName(_ line: String, among threads: Set<String>) -> String? {
+        guard !threads.isEmpty else { return nil }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") else { return nil }
+        let name = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        return threads.contains(name) ? name : nil
     }
 
     /// Renders every section into chat messages; a variable without a value is an error naming it.
@@ -189,51 +229,21 @@ public struct PromptFile: Sendable {
             typed[input.name] = try PromptFile.typedValue(value, type: type, input: input.name, path: path)
             text.removeValue(forKey: input.name)
         }
-        return try sections.map {
-            ChatMessage(role: $0.role, content: try $0.template.render(text, structured: typed, file: path))
-        }
-    }
-
-    /// `value` read as an input of `type` declares it.
-    static func typedValue(_ value: String, type: String, input: String, path: String) throws -> JSONValue {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        func wrong(_ expected: String) -> PromptError {
-            .invalidInput(input, SourceLocation(file: path), expected: expected, found: String(trimmed.prefix(60)))
-        }
-        switch type {
-        case "object", "array", "list", "thread":
-            guard let json = try? JSONParser.parse(trimmed) else { throw wrong("JSON (\(type))") }
-            switch (type, json) {
-            case ("object", .object), ("array", .array), ("list", .array), ("thread", .array): return json
-            default: throw wrong("a JSON \(type == "object" ? "object" : "array")")
+        var messages: [ChatMessage] = []
+        for section in sections {
+            if let thread = section.thread {
+                guard let value = typed[thread] ?? values[thread].flatMap({ try? JSONParser.parse($0) }) else {
+                    _ = try section.template.render(text, structured: typed, file: path)  // says what is missing
+                    continue
+                }
+                messages += try PromptFile.threadMessages(value, input: thread, path: path)
+                continue
             }
-        case "number", "integer", "int", "float":
-            guard let number = Double(trimmed), type != "integer" || number.rounded() == number else {
-                throw wrong(type == "integer" ? "a whole number" : "a number")
-            }
-            return .number(number)
-        case "boolean", "bool":
-            switch trimmed.lowercased() {
-            case "true", "yes", "1": return .bool(true)
-            case "false", "no", "0": return .bool(false)
-            default: throw wrong("true or false")
-            }
-        default: return .string(value)
+            let content = try section.template.render(text, structured: typed, file: path)
+            if section.continuation, content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            messages.append(ChatMessage(role: section.role, content: content))
         }
-    }
-
-    /// A sample or default from the front matter as variable text: strings as they are, anything else as JSON.
-    static func sampleText(_ node: Node) -> String {
-        let value = json(node)
-        if case .string(let text) = value { return text }
-        return value.description
-    }
-
-    /// The variable values to use: declared samples, overridden by what the user passed.
-    public func resolveVariables(_ given: [String: String]) -> [String: String] {
-        var values: [String: String] = [:]
-        for input in inputs { if let sample = input.sample { values[input.name] = sample } }
-        return values.merging(given) { _, new in new }
+        return messages
     }
 
     static func json(_ node: Node) -> JSONValue {

@@ -111,7 +111,8 @@ public struct RunPlan: Sendable {
         return try input.promptSource.map {
             try PromptFile(
                 parsing: $0, path: workspace.display(promptURL),
-                defaultName: promptURL.deletingPathExtension().lastPathComponent)
+                defaultName: promptURL.deletingPathExtension().lastPathComponent,
+                baseDirectory: promptURL.deletingLastPathComponent())
         } ?? PromptFile.load(promptURL, displayPath: workspace.display(promptURL), limits: workspace.config.limits)
     }
 

@@ -18,7 +18,9 @@ extension Workbench {
     func reparsePrompt() {
         do {
             let prompt = try PromptFile(
-                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
+                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName,
+                baseDirectory: state.workspace.root.appendingPathComponent(state.promptPath).deletingLastPathComponent()
+            )
             state.variableNames = prompt.variables
             for input in prompt.inputs where state.variables[input.name] == nil {
                 if let sample = input.sample { state.variables[input.name] = sample }

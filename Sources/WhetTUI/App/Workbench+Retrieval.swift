@@ -101,7 +101,9 @@ extension Workbench {
         let query: String
         do {
             let prompt = try PromptFile(
-                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName)
+                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName,
+                baseDirectory: state.workspace.root.appendingPathComponent(state.promptPath).deletingLastPathComponent()
+            )
             query = try RunPlan.queryText(
                 prompt: prompt, variables: prompt.resolveVariables(state.variables),
                 settings: state.workspace.config.retrieval)

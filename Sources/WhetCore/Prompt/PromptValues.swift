@@ -1,0 +1,72 @@
+import Foundation
+import Yams
+
+/// How a variable's text becomes what its input declares: typed values (`object`, `array`, `number`,
+/// `integer`, `boolean`, `thread`), a thread's messages, and front-matter samples as text.
+extension PromptFile {
+    /// A thread input's messages: a JSON array of `{role, content}` (content as text, or a list of parts whose
+    /// `text` is joined).
+    static func threadMessages(_ value: JSONValue, input: String, path: String) throws -> [ChatMessage] {
+        guard case .array(let items) = value else {
+            throw PromptError.invalidInput(
+                input, SourceLocation(file: path), expected: "a JSON array of {role, content} messages",
+                found: String(value.description.prefix(60)))
+        }
+        return try items.map { item in
+            guard let roleName = item["role"]?.stringValue, let role = ChatMessage.Role(rawValue: roleName) else {
+                throw PromptError.invalidInput(
+                    input, SourceLocation(file: path), expected: "messages with role system, user or assistant",
+                    found: String(item.description.prefix(60)))
+            }
+            let content: String
+            switch item["content"] {
+            case .string(let text)?: content = text
+            case .array(let parts)?: content = parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+            default: content = ""
+            }
+            return ChatMessage(role: role, content: content)
+        }
+    }
+
+    /// `value` read as an input of `type` declares it.
+    static func typedValue(_ value: String, type: String, input: String, path: String) throws -> JSONValue {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        func wrong(_ expected: String) -> PromptError {
+            .invalidInput(input, SourceLocation(file: path), expected: expected, found: String(trimmed.prefix(60)))
+        }
+        switch type {
+        case "object", "array", "list", "thread":
+            guard let json = try? JSONParser.parse(trimmed) else { throw wrong("JSON (\(type))") }
+            switch (type, json) {
+            case ("object", .object), ("array", .array), ("list", .array), ("thread", .array): return json
+            default: throw wrong("a JSON \(type == "object" ? "object" : "array")")
+            }
+        case "number", "integer", "int", "float":
+            guard let number = Double(trimmed), type != "integer" || number.rounded() == number else {
+                throw wrong(type == "integer" ? "a whole number" : "a number")
+            }
+            return .number(number)
+        case "boolean", "bool":
+            switch trimmed.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: throw wrong("true or false")
+            }
+        default: return .string(value)
+        }
+    }
+
+    /// A sample or default from the front matter as variable text: strings as they are, anything else as JSON.
+    static func sampleText(_ node: Node) -> String {
+        let value = json(node)
+        if case .string(let text) = value { return text }
+        return value.description
+    }
+
+    /// The variable values to use: declared samples, overridden by what the user passed.
+    public func resolveVariables(_ given: [String: String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for input in inputs { if let sample = input.sample { values[input.name] = sample } }
+        return values.merging(given) { _, new in new }
+    }
+}

@@ -106,7 +106,7 @@ final class PromptyFormatTests: XCTestCase {
         let file = try PromptFile(parsing: text, path: "p.prompty", defaultName: "p")
         let messages = file.warnings.map(\.message)
         XCTAssertEqual(messages.count, 4, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("outputSchema is not sent or checked yet") })
+        XCTAssertTrue(messages.contains { $0.hasPrefix("outputSchema has no properties and no type") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("tools are not sent yet") })
         XCTAssertTrue(messages.contains { $0.hasPrefix("template format 'mustache' is not supported") })
         XCTAssertTrue(messages.contains { $0.hasPrefix("model.connection is not used") })

@@ -25,6 +25,17 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             ["role": $0.role.rawValue, "content": $0.content]
         }
         body["stream"] = stream
+        if let output = request.outputSchema {
+            // Anthropic has no response format: a tool whose input is the schema, and the model made to call
+            // it, gives the same guarantee; its input (streamed as JSON pieces) is the answer.
+            body["tools"] = [
+                [
+                    "name": output.name, "description": "Give the answer in this shape.",
+                    "input_schema": WireJSON.foundation(output.schema),
+                ] as [String: Any]
+            ]
+            body["tool_choice"] = ["type": "tool", "name": output.name]
+        }
         let headers = [("Content-Type", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
         return HTTPTransport.Request(
             url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
@@ -40,6 +51,8 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             return []
         case "content_block_delta":
             if let text = object["delta"]?["text"]?.stringValue, !text.isEmpty { return [.delta(text)] }
+            // A forced tool's input arrives as pieces of JSON text: the answer, in the schema's shape.
+            if let json = object["delta"]?["partial_json"]?.stringValue, !json.isEmpty { return [.delta(json)] }
             return []
         case "message_delta":
             if let reason = object["delta"]?["stop_reason"]?.stringValue { state.finish = finishReason(reason) }
@@ -62,7 +75,12 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             throw WireError.malformed("a response without content")
         }
         var events: [BackendEvent] = []
-        let text = content.compactMap { $0["text"] as? String }.joined()
+        var text = content.compactMap { $0["text"] as? String }.joined()
+        if let input = content.first(where: { $0["type"] as? String == "tool_use" })?["input"],
+            let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
+        {
+            text += String(decoding: data, as: UTF8.self)
+        }
         if !text.isEmpty { events.append(.delta(text)) }
         if let usage = object["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int,
             let output = usage["output_tokens"] as? Int

@@ -22,12 +22,18 @@ public struct ModelRequest: Sendable, Equatable {
     /// The retrieved text and the query it answered, for backends that work from them directly (the offline
     /// one); model backends ignore it because the same text is already in the messages.
     public var grounding: Grounding?
+    /// The shape the answer must have: each protocol asks for it its own way.
+    public var outputSchema: OutputSchema?
 
     /// Makes a request.
-    public init(messages: [ChatMessage], parameters: [String: JSONValue] = [:], grounding: Grounding? = nil) {
+    public init(
+        messages: [ChatMessage], parameters: [String: JSONValue] = [:], grounding: Grounding? = nil,
+        outputSchema: OutputSchema? = nil
+    ) {
         self.messages = messages
         self.parameters = parameters
         self.grounding = grounding
+        self.outputSchema = outputSchema
     }
 }
 

@@ -11,6 +11,14 @@ struct OpenAIChatProtocol: ChatWireProtocol {
         body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         body["stream"] = stream
         if stream { body["stream_options"] = ["include_usage": true] }
+        if let output = request.outputSchema {
+            body["response_format"] = [
+                "type": "json_schema",
+                "json_schema": [
+                    "name": output.name, "schema": WireJSON.foundation(output.schema), "strict": output.strict,
+                ] as [String: Any],
+            ]
+        }
         let headers =
             [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")]
             + HTTPTransport.standardHeaders(config, key: key)

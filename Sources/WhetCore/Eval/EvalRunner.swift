@@ -240,6 +240,7 @@ public struct EvalRunner: Sendable {
                 chunks: used, grader: grader, embedder: embedder, workspaceRoot: workspace.root.path)
             var checked = context
             checked.retrievalRan = plan.retrieval != nil
+            checked.outputSchema = plan.request.outputSchema?.schema
             var transformFailure: String? = nil
             if let transform = cell.evalCase.transform {
                 do { checked.output = try await ScriptAssertions.transform(transform, context: context) } catch {

@@ -52,6 +52,8 @@ public struct PromptFile: Sendable {
     public let model: String?
     /// Declared inputs with their samples.
     public let inputs: [Input]
+    /// The shape the answer must have, when the prompt declares one (`outputSchema:`).
+    public let outputSchema: OutputSchema?
     /// The role sections in order.
     public let sections: [Section]
     /// SHA-256 of the file's bytes, hex: which version of the prompt a run used.
@@ -137,6 +139,7 @@ public struct PromptFile: Sendable {
         let inputs = read.inputs
         warnings += read.warnings
         self.inputs = inputs
+        self.outputSchema = OutputSchema.read(mapping?["outputSchema"], promptName: name)
         warnings += PromptFile.unsupported(mapping, path: path)
         let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
         self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path, threads: threads)
@@ -191,9 +194,8 @@ public struct PromptFile: Sendable {
             Warning(message, at: SourceLocation(file: path, line: (node?.mark?.line ?? 0) + 2, column: 1))
         }
         var warnings: [Warning] = []
-        if let schema = mapping?["outputSchema"] {
-            warnings.append(
-                warn(schema, "outputSchema is not sent or checked yet: the answer is not validated against it"))
+        if let schema = mapping?["outputSchema"], OutputSchema.read(schema, promptName: "x") == nil {
+            warnings.append(warn(schema, "outputSchema has no properties and no type: the answer is not checked"))
         }
         if let tools = mapping?["tools"] ?? mapping?["model"]?.mapping?["tools"] {
             warnings.append(warn(tools, "tools are not sent yet: the model is called without them"))

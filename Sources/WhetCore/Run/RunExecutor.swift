@@ -61,6 +61,10 @@ public struct RunExecutor: Sendable {
             record.latency.tokensPerSecond = rate.rounded(toPlaces: 1)
         }
         record.cached = cached ? true : nil
+        if let schema = plan.request.outputSchema, finish != .cancelled, errorMessage == nil {
+            let problems = schema.problems(in: output)
+            record.schemaCheck = RunRecord.SchemaCheck(conforms: problems.isEmpty, problems: problems)
+        }
         return record
     }
 

@@ -152,7 +152,8 @@ public struct RunPlan: Sendable {
         let messages = try prompt.render(variables, structured: [chunksVariable: chunkValues])
         var parameters = prompt.parameters
         parameters.removeValue(forKey: "model")
-        let request = ModelRequest(messages: messages, parameters: parameters, grounding: grounding)
+        let request = ModelRequest(
+            messages: messages, parameters: parameters, grounding: grounding, outputSchema: prompt.outputSchema)
         var recorded = variables
         recorded.removeValue(forKey: contextVariable)
         return RunPlan(

@@ -76,6 +76,12 @@ public struct RunSession: Sendable {
         if let cost = record.costUSD { parts.append(String(format: "$%.4f", cost)) }
         if record.cached == true { parts.append("from cache") }
         if record.finishReason != .stop { parts.append(record.finishReason.rawValue) }
+        if let check = record.schemaCheck {
+            parts.append(
+                check.conforms
+                    ? "matches the output schema"
+                    : "does not match the output schema: \(check.problems.joined(separator: "; "))")
+        }
         return parts.joined(separator: " · ")
     }
 }

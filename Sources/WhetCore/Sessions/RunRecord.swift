@@ -43,6 +43,20 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var error: String?
     /// A rating the user may give later (e.g. +1/-1); nil until then.
     public var rating: Int?
+    /// Whether the answer had the shape the prompt's `outputSchema` asks for (nil: the prompt has none).
+    public var schemaCheck: SchemaCheck? = nil
+
+    /// An answer checked against the prompt's output schema.
+    public struct SchemaCheck: Sendable, Equatable, Codable {
+        public var conforms: Bool
+        /// What is wrong, when it does not (the first few findings).
+        public var problems: [String]
+
+        public init(conforms: Bool, problems: [String]) {
+            self.conforms = conforms
+            self.problems = problems
+        }
+    }
 
     /// The prompt a run used.
     public struct PromptReference: Sendable, Equatable, Codable {
@@ -84,6 +98,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case finishReason = "finish_reason"
         case costUSD = "cost_usd"
         case cached
+        case schemaCheck = "schema_check"
     }
 
     /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
@@ -109,6 +124,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         try container.encode(latency, forKey: .latency)
         try container.encode(error, forKey: .error)
         try container.encode(rating, forKey: .rating)
+        try container.encodeIfPresent(schemaCheck, forKey: .schemaCheck)
     }
 }
 

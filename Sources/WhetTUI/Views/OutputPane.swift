@@ -59,6 +59,7 @@ enum OutputPane {
         if let usage = run.usage { parts.append("\(usage.totalTokens) tok\(usage.estimated ? "~" : "")") }
         if let cost = run.costUSD { parts.append(String(format: "$%.4f", cost)) }
         if run.cached == true { parts.append("cached") }
+        if let check = run.schemaCheck { parts.append(check.conforms ? "schema ✓" : "schema ✗") }
         if run.finishReason != .stop { parts.append(run.finishReason.rawValue) }
         return parts.joined(separator: " · ")
     }

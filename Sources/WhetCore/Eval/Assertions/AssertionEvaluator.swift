@@ -156,7 +156,10 @@ public enum AssertionEvaluator {
                 output.contains(expression), type,
                 "pattern \(quoted(pattern)) \(output.contains(expression) ? "matched" : "did not match")")
         case "is-json", "contains-json", "json-schema":
-            return try JSONAssertions.evaluate(type, value: value, output: output, workspaceRoot: context.workspaceRoot)
+            // json-schema with no schema of its own checks the prompt's outputSchema.
+            let schema = type == "json-schema" && value == nil ? context.outputSchema : value
+            return try JSONAssertions.evaluate(
+                type, value: schema, output: output, workspaceRoot: context.workspaceRoot)
         case "levenshtein":
             let expected = value?.description ?? ""
             let distance = Levenshtein.distance(output.trimmingCharacters(in: .whitespacesAndNewlines), expected)

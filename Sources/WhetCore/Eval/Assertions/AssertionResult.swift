@@ -63,6 +63,8 @@ public struct AssertionContext: Sendable {
     /// Whether the run retrieved context at all: with retrieval off, context metrics cannot be measured
     /// (an empty context would read as "nothing recalled", a failure nobody caused).
     public var retrievalRan = true
+    /// The prompt's output schema: `json-schema` without a value checks against it.
+    public var outputSchema: JSONValue? = nil
 
     /// Makes a context.
     public init(

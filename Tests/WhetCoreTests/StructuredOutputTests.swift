@@ -1,0 +1,114 @@
+import WhetTestSupport
+import XCTest
+
+@testable import WhetCore
+
+/// A prompt's outputSchema on both protocols against a real server on loopback: sent as each provider
+/// expects it, the answer assembled from streamed pieces, checked, and the verdict recorded.
+final class StructuredOutputTests: XCTestCase {
+    var server: TestModelServer?
+    var workspace: TestWorkspace!
+
+    static let prompt = """
+        ---
+        name: triage
+        inputs:
+          question:
+            sample: My invoice is wrong
+        outputSchema:
+          strict: true
+          properties:
+            - name: category
+              kind: string
+            - name: urgent
+              kind: boolean
+        ---
+        user:
+        Classify: {{question}}
+        """
+
+    override func setUpWithError() throws {
+        setenv("WHET_TEST_KEY", "sk-test-structured", 1)
+        workspace = try TestWorkspace(files: ["prompts/triage.prompty": Self.prompt, "corpus/doc.md": "# Doc\n"])
+    }
+
+    override func tearDown() { server?.stop() }
+
+    func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
+        let opened = try workspace.open()
+        var config = BackendConfig(name: "t", kind: kind, model: "m")
+        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
+        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
+        var plan = try await RunPlan.make(
+            RunInput(promptName: "triage", retrievalEnabled: false), in: opened, retriever: nil)
+        plan.backend = config
+        return await RunExecutor().execute(
+            plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+    }
+
+    func testOpenAIGetsAJSONSchemaResponseFormatAndTheAnswerIsChecked() async throws {
+        let server = try TestModelServer([
+            TestModelServer.openAIStream(["{\"category\": \"bil", "ling\", \"urgent\": false}"]),
+            TestModelServer.openAIStream(["{\"category\": \"billing\"}"]),
+        ])
+        self.server = server
+        let good = try await run(.openai, server)
+        XCTAssertEqual(good.output, "{\"category\": \"billing\", \"urgent\": false}")
+        XCTAssertEqual(good.schemaCheck, RunRecord.SchemaCheck(conforms: true, problems: []))
+        let body = try XCTUnwrap(WireJSON.object(Data(try XCTUnwrap(server.requests.first).body.utf8)))
+        let format = try XCTUnwrap(body["response_format"] as? [String: Any])
+        XCTAssertEqual(format["type"] as? String, "json_schema")
+        let schema = try XCTUnwrap(format["json_schema"] as? [String: Any])
+        XCTAssertEqual(schema["name"] as? String, "triage")
+        XCTAssertEqual(schema["strict"] as? Bool, true)
+        XCTAssertEqual(
+            ((schema["schema"] as? [String: Any])?["required"] as? [String])?.sorted(), ["category", "urgent"])
+
+        let bad = try await run(.openai, server)
+        XCTAssertEqual(bad.schemaCheck?.conforms, false)
+        XCTAssertTrue(
+            bad.schemaCheck?.problems.first?.contains("urgent") ?? false, "\(String(describing: bad.schemaCheck))")
+        let encoded = String(decoding: try JSONEncoder().encode(bad), as: UTF8.self)
+        XCTAssertTrue(encoded.contains("\"schema_check\""), encoded)
+    }
+
+    func testAnthropicIsMadeToCallAToolWhoseStreamedInputIsTheAnswer() async throws {
+        let events = [
+            #"{"type":"message_start","message":{"usage":{"input_tokens":9}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"triage","input":{}}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"category\": \"ship"}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"ping\", \"urgent\": true}"}}"#,
+            #"{"type":"content_block_stop","index":0}"#,
+            #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":12}}"#,
+            #"{"type":"message_stop"}"#,
+        ]
+        var steps: [TestModelServer.Step] = [.head(200, [("Content-Type", "text/event-stream")])]
+        for event in events { steps.append(.chunk("data: \(event)\n\n")) }
+        steps.append(.end)
+        let server = try TestModelServer([steps])
+        self.server = server
+        let record = try await run(.anthropic, server)
+        XCTAssertEqual(record.output, "{\"category\": \"shipping\", \"urgent\": true}")
+        XCTAssertEqual(record.schemaCheck?.conforms, true)
+        let body = try XCTUnwrap(WireJSON.object(Data(try XCTUnwrap(server.requests.first).body.utf8)))
+        let tools = try XCTUnwrap(body["tools"] as? [[String: Any]])
+        XCTAssertEqual(tools.first?["name"] as? String, "triage")
+        XCTAssertNotNil(tools.first?["input_schema"] as? [String: Any])
+        XCTAssertEqual((body["tool_choice"] as? [String: Any])?["name"] as? String, "triage")
+    }
+
+    func testAJSONSchemaAssertionWithoutAValueChecksThePromptsSchema() async throws {
+        let context = { (output: String) -> AssertionContext in
+            var context = AssertionContext(output: output)
+            context.outputSchema =
+                (try? PromptFile(parsing: Self.prompt, path: "p", defaultName: "p"))?.outputSchema?.schema
+            return context
+        }
+        let assertion = EvalCase.Assertion(type: "json-schema", value: nil, raw: ["type": .string("json-schema")])
+        let passed = await AssertionEvaluator.evaluate(
+            assertion, in: context("{\"category\": \"a\", \"urgent\": true}"))
+        XCTAssertEqual(passed.status, .passed, passed.reason)
+        let failed = await AssertionEvaluator.evaluate(assertion, in: context("{\"category\": 3}"))
+        XCTAssertEqual(failed.status, .failed, failed.reason)
+    }
+}

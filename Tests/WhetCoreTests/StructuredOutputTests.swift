@@ -112,3 +112,100 @@ final class StructuredOutputTests: XCTestCase {
         XCTAssertEqual(failed.status, .failed, failed.reason)
     }
 }
+
+/// Tools declared in a prompt, sent on both protocols, their calls assembled from streamed pieces and recorded.
+final class ToolCallTests: XCTestCase {
+    var server: TestModelServer?
+    var workspace: TestWorkspace!
+
+    static let prompt = """
+        ---
+        name: orders
+        inputs:
+          question:
+            sample: Where is order 42?
+        tools:
+          - type: function
+            function:
+              name: lookup_order
+              description: Find an order by number.
+              parameters:
+                type: object
+                properties:
+                  number:
+                    type: integer
+                required: [number]
+        ---
+        user:
+        {{question}}
+        """
+
+    override func setUpWithError() throws {
+        setenv("WHET_TEST_KEY", "sk-test-tools", 1)
+        workspace = try TestWorkspace(files: ["prompts/orders.prompty": Self.prompt, "corpus/doc.md": "# Doc\n"])
+    }
+
+    override func tearDown() { server?.stop() }
+
+    func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
+        let opened = try workspace.open()
+        var config = BackendConfig(name: "t", kind: kind, model: "m")
+        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
+        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
+        var plan = try await RunPlan.make(
+            RunInput(promptName: "orders", retrievalEnabled: false), in: opened, retriever: nil)
+        plan.backend = config
+        return await RunExecutor().execute(
+            plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+    }
+
+    func stream(_ events: [String]) -> [TestModelServer.Step] {
+        [.head(200, [("Content-Type", "text/event-stream")])] + events.map { .chunk("data: \($0)\n\n") } + [.end]
+    }
+
+    func testOpenAIToolCallPiecesAreAssembledAndRecorded() async throws {
+        let server = try TestModelServer([
+            stream([
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"lookup_order","arguments":""}}]},"finish_reason":null}]}"#,
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"numb"}}]},"finish_reason":null}]}"#,
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"er\": 42}"}}]},"finish_reason":null}]}"#,
+                #"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+                "[DONE]",
+            ])
+        ])
+        self.server = server
+        let record = try await run(.openai, server)
+        XCTAssertEqual(record.toolCalls, [ToolCall(id: "call_1", name: "lookup_order", arguments: "{\"number\": 42}")])
+        XCTAssertEqual(record.toolCalls?.first?.prettyArguments, "{\n  \"number\" : 42\n}")
+        let body = try XCTUnwrap(WireJSON.object(Data(try XCTUnwrap(server.requests.first).body.utf8)))
+        let tool = try XCTUnwrap((body["tools"] as? [[String: Any]])?.first)
+        XCTAssertEqual(tool["type"] as? String, "function")
+        XCTAssertEqual((tool["function"] as? [String: Any])?["name"] as? String, "lookup_order")
+        let encoded = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        XCTAssertTrue(encoded.contains("\"tool_calls\""), encoded)
+    }
+
+    func testAnthropicToolUseBlocksAreToolCalls() async throws {
+        let server = try TestModelServer([
+            stream([
+                #"{"type":"message_start","message":{"usage":{"input_tokens":5}}}"#,
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me check."}}"#,
+                #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"lookup_order","input":{}}}"#,
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"number\":"}}"#,
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":" 42}"}}"#,
+                #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}}"#,
+                #"{"type":"message_stop"}"#,
+            ])
+        ])
+        self.server = server
+        let record = try await run(.anthropic, server)
+        XCTAssertEqual(record.output, "Let me check.")
+        XCTAssertEqual(record.toolCalls, [ToolCall(id: "toolu_1", name: "lookup_order", arguments: "{\"number\": 42}")])
+        let body = try XCTUnwrap(WireJSON.object(Data(try XCTUnwrap(server.requests.first).body.utf8)))
+        let tool = try XCTUnwrap((body["tools"] as? [[String: Any]])?.first)
+        XCTAssertEqual(tool["name"] as? String, "lookup_order")
+        XCTAssertNotNil(tool["input_schema"] as? [String: Any])
+        XCTAssertNil(body["tool_choice"], "the model chooses whether to call a tool")
+    }
+}

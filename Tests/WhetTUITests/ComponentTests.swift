@@ -112,6 +112,24 @@ final class ComponentTests: XCTestCase {
         XCTAssertNil(workbench.state.viewingEarlierRun)
     }
 
+    func testToolCallsAndTheSchemaVerdictShowInTheOutputPane() async throws {
+        let workbench = try opened()
+        let plan = try RunPlan.make(RunInput(), in: workbench.state.workspace, retrieved: nil)
+        var record = RunRecord(
+            run: 1, id: "r1", time: "t",
+            prompt: .init(name: plan.prompt.name, path: plan.prompt.path, hash: plan.prompt.contentHash),
+            variables: [:], messages: plan.messages, retrieval: nil, backend: .init(name: "offline", kind: "offline"),
+            model: "m", parameters: [:], output: "Checking.", finishReason: .stop, usage: nil,
+            latency: .init(firstTokenMs: 1, totalMs: 2), error: nil, rating: nil)
+        record.toolCalls = [ToolCall(id: "c1", name: "lookup_order", arguments: "{\"number\": 42}")]
+        record.schemaCheck = RunRecord.SchemaCheck(conforms: false, problems: ["the answer is not JSON"])
+        workbench.state.runs = [record]
+        let text = screen(workbench).text
+        XCTAssertTrue(text.contains("── tool call lookup_order"), text)
+        XCTAssertTrue(text.contains("\"number\" : 42"), text)
+        XCTAssertTrue(text.contains("schema ✗"), text)
+    }
+
     func testUnknownEscapeSequencesAreNeverTyped() async {
         XCTAssertEqual(EscapeSequence.decode(introducer: "[", body: "1~"), .home)
         XCTAssertEqual(EscapeSequence.decode(introducer: "[", body: "4~"), .end)

@@ -25,15 +25,20 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             ["role": $0.role.rawValue, "content": $0.content]
         }
         body["stream"] = stream
+        var tools: [[String: Any]] = request.tools.map { tool in
+            var entry: [String: Any] = ["name": tool.name, "input_schema": WireJSON.foundation(tool.parameters)]
+            if let description = tool.description { entry["description"] = description }
+            return entry
+        }
+        if !tools.isEmpty, request.outputSchema == nil { body["tools"] = tools }
         if let output = request.outputSchema {
             // Anthropic has no response format: a tool whose input is the schema, and the model made to call
             // it, gives the same guarantee; its input (streamed as JSON pieces) is the answer.
-            body["tools"] = [
-                [
-                    "name": output.name, "description": "Give the answer in this shape.",
-                    "input_schema": WireJSON.foundation(output.schema),
-                ] as [String: Any]
-            ]
+            tools.append([
+                "name": output.name, "description": "Give the answer in this shape.",
+                "input_schema": WireJSON.foundation(output.schema),
+            ])
+            body["tools"] = tools
             body["tool_choice"] = ["type": "tool", "name": output.name]
         }
         let headers = [("Content-Type", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
@@ -51,9 +56,24 @@ struct AnthropicChatProtocol: ChatWireProtocol {
             return []
         case "content_block_delta":
             if let text = object["delta"]?["text"]?.stringValue, !text.isEmpty { return [.delta(text)] }
-            // A forced tool's input arrives as pieces of JSON text: the answer, in the schema's shape.
-            if let json = object["delta"]?["partial_json"]?.stringValue, !json.isEmpty { return [.delta(json)] }
+            // A tool's input arrives as pieces of JSON text: a call to one of the prompt's tools, or (the
+            // forced output-schema tool) the answer itself.
+            if let json = object["delta"]?["partial_json"]?.stringValue, !json.isEmpty {
+                let index = object["index"]?.intValue ?? 0
+                if state.toolBlocks.contains(index) {
+                    return [.toolCall(index: index, id: nil, name: nil, arguments: json)]
+                }
+                return [.delta(json)]
+            }
             return []
+        case "content_block_start":
+            let block = object["content_block"]
+            guard block?["type"]?.stringValue == "tool_use", let name = block?["name"]?.stringValue,
+                state.toolNames.contains(name)
+            else { return [] }
+            let index = object["index"]?.intValue ?? 0
+            state.toolBlocks.insert(index)
+            return [.toolCall(index: index, id: block?["id"]?.stringValue, name: name, arguments: "")]
         case "message_delta":
             if let reason = object["delta"]?["stop_reason"]?.stringValue { state.finish = finishReason(reason) }
             if let output = object["usage"]?["output_tokens"]?.intValue { state.completionTokens = output }
@@ -76,12 +96,24 @@ struct AnthropicChatProtocol: ChatWireProtocol {
         }
         var events: [BackendEvent] = []
         var text = content.compactMap { $0["text"] as? String }.joined()
-        if let input = content.first(where: { $0["type"] as? String == "tool_use" })?["input"],
-            let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
-        {
-            text += String(decoding: data, as: UTF8.self)
+        var calls: [BackendEvent] = []
+        for (index, block) in content.enumerated() where block["type"] as? String == "tool_use" {
+            guard let input = block["input"],
+                let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
+            else { continue }
+            let json = String(decoding: data, as: UTF8.self)
+            // Without the request's tool names here, a whole response's tool block is a call unless it is the
+            // only content (the forced output-schema tool, whose input is the answer).
+            if content.count == 1, index == 0, text.isEmpty {
+                text = json
+            } else {
+                calls.append(
+                    .toolCall(index: index, id: block["id"] as? String, name: block["name"] as? String, arguments: json)
+                )
+            }
         }
         if !text.isEmpty { events.append(.delta(text)) }
+        events += calls
         if let usage = object["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int,
             let output = usage["output_tokens"] as? Int
         {

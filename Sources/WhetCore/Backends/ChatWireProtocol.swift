@@ -21,6 +21,10 @@ struct StreamState: Sendable {
     var completionTokens: Int? = nil
     var finish: FinishReason? = nil
     var done = false
+    /// The prompt's tools by name (a call to one of them is a tool call, not the answer).
+    var toolNames: Set<String> = []
+    /// Content blocks that are calls to those tools, by index.
+    var toolBlocks: Set<Int> = []
 }
 
 /// JSON helpers for wire formats: small, because the shapes read are small.

@@ -58,7 +58,9 @@ public struct HTTPChatBackend: ModelBackend {
         while true {
             try Task.checkCancellation()
             do {
-                try await attemptOnce(outgoing, stream: stream, key: key, started: started, continuation: continuation)
+                try await attemptOnce(
+                    outgoing, stream: stream, key: key, started: started, toolNames: Set(request.tools.map(\.name)),
+                    continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
                 guard failure.error.isRetryable, !started.value, attempt < config.http.maxRetries else {
@@ -75,7 +77,7 @@ public struct HTTPChatBackend: ModelBackend {
 
     /// One HTTP attempt; failures that may be retried come out as `AttemptFailure`.
     private func attemptOnce(
-        _ outgoing: HTTPTransport.Request, stream: Bool, key: String, started: OutputStarted,
+        _ outgoing: HTTPTransport.Request, stream: Bool, key: String, started: OutputStarted, toolNames: Set<String>,
         continuation: AsyncThrowingStream<BackendEvent, Error>.Continuation
     ) async throws {
         let transport = HTTPTransport(connectTimeout: config.http.connectTimeout)
@@ -94,6 +96,7 @@ public struct HTTPChatBackend: ModelBackend {
             ) {
                 var parser = ServerSentEventParser(limit: limit)
                 var state = StreamState()
+                state.toolNames = toolNames
                 var whole = Data()
                 do {
                     let (status, headers, errorBody) = try await transport.send(outgoing, activity: activity) {
@@ -107,7 +110,10 @@ public struct HTTPChatBackend: ModelBackend {
                         }
                         for event in try parser.feed(buffer.readableBytesView) where !state.done {
                             for item in try wire.events(from: event, state: &state) {
-                                if case .delta = item { started.set() }
+                                switch item {
+                                case .delta, .toolCall: started.set()
+                                default: break
+                                }
                                 continuation.yield(item)
                             }
                         }

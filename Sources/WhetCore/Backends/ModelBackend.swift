@@ -24,6 +24,8 @@ public struct ModelRequest: Sendable, Equatable {
     public var grounding: Grounding?
     /// The shape the answer must have: each protocol asks for it its own way.
     public var outputSchema: OutputSchema?
+    /// Functions the model may call.
+    public var tools: [ToolDefinition] = []
 
     /// Makes a request.
     public init(
@@ -63,6 +65,9 @@ public enum BackendEvent: Sendable, Equatable {
     case retrying(seconds: Double, reason: String)
     /// The answer comes from the response cache, not from the server.
     case servedFromCache
+    /// A piece of a tool call: the call at `index` (its id and name arrive with its first piece), and more
+    /// of its arguments' JSON text.
+    case toolCall(index: Int, id: String?, name: String?, arguments: String)
 }
 
 /// Token counts for one completion.

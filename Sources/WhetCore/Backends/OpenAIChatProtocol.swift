@@ -11,6 +11,13 @@ struct OpenAIChatProtocol: ChatWireProtocol {
         body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         body["stream"] = stream
         if stream { body["stream_options"] = ["include_usage": true] }
+        if !request.tools.isEmpty {
+            body["tools"] = request.tools.map { tool in
+                var function: [String: Any] = ["name": tool.name, "parameters": WireJSON.foundation(tool.parameters)]
+                if let description = tool.description { function["description"] = description }
+                return ["type": "function", "function": function] as [String: Any]
+            }
+        }
         if let output = request.outputSchema {
             body["response_format"] = [
                 "type": "json_schema",
@@ -41,6 +48,13 @@ struct OpenAIChatProtocol: ChatWireProtocol {
         var events: [BackendEvent] = []
         if let choice = object["choices"]?[0] {
             if let text = choice["delta"]?["content"]?.stringValue, !text.isEmpty { events.append(.delta(text)) }
+            for call in choice["delta"]?["tool_calls"]?.arrayValue ?? [] {
+                events.append(
+                    .toolCall(
+                        index: call["index"]?.intValue ?? 0, id: call["id"]?.stringValue,
+                        name: call["function"]?["name"]?.stringValue,
+                        arguments: call["function"]?["arguments"]?.stringValue ?? ""))
+            }
             if let reason = choice["finish_reason"]?.stringValue { state.finish = finishReason(reason) }
         }
         if let usage = object["usage"], usage.objectValue != nil {
@@ -55,7 +69,15 @@ struct OpenAIChatProtocol: ChatWireProtocol {
             throw WireError.malformed("a response without choices")
         }
         var events: [BackendEvent] = []
-        if let text = (choice["message"] as? [String: Any])?["content"] as? String { events.append(.delta(text)) }
+        let message = choice["message"] as? [String: Any]
+        if let text = message?["content"] as? String { events.append(.delta(text)) }
+        for (index, call) in ((message?["tool_calls"] as? [[String: Any]]) ?? []).enumerated() {
+            let function = call["function"] as? [String: Any]
+            events.append(
+                .toolCall(
+                    index: index, id: call["id"] as? String, name: function?["name"] as? String,
+                    arguments: function?["arguments"] as? String ?? ""))
+        }
         if let usage = object["usage"] as? [String: Any], let prompt = usage["prompt_tokens"] as? Int,
             let completion = usage["completion_tokens"] as? Int
         {

@@ -54,6 +54,8 @@ public struct PromptFile: Sendable {
     public let inputs: [Input]
     /// The shape the answer must have, when the prompt declares one (`outputSchema:`).
     public let outputSchema: OutputSchema?
+    /// Functions the model may call (`tools:`).
+    public let tools: [ToolDefinition]
     /// The role sections in order.
     public let sections: [Section]
     /// SHA-256 of the file's bytes, hex: which version of the prompt a run used.
@@ -140,6 +142,9 @@ public struct PromptFile: Sendable {
         warnings += read.warnings
         self.inputs = inputs
         self.outputSchema = OutputSchema.read(mapping?["outputSchema"], promptName: name)
+        let declared = ToolDefinition.read(mapping?["tools"] ?? mapping?["model"]?.mapping?["tools"], path: path)
+        self.tools = declared.tools
+        warnings += declared.warnings
         warnings += PromptFile.unsupported(mapping, path: path)
         let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
         self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path, threads: threads)
@@ -196,9 +201,6 @@ public struct PromptFile: Sendable {
         var warnings: [Warning] = []
         if let schema = mapping?["outputSchema"], OutputSchema.read(schema, promptName: "x") == nil {
             warnings.append(warn(schema, "outputSchema has no properties and no type: the answer is not checked"))
-        }
-        if let tools = mapping?["tools"] ?? mapping?["model"]?.mapping?["tools"] {
-            warnings.append(warn(tools, "tools are not sent yet: the model is called without them"))
         }
         let template = mapping?["template"]
         let format = template?.string ?? (template?.mapping?["format"] ?? template?.mapping?["kind"])?.string

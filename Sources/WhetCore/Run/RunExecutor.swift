@@ -21,6 +21,7 @@ public struct RunExecutor: Sendable {
         var finish: FinishReason = .stop
         var errorMessage: String? = nil
         var cached = false
+        var calls: [Int: ToolCall] = [:]
         do {
             for try await event in backend.stream(plan.request) {
                 switch event {
@@ -31,6 +32,13 @@ public struct RunExecutor: Sendable {
                 case .finished(let reason): finish = reason
                 case .retrying: break
                 case .servedFromCache: cached = true
+                case .toolCall(let index, let id, let name, let arguments):
+                    if firstToken == nil { firstToken = ContinuousClock.now - started }
+                    var call = calls[index] ?? ToolCall(id: nil, name: "", arguments: "")
+                    if let id { call.id = id }
+                    if let name { call.name = name }
+                    call.arguments += arguments
+                    calls[index] = call
                 }
                 onEvent(event)
             }
@@ -61,6 +69,7 @@ public struct RunExecutor: Sendable {
             record.latency.tokensPerSecond = rate.rounded(toPlaces: 1)
         }
         record.cached = cached ? true : nil
+        if !calls.isEmpty { record.toolCalls = calls.keys.sorted().compactMap { calls[$0] } }
         if let schema = plan.request.outputSchema, finish != .cancelled, errorMessage == nil {
             let problems = schema.problems(in: output)
             record.schemaCheck = RunRecord.SchemaCheck(conforms: problems.isEmpty, problems: problems)

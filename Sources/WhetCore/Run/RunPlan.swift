@@ -152,8 +152,9 @@ public struct RunPlan: Sendable {
         let messages = try prompt.render(variables, structured: [chunksVariable: chunkValues])
         var parameters = prompt.parameters
         parameters.removeValue(forKey: "model")
-        let request = ModelRequest(
+        var request = ModelRequest(
             messages: messages, parameters: parameters, grounding: grounding, outputSchema: prompt.outputSchema)
+        request.tools = prompt.tools
         var recorded = variables
         recorded.removeValue(forKey: contextVariable)
         return RunPlan(

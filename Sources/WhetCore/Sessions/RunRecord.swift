@@ -45,6 +45,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var rating: Int?
     /// Whether the answer had the shape the prompt's `outputSchema` asks for (nil: the prompt has none).
     public var schemaCheck: SchemaCheck? = nil
+    /// The calls the model made to the prompt's tools, in order (nil: none).
+    public var toolCalls: [ToolCall]? = nil
 
     /// An answer checked against the prompt's output schema.
     public struct SchemaCheck: Sendable, Equatable, Codable {
@@ -99,6 +101,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case costUSD = "cost_usd"
         case cached
         case schemaCheck = "schema_check"
+        case toolCalls = "tool_calls"
     }
 
     /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
@@ -125,6 +128,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         try container.encode(error, forKey: .error)
         try container.encode(rating, forKey: .rating)
         try container.encodeIfPresent(schemaCheck, forKey: .schemaCheck)
+        try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
     }
 }
 

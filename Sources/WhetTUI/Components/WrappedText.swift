@@ -60,6 +60,10 @@ final class WrappedText {
             lines.append(StyledLine(""))
             lines += wrapped(error, .warning)
         }
+        for call in run.toolCalls ?? [] {
+            lines.append(StyledLine("── tool call \(call.name)", .titleFocused))
+            lines += wrapped(call.prettyArguments, .text)
+        }
         if run.finishReason == .cancelled { lines.append(StyledLine("[cancelled: partial output kept]", .warning)) }
         return lines
     }

@@ -90,7 +90,10 @@ struct RunCommand: AsyncParsableCommand {
             if json {
                 try Terminal.writeJSON(record)
             } else {
-                if !record.output.hasSuffix("\n") { Terminal.write("\n") }
+                if !record.output.isEmpty, !record.output.hasSuffix("\n") { Terminal.write("\n") }
+                for call in record.toolCalls ?? [] {
+                    Terminal.write("── tool call \(call.name)\n\(TerminalText.visible(call.prettyArguments))\n")
+                }
                 Terminal.note("── " + RunSession.summary(record) + " · saved to \(run.logPath)")
             }
             if let error = record.error {

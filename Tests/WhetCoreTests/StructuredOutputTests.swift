@@ -208,4 +208,36 @@ final class ToolCallTests: XCTestCase {
         XCTAssertNotNil(tool["input_schema"] as? [String: Any])
         XCTAssertNil(body["tool_choice"], "the model chooses whether to call a tool")
     }
+
+    func testAssertionsOnToolCalls() async throws {
+        let prompt = try PromptFile(parsing: Self.prompt, path: "p", defaultName: "p")
+        func check(_ type: String, _ value: JSONValue?, _ calls: [ToolCall]) async -> AssertionResult {
+            var context = AssertionContext(output: "")
+            context.tools = prompt.tools
+            context.toolCalls = calls
+            var raw: [String: JSONValue] = ["type": .string(type)]
+            if let value { raw["value"] = value }
+            return await AssertionEvaluator.evaluate(
+                EvalCase.Assertion(type: type, value: value, raw: raw), in: context)
+        }
+        let good = [ToolCall(id: "1", name: "lookup_order", arguments: "{\"number\": 42}")]
+        let badType = [ToolCall(id: "1", name: "lookup_order", arguments: "{\"number\": \"42\"}")]
+        let unknown = [ToolCall(id: "1", name: "delete_order", arguments: "{}")]
+        var result = await check("is-valid-openai-tools-call", nil, good)
+        XCTAssertEqual(result.status, .passed, result.reason)
+        result = await check("is-valid-openai-tools-call", nil, badType)
+        XCTAssertEqual(result.status, .failed, result.reason)
+        XCTAssertTrue(result.reason.contains("lookup_order"), result.reason)
+        result = await check("is-valid-openai-tools-call", nil, unknown)
+        XCTAssertEqual(result.reason, "'delete_order' is not one of the prompt's tools")
+        result = await check("is-valid-openai-tools-call", nil, [])
+        XCTAssertEqual(result.status, .failed)
+        result = await check("tool-call", .string("lookup_order"), good)
+        XCTAssertEqual(result.status, .passed, result.reason)
+        result = await check(
+            "tool-call", .object(["name": .string("lookup_order"), "arguments": .object(["number": .number(7)])]), good)
+        XCTAssertEqual(result.status, .failed, result.reason)
+        result = await check("tool-call", .string("lookup_order"), [])
+        XCTAssertEqual(result.reason, "expected a call to 'lookup_order'; the model called no tool")
+    }
 }

@@ -241,6 +241,8 @@ public struct EvalRunner: Sendable {
             var checked = context
             checked.retrievalRan = plan.retrieval != nil
             checked.outputSchema = plan.request.outputSchema?.schema
+            checked.tools = plan.request.tools
+            checked.toolCalls = record.toolCalls ?? []
             var transformFailure: String? = nil
             if let transform = cell.evalCase.transform {
                 do { checked.output = try await ScriptAssertions.transform(transform, context: context) } catch {

@@ -6,7 +6,8 @@ public enum AssertionEvaluator {
     /// Every type whet knows; an unknown type is reported by `whet evals` and fails as "not run".
     public static let knownTypes: Set<String> = [
         "equals", "contains", "icontains", "contains-any", "contains-all", "not-contains", "starts-with", "regex",
-        "is-json", "contains-json", "json-schema", "levenshtein", "latency", "cost", "similar", "llm-rubric",
+        "is-json", "contains-json", "json-schema", "is-valid-openai-tools-call", "tool-call", "levenshtein", "latency",
+        "cost", "similar", "llm-rubric",
         "answer-relevance", "context-recall", "context-faithfulness",
     ]
 
@@ -160,6 +161,8 @@ public enum AssertionEvaluator {
             let schema = type == "json-schema" && value == nil ? context.outputSchema : value
             return try JSONAssertions.evaluate(
                 type, value: schema, output: output, workspaceRoot: context.workspaceRoot)
+        case "is-valid-openai-tools-call", "tool-call":
+            return try ToolCallAssertions.evaluate(type, value: value, context: context)
         case "levenshtein":
             let expected = value?.description ?? ""
             let distance = Levenshtein.distance(output.trimmingCharacters(in: .whitespacesAndNewlines), expected)

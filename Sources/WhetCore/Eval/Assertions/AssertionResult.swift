@@ -65,6 +65,9 @@ public struct AssertionContext: Sendable {
     public var retrievalRan = true
     /// The prompt's output schema: `json-schema` without a value checks against it.
     public var outputSchema: JSONValue? = nil
+    /// The prompt's tools, and the calls the model made to them.
+    public var tools: [ToolDefinition] = []
+    public var toolCalls: [ToolCall] = []
 
     /// Makes a context.
     public init(

@@ -39,7 +39,7 @@ enum PromptEditorPane {
             },
             KeyBinding([.control("g")], "Ctrl-G", nil) { $0.search($0.state.lastSearch) },
             KeyBinding([.control("e")], "Ctrl-E", "open in $VISUAL / $EDITOR") { $0.editExternally() },
-            .documented("typing, Enter, Backspace, Delete", "edit; : and other characters are text here"),
+            .documented("typing", "edit the text (Enter, Backspace, Delete; `:` is text here)"),
         ]
     }
 

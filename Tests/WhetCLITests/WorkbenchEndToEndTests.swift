@@ -30,6 +30,30 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertFalse(screen.contains("~"), screen)
     }
 
+    /// A run continued with a follow-up turn: the output pane shows the exchange and the session log records
+    /// the whole thread.
+    func testAConversationIsContinuedInTheWorkbench() throws {
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
+        try tmux.waitFor("Framework")
+        try tmux.send("C-r")
+        try tmux.waitFor("run 1/1", timeout: 15)
+        try tmux.send("Tab", "Tab")
+        try tmux.send("c")
+        try tmux.waitFor("reply:")
+        try tmux.type("And how do I revoke the old key?")
+        try tmux.send("Enter")
+        try tmux.waitFor("run 2/2", timeout: 15)
+        try tmux.waitFor("you: And how do I revoke the old key?")
+        try tmux.send("C-q")
+        let sessions = demo.appendingPathComponent("sessions")
+        let id = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: sessions.path).first { !$0.hasPrefix(".") })
+        let log = try String(contentsOf: sessions.appendingPathComponent("\(id)/runs.jsonl"), encoding: .utf8)
+        let second = try XCTUnwrap(log.split(separator: "\n").last)
+        XCTAssertTrue(second.contains("\"continues\":1"), String(second.prefix(300)))
+        XCTAssertTrue(second.contains("And how do I revoke the old key?"))
+    }
+
     func testOpenEditRunStepThroughContextResizeHelpAndQuit() throws {
         let tmux = try TmuxSession([WhetProcess.binary.path], in: demo)
         try tmux.waitFor("Framework")

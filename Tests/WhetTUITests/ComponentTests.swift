@@ -130,6 +130,39 @@ final class ComponentTests: XCTestCase {
         XCTAssertTrue(text.contains("schema ✗"), text)
     }
 
+    func testAConversationGoesOnWithAFollowUpTurn() async throws {
+        let workbench = try opened()
+        workbench.refreshContext()
+        func waitForRun() async throws {
+            for _ in 0..<500 where workbench.isRunning {
+                try await Task.sleep(for: .milliseconds(10))
+                workbench.applyEvents()
+            }
+        }
+        press(workbench, .control("r"))
+        try await waitForRun()
+        press(workbench, .tab, .tab, .character("c"))
+        XCTAssertEqual((workbench.layers.top as? LineInputLayer)?.kind, .reply)
+        type(workbench, "And how do I revoke the old one?")
+        press(workbench, .enter)
+        try await waitForRun()
+        XCTAssertEqual(workbench.state.runs.count, 2)
+        let first = workbench.state.runs[0]
+        let second = workbench.state.runs[1]
+        XCTAssertEqual(second.continues, first.run)
+        XCTAssertEqual(second.turn, 1)
+        XCTAssertEqual(
+            Array(second.messages.suffix(2)),
+            [
+                ChatMessage(role: .assistant, content: first.output),
+                ChatMessage(role: .user, content: "And how do I revoke the old one?"),
+            ])
+        XCTAssertEqual(second.messages.count, first.messages.count + 2, "the session records the whole thread")
+        let text = screen(workbench).text
+        XCTAssertTrue(text.contains("you: And how do I revoke the old one?"), text)
+        XCTAssertTrue(text.contains("run 2/2"), text)
+    }
+
     func testUnknownEscapeSequencesAreNeverTyped() async {
         XCTAssertEqual(EscapeSequence.decode(introducer: "[", body: "1~"), .home)
         XCTAssertEqual(EscapeSequence.decode(introducer: "[", body: "4~"), .end)

@@ -69,6 +69,8 @@ public struct RunExecutor: Sendable {
             record.latency.tokensPerSecond = rate.rounded(toPlaces: 1)
         }
         record.cached = cached ? true : nil
+        record.continues = plan.continues
+        record.turn = plan.turn
         if !calls.isEmpty { record.toolCalls = calls.keys.sorted().compactMap { calls[$0] } }
         if let schema = plan.request.outputSchema, finish != .cancelled, errorMessage == nil {
             let problems = schema.problems(in: output)

@@ -65,6 +65,9 @@ public struct RunPlan: Sendable {
     public var request: ModelRequest
     /// Non-fatal problems (unknown front-matter keys …).
     public var warnings: [Warning]
+    /// For a follow-up turn: the run it continues, and which follow-up this is (1 for the first).
+    public var continues: Int? = nil
+    public var turn: Int? = nil
 
     /// The name of the variable retrieval fills.
     public static let contextVariable = "context"

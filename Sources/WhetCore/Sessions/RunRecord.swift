@@ -47,6 +47,10 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var schemaCheck: SchemaCheck? = nil
     /// The calls the model made to the prompt's tools, in order (nil: none).
     public var toolCalls: [ToolCall]? = nil
+    /// A follow-up turn: the run it continues, and how many follow-ups deep it is (its last `2 × turn`
+    /// messages are the conversation after the prompt's own).
+    public var continues: Int? = nil
+    public var turn: Int? = nil
 
     /// An answer checked against the prompt's output schema.
     public struct SchemaCheck: Sendable, Equatable, Codable {
@@ -102,6 +106,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case cached
         case schemaCheck = "schema_check"
         case toolCalls = "tool_calls"
+        case continues, turn
     }
 
     /// Writes every field, absent ones as `null`, so a reader of the log sees the full shape of a record
@@ -129,6 +134,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
         try container.encode(rating, forKey: .rating)
         try container.encodeIfPresent(schemaCheck, forKey: .schemaCheck)
         try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
+        try container.encodeIfPresent(continues, forKey: .continues)
+        try container.encodeIfPresent(turn, forKey: .turn)
     }
 }
 

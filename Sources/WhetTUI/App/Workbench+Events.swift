@@ -65,6 +65,15 @@ extension Workbench {
         case .success(let record):
             state.runs.append(record)
             state.outputView.showNewest()
+            if record.turn != nil {
+                // A follow-up opens at the user's last turn: the new question and its answer; earlier turns are
+                // above it.
+                let lines = outputLines.lines(for: state, width: layout.output.width - 2)
+                if let last = lines.lastIndex(where: { $0.role == .titleFocused && $0.text.hasPrefix("you: ") }) {
+                    state.outputView.scroll.offset = last
+                    state.outputView.follows = false
+                }
+            }
             if record.finishReason == .cancelled {
                 state.message = .info("run \(record.run) cancelled; partial output kept")
             } else if let error = record.error {

@@ -69,8 +69,29 @@ extension Workbench {
             excludedChunks: state.excluded, promptSource: state.buffer.text)
         input.pinnedChunks = state.pinned
         do {
-            let plan = try RunPlan.make(
-                input, in: state.workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
+            launch(
+                try RunPlan.make(input, in: state.workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
+            )
+        } catch {
+            state.message = .failure(error)
+        }
+    }
+
+    /// `c` in the output pane: the shown run's conversation goes on with `text` as the user's next turn
+    /// (same context and settings); the new run records the whole thread.
+    func continueRun(with text: String) {
+        guard !state.readOnly, runTask == nil, let record = state.shownRun else { return }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        do {
+            launch(try RunPlan.followUp(record, with: text, in: state.workspace, backendName: state.backendName))
+        } catch {
+            state.message = .failure(error)
+        }
+    }
+
+    /// Runs `plan` in the background; its events stream into the output pane.
+    private func launch(_ plan: RunPlan) {
+        do {
             let run = try RunSession(
                 plan: plan, workspace: state.workspace, session: state.sessionID, useCache: state.useCache)
             if state.sessionID != run.session { state.runs = [] }

@@ -71,6 +71,13 @@ extension OutputPane {
             },
             KeyBinding([.character("]")], "]", nil, disabledReason: streaming) { $0.stepRun(by: 1) },
         ] + ScrollKeys.bindings("scroll") { wb, move in wb.scroll(.output, move) } + [
+            KeyBinding(
+                [.character("c")], "c", "continue the conversation: a follow-up turn after this run's answer",
+                changesWorkspace: true, disabledReason: streaming ?? noRun.map { _ in "no run to continue yet" }
+            ) { wb in
+                wb.layers.push(
+                    LineInputLayer(kind: .reply, text: "") { workbench, text in workbench.continueRun(with: text) })
+            },
             KeyBinding([.character("m")], "m", "mark run for diff") { $0.markShownRun() },
             KeyBinding([.character("d")], "d", "diff marked (or previous) run with this one") { $0.showDiff() },
             KeyBinding(

@@ -55,6 +55,17 @@ final class WrappedText {
             lines += wrapped("asked with " + (input.isEmpty ? "no variables" : input.joined(separator: "  ")), .dim)
             lines.append(StyledLine("", .dim))
         }
+        if let turn = run.turn, turn > 0 {
+            // A follow-up: the conversation after the prompt's own messages, then this answer.
+            for message in run.messages.suffix(2 * turn) {
+                if message.role == .user {
+                    lines += wrapped("you: " + message.content, .titleFocused)
+                } else {
+                    lines += wrapped(message.content, .dim)
+                }
+                lines.append(StyledLine("", .dim))
+            }
+        }
         lines += wrapped(run.output, .text)
         if let error = run.error {
             lines.append(StyledLine(""))

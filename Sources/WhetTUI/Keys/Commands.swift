@@ -75,6 +75,9 @@ extension Workbench {
         WorkbenchCommand(["eval"], "eval [FILE…]", "run the evals with this prompt and backend", changes: true) {
             wb, argument in wb.startEval(files: argument.split(separator: " ").map(String.init))
         },
+        WorkbenchCommand(["reply"], "reply TEXT", "continue the shown run's conversation with TEXT", changes: true) {
+            wb, text in wb.continueRun(with: text)
+        },
         WorkbenchCommand(["evals"], "evals", "eval results") { wb, _ in wb.openEvals() },
         WorkbenchCommand(["report"], "report", "write the shown eval's HTML report to evals/reports/", changes: true) {
             wb, _ in wb.writeReport()

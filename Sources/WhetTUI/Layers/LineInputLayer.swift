@@ -3,7 +3,7 @@
 @MainActor
 final class LineInputLayer: Layer {
     enum Kind {
-        case command, search
+        case command, search, reply
     }
 
     let kind: Kind
@@ -16,12 +16,18 @@ final class LineInputLayer: Layer {
         self.submit = submit
     }
 
-    var prompt: String { kind == .command ? ":" : "search: " }
+    var prompt: String {
+        switch kind {
+        case .command: ":"
+        case .search: "search: "
+        case .reply: "reply: "
+        }
+    }
     var drawsOnStatusLine: Bool { true }
 
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {
         [
-            KeyBinding([.enter], "Enter", kind == .command ? "run the command" : "search") { [unowned self] wb in
+            KeyBinding([.enter], "Enter", kind == .search ? "search" : "send") { [unowned self] wb in
                 wb.layers.remove(self)
                 self.submit(wb, self.editor.text)
             },

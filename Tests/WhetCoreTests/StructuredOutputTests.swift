@@ -3,6 +3,20 @@ import XCTest
 
 @testable import WhetCore
 
+/// Runs prompt `name` of `workspace` (no retrieval) on a backend of `kind` that talks to `server`.
+func runPrompt(_ name: String, in workspace: TestWorkspace, on kind: BackendKind, _ server: TestModelServer)
+    async throws -> RunRecord
+{
+    let opened = try workspace.open()
+    var config = BackendConfig(name: "t", kind: kind, model: "m")
+    config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
+    config.http.apiKeyEnvironment = "WHET_TEST_KEY"
+    var plan = try await RunPlan.make(RunInput(promptName: name, retrievalEnabled: false), in: opened, retriever: nil)
+    plan.backend = config
+    return await RunExecutor().execute(
+        plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+}
+
 /// A prompt's outputSchema on both protocols against a real server on loopback: sent as each provider
 /// expects it, the answer assembled from streamed pieces, checked, and the verdict recorded.
 final class StructuredOutputTests: XCTestCase {
@@ -35,15 +49,7 @@ final class StructuredOutputTests: XCTestCase {
     override func tearDown() { server?.stop() }
 
     func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
-        let opened = try workspace.open()
-        var config = BackendConfig(name: "t", kind: kind, model: "m")
-        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
-        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
-        var plan = try await RunPlan.make(
-            RunInput(promptName: "triage", retrievalEnabled: false), in: opened, retriever: nil)
-        plan.backend = config
-        return await RunExecutor().execute(
-            plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+        try await runPrompt("triage", in: workspace, on: kind, server)
     }
 
     func testOpenAIGetsAJSONSchemaResponseFormatAndTheAnswerIsChecked() async throws {
@@ -148,15 +154,7 @@ final class ToolCallTests: XCTestCase {
     override func tearDown() { server?.stop() }
 
     func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
-        let opened = try workspace.open()
-        var config = BackendConfig(name: "t", kind: kind, model: "m")
-        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
-        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
-        var plan = try await RunPlan.make(
-            RunInput(promptName: "orders", retrievalEnabled: false), in: opened, retriever: nil)
-        plan.backend = config
-        return await RunExecutor().execute(
-            plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+        try await runPrompt("orders", in: workspace, on: kind, server)
     }
 
     func stream(_ events: [String]) -> [TestModelServer.Step] {

@@ -6,6 +6,17 @@ import WhetCore
 @MainActor
 class ScrolledTextLayer: Layer {
     var scroll = ScrollState()
+    /// The lines last laid out, and for which width: a frame or a key does not wrap the text again.
+    private var laidOut: (width: Int, lines: [StyledLine])?
+
+    /// `lines(state, width:)`, kept until the width changes (what these layers show does not change while
+    /// they are open).
+    func text(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        if let laidOut, laidOut.width == width { return laidOut.lines }
+        let made = lines(state, width: width)
+        laidOut = (width, made)
+        return made
+    }
 
     /// The title (without position or keys).
     func title(_ state: WorkbenchState) -> String { "" }
@@ -27,7 +38,7 @@ class ScrolledTextLayer: Layer {
         ScrollKeys.bindings("scroll", space: extraBindings(state).binding(for: .character(" ")) == nil) {
             [unowned self] wb, move in
             let box = self.box(Rect(x: 0, y: 0, width: wb.layout.status.width, height: wb.layout.status.y + 1))
-            let count = self.lines(wb.state, width: box.width - 2).count
+            let count = self.text(wb.state, width: box.width - 2).count
             self.scroll.apply(move, count: count, height: self.bodyHeight(wb.state, box: box))
         } + extraBindings(state) + [
             KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) }
@@ -39,7 +50,7 @@ class ScrolledTextLayer: Layer {
         let box = box(context.screen)
         let inner = box.inset(1)
         let header = header(context.state, width: inner.width)
-        let lines = lines(context.state, width: inner.width)
+        let lines = text(context.state, width: inner.width)
         let height = bodyHeight(context.state, box: box)
         var view = scroll
         view.clamp(count: lines.count, height: height)

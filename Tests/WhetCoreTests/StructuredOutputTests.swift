@@ -238,4 +238,27 @@ final class ToolCallTests: XCTestCase {
         result = await check("tool-call", .string("lookup_order"), [])
         XCTAssertEqual(result.reason, "expected a call to 'lookup_order'; the model called no tool")
     }
+
+    func testContainsJSONLooksAtToolArgumentsWhenTheAnswerIsACall() async throws {
+        var context = AssertionContext(output: "Let me look that up.")
+        context.toolCalls = [ToolCall(id: "1", name: "lookup_order", arguments: "{\"number\": 42}")]
+        let assertion = EvalCase.Assertion(type: "contains-json", value: nil, raw: ["type": .string("contains-json")])
+        let result = await AssertionEvaluator.evaluate(assertion, in: context)
+        XCTAssertEqual(result.status, .passed, result.reason)
+        context.toolCalls = []
+        let without = await AssertionEvaluator.evaluate(assertion, in: context)
+        XCTAssertEqual(without.status, .failed, without.reason)
+    }
+
+    func testAnEvalCellKeepsItsToolCalls() throws {
+        var result = EvalResult(
+            evalID: "e", cell: "c", time: "t", caseRef: .init(file: "f", line: 1, description: nil),
+            prompt: .init(name: "p", path: "p", hash: "h"), backend: "b", model: "m", repeatIndex: 0, variables: [:],
+            retrieval: nil, output: "", latencyMs: nil, costUSD: nil, cached: nil, error: nil, assertions: [],
+            status: .notRun, score: 0)
+        result.toolCalls = [ToolCall(id: "1", name: "lookup_order", arguments: "{}")]
+        let line = try JSONEncoder().encode(result)
+        XCTAssertTrue(String(decoding: line, as: UTF8.self).contains("\"tool_calls\""))
+        XCTAssertEqual(try JSONDecoder().decode(EvalResult.self, from: line).toolCalls, result.toolCalls)
+    }
 }

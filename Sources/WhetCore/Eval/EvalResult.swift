@@ -47,6 +47,8 @@ public struct EvalResult: Sendable, Equatable, Codable {
     public var status: Status
     /// Σ weight · score / Σ weight over the assertions that ran (0 when none ran).
     public var score: Double
+    /// The calls the model made to the prompt's tools (nil: none).
+    public var toolCalls: [ToolCall]? = nil
 
     /// A cell's result, field by field (the runner builds these; tools and benchmarks may too).
     public init(
@@ -98,6 +100,7 @@ public struct EvalResult: Sendable, Equatable, Codable {
         assertions = try container.decode([AssertionResult].self, forKey: .assertions)
         status = try container.decode(Status.self, forKey: .status)
         score = try container.decode(Double.self, forKey: .score)
+        toolCalls = try container.decodeIfPresent([ToolCall].self, forKey: .toolCalls)
         if status == .passed, !assertions.contains(where: { $0.status != .notRun }) {
             status = .notRun
             score = 0
@@ -117,6 +120,7 @@ public struct EvalResult: Sendable, Equatable, Codable {
         case repeatIndex = "repeat"
         case latencyMs = "latency_ms"
         case costUSD = "cost_usd"
+        case toolCalls = "tool_calls"
     }
 
     /// The case's label for tables: its description, else `file:line`.

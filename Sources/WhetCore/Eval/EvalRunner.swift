@@ -226,6 +226,7 @@ public struct EvalRunner: Sendable {
             let record = await RunExecutor().execute(
                 plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
             result.output = record.output
+            result.toolCalls = record.toolCalls
             result.latencyMs = record.cached == true ? nil : record.latency.totalMs
             result.costUSD = record.costUSD
             result.cached = record.cached

@@ -210,6 +210,12 @@ enum EvalViews {
         }
         section("output")
         for line in result.output.split(separator: "\n", omittingEmptySubsequences: false) { add(String(line)) }
+        for call in result.toolCalls ?? [] {
+            section("tool call \(call.name)")
+            for line in call.prettyArguments.split(separator: "\n", omittingEmptySubsequences: false) {
+                add(String(line))
+            }
+        }
         if let retrieval = result.retrieval {
             section("context · \(retrieval.method), top \(retrieval.topK), query \"\(retrieval.query)\"")
             for entry in retrieval.chunks {

@@ -159,8 +159,12 @@ public enum AssertionEvaluator {
         case "is-json", "contains-json", "json-schema":
             // json-schema with no schema of its own checks the prompt's outputSchema.
             let schema = type == "json-schema" && value == nil ? context.outputSchema : value
+            // An answer given as a tool call has its JSON in the call's arguments.
+            let answersInText = JSONAssertions.parse(output) != nil || JSONAssertions.embeddedJSON(in: output) != nil
+            let checked =
+                type == "contains-json" && !answersInText ? context.toolCalls.first?.arguments ?? output : output
             return try JSONAssertions.evaluate(
-                type, value: schema, output: output, workspaceRoot: context.workspaceRoot)
+                type, value: schema, output: checked, workspaceRoot: context.workspaceRoot)
         case "is-valid-openai-tools-call", "tool-call":
             return try ToolCallAssertions.evaluate(type, value: value, context: context)
         case "levenshtein":

@@ -7,6 +7,17 @@ public enum ScrollMove: Sendable, Equatable {
     case pages(Int)
     case top
     case bottom
+
+    /// Where the move lands from `position`: a page is the view's `height` less one line (the line kept for
+    /// context); `last` is where `.bottom` goes. The caller clamps.
+    func target(from position: Int, height: Int, last: Int) -> Int {
+        switch self {
+        case .lines(let n): position + n
+        case .pages(let n): position + n * max(1, height - 1)
+        case .top: 0
+        case .bottom: last
+        }
+    }
 }
 
 /// How far a text view is scrolled. One type for every scrolled text, so paging and clamping are the same
@@ -24,13 +35,7 @@ public struct ScrollState: Sendable, Equatable {
 
     /// Moves by `move` within `count` lines shown `height` at a time.
     public mutating func apply(_ move: ScrollMove, count: Int, height: Int) {
-        let page = max(1, height - 1)
-        switch move {
-        case .lines(let n): offset += n
-        case .pages(let n): offset += n * page
-        case .top: offset = 0
-        case .bottom: offset = Self.maxOffset(count: count, height: height)
-        }
+        offset = move.target(from: offset, height: height, last: Self.maxOffset(count: count, height: height))
         clamp(count: count, height: height)
     }
 
@@ -60,13 +65,7 @@ public struct ListState: Sendable, Equatable {
 
     /// Moves the cursor by `move` in a list of `count` rows shown `height` at a time.
     public mutating func apply(_ move: ScrollMove, count: Int, height: Int) {
-        let page = max(1, height - 1)
-        switch move {
-        case .lines(let n): selected += n
-        case .pages(let n): selected += n * page
-        case .top: selected = 0
-        case .bottom: selected = count - 1
-        }
+        selected = move.target(from: selected, height: height, last: count - 1)
         fit(count: count, height: height)
     }
 

@@ -51,21 +51,19 @@ public struct EvalJob: Sendable {
         plan.grader = workspace.config.evalGrader
     }
 
-    /// The note about cases that name only other prompts (nil when every case runs).
-    public func unpairedNote() throws -> String? {
+    /// Sets aside cases that name only other prompts: `note` is told about them (nil-free: only when there are
+    /// some), and when no case is left for the prompts being evaluated this throws, after the note.
+    public func checkPairing(note: (String) -> Void) throws {
         let unpaired = try EvalRunner(workspace: workspace).unpairedCases(plan)
-        guard !unpaired.isEmpty else { return nil }
+        guard !unpaired.isEmpty else { return }
         let names = Set(unpaired.flatMap { $0.prompts ?? [] }).sorted()
-        return "\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
-            + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them"
-    }
-
-    /// Throws when every case names only other prompts than the ones being evaluated.
-    public func requireCasesToRun() throws {
-        let unpaired = try EvalRunner(workspace: workspace).unpairedCases(plan)
-        guard !unpaired.isEmpty, unpaired.count == plan.cases.count else { return }
-        let names = Set(unpaired.flatMap { $0.prompts ?? [] }).sorted()
-        throw EvalError.noCases("no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
+        note(
+            "\(unpaired.count) case(s) not run: they name only other prompts (\(names.joined(separator: ", "))); "
+                + names.map { "--prompt \($0)" }.joined(separator: " ") + " runs them")
+        guard unpaired.count < plan.cases.count else {
+            throw EvalError.noCases(
+                "no case is for the prompt(s) given: the cases name \(names.joined(separator: ", "))")
+        }
     }
 
     /// Runs the matrix (resuming an interrupted run of the same eval), reporting progress to `onEvent`.

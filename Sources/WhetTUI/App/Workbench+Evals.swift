@@ -40,8 +40,9 @@ extension Workbench {
             var job = try EvalJob(workspace: workspace, files: files.map { workspace.root.appendingPathComponent($0) })
             job.plan.prompts = [(state.promptName as NSString).deletingPathExtension]
             job.plan.backends = [state.backendName]
-            try job.requireCasesToRun()
-            let unpaired = try job.unpairedNote()
+            var note: String? = nil
+            try job.checkPairing { note = $0 }
+            let unpaired = note
             let retriever = state.retrievalEnabled ? self.retriever : nil
             let events = self.events
             state.evalProgress = "eval 0/\(job.plan.cases.count)"

@@ -115,8 +115,7 @@ struct EvalCommand: AsyncParsableCommand {
             job.plan.concurrency = concurrency
             job.plan.useCache = !noCache
             job.plan.grader = grader ?? workspace.config.evalGrader
-            if let note = try job.unpairedNote() { Terminal.note(note) }
-            try job.requireCasesToRun()
+            try job.checkPairing { Terminal.note($0) }
             let retriever =
                 workspace.config.retrieval.enabled
                 ? try await RetrievalOptionGroup.openRetriever(

@@ -3,25 +3,43 @@ import XCTest
 
 @testable import WhetCore
 
-/// Runs prompt `name` of `workspace` (no retrieval) on a backend of `kind` that talks to `server`.
-func runPrompt(_ name: String, in workspace: TestWorkspace, on kind: BackendKind, _ server: TestModelServer)
-    async throws -> RunRecord
-{
-    let opened = try workspace.open()
-    var config = BackendConfig(name: "t", kind: kind, model: "m")
-    config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
-    config.http.apiKeyEnvironment = "WHET_TEST_KEY"
-    var plan = try await RunPlan.make(RunInput(promptName: name, retrievalEnabled: false), in: opened, retriever: nil)
-    plan.backend = config
-    return await RunExecutor().execute(
-        plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+/// A workspace holding one prompt, and a loopback server to run it against: what the structured-output and
+/// tool tests share.
+class LoopbackPromptTestCase: XCTestCase {
+    var server: TestModelServer?
+    var workspace: TestWorkspace!
+    /// The prompt's name and text, set by each subclass.
+    class var promptName: String { "" }
+    class var promptText: String { "" }
+
+    override func setUpWithError() throws {
+        setenv("WHET_TEST_KEY", "sk-test-loopback", 1)
+        workspace = try TestWorkspace(files: [
+            "prompts/\(Self.promptName).prompty": Self.promptText, "corpus/doc.md": "# Doc\n",
+        ])
+    }
+
+    override func tearDown() { server?.stop() }
+
+    /// Runs the prompt (no retrieval) on a backend of `kind` that talks to `server`.
+    func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
+        let opened = try workspace.open()
+        var config = BackendConfig(name: "t", kind: kind, model: "m")
+        config.http.baseURL = server.baseURL + (kind == .openai ? "/v1" : "")
+        config.http.apiKeyEnvironment = "WHET_TEST_KEY"
+        var plan = try await RunPlan.make(
+            RunInput(promptName: Self.promptName, retrievalEnabled: false), in: opened, retriever: nil)
+        plan.backend = config
+        return await RunExecutor().execute(
+            plan, on: HTTPChatBackend(config: config, workspaceRoot: workspace.root), runNumber: 1)
+    }
 }
 
 /// A prompt's outputSchema on both protocols against a real server on loopback: sent as each provider
 /// expects it, the answer assembled from streamed pieces, checked, and the verdict recorded.
-final class StructuredOutputTests: XCTestCase {
-    var server: TestModelServer?
-    var workspace: TestWorkspace!
+final class StructuredOutputTests: LoopbackPromptTestCase {
+    override class var promptName: String { "triage" }
+    override class var promptText: String { prompt }
 
     static let prompt = """
         ---
@@ -40,17 +58,6 @@ final class StructuredOutputTests: XCTestCase {
         user:
         Classify: {{question}}
         """
-
-    override func setUpWithError() throws {
-        setenv("WHET_TEST_KEY", "sk-test-structured", 1)
-        workspace = try TestWorkspace(files: ["prompts/triage.prompty": Self.prompt, "corpus/doc.md": "# Doc\n"])
-    }
-
-    override func tearDown() { server?.stop() }
-
-    func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
-        try await runPrompt("triage", in: workspace, on: kind, server)
-    }
 
     func testOpenAIGetsAJSONSchemaResponseFormatAndTheAnswerIsChecked() async throws {
         let server = try TestModelServer([
@@ -120,9 +127,9 @@ final class StructuredOutputTests: XCTestCase {
 }
 
 /// Tools declared in a prompt, sent on both protocols, their calls assembled from streamed pieces and recorded.
-final class ToolCallTests: XCTestCase {
-    var server: TestModelServer?
-    var workspace: TestWorkspace!
+final class ToolCallTests: LoopbackPromptTestCase {
+    override class var promptName: String { "orders" }
+    override class var promptText: String { prompt }
 
     static let prompt = """
         ---
@@ -145,17 +152,6 @@ final class ToolCallTests: XCTestCase {
         user:
         {{question}}
         """
-
-    override func setUpWithError() throws {
-        setenv("WHET_TEST_KEY", "sk-test-tools", 1)
-        workspace = try TestWorkspace(files: ["prompts/orders.prompty": Self.prompt, "corpus/doc.md": "# Doc\n"])
-    }
-
-    override func tearDown() { server?.stop() }
-
-    func run(_ kind: BackendKind, _ server: TestModelServer) async throws -> RunRecord {
-        try await runPrompt("orders", in: workspace, on: kind, server)
-    }
 
     func stream(_ events: [String]) -> [TestModelServer.Step] {
         [.head(200, [("Content-Type", "text/event-stream")])] + events.map { .chunk("data: \($0)\n\n") } + [.end]

@@ -46,8 +46,14 @@ enum PromptPane {
         if stripHeight == 1 {
             let y = inner.y + inner.height - 1
             if let problem = state.promptProblem {
+                // The pane is the file: its path would take the narrow strip's room from what is wrong.
+                let local =
+                    problem.hasPrefix(state.promptPath + ":")
+                    ? "line "
+                        + problem.dropFirst(state.promptPath.count + 1).replacingOccurrences(of: " error: ", with: " ")
+                    : problem
                 canvas.draw(
-                    StatusBar.fitting(VisibleText.escape(problem), width: inner.width), x: inner.x, y: y,
+                    StatusBar.fitting(VisibleText.escape(local), width: inner.width), x: inner.x, y: y,
                     maxWidth: inner.width, style: theme.style(.error))
             } else {
                 let values = state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }.map { name in

@@ -90,7 +90,7 @@ final class PromptyFormatTests: XCTestCase {
         let text = """
             ---
             name: x
-            template: mustache
+            template: handlebars
             model:
               id: gpt-4o
               connection:
@@ -108,7 +108,7 @@ final class PromptyFormatTests: XCTestCase {
         XCTAssertEqual(messages.count, 3, "\(messages)")
         XCTAssertEqual(file.tools.map(\.name), ["lookup"], "tools are read and sent, not warned about")
         XCTAssertTrue(messages.contains { $0.hasPrefix("outputSchema has no properties and no type") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("template format 'mustache' is not supported") })
+        XCTAssertTrue(messages.contains { $0.hasPrefix("template format 'handlebars' is not supported") })
         XCTAssertTrue(messages.contains { $0.hasPrefix("model.connection is not used") })
     }
 }

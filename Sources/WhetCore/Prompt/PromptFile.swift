@@ -147,14 +147,16 @@ public struct PromptFile: Sendable {
         warnings += declared.warnings
         warnings += PromptFile.unsupported(mapping, path: path)
         let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
-        self.sections = try PromptFile.sections(lines: lines, from: bodyStart, path: path, threads: threads)
+        self.sections = try PromptFile.sections(
+            lines: lines, from: bodyStart, path: path, threads: threads, engine: PromptFile.engine(mapping))
         self.warnings = warnings
     }
 
     /// Splits the body on `system:` / `user:` / `assistant:` lines; a body with no role line is one user message.
-    static func sections(lines: [String], from start: Int, path: String, threads: Set<String> = []) throws
-        -> [Section]
-    {
+    static func sections(
+        lines: [String], from start: Int, path: String, threads: Set<String> = [],
+        engine: PromptTemplate.Engine = .jinja
+    ) throws -> [Section] {
         typealias Draft = (role: ChatMessage.Role, first: Int, lines: [String], thread: String?, continuation: Bool)
         var result: [Draft] = []
         var preamble: [String] = []
@@ -187,7 +189,8 @@ public struct PromptFile: Sendable {
             let leading = section.lines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
             return Section(
                 role: section.role,
-                template: try PromptTemplate(parsing: text, file: path, firstLine: section.first + leading),
+                template: try PromptTemplate(
+                    parsing: text, file: path, firstLine: section.first + leading, engine: engine),
                 firstLine: section.first + leading, thread: section.thread, continuation: section.continuation)
         }
     }
@@ -203,14 +206,25 @@ public struct PromptFile: Sendable {
             warnings.append(warn(schema, "outputSchema has no properties and no type: the answer is not checked"))
         }
         let template = mapping?["template"]
-        let format = template?.string ?? (template?.mapping?["format"] ?? template?.mapping?["kind"])?.string
-        if let format, !["jinja2", "jinja", "prompty"].contains(format.lowercased()) {
+        if let format = templateFormat(mapping), !["jinja2", "jinja", "prompty", "mustache"].contains(format) {
             warnings.append(warn(template, "template format '\(format)' is not supported; rendered as Jinja"))
         }
         if let connection = mapping?["model"]?.mapping?["connection"] {
             warnings.append(warn(connection, "model.connection is not used: whet.toml's backend sends the request"))
         }
         return warnings
+    }
+
+    /// `template:` (v1) or `template.format` / `template.kind` (v2), lowercased.
+    static func templateFormat(_ mapping: Node.Mapping?) -> String? {
+        let template = mapping?["template"]
+        let format = template?.string ?? (template?.mapping?["format"] ?? template?.mapping?["kind"])?.string
+        return format?.lowercased()
+    }
+
+    /// The engine the front matter asks for: mustache when it says so, Jinja otherwise (Prompty's default).
+    static func engine(_ mapping: Node.Mapping?) -> PromptTemplate.Engine {
+        templateFormat(mapping) == "mustache" ? .mustache : .jinja
     }
 
     /// The thread input named by a line that holds only `{{ NAME }}`, if NAME is one.

@@ -1,14 +1,27 @@
 import Foundation
+import Mustache
 import Stencil
 
 /// A section's text as a Jinja-style template (Prompty's default engine): `{{ variable }}`, dotted and
 /// indexed access (`{{ customer.firstName }}`, `{{ items[0] }}`), `{% for %}`, `{% if %}`, filters and
 /// whitespace control (`{%-`, `-%}`), rendered by Stencil. Checked completely when the prompt is loaded, so a
 /// syntax error is reported with its line and column before anything runs; a variable the template prints
-/// or loops over with no value is an error naming it, never an empty string.
+/// or loops over with no value is an error naming it, never an empty string. A file whose front matter says
+/// `template: mustache` is rendered by a mustache engine instead, under the same rules.
 public struct PromptTemplate: Sendable, Equatable {
+    /// The template languages a prompt may be written in.
+    public enum Engine: String, Sendable, Equatable {
+        /// Jinja-style (Prompty's default: `jinja2`), rendered by Stencil.
+        case jinja
+        /// Mustache (`{{name}}`, `{{#items}}…{{/items}}`), rendered by swift-mustache as plain text: a prompt
+        /// is not HTML, so `<`, `&` and quotes reach the model as written.
+        case mustache
+    }
+
     /// The template as written.
     public let source: String
+    /// Which language it is written in.
+    public let engine: Engine
     /// What the engine renders (Jinja spellings it does not know rewritten).
     let translated: String
     /// Where the section starts in the prompt file.
@@ -20,17 +33,40 @@ public struct PromptTemplate: Sendable, Equatable {
     /// The distinct variable names used, in order of first use.
     public var variables: [String] { uses.map(\.name) }
 
+    /// The mustache template, parsed once (nil for Jinja).
+    private let mustache: MustacheTemplate?
+
     /// Parses `text`, whose first line is line `firstLine` of `file`, and checks its syntax.
-    public init(parsing text: String, file: String, firstLine: Int) throws {
-        let scanner = try TemplateScanner(text, file: file, firstLine: firstLine)
+    public init(parsing text: String, file: String, firstLine: Int, engine: Engine = .jinja) throws {
         source = text
-        translated = scanner.translated
+        self.engine = engine
         self.file = file
         self.firstLine = firstLine
-        uses = scanner.uses
-        // Tags, filters and expressions are checked by parsing the whole template once, here.
-        _ = try renderChecked([:])
+        switch engine {
+        case .jinja:
+            let scanner = try TemplateScanner(text, file: file, firstLine: firstLine)
+            translated = scanner.translated
+            uses = scanner.uses
+            mustache = nil
+            // Tags, filters and expressions are checked by parsing the whole template once, here.
+            _ = try renderChecked([:])
+        case .mustache:
+            uses = try MustacheScanner(text, file: file, firstLine: firstLine).uses
+            // The pragma stands alone on its own line, so the engine drops it; errors are one line lower.
+            translated = PromptTemplate.plainText + text
+            do {
+                mustache = try MustacheTemplate(string: translated)
+            } catch let error as MustacheTemplate.ParserError {
+                throw PromptError.templateSyntax(
+                    SourceLocation(
+                        file: file, line: firstLine + error.context.lineNumber - 2, column: error.context.columnNumber),
+                    PromptTemplate.describe(error.error))
+            }
+        }
     }
+
+    /// Makes mustache print values as they are instead of HTML-escaping them.
+    private static let plainText = "{{% CONTENT_TYPE: TEXT}}\n"
 
     /// Fills the template from `values` (strings, or structured values from `TemplateValue`); the first
     /// required variable without a value is an error naming it and where it is used.
@@ -44,7 +80,21 @@ public struct PromptTemplate: Sendable, Equatable {
         var context: [String: Any] = [:]
         for (name, value) in values { context[name] = TemplateValue.parse(value) }
         for (name, value) in structured { context[name] = TemplateValue.engineValue(value) }
+        if let mustache { return mustache.render(context) }
         return try renderChecked(context)
+    }
+
+    /// A mustache parse error in words.
+    private static func describe(_ error: Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened"
+        case .unfinishedName: return "a tag is not finished (expected '}}')"
+        case .expectedSectionEnd: return "a section is not closed (expected '{{/name}}')"
+        case .invalidSetDelimiter: return "a delimiter change ('{{=<% %>=}}') is malformed"
+        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return "a '{{% …}}' pragma is not understood"
+        case .some(let other): return "\(other)"
+        case nil: return "\(error)"
+        }
     }
 
     private func renderChecked(_ context: [String: Any]) throws -> String {
@@ -87,6 +137,6 @@ public struct PromptTemplate: Sendable, Equatable {
     }()
 
     public static func == (lhs: PromptTemplate, rhs: PromptTemplate) -> Bool {
-        lhs.source == rhs.source && lhs.file == rhs.file && lhs.firstLine == rhs.firstLine
+        lhs.source == rhs.source && lhs.engine == rhs.engine && lhs.file == rhs.file && lhs.firstLine == rhs.firstLine
     }
 }

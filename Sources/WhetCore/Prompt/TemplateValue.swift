@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Stencil
 
 /// A variable's value as a template sees it. Values travel through whet as text (`--var`, eval `vars`, the
@@ -49,7 +50,7 @@ public enum TemplateValue {
 
 /// A JSON object inside a template: `.name` reads a member, printing it writes JSON (not Swift's dictionary
 /// description), and it counts as true in `{% if %}`.
-final class TemplateObject: DynamicMemberLookup, CustomStringConvertible {
+final class TemplateObject: DynamicMemberLookup, MustacheParent, CustomStringConvertible {
     let json: JSONValue
 
     init(_ json: JSONValue) { self.json = json }
@@ -58,6 +59,9 @@ final class TemplateObject: DynamicMemberLookup, CustomStringConvertible {
         guard case .object(let members) = json, let value = members[member] else { return nil }
         return TemplateValue.engineValue(value)
     }
+
+    /// The same member for mustache's `{{ customer.firstName }}`.
+    func child(named member: String) -> Any? { self[dynamicMember: member] }
 
     var description: String { json.description }
 }

@@ -21,9 +21,7 @@ struct AnthropicChatProtocol: ChatWireProtocol {
         body["max_tokens"] = maxTokens.map(WireJSON.foundation) ?? config.http.defaultMaxTokens
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         if !system.isEmpty { body["system"] = system }
-        body["messages"] = request.messages.filter { $0.role != .system }.map {
-            ["role": $0.role.rawValue, "content": $0.content]
-        }
+        body["messages"] = AnthropicChatProtocol.messages(request.messages)
         body["stream"] = stream
         var tools: [[String: Any]] = request.tools.map { tool in
             var entry: [String: Any] = ["name": tool.name, "input_schema": WireJSON.foundation(tool.parameters)]
@@ -44,6 +42,42 @@ struct AnthropicChatProtocol: ChatWireProtocol {
         let headers = [("Content-Type", "application/json")] + HTTPTransport.standardHeaders(config, key: key)
         return HTTPTransport.Request(
             url: joinURL(config.http.baseURL, "v1/messages"), headers: headers, body: try WireJSON.encode(body))
+    }
+
+    /// The conversation as the Messages API takes it: an assistant's calls become `tool_use` blocks (their
+    /// arguments as an object), and results become `tool_result` blocks in one user message, as the API
+    /// requires them to follow the call.
+    static func messages(_ messages: [ChatMessage]) -> [[String: Any]] {
+        var result: [[String: Any]] = []
+        for message in messages where message.role != .system {
+            switch message.role {
+            case .tool:
+                let block: [String: Any] = [
+                    "type": "tool_result", "tool_use_id": message.toolCallID ?? "", "content": message.content,
+                ]
+                if result.last?["role"] as? String == "user", var blocks = result.last?["content"] as? [[String: Any]],
+                    blocks.first?["type"] as? String == "tool_result"
+                {
+                    blocks.append(block)
+                    result[result.count - 1]["content"] = blocks
+                } else {
+                    result.append(["role": "user", "content": [block]])
+                }
+            case .assistant where !(message.toolCalls ?? []).isEmpty:
+                var blocks: [[String: Any]] =
+                    message.content.isEmpty ? [] : [["type": "text", "text": message.content]]
+                for (index, call) in (message.toolCalls ?? []).enumerated() {
+                    let input = (try? JSONParser.parse(call.arguments)).map(WireJSON.foundation) ?? [String: Any]()
+                    blocks.append([
+                        "type": "tool_use", "id": call.id ?? "toolu_\(index)", "name": call.name, "input": input,
+                    ])
+                }
+                result.append(["role": "assistant", "content": blocks])
+            default:
+                result.append(["role": message.role.rawValue, "content": message.content])
+            }
+        }
+        return result
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {

@@ -8,7 +8,7 @@ struct OpenAIChatProtocol: ChatWireProtocol {
     {
         var body: [String: Any] = request.parameters.mapValues(WireJSON.foundation)
         body["model"] = config.model
-        body["messages"] = request.messages.map { ["role": $0.role.rawValue, "content": $0.content] }
+        body["messages"] = request.messages.map(OpenAIChatProtocol.message)
         body["stream"] = stream
         if stream { body["stream_options"] = ["include_usage": true] }
         if !request.tools.isEmpty {
@@ -31,6 +31,23 @@ struct OpenAIChatProtocol: ChatWireProtocol {
             + HTTPTransport.standardHeaders(config, key: key)
         return HTTPTransport.Request(
             url: joinURL(config.http.baseURL, "chat/completions"), headers: headers, body: try WireJSON.encode(body))
+    }
+
+    /// A message as Chat Completions takes it: an assistant's calls as `tool_calls`, a result as a `tool`
+    /// message naming its call.
+    static func message(_ message: ChatMessage) -> [String: Any] {
+        var entry: [String: Any] = ["role": message.role.rawValue, "content": message.content]
+        if let calls = message.toolCalls, !calls.isEmpty {
+            entry["tool_calls"] = calls.enumerated().map { index, call in
+                [
+                    "id": call.id ?? "call_\(index)", "type": "function",
+                    "function": ["name": call.name, "arguments": call.arguments],
+                ] as [String: Any]
+            }
+            if message.content.isEmpty { entry["content"] = NSNull() }
+        }
+        if let id = message.toolCallID { entry["tool_call_id"] = id }
+        return entry
     }
 
     func events(from event: ServerSentEvent, state: inout StreamState) throws -> [BackendEvent] {

@@ -27,9 +27,21 @@ public struct CachingBackend: ModelBackend {
     func key(_ request: ModelRequest) -> String {
         var fields: [String: Any] = [
             "kind": config.kind.rawValue, "base_url": config.http.baseURL, "model": config.model,
-            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "messages": request.messages.map(OpenAIChatProtocol.message),
             "parameters": request.parameters.mapValues(WireJSON.foundation),
         ]
+        // Only when present, so the keys of answers cached before tools existed stay the same.
+        if !request.tools.isEmpty {
+            fields["tools"] = request.tools.map {
+                [
+                    "name": $0.name, "description": $0.description ?? "",
+                    "parameters": WireJSON.foundation($0.parameters),
+                ]
+            }
+        }
+        if let output = request.outputSchema {
+            fields["output_schema"] = ["schema": WireJSON.foundation(output.schema), "strict": output.strict]
+        }
         if sample > 0 { fields["sample"] = sample }
         if config.kind == .offline {
             fields["grounding"] = request.grounding.map { $0.chunks.map(\.location) + [$0.query] } ?? []
@@ -42,6 +54,8 @@ public struct CachingBackend: ModelBackend {
         var output: String
         var usage: TokenUsage?
         var finishReason: FinishReason
+        /// The calls the answer made, replayed as the stream gave them (absent in entries without any).
+        var toolCalls: [ToolCall]? = nil
     }
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<BackendEvent, Error> {
@@ -51,7 +65,10 @@ public struct CachingBackend: ModelBackend {
         {
             return AsyncThrowingStream { continuation in
                 continuation.yield(.servedFromCache)
-                continuation.yield(.delta(entry.output))
+                if !entry.output.isEmpty || entry.toolCalls == nil { continuation.yield(.delta(entry.output)) }
+                for (index, call) in (entry.toolCalls ?? []).enumerated() {
+                    continuation.yield(.toolCall(index: index, id: call.id, name: call.name, arguments: call.arguments))
+                }
                 if let usage = entry.usage { continuation.yield(.usage(usage)) }
                 continuation.yield(.finished(entry.finishReason))
                 continuation.finish()
@@ -63,16 +80,21 @@ public struct CachingBackend: ModelBackend {
             let task = Task {
                 var output = ""
                 var usage: TokenUsage? = nil
+                var calls = ToolCallAssembler()
                 do {
                     for try await event in inner.stream(request) {
                         switch event {
                         case .delta(let text): output += text
                         case .usage(let value): usage = value
+                        case .toolCall(let index, let id, let name, let arguments):
+                            calls.add(index: index, id: id, name: name, arguments: arguments)
                         case .finished(let reason) where reason == .stop || reason == .length:
                             if !Task.isCancelled {
                                 try? DurableFile.makeDirectory(directory)
                                 if let data = try? JSONEncoder().encode(
-                                    Entry(output: output, usage: usage, finishReason: reason))
+                                    Entry(
+                                        output: output, usage: usage, finishReason: reason,
+                                        toolCalls: calls.assembled))
                                 {
                                     try? DurableFile.writeAtomically(data, to: file)
                                 }

@@ -31,6 +31,10 @@ public struct EvalCase: Sendable, Equatable {
     public var threshold: Double? = nil
     /// `options.transform` (promptfoo): code that turns the output into what the assertions check.
     public var transform: String? = nil
+    /// `tool_results`: a canned result per tool name. When the answer calls tools, each call is answered with
+    /// its tool's result and the conversation goes on, so the assertions check the answer the model gives
+    /// with the results in hand (and the tool-call assertions every call it made on the way).
+    public var toolResults: [String: String] = [:]
 
     /// Whether this case may run with `prompt` (its front-matter name or its file's base name).
     public func isFor(_ prompt: PromptFile) -> Bool {
@@ -169,6 +173,16 @@ public enum EvalFile {
                     location, field: "transform", expected: "JavaScript code or file://PATH", found: value.description)
             }
             item.transform = code
+        }
+        if let value = object["tool_results"] {
+            guard let results = value.objectValue, !results.isEmpty else {
+                throw EvalError.invalidField(
+                    location, field: "tool_results",
+                    expected: "an object of tool name → result (text, or JSON given to the model as its text)",
+                    found: value.description)
+            }
+            // Text is given as it is; any other JSON as its JSON text, which is what a tool returns.
+            item.toolResults = results.mapValues { $0.stringValue ?? $0.description }
         }
         if let value = object["threshold"] {
             guard case .number(let number) = value else {

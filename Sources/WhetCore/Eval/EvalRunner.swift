@@ -223,8 +223,9 @@ public struct EvalRunner: Sendable {
             let backend = makeBackend(
                 cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
                 sample: cell.repeatIndex)
-            let record = await RunExecutor().execute(
-                plan, on: backend, runNumber: 0, price: workspace.config.prices[backend.model])
+            let record = await converse(
+                plan, on: backend, price: workspace.config.prices[backend.model],
+                toolResults: cell.evalCase.toolResults)
             result.output = record.output
             result.toolCalls = record.toolCalls
             result.latencyMs = record.cached == true ? nil : record.latency.totalMs
@@ -288,7 +289,13 @@ public struct EvalRunner: Sendable {
         let vars = (try? encoder.encode(item.vars)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let asserts =
             (try? encoder.encode(item.assertions.map(\.raw))).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return String(hash(vars + "\n" + asserts).prefix(16))
+        // Canned tool results change what the case checks; cases without them keep the hash they always had.
+        let results =
+            item.toolResults.isEmpty
+            ? ""
+            : "\n"
+                + item.toolResults.keys.sorted().map { "\($0)=\(item.toolResults[$0] ?? "")" }.joined(separator: "\n")
+        return String(hash(vars + "\n" + asserts + results).prefix(16))
     }
 }
 

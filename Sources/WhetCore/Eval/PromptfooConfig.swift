@@ -23,7 +23,7 @@ public struct PromptfooConfig {
     ]
     /// Keys of a test (or of `defaultTest`) whet acts on.
     static let knownTestKeys: Set<String> = [
-        "description", "vars", "assert", "metadata", "threshold", "options", "prompts",
+        "description", "vars", "assert", "metadata", "threshold", "options", "prompts", "tool_results",
     ]
 
     let directory: URL

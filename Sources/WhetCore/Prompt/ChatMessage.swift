@@ -2,17 +2,33 @@
 public struct ChatMessage: Sendable, Equatable, Codable {
     /// The speaker of a message.
     public enum Role: String, Sendable, Equatable, Codable, CaseIterable {
-        case system, user, assistant
+        /// `tool` carries a tool's result back to the model; it never starts a prompt section.
+        case system, user, assistant, tool
     }
 
     /// Who says it.
     public var role: Role
     /// What is said, already rendered (no placeholders left).
     public var content: String
+    /// The calls an assistant message made (a conversation going on after a tool call).
+    public var toolCalls: [ToolCall]? = nil
+    /// Which call a `tool` message answers.
+    public var toolCallID: String? = nil
 
     /// Makes a message.
-    public init(role: Role, content: String) {
+    public init(role: Role, content: String, toolCalls: [ToolCall]? = nil, toolCallID: String? = nil) {
         self.role = role
         self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
     }
+
+    enum CodingKeys: String, CodingKey {
+        case role, content
+        case toolCalls = "tool_calls"
+        case toolCallID = "tool_call_id"
+    }
+
+    /// The roles a prompt's `system:` / `user:` / `assistant:` lines name.
+    static let sectionRoles: Set<Role> = [.system, .user, .assistant]
 }

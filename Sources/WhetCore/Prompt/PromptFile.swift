@@ -163,7 +163,9 @@ public struct PromptFile: Sendable {
         for index in start..<lines.count {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
-            if trimmed.hasSuffix(":"), let role = ChatMessage.Role(rawValue: String(trimmed.dropLast())) {
+            if trimmed.hasSuffix(":"), let role = ChatMessage.Role(rawValue: String(trimmed.dropLast())),
+                ChatMessage.sectionRoles.contains(role)
+            {
                 result.append((role, index + 2, [], nil, false))
             } else if let thread = threadName(line, among: threads) {
                 // A conversation in place: the section so far, the thread's messages, then the rest of the section.

@@ -5,7 +5,8 @@ import Yams
 /// `integer`, `boolean`, `thread`), a thread's messages, and front-matter samples as text.
 extension PromptFile {
     /// A thread input's messages: a JSON array of `{role, content}` (content as text, or a list of parts whose
-    /// `text` is joined).
+    /// `text` is joined), as chat applications store them, including an assistant's `tool_calls` and the
+    /// `tool` messages that answer them (`tool_call_id`).
     static func threadMessages(_ value: JSONValue, input: String, path: String) throws -> [ChatMessage] {
         guard case .array(let items) = value else {
             throw PromptError.invalidInput(
@@ -15,7 +16,7 @@ extension PromptFile {
         return try items.map { item in
             guard let roleName = item["role"]?.stringValue, let role = ChatMessage.Role(rawValue: roleName) else {
                 throw PromptError.invalidInput(
-                    input, SourceLocation(file: path), expected: "messages with role system, user or assistant",
+                    input, SourceLocation(file: path), expected: "messages with role system, user, assistant or tool",
                     found: String(item.description.prefix(60)))
             }
             let content: String
@@ -24,7 +25,16 @@ extension PromptFile {
             case .array(let parts)?: content = parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
             default: content = ""
             }
-            return ChatMessage(role: role, content: content)
+            let calls = item["tool_calls"]?.arrayValue?.compactMap { call -> ToolCall? in
+                guard let name = call["function"]?["name"]?.stringValue else { return nil }
+                let arguments = call["function"]?["arguments"]
+                return ToolCall(
+                    id: call["id"]?.stringValue, name: name,
+                    arguments: arguments?.stringValue ?? arguments?.description ?? "{}")
+            }
+            return ChatMessage(
+                role: role, content: content, toolCalls: calls?.isEmpty == false ? calls : nil,
+                toolCallID: item["tool_call_id"]?.stringValue)
         }
     }
 

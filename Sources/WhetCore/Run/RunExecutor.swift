@@ -21,7 +21,7 @@ public struct RunExecutor: Sendable {
         var finish: FinishReason = .stop
         var errorMessage: String? = nil
         var cached = false
-        var calls: [Int: ToolCall] = [:]
+        var calls = ToolCallAssembler()
         do {
             for try await event in backend.stream(plan.request) {
                 switch event {
@@ -34,11 +34,7 @@ public struct RunExecutor: Sendable {
                 case .servedFromCache: cached = true
                 case .toolCall(let index, let id, let name, let arguments):
                     if firstToken == nil { firstToken = ContinuousClock.now - started }
-                    var call = calls[index] ?? ToolCall(id: nil, name: "", arguments: "")
-                    if let id { call.id = id }
-                    if let name { call.name = name }
-                    call.arguments += arguments
-                    calls[index] = call
+                    calls.add(index: index, id: id, name: name, arguments: arguments)
                 }
                 onEvent(event)
             }
@@ -71,7 +67,7 @@ public struct RunExecutor: Sendable {
         record.cached = cached ? true : nil
         record.continues = plan.continues
         record.turn = plan.turn
-        if !calls.isEmpty { record.toolCalls = calls.keys.sorted().compactMap { calls[$0] } }
+        record.toolCalls = calls.assembled
         if let schema = plan.request.outputSchema, finish != .cancelled, errorMessage == nil {
             let problems = schema.problems(in: output)
             record.schemaCheck = RunRecord.SchemaCheck(conforms: problems.isEmpty, problems: problems)

@@ -28,3 +28,24 @@ extension RunPlan {
         return plan
     }
 }
+
+extension RunPlan {
+    /// The next turn after an answer that called tools: the answer (its text and its calls) as the
+    /// assistant's turn, then one `tool` message per call carrying `results[call.name]`. Calls without an id
+    /// get one here, so the call and its result name each other on both wire formats. The caller checks that
+    /// every call's tool has a result.
+    public func answering(_ calls: [ToolCall], output: String, with results: [String: String]) -> RunPlan {
+        let identified = calls.enumerated().map { index, call in
+            ToolCall(id: call.id ?? "call_\(turn ?? 0)_\(index)", name: call.name, arguments: call.arguments)
+        }
+        var next = self
+        next.request.messages.append(ChatMessage(role: .assistant, content: output, toolCalls: identified))
+        for call in identified {
+            next.request.messages.append(
+                ChatMessage(role: .tool, content: results[call.name] ?? "", toolCallID: call.id))
+        }
+        next.messages = next.request.messages
+        next.turn = (turn ?? 0) + 1
+        return next
+    }
+}

@@ -50,7 +50,8 @@ final class PromptyFormatTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("variable 'conversation' has no value"), "\(error)")
         }
         XCTAssertThrowsError(try file.render(file.resolveVariables(["conversation": #"[{"role": "robot"}]"#]))) {
-            error in XCTAssertTrue("\(error)".contains("messages with role system, user, assistant or tool"), "\(error)")
+            error in
+            XCTAssertTrue("\(error)".contains("messages with role system, user, assistant or tool"), "\(error)")
         }
     }
 

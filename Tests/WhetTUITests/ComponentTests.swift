@@ -327,3 +327,73 @@ final class ComponentTests: XCTestCase {
         XCTAssertEqual(wide.cursorColumn, 2)
     }
 }
+
+/// A thread input edited as a conversation: its messages listed, a turn added and edited, a role changed and
+/// a message deleted, each written back to the variable as the JSON the prompt reads.
+@MainActor
+final class ThreadEditorTests: XCTestCase {
+    var root: URL!
+
+    override func setUp() async throws {
+        DisplayWidth.prepareLocale()
+        root = try copyOfDemoWorkspace()
+    }
+
+    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
+
+    func testAConversationIsEditedAsMessages() async throws {
+        let workbench = try openWorkbench(root: root)
+        let layout = Layout.make(width: 120, height: 40)
+        workbench.finishStartup()
+        workbench.resize(to: layout)
+        func press(_ keys: Key...) { for key in keys { workbench.handle(key, layout: layout) } }
+        func type(_ text: String) { for character in text { press(.character(character)) } }
+        func screen() -> String { workbench.render(width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text }
+
+        press(.control("p"))
+        type("prompt support-chat")
+        press(.enter)
+        XCTAssertEqual(workbench.state.promptPath, "prompts/support-chat.prompty")
+        XCTAssertEqual(workbench.state.threadInputs, ["history"])
+        press(.function(2))
+        XCTAssertEqual(VariablesLayer.names(workbench.state).first, "history")
+        press(.enter)
+        let layer = try XCTUnwrap(workbench.layers.top as? ThreadLayer)
+        XCTAssertEqual(layer.messages.map(\.role), [.user, .assistant])
+        var text = screen()
+        XCTAssertTrue(text.contains("Conversation: history"), text)
+        XCTAssertTrue(text.contains("user      My API key stopped working this morning."), text)
+
+        press(.character("j"), .character("a"))
+        type("Yes, yesterday.")
+        press(.enter)
+        XCTAssertEqual(layer.messages.map(\.role), [.user, .assistant, .user])
+        press(.character("k"), .character("k"), .character("r"))
+        XCTAssertEqual(layer.messages.first?.role, .assistant)
+        press(.character("r"), .character("r"))
+        XCTAssertEqual(layer.messages.first?.role, .user)
+        press(.character("j"), .character("d"))
+        let stored = try ThreadValue.messages(from: workbench.state.variables["history"] ?? "", input: "history")
+        XCTAssertEqual(stored.map(\.content), ["My API key stopped working this morning.", "Yes, yesterday."])
+        press(.escape)
+        XCTAssertTrue(workbench.layers.top is VariablesLayer)
+        text = screen()
+        XCTAssertTrue(text.contains("history = 2 messages"), text)
+
+        // What is not a message list is said, and edited as text instead of being lost.
+        workbench.state.variables["history"] = "not json"
+        press(.enter)
+        XCTAssertFalse(workbench.layers.top is ThreadLayer)
+        XCTAssertTrue(workbench.state.message?.text.contains("edit it as text") ?? false)
+    }
+
+    func testThreadTextRoundTripsToolCalls() async throws {
+        let messages = [
+            ChatMessage(role: .user, content: "Where is 42?"),
+            ChatMessage(
+                role: .assistant, content: "", toolCalls: [ToolCall(id: "c1", name: "lookup", arguments: "{\"n\":42}")]),
+            ChatMessage(role: .tool, content: "shipped", toolCallID: "c1"),
+        ]
+        XCTAssertEqual(try ThreadValue.messages(from: ThreadValue.text(messages), input: "h"), messages)
+    }
+}

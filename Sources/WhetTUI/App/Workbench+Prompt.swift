@@ -22,6 +22,7 @@ extension Workbench {
                 baseDirectory: state.workspace.root.appendingPathComponent(state.promptPath).deletingLastPathComponent()
             )
             state.variableNames = prompt.variables
+            state.threadInputs = Set(prompt.inputs.filter { $0.type == "thread" }.map(\.name))
             for input in prompt.inputs where state.variables[input.name] == nil {
                 if let sample = input.sample { state.variables[input.name] = sample }
             }

@@ -70,6 +70,8 @@ public struct WorkbenchState: Sendable {
     /// The prompt's parse error, shown in place of the variables strip.
     public var promptProblem: String?
     public var variableNames: [String] = []
+    /// The variables the prompt declares as conversations (`kind: thread`): edited as messages.
+    public var threadInputs: Set<String> = []
     public var variables: [String: String] = [:]
     public var backendName: String
     public var topK: Int
@@ -146,4 +148,18 @@ public struct WorkbenchState: Sendable {
 
     /// Whether a run is streaming.
     public var isRunning: Bool { live != nil }
+}
+
+extension WorkbenchState {
+    /// A variable's value on one line, as the variables strip and form show it: a conversation as its length
+    /// and last message (its JSON would fill the line with punctuation), other text with newlines as ⏎.
+    func displayedValue(of name: String) -> String {
+        let value = variables[name] ?? ""
+        if threadInputs.contains(name), let messages = try? ThreadValue.messages(from: value, input: name) {
+            let last = messages.last.map { " · last: \($0.role.rawValue): \($0.content)" } ?? ""
+            let count = messages.count == 1 ? "1 message" : "\(messages.count) messages"
+            return VisibleText.escape(count + last).replacingOccurrences(of: "\n", with: "⏎")
+        }
+        return VisibleText.escape(value).replacingOccurrences(of: "\n", with: "⏎")
+    }
 }

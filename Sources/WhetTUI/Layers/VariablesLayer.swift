@@ -38,9 +38,21 @@ final class VariablesLayer: Layer {
             KeyBinding([.character("k"), .up, .backTab], "k", nil) { [unowned self] _ in
                 self.list.apply(.lines(-1), count: names.count, height: names.count)
             },
-            KeyBinding([.enter], "Enter", "edit the value", hint: "edit") { [unowned self] wb in
+            KeyBinding([.enter], "Enter", "edit the value (a conversation as its messages)", hint: "edit") {
+                [unowned self] wb in
                 guard names.indices.contains(self.list.selected) else { return }
-                self.editing = LineEditor(wb.state.variables[names[self.list.selected]] ?? "")
+                let name = names[self.list.selected]
+                let value = wb.state.variables[name] ?? ""
+                if wb.state.threadInputs.contains(name) {
+                    do {
+                        wb.layers.push(
+                            ThreadLayer(name: name, messages: try ThreadValue.messages(from: value, input: name)))
+                        return
+                    } catch {
+                        wb.state.message = .warning("\(error); edit it as text")
+                    }
+                }
+                self.editing = LineEditor(value)
             },
             KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) },
         ]
@@ -78,8 +90,7 @@ final class VariablesLayer: Layer {
                     text, x: inner.x + labelWidth, y: inner.y + row, maxWidth: inner.width - labelWidth, style: style)
                 cursor = (min(inner.x + inner.width - 1, inner.x + labelWidth + column), inner.y + row)
             } else {
-                let value = VisibleText.escape(state.variables[names[index]] ?? "").replacingOccurrences(
-                    of: "\n", with: "⏎")
+                let value = state.displayedValue(of: names[index])
                 canvas.draw(
                     value, x: inner.x + labelWidth, y: inner.y + row, maxWidth: inner.width - labelWidth, style: style)
             }

@@ -57,7 +57,7 @@ enum PromptPane {
                     maxWidth: inner.width, style: theme.style(.error))
             } else {
                 let values = state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }.map { name in
-                    "\(name)=\(VisibleText.escape(state.variables[name] ?? "∅").replacingOccurrences(of: "\n", with: "⏎"))"
+                    "\(name)=\(state.variables[name] == nil ? "∅" : state.displayedValue(of: name))"
                 }
                 let strip = values.isEmpty ? "no variables" : values.joined(separator: "  ")
                 let used = canvas.draw("vars ", x: inner.x, y: y, style: theme.style(.dim))

@@ -110,9 +110,18 @@ final class ToolResultTests: XCTestCase {
     func testOpenAICallIsAnsweredAndTheSecondAnswerIsChecked() async throws {
         let server = try TestModelServer(responder: Self.openAIModel)
         defer { server.stop() }
-        let (result, _) = try await evaluate(.openai, server: server, caseLine: Self.shippedCase)
+        let (result, files) = try await evaluate(.openai, server: server, caseLine: Self.shippedCase)
         XCTAssertNil(result.error)
         XCTAssertEqual(result.output, #"Order 42: {"status":"shipped"}"#)
+        let workspace = try files.open()
+        let results = try XCTUnwrap(EvalHistory(workspace: workspace).files().first)
+        let report = try EvalReport.make(
+            resultsURL: workspace.evalsDirectory.appendingPathComponent("results/\(results.id).jsonl"),
+            displayPath: results.path, workspace: workspace)
+        let html = HTMLReport.render(report, workspace: workspace)
+        XCTAssertTrue(
+            html.contains("<h4>Tool calls</h4><ol class=\"context\"><li><b>lookup_order</b>"),
+            "the report shows the call")
         XCTAssertEqual(result.status, .passed, "\(result.assertions)")
         XCTAssertEqual(result.toolCalls?.map(\.name), ["lookup_order"])
         XCTAssertEqual(server.requests.count, 2)

@@ -240,6 +240,13 @@ public enum HTMLReport {
                             "<td>\(String(format: "%.2f", assertion.score))</td><td>\(escape(assertion.reason))</td></tr>"
                     }
                     html += "</tbody></table>\n<h4>Output</h4><pre>\(escape(cell.output))</pre>\n"
+                    if let calls = cell.toolCalls, !calls.isEmpty {
+                        html += "<h4>Tool calls</h4><ol class=\"context\">"
+                        for call in calls {
+                            html += "<li><b>\(escape(call.name))</b><pre>\(escape(call.prettyArguments))</pre></li>"
+                        }
+                        html += "</ol>\n"
+                    }
                     if let retrieval = cell.retrieval {
                         html +=
                             "<h4>Context (\(escape(retrieval.method)), query “\(escape(retrieval.query))”)</h4><ol class=\"context\">"

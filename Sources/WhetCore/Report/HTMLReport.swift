@@ -253,7 +253,7 @@ public enum HTMLReport {
                         for entry in retrieval.chunks {
                             let cite = entry.citation.map { "[\($0)]" } ?? "–"
                             html +=
-                                "<li><b>\(cite) \(escape(entry.chunk.location))</b>\(entry.omitted.map { " (" + escape($0) + ")" } ?? "")"
+                                "<li><b>\(cite) \(escape(entry.chunk.citedLocation))</b>\(entry.omitted.map { " (" + escape($0) + ")" } ?? "")"
                                 + "<pre>\(escape(entry.chunk.text))</pre></li>"
                         }
                         html += "</ol>\n"

@@ -8,6 +8,8 @@ public struct Chunk: Sendable, Equatable {
     public var endLine: Int
     /// The Markdown headings above it, outermost first.
     public var headingPath: [String]
+    /// The page(s) it is on, for documents that have pages (PDF).
+    public var pages: PageSpan? = nil
 
     /// Makes a chunk.
     public init(text: String, startLine: Int, endLine: Int, headingPath: [String]) {

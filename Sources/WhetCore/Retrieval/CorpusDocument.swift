@@ -9,8 +9,10 @@ public struct CorpusDocument: Sendable {
     public var text: String
     /// SHA-256 of the file's bytes, hex.
     public var contentHash: String
+    /// Where its pages begin, for a converted document that has pages (PDF).
+    public var pages: PageMap? = nil
 
-    /// The file types the local index reads.
+    /// The file types read as text directly; converted types come from `DocumentLoaders`.
     public static let indexedExtensions: Set<String> = ["md", "markdown", "txt", "text", "rst", "html", "htm"]
 
     /// Why a file was not indexed.
@@ -37,6 +39,38 @@ public struct CorpusDocument: Sendable {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "html" || ext == "htm" { text = HTMLText.plainText(text) }
         return CorpusDocument(path: path, text: text, contentHash: hash)
+    }
+
+    /// The document for a file that a loader converts: its text through the loader (or the extraction
+    /// cache), with page breaks taken out and remembered.
+    public static func converted(
+        path: String, absolutePath: String, hash: String, loader: DocumentLoaders.Loader, loaders: DocumentLoaders,
+        cache: URL?
+    ) throws -> CorpusDocument {
+        var text = try loaders.extract(loader, absolutePath: absolutePath, contentHash: hash, cache: cache)
+        if text.contains("\r\n") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        let (plain, pages) = PageMap.split(text)
+        return CorpusDocument(path: path, text: plain, contentHash: hash, pages: pages)
+    }
+
+    /// The chunks of this document. A paged document is cut page by page, so every chunk is on one page
+    /// and its citation names that page (a paragraph that runs over a page break becomes two chunks).
+    func chunks(_ chunker: DocumentChunker) -> [Chunk] {
+        guard let pages else { return chunker.chunks(of: text) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var chunks: [Chunk] = []
+        for (index, start) in pages.pageStarts.enumerated() {
+            let end = index + 1 < pages.pageStarts.count ? pages.pageStarts[index + 1] : lines.count + 1
+            guard start <= end - 1, start - 1 < lines.count else { continue }
+            let page = lines[(start - 1)..<min(end - 1, lines.count)].joined(separator: "\n")
+            for var chunk in chunker.chunks(of: page) {
+                chunk.startLine += start - 1
+                chunk.endLine += start - 1
+                chunk.pages = pages.span(startLine: chunk.startLine, endLine: chunk.endLine)
+                chunks.append(chunk)
+            }
+        }
+        return chunks
     }
 
     static func firstInvalidUTF8Offset(_ data: Data) -> Int {

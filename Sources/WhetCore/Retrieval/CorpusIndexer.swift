@@ -21,12 +21,16 @@ public struct CorpusIndexer: Sendable {
         public var seconds = 0.0
         /// Set when another process was updating the index, so this one searched it as it stood.
         public var busyWith: FileLock.Holder?
+        /// Files in the index after the update, by extension (`md`, `pdf` …).
+        public var filesByType: [String: Int] = [:]
+        /// The files that could not be indexed (the warnings say why), sorted.
+        public var skippedFiles: [String] = []
 
         /// An empty report, before anything was looked at.
         public init() {}
 
         /// Every file looked at.
-        public var filesSeen: Int { added + updated + unchanged + warnings.count }
+        public var filesSeen: Int { added + updated + unchanged + skippedFiles.count }
     }
 
     /// Progress after each file: files done, files in total, the current file's path.
@@ -48,17 +52,31 @@ public struct CorpusIndexer: Sendable {
         let settings = workspace.config.retrieval
         let chunker = DocumentChunker(
             settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
-        report.rebuilt = try index.resetIfSettingsChanged(settings.chunkingSignature)
+        report.rebuilt = try index.resetIfSettingsChanged(
+            settings.chunkingSignature + workspace.config.loaders.signature)
         let corpus = workspace.corpusDirectory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             throw RetrievalError.missingCorpus(workspace.display(corpus))
         }
-        let (files, ignored) = CorpusIndexer.listFiles(in: corpus.path, displayPrefix: workspace.display(corpus))
+        let loaders = workspace.config.loaders
+        let (files, ignored) = CorpusIndexer.listFiles(
+            in: corpus.path, displayPrefix: workspace.display(corpus),
+            extensions: CorpusDocument.indexedExtensions.union(loaders.byExtension.keys))
         report.ignored = ignored
         var known = try index.fileStates()
         var batch = LexicalIndex.Batch()
+        let extractionCache = workspace.isWritable ? workspace.extractionCacheURL : nil
+        // A missing converter is said once per file type, with the files it kept out.
+        var missing: [String: (failure: DocumentLoaders.Failure, files: [String])] = [:]
+        func skip(_ path: String, _ reason: String) {
+            report.warnings.append(Warning(reason, at: SourceLocation(file: path)))
+            report.skippedFiles.append(path)
+        }
+        func counted(_ path: String) {
+            report.filesByType[(path as NSString).pathExtension.lowercased(), default: 0] += 1
+        }
 
         for (done, file) in files.enumerated() {
             let path = file.display
@@ -70,8 +88,7 @@ public struct CorpusIndexer: Sendable {
             // of a no-change update on a corpus of thousands of files.
             var status = stat()
             guard stat(file.path, &status) == 0 else {
-                report.warnings.append(
-                    Warning("skipped: cannot read the file's attributes", at: SourceLocation(file: path)))
+                skip(path, "skipped: cannot read the file's attributes")
                 continue
             }
             let size = Int64(status.st_size)
@@ -79,19 +96,19 @@ public struct CorpusIndexer: Sendable {
             let previous = known[path]
             if let previous, previous.size == size, previous.mtime == mtime {
                 report.unchanged += 1
+                counted(path)
                 continue
             }
             if size > Int64(workspace.config.limits.maxFileBytes) {
-                report.warnings.append(
-                    Warning(
-                        "skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
-                            + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)",
-                        at: SourceLocation(file: path)))
+                skip(
+                    path,
+                    "skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
+                        + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)")
                 if previous != nil { batch.remove(path) }
                 continue
             }
             guard let data = FileManager.default.contents(atPath: file.path) else {
-                report.warnings.append(Warning("skipped: cannot read the file", at: SourceLocation(file: path)))
+                skip(path, "skipped: cannot read the file")
                 continue
             }
             let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -99,15 +116,32 @@ public struct CorpusIndexer: Sendable {
             if let previous, previous.hash == hash {
                 batch.touch(path, state: state)
                 report.unchanged += 1
+                counted(path)
             } else {
                 do {
-                    let document = try CorpusDocument.decode(data, path: path, hash: hash)
-                    let chunks = chunker.chunks(of: document.text)
+                    let document =
+                        try loaders.loader(for: path).map {
+                            try CorpusDocument.converted(
+                                path: path, absolutePath: file.path, hash: hash, loader: $0, loaders: loaders,
+                                cache: extractionCache)
+                        } ?? CorpusDocument.decode(data, path: path, hash: hash)
+                    let chunks = document.chunks(chunker)
                     batch.replace(path, state: state, chunks: chunks)
                     report.chunksWritten += chunks.count
                     if previous == nil { report.added += 1 } else { report.updated += 1 }
+                    counted(path)
                 } catch let refusal as CorpusDocument.Refusal {
-                    report.warnings.append(Warning(refusal.description, at: SourceLocation(file: path)))
+                    skip(path, refusal.description)
+                    if previous != nil { batch.remove(path) }
+                } catch let failure as DocumentLoaders.Failure {
+                    if case .missingProgram(let loader) = failure {
+                        report.skippedFiles.append(path)
+                        // What was indexed before stays until the converter is there to read the new version.
+                        missing[loader.fileExtension, default: (failure, [])].files.append(path)
+                        if previous != nil { counted(path) }
+                        continue
+                    }
+                    skip(path, failure.description)
                     if previous != nil { batch.remove(path) }
                 }
             }
@@ -120,6 +154,13 @@ public struct CorpusIndexer: Sendable {
             batch.remove(path)
             report.removed += 1
         }
+        for type in missing.keys.sorted() {
+            guard let (failure, paths) = missing[type] else { continue }
+            let count = paths.count == 1 ? "1 file" : "\(paths.count) files"
+            report.warnings.append(
+                Warning("\(failure) (\(count) not read)", at: SourceLocation(file: workspace.display(corpus))))
+        }
+        report.skippedFiles.sort()
         try index.apply(batch)
         progress?(files.count, files.count, "")
         report.seconds = Date().timeIntervalSince(started)
@@ -129,7 +170,9 @@ public struct CorpusIndexer: Sendable {
     /// The corpus files whet reads, sorted by path, with how many files of other types were ignored. Hidden
     /// files and directories are skipped. A POSIX directory walk: Foundation's enumerator with resource
     /// values costs ~100 µs a file on Linux, most of a no-change update on a corpus of thousands of files.
-    static func listFiles(in corpus: String, displayPrefix: String) -> (
+    static func listFiles(
+        in corpus: String, displayPrefix: String, extensions: Set<String> = CorpusDocument.indexedExtensions
+    ) -> (
         files: [(path: String, display: String)], ignored: Int
     ) {
         var files: [(path: String, display: String)] = []
@@ -156,7 +199,7 @@ public struct CorpusIndexer: Sendable {
                     walk(path, shown)
                 } else if kind == UInt8(DT_REG) {
                     let dot = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                    if CorpusDocument.indexedExtensions.contains(dot) {
+                    if extensions.contains(dot) {
                         files.append((path, shown))
                     } else {
                         ignored += 1

@@ -32,7 +32,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
     /// Version 3: chunk ids are never reused (AUTOINCREMENT), so a process whose in-memory index predates
     /// another process's change can never map a stale document to a different chunk.
-    static let schemaVersion = 3
+    /// Version 4: chunks of paged documents (PDF) record their pages.
+    static let schemaVersion = 4
 
     public var method: String { "bm25" }
 
@@ -68,7 +69,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
                     hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-                    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL);
+                    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
+                    page_first INTEGER, page_last INTEGER, page_first_line INTEGER, page_last_line INTEGER);
                 CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
                 PRAGMA user_version = \(schemaVersion);
                 """)
@@ -199,14 +201,21 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             for row in try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT id, path, start_line, end_line, heading_path, text FROM chunks WHERE id IN (\(placeholders))",
+                    "SELECT id, path, start_line, end_line, heading_path, text, page_first, page_last, page_first_line, "
+                    + "page_last_line FROM chunks WHERE id IN (\(placeholders))",
                 arguments: StatementArguments(ids))
             {
                 let heading: String = row["heading_path"]
-                found[row["id"]] = RetrievedChunk(
+                var chunk = RetrievedChunk(
                     rank: 0, path: row["path"], startLine: row["start_line"], endLine: row["end_line"],
                     headingPath: heading.isEmpty ? [] : heading.components(separatedBy: "\u{1F}"),
                     score: 0, matchedTerms: [], text: row["text"])
+                if let first: Int = row["page_first"], let last: Int = row["page_last"] {
+                    chunk.pages = PageSpan(
+                        first: first, last: last, firstLine: row["page_first_line"] ?? 1,
+                        lastLine: row["page_last_line"] ?? 1)
+                }
+                found[row["id"]] = chunk
             }
             return found
         }
@@ -355,7 +364,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 // Prepared once per batch: re-preparing the same INSERT per row costs more than the insert.
                 let insertChunk = try db.cachedStatement(
                     sql: """
-                        INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text,
+                            page_first, page_last, page_first_line, page_last_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let insertFile = try db.cachedStatement(
                     sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
@@ -364,7 +374,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     for (ordinal, chunk) in chunks.enumerated() {
                         try insertChunk.execute(arguments: [
                             path, ordinal, chunk.startLine, chunk.endLine,
-                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text,
+                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text, chunk.pages?.first,
+                            chunk.pages?.last, chunk.pages?.firstLine, chunk.pages?.lastLine,
                         ])
                         added.append((db.lastInsertedRowID, chunk.text, chunk.headingPath.joined(separator: " ")))
                     }

@@ -22,6 +22,8 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
     public var methods: [MethodScore]?
     /// True when the user pinned the chunk: it is placed in context whatever its rank.
     public var pinned: Bool?
+    /// The page(s) it is on, for documents that have pages (PDF).
+    public var pages: PageSpan?
 
     /// Makes a result.
     public init(
@@ -38,11 +40,16 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
         self.text = text
     }
 
-    /// `path:start-end`, the form editors and `grep -n` users recognise.
+    /// `path:start-end`, the form editors and `grep -n` users recognise; for a converted document the lines
+    /// are those of its extracted text. This is the chunk's identity (exclusions, pins, comparisons).
     public var location: String { "\(path):\(startLine)-\(endLine)" }
 
+    /// Where a reader finds it: `manual.pdf p. 12:3-20` for a paged document (page, then lines within the
+    /// page), else `location`. What citations, the context pane and `whet search` show.
+    public var citedLocation: String { pages.map { "\(path) \($0.label)" } ?? location }
+
     enum CodingKeys: String, CodingKey {
-        case rank, path, score, text, methods, pinned
+        case rank, path, score, text, methods, pinned, pages
         case startLine = "start_line"
         case endLine = "end_line"
         case headingPath = "heading_path"

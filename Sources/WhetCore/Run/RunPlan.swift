@@ -84,8 +84,9 @@ public struct RunPlan: Sendable {
             chunks.enumerated().map { index, chunk in
                 .object([
                     "citation": .number(Double(index + 1)), "text": .string(chunk.text),
-                    "source": .string(chunk.location), "path": .string(chunk.path),
+                    "source": .string(chunk.citedLocation), "path": .string(chunk.path),
                     "lines": .string("\(chunk.startLine)-\(chunk.endLine)"),
+                    "page": chunk.pages.map { .number(Double($0.first)) } ?? .null,
                     "heading": .string(chunk.headingPath.joined(separator: " > ")), "score": .number(chunk.score),
                     "rank": .number(Double(chunk.rank)),
                 ])
@@ -227,7 +228,7 @@ public struct RunPlan: Sendable {
     public static func formatContext(_ chunks: [RetrievedChunk]) -> String {
         chunks.enumerated().map { index, chunk in
             let heading = chunk.headingPath.isEmpty ? "" : " (\(chunk.headingPath.joined(separator: " > ")))"
-            return "[\(index + 1)] \(chunk.location)\(heading)\n\(chunk.text)"
+            return "[\(index + 1)] \(chunk.citedLocation)\(heading)\n\(chunk.text)"
         }.joined(separator: "\n\n")
     }
 }

@@ -40,7 +40,22 @@ public struct ConfigLoader {
             table,
             known: [
                 "name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits",
+                "loaders",
             ], section: nil)
+        if let loaders = try subtable(table, "loaders", section: nil) {
+            for type in loaders.keys.sorted() {
+                guard let command = try string(loaders, type, section: "loaders"),
+                    !command.trimmingCharacters(in: .whitespaces).isEmpty
+                else {
+                    throw invalid(
+                        "loaders", section: "loaders", key: type,
+                        expected:
+                            "a command that prints the file's text, with the file as $1 (\"pdftotext \\\"$1\\\" -\")",
+                        found: "an empty string")
+                }
+                config.loaders.set(type, command: command)
+            }
+        }
         if let prices = try subtable(table, "prices", section: nil) {
             for model in prices.keys.sorted() {
                 let section = "prices.\(model)"

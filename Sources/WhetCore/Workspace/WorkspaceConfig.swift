@@ -22,6 +22,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var evalGrader: String? = nil
     /// `[limits]`: how much whet reads from one file or line.
     public var limits = InputLimits()
+    /// How non-text corpus files are converted (`[loaders]`, on top of the defaults).
+    public var loaders = DocumentLoaders.defaults
 
     /// The configuration a workspace has when `whet.toml` says nothing: an offline backend and BM25 retrieval.
     public static let defaults = WorkspaceConfig(

@@ -247,6 +247,15 @@ extension Workbench {
         let chunks = state.listedChunks
         guard chunks.indices.contains(state.selectedChunk), let pager = externalPager else { return }
         let chunk = chunks[state.selectedChunk]
+        // A converted document (PDF, DOCX) opens as its extracted text, where the chunk's lines are.
+        if state.workspace.config.loaders.loader(for: chunk.path) != nil {
+            guard let text = state.workspace.extractedText(of: chunk.path) else {
+                state.message = .warning("\(chunk.path) has no extracted text yet: run whet index")
+                return
+            }
+            pager(text, chunk.startLine)
+            return
+        }
         pager(state.workspace.root.appendingPathComponent(chunk.path), chunk.startLine)
     }
 

@@ -45,7 +45,9 @@ extension ContextPane {
             KeyBinding([.character("b")], "b", "the chunk's document with chunk boundaries") {
                 $0.showChunkBoundaries()
             },
-            KeyBinding([.character("o")], "o", "open the source at the chunk in $PAGER") { $0.openSelectedInPager() },
+            KeyBinding(
+                [.character("o")], "o", "open the source at the chunk in $PAGER (a PDF or DOCX as its extracted text)"
+            ) { $0.openSelectedInPager() },
         ]
     }
 

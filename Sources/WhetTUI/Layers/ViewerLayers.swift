@@ -83,7 +83,7 @@ final class ChunkLayer: ScrolledTextLayer {
     override func title(_ state: WorkbenchState) -> String {
         let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
         let score = state.pinnedUnranked.contains(chunk.location) ? "pinned" : String(format: "score %.2f", chunk.score)
-        return "\(chunk.location)\(heading) · \(score)"
+        return "\(chunk.citedLocation)\(heading) · \(score)"
     }
 
     override func header(_ state: WorkbenchState, width: Int) -> [StyledLine] {

@@ -65,7 +65,7 @@ enum ContextPane {
             let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
             let score = isPinned && state.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
             let head = "\(pointer)\(mark) \(score) "
-            let lines = ":\(chunk.startLine)-\(chunk.endLine)"
+            let lines = chunk.pages.map { " \($0.label)" } ?? ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))
             if DisplayWidth.of(head + path + lines) > inner.width { path = (path as NSString).lastPathComponent }
             let line = head + path + lines

@@ -38,8 +38,21 @@ struct IndexCommand: AsyncParsableCommand {
                 + "\(counts.chunks) in the index; \(String(format: "%.2f", report.seconds)) s"
             if report.rebuilt { summary += " (chunk settings changed: rebuilt)" }
             if report.ignored > 0 { summary += "; \(report.ignored) files of other types ignored" }
-            if !report.warnings.isEmpty { summary += "; \(report.warnings.count) skipped with warnings" }
+            if !report.skippedFiles.isEmpty { summary += "; \(report.skippedFiles.count) skipped" }
             Terminal.write(summary + "\n")
+            if !report.filesByType.isEmpty {
+                let types = report.filesByType.keys.sorted {
+                    (report.filesByType[$1] ?? 0, $0) < (report.filesByType[$0] ?? 0, $1)
+                }
+                Terminal.write(
+                    "by type: "
+                        + types.map { "\($0.isEmpty ? "(none)" : $0) \(report.filesByType[$0] ?? 0)" }.joined(
+                            separator: " · ")
+                        + "\n")
+            }
+            if !report.skippedFiles.isEmpty {
+                Terminal.write("skipped: \(report.skippedFiles.joined(separator: ", "))\n")
+            }
             let started = Date()
             if let (dense, embedded) = try await workspace.openDense(
                 lexical: index,

@@ -135,7 +135,8 @@ struct RunCommand: AsyncParsableCommand {
         for entry in retrieval.chunks {
             let mark = entry.citation.map { "[\($0)]" } ?? " -  "
             let reason = entry.omitted.map { "  (\($0))" } ?? ""
-            Terminal.note("  \(mark) \(String(format: "%6.2f", entry.chunk.score))  \(entry.chunk.location)\(reason)")
+            Terminal.note(
+                "  \(mark) \(String(format: "%6.2f", entry.chunk.score))  \(entry.chunk.citedLocation)\(reason)")
         }
         Terminal.note("")
     }

@@ -54,7 +54,7 @@ struct SearchCommand: AsyncParsableCommand {
             for result in results {
                 let heading = result.headingPath.isEmpty ? "" : "  § " + result.headingPath.joined(separator: " › ")
                 Terminal.write(
-                    "\(result.rank). \(String(format: abs(result.score) < 1 ? "%6.4f" : "%6.2f", result.score))  \(result.location)\(heading)\n"
+                    "\(result.rank). \(String(format: abs(result.score) < 1 ? "%6.4f" : "%6.2f", result.score))  \(result.citedLocation)\(heading)\n"
                 )
                 Terminal.write("   matched: \(result.matchedTerms.joined(separator: ", "))\n")
                 if let methods = result.methods {

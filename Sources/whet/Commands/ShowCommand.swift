@@ -58,7 +58,7 @@ enum TranscriptFormatter {
                     "context  \(retrieval.method), top \(retrieval.topK), query \"\(TerminalText.visible(retrieval.query))\"\n"
                 for entry in retrieval.chunks {
                     let mark = entry.citation.map { "[\($0)]" } ?? " - "
-                    out += "  \(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.location)"
+                    out += "  \(mark) \(String(format: "%6.2f", entry.chunk.score)) \(entry.chunk.citedLocation)"
                     out += entry.omitted.map { " (\($0))" } ?? ""
                     out += "\n"
                 }

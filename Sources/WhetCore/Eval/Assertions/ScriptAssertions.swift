@@ -118,63 +118,21 @@ enum ScriptAssertions {
         return value
     }
 
-    static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func findExecutable(_ name: String) -> String? { ChildProcess.find(name) }
 
-    /// Runs a subprocess with `input` on stdin; stops it after `timeout`.
+    /// Runs a subprocess with `input` on stdin, off the caller's thread; stops it after `timeout`.
     static func run(_ executable: String, _ arguments: [String], input: Data) async throws -> (Int32, Data, Data, Bool)
     {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let stdin = Pipe()
-                let stdout = Pipe()
-                let stderr = Pipe()
-                process.standardInput = stdin
-                process.standardOutput = stdout
-                process.standardError = stderr
-                do { try process.run() } catch {
+                do {
+                    let outcome = try ChildProcess.run(executable, arguments, input: input, timeout: timeout)
+                    continuation.resume(returning: (outcome.status, outcome.stdout, outcome.stderr, outcome.timedOut))
+                } catch {
                     continuation.resume(throwing: error)
-                    return
                 }
-                let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-                // Standard error is drained on its own thread: a script that writes a lot there must not block
-                // on a full pipe while standard output is being read.
-                let errors = CollectedOutput()
-                let drained = DispatchGroup()
-                drained.enter()
-                DispatchQueue.global().async {
-                    errors.set(stderr.fileHandleForReading.readDataToEndOfFile())
-                    drained.leave()
-                }
-                stdin.fileHandleForWriting.write(input)
-                try? stdin.fileHandleForWriting.close()
-                let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                drained.wait()
-                process.waitUntilExit()
-                let timedOut = process.terminationReason == .uncaughtSignal && !timer.isCancelled
-                timer.cancel()
-                continuation.resume(returning: (process.terminationStatus, output, errors.value, timedOut))
             }
         }
-    }
-
-    /// Bytes read on another thread, handed over under a lock.
-    final class CollectedOutput: @unchecked Sendable {
-        // @unchecked: `data` is guarded by `lock`.
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ value: Data) { lock.withLock { data = value } }
-        var value: Data { lock.withLock { data } }
     }
 
     /// Reads the request from stdin, runs the code, prints the normalised result as JSON.

@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "WhetCore",
             dependencies: [
+                "CStemmer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
@@ -47,6 +48,10 @@ let package = Package(
             path: "Sources/CNCurses",
             providers: [.apt(["libncurses-dev"])]),
         .target(name: "CWidth"),
+        .systemLibrary(
+            name: "CStemmer",
+            path: "Sources/CStemmer",
+            providers: [.apt(["libstemmer-dev"])]),
         .target(
             name: "WhetTUI",
             dependencies: [

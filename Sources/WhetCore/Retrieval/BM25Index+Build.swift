@@ -5,7 +5,7 @@ extension BM25Index {
     /// contiguous slice into its own index, and the slices are merged in order, so document numbers are the
     /// positions in `documents` exactly as if they had been added one by one.
     public static func build(
-        _ documents: [(text: String, heading: String)], parameters: BM25Parameters,
+        _ documents: [(text: String, heading: String)], languages: [Language]? = nil, parameters: BM25Parameters,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> BM25Index {
         let totalBytes = documents.reduce(0) { $0 + $1.text.utf8.count }
@@ -15,10 +15,9 @@ extension BM25Index {
         let sliceSize = (documents.count + sliceCount - 1) / max(sliceCount, 1)
         DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
             var part = BM25Index(parameters: parameters)
-            for document in documents[
-                min(documents.count, slice * sliceSize)..<min(documents.count, (slice + 1) * sliceSize)]
-            {
-                part.add(text: document.text, heading: document.heading)
+            for position in min(documents.count, slice * sliceSize)..<min(documents.count, (slice + 1) * sliceSize) {
+                let document = documents[position]
+                part.add(text: document.text, heading: document.heading, language: languages?[position] ?? .english)
             }
             part.finish()
             parts.store(part, at: slice)
@@ -35,6 +34,7 @@ extension BM25Index {
         other.finish()
         let base = UInt32(documentCount)
         let remap = other.terms.map { termID(for: $0) }
+        languages.formUnion(other.languages)
         other.wordIDs.forEach { bytes, hash, value in
             if wordIDs.value(for: bytes, hash: hash) == nil {
                 wordIDs.insert(bytes, hash: hash, value: value < 0 ? -1 : remap[Int(value)])

@@ -9,7 +9,7 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
     public var b: Double = 0.75
     /// How much a heading (or title) word counts compared with a body word.
     public var headingWeight: Double = 2.0
-    /// Whether English words are reduced to their stems (Snowball English).
+    /// Whether words are reduced to their stems (Snowball, in each document's language).
     public var stemming: Bool = true
 
     /// The defaults.
@@ -63,6 +63,11 @@ public struct BM25Index: Sendable {
         analyzer = TermAnalyzer(stemming: parameters.stemming)
     }
 
+    /// The languages of the documents added (ids in `Language.all`): a query is analysed in each of them.
+    public internal(set) var languages: Set<UInt8> = []
+    /// Analyzers of the languages other than English, by id.
+    private var otherAnalyzers: [UInt8: TermAnalyzer] = [:]
+
     /// How many documents the index holds.
     public var documentCount: Int { documentLengths.count }
 
@@ -94,23 +99,23 @@ public struct BM25Index: Sendable {
     var wordIDs = WordTable()
     private var analyzer: TermAnalyzer
 
-    /// Adds a document from its raw body and heading text, analysing it (the fast path for building an index
-    /// from documents); returns its number.
+    /// Adds a document from its raw body and heading text, analysing it in `language` (the fast path for
+    /// building an index from documents); returns its number. Words are remembered per language (a word of
+    /// another language than English is keyed with its language's id in front), since `die` is a stop word in
+    /// German and a verb in English.
     @discardableResult
-    public mutating func add(text: String, heading: String) -> Int {
+    public mutating func add(text: String, heading: String, language: Language = .english) -> Int {
         let document = UInt32(documentLengths.count)
         var length: Float = 0
         let headingWeight = Float(parameters.headingWeight)
+        languages.insert(language.id)
+        let english = language.id == Language.english.id
         for (part, weight) in [(text, Float(1)), (heading, headingWeight)] where !part.isEmpty {
             TextTokenizer.forEachWordBytes(in: part) { bytes in
-                let hash = WordTable.hash(bytes)
-                let id: Int32
-                if let known = wordIDs.value(for: bytes, hash: hash) {
-                    id = known
-                } else {
-                    id = analyzer.term(for: String(decoding: bytes, as: UTF8.self)).map { termID(for: $0) } ?? -1
-                    wordIDs.insert(bytes, hash: hash, value: id)
-                }
+                let id =
+                    english
+                    ? wordID(bytes, language: language)
+                    : BM25Index.keyed(bytes, language: language.id) { self.wordID($0, language: language) }
                 if id >= 0 { length += post(Int(id), document: document, weight: weight) }
             }
         }
@@ -119,18 +124,65 @@ public struct BM25Index: Sendable {
         return Int(document)
     }
 
+    /// The term id of a word (keyed as `add` keys it), analysing it the first time it is seen.
+    private mutating func wordID(_ key: UnsafeBufferPointer<UInt8>, language: Language) -> Int32 {
+        let hash = WordTable.hash(key)
+        if let known = wordIDs.value(for: key, hash: hash) { return known }
+        let word = String(
+            decoding: language.id == Language.english.id ? key : UnsafeBufferPointer(rebasing: key.dropFirst()),
+            as: UTF8.self)
+        let term: String?
+        if language.id == Language.english.id {
+            term = analyzer.term(for: word)
+        } else {
+            var other = otherAnalyzers[language.id] ?? TermAnalyzer(stemming: parameters.stemming, language: language)
+            term = other.term(for: word)
+            otherAnalyzers[language.id] = other
+        }
+        let id = term.map { termID(for: $0) } ?? -1
+        wordIDs.insert(key, hash: hash, value: id)
+        return id
+    }
+
+    /// Calls `body` with `bytes` preceded by the language's id: the word table's key for a word of a language
+    /// other than English (ids are below 32, a byte no folded word contains).
+    static func keyed<Result>(
+        _ bytes: UnsafeBufferPointer<UInt8>, language: UInt8, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 1) { key in
+            key[0] = language
+            for (offset, byte) in bytes.enumerated() { key[offset + 1] = byte }
+            return body(UnsafeBufferPointer(key))
+        }
+    }
+
     /// The analysed terms of `text`, as this index analyses documents (for queries): words already seen in
-    /// documents are looked up, others analysed afresh.
+    /// documents are looked up, others analysed afresh. In an index of several languages the query is analysed
+    /// in each of them and the distinct terms kept, so a German question finds German documents by their
+    /// stems and English ones by theirs.
     public func analyze(_ text: String) -> [String] {
+        let present = languages.isEmpty ? [Language.english.id] : languages.sorted()
         var terms: [String] = []
-        TextTokenizer.forEachWordBytes(in: text) { bytes in
-            if let id = wordIDs.value(for: bytes, hash: WordTable.hash(bytes)) {
-                if id >= 0 { terms.append(self.terms[Int(id)]) }
-            } else if let term = TermAnalyzer.analyze(
-                String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming)
-            {
-                terms.append(term)
+        var earlier = Set<String>()
+        for id in present {
+            let start = terms.count
+            let language = Language.all[Int(id)]
+            TextTokenizer.forEachWordBytes(in: text) { bytes in
+                let known: Int32? =
+                    id == Language.english.id
+                    ? wordIDs.value(for: bytes, hash: WordTable.hash(bytes))
+                    : BM25Index.keyed(bytes, language: id) { wordIDs.value(for: $0, hash: WordTable.hash($0)) }
+                let term: String?
+                if let known {
+                    term = known >= 0 ? self.terms[Int(known)] : nil
+                } else {
+                    term = TermAnalyzer.analyze(
+                        String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming, language: language)
+                }
+                // A stem two languages share is searched once, not once per language.
+                if let term, !earlier.contains(term) { terms.append(term) }
             }
+            earlier.formUnion(terms[start...])
         }
         return terms
     }

@@ -10,6 +10,8 @@ public struct Chunk: Sendable, Equatable {
     public var headingPath: [String]
     /// The page(s) it is on, for documents that have pages (PDF).
     public var pages: PageSpan? = nil
+    /// The language its document is written in (stop words and stems follow it).
+    public var language: Language = .english
 
     /// Makes a chunk.
     public init(text: String, startLine: Int, endLine: Int, headingPath: [String]) {

@@ -125,7 +125,12 @@ public struct CorpusIndexer: Sendable {
                                 path: path, absolutePath: file.path, hash: hash, loader: $0, loaders: loaders,
                                 cache: extractionCache)
                         } ?? CorpusDocument.decode(data, path: path, hash: hash)
-                    let chunks = document.chunks(chunker)
+                    let language = settings.fixedLanguage ?? LanguageDetector.detect(document.text)
+                    let chunks = document.chunks(chunker).map { chunk in
+                        var tagged = chunk
+                        tagged.language = language
+                        return tagged
+                    }
                     batch.replace(path, state: state, chunks: chunks)
                     report.chunksWritten += chunks.count
                     if previous == nil { report.added += 1 } else { report.updated += 1 }

@@ -32,7 +32,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
     /// Version 3: chunk ids are never reused (AUTOINCREMENT), so a process whose in-memory index predates
     /// another process's change can never map a stale document to a different chunk.
-    /// Version 4: chunks of paged documents (PDF) record their pages.
+    /// Version 4: chunks of paged documents (PDF) record their pages, and every chunk its language.
     static let schemaVersion = 4
 
     public var method: String { "bm25" }
@@ -70,7 +70,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
                     start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
-                    page_first INTEGER, page_last INTEGER, page_first_line INTEGER, page_last_line INTEGER);
+                    page_first INTEGER, page_last INTEGER, page_first_line INTEGER, page_last_line INTEGER,
+                    language TEXT NOT NULL DEFAULT 'en');
                 CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
                 PRAGMA user_version = \(schemaVersion);
                 """)
@@ -246,7 +247,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         var index = BM25Index(parameters: parameters)
         var chunkIDs: [Int64] = []
         try forEachChunkPage { page in
-            index.append(BM25Index.build(page.map { ($0.text, $0.heading) }, parameters: parameters))
+            index.append(
+                BM25Index.build(
+                    page.map { ($0.text, $0.heading) }, languages: page.map(\.language), parameters: parameters))
             chunkIDs.append(contentsOf: page.map(\.id))
         }
         index.finish()
@@ -265,12 +268,24 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         let storedSet = Set(stored)
         let removed = current.positions.keys.filter { !storedSet.contains($0) }
         let addedIDs = stored.filter { current.positions[$0] == nil }
-        var added: [(id: Int64, text: String, heading: String)] = []
+        var added: [IndexedText] = []
         for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
             let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
-            let rows = try chunks(ids: ids)
-            for id in ids {
-                if let chunk = rows[id] { added.append((id, chunk.text, chunk.headingPath.joined(separator: " "))) }
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let rows = try database.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id, heading_path, text, language FROM chunks WHERE id IN (\(placeholders)) ORDER BY id",
+                    arguments: StatementArguments(ids))
+            }
+            for row in rows {
+                let heading: String = row["heading_path"]
+                added.append(
+                    IndexedText(
+                        id: row["id"], text: row["text"],
+                        heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
+                        language: (row["language"] as String?).flatMap(Language.named) ?? .english))
             }
         }
         applyToMemoryLocked(removed: removed, added: added)
@@ -294,6 +309,16 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         public var id: Int64
         public var heading: String
         public var text: String
+        /// The language its document was analysed in.
+        public var language: Language = .english
+    }
+
+    /// A chunk's text as the inverted index takes it.
+    struct IndexedText {
+        var id: Int64
+        var text: String
+        var heading: String
+        var language: Language
     }
 
     /// Calls `body` with every stored chunk in row order, 20,000 at a time, so memory stays bounded.
@@ -302,7 +327,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         while true {
             let page = try database.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT id, heading_path, text FROM chunks WHERE id > ? ORDER BY id LIMIT 20000",
+                    db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE id > ? ORDER BY id LIMIT 20000",
                     arguments: [lastID])
             }
             guard let last = page.last else { return }
@@ -311,8 +336,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 page.map { row in
                     let heading: String = row["heading_path"]
                     return StoredChunk(
-                        id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"]
-                    )
+                        id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
+                        text: row["text"],
+                        language: (row["language"] as String?).flatMap(Language.named) ?? .english)
                 })
         }
     }
@@ -348,7 +374,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public func apply(_ batch: Batch) throws {
         guard batch.count > 0 else { return }
         var removedIDs: [Int64] = []
-        var added: [(id: Int64, text: String, heading: String)] = []
+        var added: [IndexedText] = []
         do {
             try database.queue.write { db in
                 let idsOfPath = try db.cachedStatement(sql: "SELECT id FROM chunks WHERE path = ?")
@@ -365,7 +391,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                 let insertChunk = try db.cachedStatement(
                     sql: """
                         INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text,
-                            page_first, page_last, page_first_line, page_last_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            page_first, page_last, page_first_line, page_last_line, language)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let insertFile = try db.cachedStatement(
                     sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
@@ -375,9 +402,12 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                         try insertChunk.execute(arguments: [
                             path, ordinal, chunk.startLine, chunk.endLine,
                             chunk.headingPath.joined(separator: "\u{1F}"), chunk.text, chunk.pages?.first,
-                            chunk.pages?.last, chunk.pages?.firstLine, chunk.pages?.lastLine,
+                            chunk.pages?.last, chunk.pages?.firstLine, chunk.pages?.lastLine, chunk.language.code,
                         ])
-                        added.append((db.lastInsertedRowID, chunk.text, chunk.headingPath.joined(separator: " ")))
+                        added.append(
+                            IndexedText(
+                                id: db.lastInsertedRowID, text: chunk.text,
+                                heading: chunk.headingPath.joined(separator: " "), language: chunk.language))
                     }
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
@@ -393,14 +423,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// new ones indexed and appended, so the next search after a small change costs milliseconds, not a full
     /// rebuild. Deleted documents still count in IDF and average length until they exceed a tenth of the
     /// index, when the index is dropped and rebuilt from the store on the next search.
-    private func updateInMemory(removed: [Int64], added: [(id: Int64, text: String, heading: String)]) {
+    private func updateInMemory(removed: [Int64], added: [IndexedText]) {
         lock.lock()
         defer { lock.unlock() }
         applyToMemoryLocked(removed: removed, added: added)
     }
 
     /// `updateInMemory` with `lock` held.
-    private func applyToMemoryLocked(removed: [Int64], added: [(id: Int64, text: String, heading: String)]) {
+    private func applyToMemoryLocked(removed: [Int64], added: [IndexedText]) {
         guard !removed.isEmpty || !added.isEmpty else { return }
         guard var current = memory else { return }
         if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) {
@@ -412,7 +442,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             current.positions.removeValue(forKey: id)
         }
         let base = current.index.documentCount
-        current.index.append(BM25Index.build(added.map { ($0.text, $0.heading) }, parameters: parameters))
+        current.index.append(
+            BM25Index.build(
+                added.map { ($0.text, $0.heading) }, languages: added.map(\.language), parameters: parameters))
         for (offset, chunk) in added.enumerated() {
             current.positions[chunk.id] = base + offset
             current.chunkIDs.append(chunk.id)

@@ -35,6 +35,9 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
 
     /// BM25's parameters and analysis.
     public var bm25 = BM25Parameters()
+    /// The corpus's language (`en`, `de` …), or `auto`: each document's language is detected from its stop
+    /// words, and queries are analysed in every language the index holds.
+    public var language: String = "auto"
 
     /// The backend whose `/embeddings` endpoint embeds chunks and queries (dense and hybrid).
     public var embeddingBackend: String? = nil
@@ -75,7 +78,7 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case enabled, method, corpus, chunking, tokenizer, bm25, fusion, rerank
+        case enabled, method, corpus, chunking, tokenizer, bm25, fusion, rerank, language
         case topK = "top_k"
         case queryVariable = "query_variable"
         case contextTokenBudget = "context_token_budget"
@@ -98,13 +101,20 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
         case expansionBackend = "expansion_backend"
     }
 
+    /// The language setting as recorded with the chunks (each chunk's language is decided when it is made).
+    var languageSignature: String { language == "auto" ? "" : " language=\(language)" }
+
+    /// The fixed language, or nil for `auto`.
+    public var fixedLanguage: Language? { language == "auto" ? nil : Language.named(language) }
+
     /// What the chunk store depends on: a change here re-chunks the corpus.
     public var chunkingSignature: String {
         switch chunking {
-        case .heading, .paragraph: "\(chunking.rawValue) size=\(chunkSize) overlap=\(chunkOverlap) chunker=2"
+        case .heading, .paragraph:
+            "\(chunking.rawValue) size=\(chunkSize) overlap=\(chunkOverlap) chunker=2\(languageSignature)"
         case .fixed:
-            "fixed tokens=\(chunkTokens) overlap=\(chunkOverlapTokens) tokenizer=\(tokenizer ?? "estimate") chunker=2"
-        case .sentence: "sentence n=\(sentencesPerChunk) overlap=\(sentenceOverlap) chunker=2"
+            "fixed tokens=\(chunkTokens) overlap=\(chunkOverlapTokens) tokenizer=\(tokenizer ?? "estimate") chunker=2\(languageSignature)"
+        case .sentence: "sentence n=\(sentencesPerChunk) overlap=\(sentenceOverlap) chunker=2\(languageSignature)"
         }
     }
 }

@@ -1,28 +1,37 @@
-/// Text to index terms: `TextTokenizer`'s words with stop words dropped and, when stemming is on, English
-/// words stemmed. Each distinct word is analysed once and remembered, so a corpus of millions of words costs
-/// one dictionary look-up per word after the first few thousand. Used identically for documents and queries.
+/// Text to index terms in one language: `TextTokenizer`'s words with the language's stop words dropped and,
+/// when stemming is on, the rest reduced to their Snowball stems (libstemmer). Each distinct word is analysed
+/// once and remembered, so a corpus of millions of words costs one dictionary look-up per word after the
+/// first few thousand. Used identically for documents and queries.
 public struct TermAnalyzer: Sendable {
-    /// Whether English words are stemmed.
+    /// Whether words are stemmed.
     public let stemming: Bool
+    /// The language whose stop words and stemmer are used.
+    public let language: Language
     /// Word → term, or nil for a stop word.
     private var memo: [String: String?] = [:]
 
-    /// An analyzer; with `stemming` off, terms are the tokenizer's words.
-    public init(stemming: Bool) {
+    /// An analyzer for `language`; with `stemming` off, terms are the tokenizer's words.
+    public init(stemming: Bool, language: Language = .english) {
         self.stemming = stemming
+        self.language = language
     }
 
     /// The term for one tokenizer word, or nil when it is a stop word.
     public mutating func term(for word: String) -> String? {
         if let known = memo[word] { return known }
-        let term = TermAnalyzer.analyze(word, stemming: stemming)
+        let term = TermAnalyzer.analyze(word, stemming: stemming, language: language)
         if memo.count < 1_000_000 { memo[word] = term }
         return term
     }
 
     /// The term for `word` without memoising it: nil for a stop word, else the word or its stem.
-    public static func analyze(_ word: String, stemming: Bool) -> String? {
-        TextTokenizer.stopWords.contains(word) ? nil : (stemming ? EnglishStemmer.stem(word) : word)
+    public static func analyze(_ word: String, stemming: Bool, language: Language = .english) -> String? {
+        if language.stopWords.contains(word) { return nil }
+        guard stemming, word.utf8.count > 2 else { return word }
+        // English stems words of ASCII letters only, as it always has: digits, other scripts and CJK bigrams
+        // are names and codes, not English words.
+        if language.id == Language.english.id, !word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return word }
+        return SnowballStemmer.stem(word, algorithm: language.algorithm)
     }
 
     /// The terms of `text`, in order.

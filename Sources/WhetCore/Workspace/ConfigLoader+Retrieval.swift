@@ -56,6 +56,15 @@ extension ConfigLoader {
             settings.bm25.headingWeight = value
         }
         settings.bm25.stemming = try flag(table, "stemming", section: section) ?? settings.bm25.stemming
+        if let language = try string(table, "language", section: section) {
+            guard language.lowercased() == "auto" || Language.named(language) != nil else {
+                throw invalid(
+                    section, section: section, key: "language",
+                    expected: "\"auto\" or one of " + Language.all.map { "\"\($0.code)\"" }.joined(separator: ", "),
+                    found: "\"\(language)\"")
+            }
+            settings.language = Language.named(language)?.code ?? "auto"
+        }
 
         settings.embeddingBackend = try string(table, "embedding_backend", section: section)
         settings.embeddingModel = try string(table, "embedding_model", section: section)

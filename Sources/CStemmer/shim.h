@@ -1,0 +1,2 @@
+// The Snowball project's stemmers (Debian libstemmer-dev): one algorithm per language.
+#include <libstemmer.h>

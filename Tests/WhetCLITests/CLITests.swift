@@ -66,9 +66,9 @@ final class CLITests: XCTestCase {
     func testIndexReportsCountsAndIsIncremental() throws {
         let first = try WhetProcess.run(["index"], in: demo)
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("29 added"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("37 added"), first.stdout)
         let second = try WhetProcess.run(["index"], in: demo)
-        XCTAssertTrue(second.stdout.contains("0 added, 0 updated, 29 unchanged"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("0 added, 0 updated, 37 unchanged"), second.stdout)
     }
 
     func testMalformedConfigGivesOneLocatedLineAndExitStatus1() throws {

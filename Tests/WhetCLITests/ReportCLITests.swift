@@ -82,7 +82,7 @@ final class ReportCLITests: XCTestCase {
         let dom = try dom(page)
         XCTAssertTrue(dom.contains("<table id=\"grid\">"), String(dom.prefix(500)))
         XCTAssertTrue(dom.contains("key rotation steps"))
-        XCTAssertEqual(dom.components(separatedBy: "<details id=\"c").count - 1, 16, "every cell is in the DOM")
+        XCTAssertEqual(dom.components(separatedBy: "<details id=\"c").count - 1, 22, "every cell is in the DOM")
         XCTAssertTrue(dom.contains(">failures only</button>"), "the script ran under the CSP (it adds the filter)")
         XCTAssertTrue(dom.contains("Next move: prompt engineering"), "the advisor's verdict")
         XCTAssertTrue(dom.contains("<svg"), "charts inline")

@@ -24,7 +24,7 @@ final class RetrievalCLITests: XCTestCase {
         let index = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertEqual(index.status, 0, index.stderr)
         XCTAssertTrue(
-            index.stdout.contains("embeddings (whet-hashing-256): 332 embedded, 0 from cache; 332 vectors"),
+            index.stdout.contains("embeddings (whet-hashing-256): 408 embedded, 0 from cache; 425 vectors"),
             index.stdout)
         let again = try WhetProcess.run(["-C", demo.path, "index"])
         XCTAssertTrue(again.stdout.contains(" 0 embedded"), again.stdout)
@@ -68,7 +68,7 @@ final class RetrievalCLITests: XCTestCase {
         }
         // The comparison wrote nothing: the workspace's own index still has the heading chunking.
         let table = try WhetProcess.run(["-C", demo.path, "index"])
-        XCTAssertTrue(table.stdout.contains("0 added, 0 updated, 29 unchanged"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("0 added, 0 updated, 37 unchanged"), table.stdout)
 
         let typo = try WhetProcess.run(["-C", demo.path, "retrieval", "compare", "--with", "chunking=sentences"])
         XCTAssertEqual(typo.status, 1)

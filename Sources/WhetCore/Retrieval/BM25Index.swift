@@ -33,27 +33,27 @@ public struct BM25Index: Sendable {
     }
 
     public let parameters: BM25Parameters
-    private(set) var termIDs: [String: Int32] = [:]
-    private(set) var terms: [String] = []
+    var termIDs: [String: Int32] = [:]
+    var terms: [String] = []
     // Postings in compressed-sparse-row form: term t's documents are postingDocuments[offsets[t]..<offsets[t+1]],
     // ascending. Documents added since the last `finish()` wait in the pending triples, one per (term, document).
-    private var offsets: [Int] = [0]
-    private var postingDocuments: [UInt32] = []
-    private var postingWeights: [Float] = []
+    var offsets: [Int] = [0]
+    var postingDocuments: [UInt32] = []
+    var postingWeights: [Float] = []
     private var pendingTerms: [Int32] = []
     private var pendingDocuments: [UInt32] = []
     private var pendingWeights: [Float] = []
     /// Per term: the last document it was posted for and where in the pending triples, to add up repeats.
-    private var lastDocument: [UInt32] = []
-    private var lastSlot: [Int32] = []
-    private var documentLengths: [Float] = []
-    private var totalLength: Double = 0
+    var lastDocument: [UInt32] = []
+    var lastSlot: [Int32] = []
+    var documentLengths: [Float] = []
+    var totalLength: Double = 0
     /// k1 · (1 − b + b · length / average) per document, computed once after the last document is added.
-    private var lengthNorms: [Float] = []
+    var lengthNorms: [Float] = []
     /// Documents removed since the build (a chunk's file changed); searches skip them.
-    private var deleted: [Bool] = []
+    var deleted: [Bool] = []
     /// How many documents are marked deleted.
-    public private(set) var deletedCount = 0
+    public internal(set) var deletedCount = 0
     /// Per-query buffers, reused across searches.
     private let scratch = SearchScratch()
 
@@ -90,6 +90,9 @@ public struct BM25Index: Sendable {
             deletedCount += 1
         }
     }
+
+    /// Whether document `document` was deleted.
+    func isDeleted(_ document: Int) -> Bool { document < deleted.count && deleted[document] }
 
     /// How many distinct terms the index holds.
     public var termCount: Int { terms.count }

@@ -267,6 +267,9 @@ extension Workspace {
             index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
         }
         let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
+        // The next process loads the built inverted index instead of rebuilding it; a failure to write it
+        // costs only that (the next search builds it in memory).
+        try? index.refreshSnapshot()
         return (index, report)
     }
 }

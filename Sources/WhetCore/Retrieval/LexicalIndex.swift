@@ -20,13 +20,34 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// How long a checked in-memory index is trusted before the store is asked again.
     static let freshnessInterval: Duration = .milliseconds(100)
 
-    /// The built inverted index, the chunk row id of each of its documents, and the database's
-    /// `data_version` it reflects (another process's commit changes it).
+    /// The built inverted index, the chunk row id of each of its documents (ascending: ids are never
+    /// reused, so later chunks have higher ids), and the database's `data_version` it reflects (another
+    /// process's commit changes it).
     private struct InMemory {
         var index: BM25Index
         var chunkIDs: [Int64]
-        var positions: [Int64: Int]
         var dataVersion: Int
+        /// The snapshot file's generation this was loaded from (nil when built from the store), and how many
+        /// chunks were added or removed since: what decides when the snapshot is worth writing again.
+        var snapshotGeneration: Int? = nil
+        var changedSinceSnapshot = 0
+
+        /// The document number of chunk `id`, by binary search.
+        func position(of id: Int64) -> Int? {
+            var low = 0
+            var high = chunkIDs.count - 1
+            while low <= high {
+                let middle = (low + high) / 2
+                if chunkIDs[middle] == id { return middle }
+                if chunkIDs[middle] < id { low = middle + 1 } else { high = middle - 1 }
+            }
+            return nil
+        }
+
+        /// The chunk ids of documents not deleted.
+        var liveIDs: [Int64] {
+            chunkIDs.indices.compactMap { index.isDeleted($0) ? nil : chunkIDs[$0] }
+        }
     }
 
     /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
@@ -73,6 +94,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     page_first INTEGER, page_last INTEGER, page_first_line INTEGER, page_last_line INTEGER,
                     language TEXT NOT NULL DEFAULT 'en');
                 CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
+                INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))));
                 PRAGMA user_version = \(schemaVersion);
                 """)
     }
@@ -244,8 +266,13 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             try refreshLocked(version: version)
             if let memory { return (memory.index, memory.chunkIDs) }
         }
+        if let loaded = try loadSnapshotLocked(version: version) {
+            memory = loaded
+            return (loaded.index, loaded.chunkIDs)
+        }
         var index = BM25Index(parameters: parameters)
         var chunkIDs: [Int64] = []
+        let generation = try storeGeneration()
         try forEachChunkPage { page in
             index.append(
                 BM25Index.build(
@@ -253,10 +280,13 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             chunkIDs.append(contentsOf: page.map(\.id))
         }
         index.finish()
-        var positions: [Int64: Int] = [:]
-        positions.reserveCapacity(chunkIDs.count)
-        for (position, id) in chunkIDs.enumerated() { positions[id] = position }
-        memory = InMemory(index: index, chunkIDs: chunkIDs, positions: positions, dataVersion: version)
+        memory = InMemory(index: index, chunkIDs: chunkIDs, dataVersion: version)
+        origin = .store
+        // Kept for the next process: written once here when there is none (an index from before snapshots,
+        // or one that was damaged); `whet index` keeps it current.
+        if let snapshotURL, !FileManager.default.fileExists(atPath: snapshotURL.path) {
+            try? writeSnapshotLocked(generation: generation)
+        }
         return (index, chunkIDs)
     }
 
@@ -266,8 +296,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         guard let current = memory else { return }
         let stored = try database.read { try Int64.fetchAll($0, sql: "SELECT id FROM chunks") }
         let storedSet = Set(stored)
-        let removed = current.positions.keys.filter { !storedSet.contains($0) }
-        let addedIDs = stored.filter { current.positions[$0] == nil }
+        let removed = current.liveIDs.filter { !storedSet.contains($0) }
+        let newest = current.chunkIDs.last ?? 0
+        let addedIDs = stored.filter { $0 > newest }
         var added: [IndexedText] = []
         for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
             let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
@@ -349,6 +380,110 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         lock.unlock()
     }
 
+    // MARK: The snapshot
+
+    /// Where the built inverted index is kept between processes, next to the chunk store.
+    var snapshotURL: URL? { url?.deletingLastPathComponent().appendingPathComponent("bm25.idx") }
+
+    /// The store's generation (bumped by every change) and identity (new whenever it is emptied), which a
+    /// snapshot must match.
+    func storeGeneration() throws -> Int {
+        try database.read { db in
+            let id = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? ""
+            let generation =
+                Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? "0") ?? 0
+            storeID = id
+            return generation
+        }
+    }
+
+    /// The store's identity as last read (guarded by `lock`, like the snapshot work that reads it).
+    private var storeID = ""
+
+    /// Where the in-memory index last came from: built from every stored chunk, loaded from the snapshot, or
+    /// loaded and brought up to date with this many chunks added or removed since.
+    public enum Origin: Equatable, Sendable {
+        case store, snapshot, snapshotAndChanges(Int)
+    }
+    /// Where the in-memory index last came from (what the tests and the benchmark check).
+    public private(set) var origin: Origin?
+
+    /// The snapshot, brought up to date with the store, or nil when there is none or it cannot be used
+    /// (the caller rebuilds). Caller holds `lock`.
+    private func loadSnapshotLocked(version: Int) throws -> InMemory? {
+        guard let snapshotURL, FileManager.default.fileExists(atPath: snapshotURL.path) else { return nil }
+        let generation = try storeGeneration()
+        guard
+            let (index, chunkIDs, header) = try? BM25Snapshot.read(
+                snapshotURL, parameters: parameters, chunking: storeID),
+            header.generation <= generation
+        else { return nil }
+        memory = InMemory(index: index, chunkIDs: chunkIDs, dataVersion: version, snapshotGeneration: header.generation)
+        origin = .snapshot
+        if header.generation < generation {
+            // Changed since it was written: removed chunks are among the ids it covers, added ones above them.
+            let (covered, live) = try database.read { db in
+                (
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
+                        ?? 0, index.documentCount - index.deletedCount
+                )
+            }
+            var removed: [Int64] = []
+            if covered != live {
+                let present = Set(
+                    try database.read {
+                        try Int64.fetchAll(
+                            $0, sql: "SELECT id FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
+                    })
+                removed = memory?.liveIDs.filter { !present.contains($0) } ?? []
+            }
+            let added = try database.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE id > ? ORDER BY id",
+                    arguments: [header.maxChunkID])
+            }.map { row in
+                let heading: String = row["heading_path"]
+                return IndexedText(
+                    id: row["id"], text: row["text"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
+                    language: (row["language"] as String?).flatMap(Language.named) ?? .english)
+            }
+            applyToMemoryLocked(removed: removed, added: added)
+            origin = .snapshotAndChanges(removed.count + added.count)
+        }
+        return memory
+    }
+
+    /// Writes the in-memory index as the snapshot. Caller holds `lock`.
+    private func writeSnapshotLocked(generation: Int) throws {
+        guard let snapshotURL, let memory else { return }
+        let header = BM25Snapshot.Header(
+            parameters: parameters, chunking: storeID, generation: generation,
+            maxChunkID: memory.chunkIDs.last ?? 0, documents: memory.index.documentCount,
+            deletedCount: memory.index.deletedCount, totalLength: memory.index.totalLength,
+            languages: memory.index.languages.sorted())
+        try BM25Snapshot.write(memory.index, chunkIDs: memory.chunkIDs, header: header, to: snapshotURL)
+        self.memory?.snapshotGeneration = generation
+        self.memory?.changedSinceSnapshot = 0
+    }
+
+    /// Brings the snapshot up to date when it is missing or the store has changed by more than a twentieth
+    /// since it was written: small changes are applied by each process on load (in proportion to the
+    /// change), large ones are worth writing once. Called after an index update, under the index lock.
+    public func refreshSnapshot() throws {
+        guard snapshotURL != nil else { return }
+        _ = try inMemoryIndex()
+        lock.lock()
+        defer { lock.unlock() }
+        guard let memory else { return }
+        let generation = try storeGeneration()
+        let stale =
+            memory.snapshotGeneration == nil
+            || (memory.snapshotGeneration != generation
+                && memory.changedSinceSnapshot > max(64, memory.index.documentCount / 20))
+        if stale { try writeSnapshotLocked(generation: generation) }
+    }
+
     // MARK: Writing
 
     /// A batch of changes applied in one transaction.
@@ -377,6 +512,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         var added: [IndexedText] = []
         do {
             try database.queue.write { db in
+                try LexicalIndex.bumpGeneration(db)
                 let idsOfPath = try db.cachedStatement(sql: "SELECT id FROM chunks WHERE path = ?")
                 for path in batch.removals + batch.replacements.map(\.path) {
                     removedIDs += try Int64.fetchAll(idsOfPath, arguments: [path])
@@ -426,6 +562,12 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     private func updateInMemory(removed: [Int64], added: [IndexedText]) {
         lock.lock()
         defer { lock.unlock() }
+        // Another process committed since the index was last brought up to date: its chunks have lower ids
+        // than these, and the documents must stay in id order, so the index is rebuilt (or reloaded) instead.
+        if let memory, (try? database.dataVersion()) != memory.dataVersion {
+            self.memory = nil
+            return
+        }
         applyToMemoryLocked(removed: removed, added: added)
     }
 
@@ -438,18 +580,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             return
         }
         for id in removed {
-            if let position = current.positions[id] { current.index.delete(document: position) }
-            current.positions.removeValue(forKey: id)
+            if let position = current.position(of: id) { current.index.delete(document: position) }
         }
-        let base = current.index.documentCount
         current.index.append(
             BM25Index.build(
                 added.map { ($0.text, $0.heading) }, languages: added.map(\.language), parameters: parameters))
-        for (offset, chunk) in added.enumerated() {
-            current.positions[chunk.id] = base + offset
-            current.chunkIDs.append(chunk.id)
-        }
+        current.chunkIDs.append(contentsOf: added.map(\.id))
         current.index.finish()
+        current.changedSinceSnapshot += removed.count + added.count
         memory = current
     }
 
@@ -466,6 +604,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
             self.invalidate()
             try db.execute(sql: "DELETE FROM chunks; DELETE FROM files;")
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('chunking', ?)", arguments: [settings])
+            try LexicalIndex.renewIdentity(db)
             return recorded != nil
         }
     }
@@ -474,8 +613,27 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// the file open see the change through `data_version`, where deleting the file would leave them
     /// reading a file nobody updates.
     public func removeAll() throws {
-        try database.write { db in try db.execute(sql: "DELETE FROM chunks; DELETE FROM files; DELETE FROM meta;") }
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM chunks; DELETE FROM files; DELETE FROM meta;")
+            try LexicalIndex.renewIdentity(db)
+        }
         invalidate()
+    }
+
+    /// Counts a change to the store, so a snapshot knows it is behind.
+    static func bumpGeneration(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO meta(key, value) VALUES ('generation', '1')
+                ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                """)
+    }
+
+    /// Gives an emptied store a new identity: no snapshot of what it held before can pass for it.
+    static func renewIdentity(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
+        try bumpGeneration(db)
     }
 
     private static func delete(_ path: String, in db: Database) throws {

@@ -4,15 +4,15 @@ import Foundation
 /// loop looks every word of the corpus up here, and doing that without building a Swift String or running
 /// SipHash per word is what makes indexing fast (see docs/retrieval.md for the figures).
 struct WordTable: Sendable {
-    fileprivate struct Entry {
+    struct Entry {
         var hash: UInt64
         var start: Int
         var length: Int
         var value: Int32
     }
-    private var slots: [Int32]
-    fileprivate var entries: [Entry] = []
-    fileprivate var arena: [UInt8] = []
+    var slots: [Int32]
+    var entries: [Entry] = []
+    var arena: [UInt8] = []
 
     init() {
         slots = [Int32](repeating: -1, count: 1024)

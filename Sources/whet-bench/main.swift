@@ -8,6 +8,8 @@
 //                                          (a collection in BEIR's layout, e.g. ../shared/bench/cranfield)
 //   whet-bench dense [--rows N] [--dims D]  (exact cosine top-10 over a random N × D matrix; default 100000 × 384)
 //   whet-bench eval DIR [--repeat N] [--queries R]  (eval cells/s at concurrency 1 and 8; R repeats per case, default 4)
+//   whet-bench loaders [--files N] [--pages P]  (PDFs through pdftotext: pages/s with the extraction cache cold and warm)
+//   whet-bench first-search DIR QUERY      (one search in this new process; `index` starts it to measure a fresh process)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
 // show how time and memory grow with corpus size), then measures: a full index build, an incremental update
@@ -153,6 +155,20 @@ func benchQueries(_ workspace: Workspace) -> [String] {
 if CommandLine.arguments.count >= 4, CommandLine.arguments[1] == "first-search" {
     do {
         try benchmarkFirstSearch(URL(fileURLWithPath: CommandLine.arguments[2]), query: CommandLine.arguments[3])
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "loaders" {
+    let arguments = CommandLine.arguments
+    func value(_ flag: String, _ fallback: Int) -> Int {
+        arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil }
+            ?? fallback
+    }
+    do {
+        try benchmarkLoaders(files: value("--files", 20), pages: value("--pages", 50))
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)

@@ -42,11 +42,11 @@ struct BM25Snapshot {
         index.finish()
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).\(getpid()).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temporary)
         var written = 0
-        var checksum = Checksum()
-        func put(_ data: Data) throws {
+        var combined = Checksum.Combined()
+        func put(_ data: Data, into checksum: inout Checksum) throws {
             var data = data
             let padding = (8 - (written + data.count) % 8) % 8
             if padding > 0 { data.append(Data(count: padding)) }
@@ -54,13 +54,19 @@ struct BM25Snapshot {
             written += data.count
             data.withUnsafeBytes { checksum.add($0) }
         }
+        /// One section: the element count and the elements, with a checksum of its own (so sections can be
+        /// read and checked in parallel), folded into the file's.
         func array<T>(_ values: [T]) throws {
+            var section = Checksum()
             var count = UInt64(values.count)
-            try put(Data(bytes: &count, count: 8))
-            try put(values.withUnsafeBytes { Data($0) })
+            try put(Data(bytes: &count, count: 8), into: &section)
+            try put(values.withUnsafeBytes { Data($0) }, into: &section)
+            combined.fold(section.value)
         }
         do {
-            try put(Data(magic))
+            var first = Checksum()
+            try put(Data(magic), into: &first)
+            combined.fold(first.value)
             let json = try JSONEncoder().encode(header)
             try array(Array(json))
             try array(chunkIDs)
@@ -80,7 +86,7 @@ struct BM25Snapshot {
             try array(index.wordIDs.slots)
             try array(index.wordIDs.entries)
             try array(index.wordIDs.arena)
-            var sum = checksum.value
+            var sum = combined.value
             try handle.write(contentsOf: Data(bytes: &sum, count: 8))
             try handle.write(contentsOf: Data(magic))
             try handle.synchronize()
@@ -100,38 +106,60 @@ struct BM25Snapshot {
     static func read(_ url: URL, parameters: BM25Parameters, chunking: String) throws -> (
         index: BM25Index, chunkIDs: [Int64], header: Header
     ) {
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
-        return try data.withUnsafeBytes { raw -> (BM25Index, [Int64], Header) in
+        // Read straight into the arrays (no mapping, no second copy): at hundreds of megabytes the page faults
+        // of a copy cost more than the reading.
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw Unusable(description: "cannot be opened") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw Unusable(description: "cannot be read") }
+        let size = Int(status.st_size)
+        return try {
             var position = 0
-            func take(_ count: Int) throws -> UnsafeRawBufferPointer {
-                guard count >= 0, position + count <= raw.count else {
+            var combined = Checksum.Combined()
+            func array<T>(_ type: T.Type) throws -> [T] {
+                let (values, checksum, end) = try BM25Snapshot.section(
+                    type, at: position, descriptor: descriptor, size: size)
+                combined.fold(checksum)
+                position = end
+                return values
+            }
+            /// Two sections side by side read at once, on two threads: the postings, most of the file.
+            func arrays<A, B>(_ first: A.Type, _ second: B.Type) throws -> ([A], [B]) {
+                var count: UInt64 = 0
+                var ignored = Checksum()
+                _ = try BM25Snapshot.take(8, at: position, into: &count, &ignored, descriptor: descriptor, size: size)
+                guard count <= UInt64(size) else { throw Unusable(description: "an array is longer than the file") }
+                let bytes = Int(count) * MemoryLayout<A>.stride
+                let secondOffset = position + 8 + bytes + (8 - bytes % 8) % 8
+                let results = ParallelSections<A, B>()
+                let start = position
+                DispatchQueue.concurrentPerform(iterations: 2) { which in
+                    if which == 0 {
+                        results.first = Result {
+                            try BM25Snapshot.section(first, at: start, descriptor: descriptor, size: size)
+                        }
+                    } else {
+                        results.second = Result {
+                            try BM25Snapshot.section(second, at: secondOffset, descriptor: descriptor, size: size)
+                        }
+                    }
+                }
+                guard let a = try results.first?.get(), let b = try results.second?.get() else {
                     throw Unusable(description: "the file is cut short")
                 }
-                let slice = UnsafeRawBufferPointer(rebasing: raw[position..<(position + count)])
-                position += count
-                position += (8 - position % 8) % 8
-                return slice
+                combined.fold(a.checksum)
+                combined.fold(b.checksum)
+                position = b.end
+                return (a.values, b.values)
             }
-            func array<T>(_ type: T.Type) throws -> [T] {
-                let count = Int(try take(8).loadUnaligned(as: UInt64.self))
-                guard count <= raw.count else { throw Unusable(description: "an array is longer than the file") }
-                let bytes = try take(count * MemoryLayout<T>.stride)
-                return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    if count > 0, let base = buffer.baseAddress {
-                        UnsafeMutableRawPointer(base).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-                    }
-                    initialized = count
-                }
+            var magicBytes: UInt64 = 0
+            var first = Checksum()
+            position = try BM25Snapshot.take(8, at: 0, into: &magicBytes, &first, descriptor: descriptor, size: size)
+            combined.fold(first.value)
+            guard withUnsafeBytes(of: &magicBytes, { Array($0) }) == magic else {
+                throw Unusable(description: "not a whet BM25 index file")
             }
-            guard raw.count >= 32, Array(UnsafeRawBufferPointer(rebasing: raw[0..<8])) == magic,
-                Array(UnsafeRawBufferPointer(rebasing: raw[(raw.count - 8)...])) == magic
-            else { throw Unusable(description: "not a whet BM25 index file, or one cut short") }
-            var checksum = Checksum()
-            checksum.add(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 16)]))
-            guard raw.count % 8 == 0,
-                checksum.value == raw.loadUnaligned(fromByteOffset: raw.count - 16, as: UInt64.self)
-            else { throw Unusable(description: "its checksum does not match (a damaged file)") }
-            _ = try take(8)
             let header = try JSONDecoder().decode(Header.self, from: Data(try array(UInt8.self)))
             guard header.format == format, header.wordSize == MemoryLayout<Int>.size,
                 header.entryStride == MemoryLayout<WordTable.Entry>.stride
@@ -144,14 +172,17 @@ struct BM25Snapshot {
             let termEnds = try array(UInt32.self)
             var index = BM25Index(parameters: parameters)
             index.offsets = try array(Int.self)
-            index.postingDocuments = try array(UInt32.self)
-            index.postingWeights = try array(Float.self)
+            (index.postingDocuments, index.postingWeights) = try arrays(UInt32.self, Float.self)
             index.documentLengths = try array(Float.self)
             index.deleted = try array(UInt8.self).map { $0 != 0 }
             index.wordIDs.slots = try array(Int32.self)
             index.wordIDs.entries = try array(WordTable.Entry.self)
             index.wordIDs.arena = try array(UInt8.self)
-            guard position == raw.count - 16 else { throw Unusable(description: "the arrays do not fill the file") }
+            let expected = combined.value
+            var trailer: (UInt64, UInt64) = (0, 0)
+            guard position == size - 16, pread(descriptor, &trailer, 16, off_t(position)) == 16,
+                trailer.0 == expected, withUnsafeBytes(of: &trailer.1, { Array($0) }) == magic
+            else { throw Unusable(description: "its checksum does not match, or it is cut short (a damaged file)") }
             // The checks that keep a damaged file from reading or writing out of bounds.
             let documents = index.documentLengths.count
             guard chunkIDs.count == documents, header.documents == documents,
@@ -159,7 +190,8 @@ struct BM25Snapshot {
                 index.offsets.last == index.postingDocuments.count,
                 index.postingWeights.count == index.postingDocuments.count,
                 zip(index.offsets, index.offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
-                index.postingDocuments.allSatisfy({ Int($0) < documents }),
+                index.postingDocuments.withUnsafeBufferPointer({ ($0.max() ?? 0) < UInt32(clamping: documents) })
+                    || index.postingDocuments.isEmpty,
                 termEnds.last.map({ Int($0) == termBytes.count }) ?? termBytes.isEmpty,
                 zip(termEnds, termEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
                 index.wordIDs.slots.count.nonzeroBitCount == 1,
@@ -187,56 +219,145 @@ struct BM25Snapshot {
             index.languages = Set(header.languages)
             index.finish()
             return (index, chunkIDs, header)
-        }
+        }()
     }
 }
 
-/// A fast checksum of 8-byte words in four independent lanes (so the multiplies overlap): not for security,
-/// for telling a damaged file from a good one at memory speed.
+extension BM25Snapshot {
+    /// Reads `count` bytes at `offset` to `destination`, then the padding to the next 8 bytes, into
+    /// `checksum`; returns the offset after them.
+    static func take(
+        _ count: Int, at offset: Int, into destination: UnsafeMutableRawPointer, _ checksum: inout Checksum,
+        descriptor: Int32, size: Int
+    ) throws -> Int {
+        guard count >= 0, offset + count + 16 <= size else { throw Unusable(description: "the file is cut short") }
+        var done = 0
+        while done < count {
+            let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
+            guard got > 0 else { throw Unusable(description: "the file is cut short") }
+            done += got
+        }
+        var padding: UInt64 = 0
+        let extra = (8 - count % 8) % 8
+        if extra > 0 {
+            guard pread(descriptor, &padding, extra, off_t(offset + count)) == extra else {
+                throw Unusable(description: "the file is cut short")
+            }
+        }
+        checksum.add(UnsafeRawBufferPointer(start: destination, count: count), padding: padding, extra: extra)
+        return offset + count + extra
+    }
+    /// The section at `offset`: its elements, its checksum and the offset after it.
+    static func section<T>(_ type: T.Type, at offset: Int, descriptor: Int32, size: Int) throws -> (
+        values: [T], checksum: UInt64, end: Int
+    ) {
+        var checksum = Checksum()
+        var count: UInt64 = 0
+        var end = try take(8, at: offset, into: &count, &checksum, descriptor: descriptor, size: size)
+        guard count <= UInt64(size), Int(count) * MemoryLayout<T>.stride <= size else {
+            throw Unusable(description: "an array is longer than the file")
+        }
+        let values = try [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+            if count > 0, let base = buffer.baseAddress {
+                end = try take(
+                    Int(count) * MemoryLayout<T>.stride, at: end, into: base, &checksum, descriptor: descriptor,
+                    size: size)
+            }
+            initialized = Int(count)
+        }
+        return (values, checksum.value, end)
+    }
+}
+
+/// The two halves of a parallel read, each filled by its own thread before either is read.
+private final class ParallelSections<A, B>: @unchecked Sendable {
+    // @unchecked: each slot is written by one thread of `concurrentPerform`, read after it returns.
+    var first: Result<(values: [A], checksum: UInt64, end: Int), Error>?
+    var second: Result<(values: [B], checksum: UInt64, end: Int), Error>?
+}
+
+/// A fast checksum of 8-byte words: Fletcher's two running sums in four independent lanes (additions only,
+/// so it runs at memory speed). Not for security: for telling a damaged file from a good one.
 struct Checksum {
-    private var lanes: (UInt64, UInt64, UInt64, UInt64) = (
-        0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x85EB_CA77_C2B2_AE63
-    )
+    private var sums: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var sumsOfSums: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private var words = 0
+
+    /// Adds `bytes` followed by `extra` bytes of `padding` (zeros, as written), together a multiple of 8.
+    mutating func add(_ bytes: UnsafeRawBufferPointer, padding: UInt64, extra: Int) {
+        let whole = bytes.count - bytes.count % 8
+        add(UnsafeRawBufferPointer(rebasing: bytes[0..<whole]))
+        guard extra > 0 else { return }
+        var last: UInt64 = 0
+        withUnsafeMutableBytes(of: &last) { word in
+            for (offset, byte) in bytes[whole...].enumerated() { word[offset] = byte }
+            withUnsafeBytes(of: padding) { pad in
+                for offset in 0..<extra { word[bytes.count - whole + offset] = pad[offset] }
+            }
+        }
+        withUnsafeBytes(of: &last) { add($0) }
+    }
 
     /// Adds bytes whose count is a multiple of 8.
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
         let count = bytes.count / 8
         var index = 0
-        let prime: UInt64 = 0x0000_0100_0000_01B3
-        // Whole groups of four words when aligned to the lanes; the rest one word at a time.
         while index < count && (words + index) % 4 != 0 {
-            mix(&lanes, lane: (words + index) % 4, bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+            mix(lane: (words + index) % 4, bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
             index += 1
         }
+        var (a0, a1, a2, a3) = sums
+        var (b0, b1, b2, b3) = sumsOfSums
         while index + 4 <= count {
-            lanes.0 = (lanes.0 ^ bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) &* prime
-            lanes.1 = (lanes.1 ^ bytes.loadUnaligned(fromByteOffset: index * 8 + 8, as: UInt64.self)) &* prime
-            lanes.2 = (lanes.2 ^ bytes.loadUnaligned(fromByteOffset: index * 8 + 16, as: UInt64.self)) &* prime
-            lanes.3 = (lanes.3 ^ bytes.loadUnaligned(fromByteOffset: index * 8 + 24, as: UInt64.self)) &* prime
+            a0 = a0 &+ bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            a1 = a1 &+ bytes.loadUnaligned(fromByteOffset: index * 8 + 8, as: UInt64.self)
+            a2 = a2 &+ bytes.loadUnaligned(fromByteOffset: index * 8 + 16, as: UInt64.self)
+            a3 = a3 &+ bytes.loadUnaligned(fromByteOffset: index * 8 + 24, as: UInt64.self)
+            b0 = b0 &+ a0
+            b1 = b1 &+ a1
+            b2 = b2 &+ a2
+            b3 = b3 &+ a3
             index += 4
         }
+        sums = (a0, a1, a2, a3)
+        sumsOfSums = (b0, b1, b2, b3)
         while index < count {
-            mix(&lanes, lane: (words + index) % 4, bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+            mix(lane: (words + index) % 4, bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
             index += 1
         }
         words += count
     }
 
-    private func mix(_ lanes: inout (UInt64, UInt64, UInt64, UInt64), lane: Int, _ word: UInt64) {
-        let prime: UInt64 = 0x0000_0100_0000_01B3
+    private mutating func mix(lane: Int, _ word: UInt64) {
         switch lane {
-        case 0: lanes.0 = (lanes.0 ^ word) &* prime
-        case 1: lanes.1 = (lanes.1 ^ word) &* prime
-        case 2: lanes.2 = (lanes.2 ^ word) &* prime
-        default: lanes.3 = (lanes.3 ^ word) &* prime
+        case 0:
+            sums.0 = sums.0 &+ word
+            sumsOfSums.0 = sumsOfSums.0 &+ sums.0
+        case 1:
+            sums.1 = sums.1 &+ word
+            sumsOfSums.1 = sumsOfSums.1 &+ sums.1
+        case 2:
+            sums.2 = sums.2 &+ word
+            sumsOfSums.2 = sumsOfSums.2 &+ sums.2
+        default:
+            sums.3 = sums.3 &+ word
+            sumsOfSums.3 = sumsOfSums.3 &+ sums.3
         }
+    }
+
+    /// Section checksums folded in order: the file's.
+    struct Combined {
+        private(set) var value: UInt64 = 0x6A09_E667_F3BC_C908
+
+        mutating func fold(_ section: UInt64) { value = (value ^ section) &* 0x9E37_79B9_7F4A_7C15 }
     }
 
     /// The lanes combined.
     var value: UInt64 {
         var result = UInt64(words)
-        for lane in [lanes.0, lanes.1, lanes.2, lanes.3] { result = (result ^ lane) &* 0x9E37_79B9_7F4A_7C15 }
+        for lane in [sums.0, sums.1, sums.2, sums.3, sumsOfSums.0, sumsOfSums.1, sumsOfSums.2, sumsOfSums.3] {
+            result = (result ^ lane) &* 0x9E37_79B9_7F4A_7C15
+        }
         return result
     }
 }

@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "WhetCore",
             dependencies: [
-                "CStemmer",
+                "CStemmer", "CLibXML2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
@@ -48,6 +48,11 @@ let package = Package(
             path: "Sources/CNCurses",
             providers: [.apt(["libncurses-dev"])]),
         .target(name: "CWidth"),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(
             name: "CStemmer",
             path: "Sources/CStemmer",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages whet needs to build and test, only when one is missing.
 set -euo pipefail
-needed=(libsqlite3-dev libncurses-dev tmux python3 chromium cmark-gfm poppler-utils pandoc libstemmer-dev)
+needed=(libsqlite3-dev libncurses-dev tmux python3 chromium cmark-gfm poppler-utils pandoc libstemmer-dev libxml2-dev)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

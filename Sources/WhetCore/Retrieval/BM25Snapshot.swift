@@ -40,8 +40,10 @@ struct BM25Snapshot {
     static func write(_ index: BM25Index, chunkIDs: [Int64], header: Header, to url: URL) throws {
         var index = index
         index.finish()
+        // Named as DurableFile names its temporaries, so one a killed process left is removed by the next write.
+        DurableFile.removeAbandonedTemporaries(of: url)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(getpid()).tmp")
+            ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temporary)
         var written = 0

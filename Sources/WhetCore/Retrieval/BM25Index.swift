@@ -164,28 +164,35 @@ public struct BM25Index: Sendable {
     /// in each of them and the distinct terms kept, so a German question finds German documents by their
     /// stems and English ones by theirs.
     public func analyze(_ text: String) -> [String] {
-        let present = languages.isEmpty ? [Language.english.id] : languages.sorted()
+        // One language (most indexes): analysed as documents are, with nothing to merge.
+        if languages.count <= 1 { return analyze(text, in: languages.first ?? Language.english.id) }
         var terms: [String] = []
         var earlier = Set<String>()
-        for id in present {
-            let start = terms.count
-            let language = Language.all[Int(id)]
-            TextTokenizer.forEachWordBytes(in: text) { bytes in
-                let known: Int32? =
-                    id == Language.english.id
-                    ? wordIDs.value(for: bytes, hash: WordTable.hash(bytes))
-                    : BM25Index.keyed(bytes, language: id) { wordIDs.value(for: $0, hash: WordTable.hash($0)) }
-                let term: String?
-                if let known {
-                    term = known >= 0 ? self.terms[Int(known)] : nil
-                } else {
-                    term = TermAnalyzer.analyze(
-                        String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming, language: language)
-                }
-                // A stem two languages share is searched once, not once per language.
-                if let term, !earlier.contains(term) { terms.append(term) }
+        for id in languages.sorted() {
+            let found = analyze(text, in: id)
+            // A stem two languages share is searched once, not once per language.
+            terms += found.filter { !earlier.contains($0) }
+            earlier.formUnion(found)
+        }
+        return terms
+    }
+
+    /// The terms of `text` in one language, every occurrence kept.
+    private func analyze(_ text: String, in id: UInt8) -> [String] {
+        var terms: [String] = []
+        let english = id == Language.english.id
+        TextTokenizer.forEachWordBytes(in: text) { bytes in
+            let known: Int32? =
+                english
+                ? wordIDs.value(for: bytes, hash: WordTable.hash(bytes))
+                : BM25Index.keyed(bytes, language: id) { wordIDs.value(for: $0, hash: WordTable.hash($0)) }
+            if let known {
+                if known >= 0 { terms.append(self.terms[Int(known)]) }
+            } else if let term = TermAnalyzer.analyze(
+                String(decoding: bytes, as: UTF8.self), stemming: parameters.stemming, language: Language.all[Int(id)])
+            {
+                terms.append(term)
             }
-            earlier.formUnion(terms[start...])
         }
         return terms
     }

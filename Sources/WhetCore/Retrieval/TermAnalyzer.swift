@@ -9,6 +9,8 @@ public struct TermAnalyzer: Sendable {
     public let language: Language
     /// Word → term, or nil for a stop word.
     private var memo: [String: String?] = [:]
+    /// This analyzer's own stemmer, made on first use (an index build runs one analyzer per thread).
+    private var stemmer: SnowballStemmer.Owned?
 
     /// An analyzer for `language`; with `stemming` off, terms are the tokenizer's words.
     public init(stemming: Bool, language: Language = .english) {
@@ -19,19 +21,27 @@ public struct TermAnalyzer: Sendable {
     /// The term for one tokenizer word, or nil when it is a stop word.
     public mutating func term(for word: String) -> String? {
         if let known = memo[word] { return known }
-        let term = TermAnalyzer.analyze(word, stemming: stemming, language: language)
+        if stemming, stemmer == nil { stemmer = SnowballStemmer.Owned(algorithm: language.algorithm) }
+        let term = TermAnalyzer.analyze(word, stemming: stemming, language: language, stemmer: stemmer)
         if memo.count < 1_000_000 { memo[word] = term }
         return term
     }
 
     /// The term for `word` without memoising it: nil for a stop word, else the word or its stem.
     public static func analyze(_ word: String, stemming: Bool, language: Language = .english) -> String? {
+        analyze(word, stemming: stemming, language: language, stemmer: nil)
+    }
+
+    /// `analyze` with a stemmer of the caller's own, or one borrowed from the pool when nil.
+    static func analyze(_ word: String, stemming: Bool, language: Language, stemmer: SnowballStemmer.Owned?)
+        -> String?
+    {
         if language.stopWords.contains(word) { return nil }
         guard stemming, word.utf8.count > 2 else { return word }
         // English stems words of ASCII letters only, as it always has: digits, other scripts and CJK bigrams
         // are names and codes, not English words.
         if language.id == Language.english.id, !word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return word }
-        return SnowballStemmer.stem(word, algorithm: language.algorithm)
+        return stemmer?.stem(word) ?? SnowballStemmer.stem(word, algorithm: language.algorithm)
     }
 
     /// The terms of `text`, in order.

@@ -20,11 +20,33 @@ public enum SnowballStemmer {
     public static func stem(_ word: String, algorithm: String) -> String {
         guard let stemmer = pool.borrow(algorithm) else { return word }
         defer { pool.giveBack(stemmer, algorithm) }
+        return stem(word, with: stemmer)
+    }
+
+    /// One stemmer owned by one analyzer (which one thread uses): no pool, no lock per word.
+    final class Owned: @unchecked Sendable {
+        // @unchecked: used by the analyzer that made it, on that analyzer's thread.
+        private let stemmer: OpaquePointer
+
+        init?(algorithm: String) {
+            guard SnowballStemmer.algorithms.contains(algorithm), let made = sb_stemmer_new(algorithm, "UTF_8") else {
+                return nil
+            }
+            stemmer = made
+        }
+
+        deinit { sb_stemmer_delete(stemmer) }
+
+        func stem(_ word: String) -> String { SnowballStemmer.stem(word, with: stemmer) }
+    }
+
+    /// `word` stemmed by `stemmer`.
+    static func stem(_ word: String, with stemmer: OpaquePointer) -> String {
         var word = word
         return word.withUTF8 { bytes -> String in
-            guard let base = bytes.baseAddress,
-                let stemmed = sb_stemmer_stem(stemmer, base, Int32(bytes.count))
-            else { return String(decoding: bytes, as: UTF8.self) }
+            guard let base = bytes.baseAddress, let stemmed = sb_stemmer_stem(stemmer, base, Int32(bytes.count)) else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
             let length = Int(sb_stemmer_length(stemmer))
             return String(decoding: UnsafeBufferPointer(start: stemmed, count: length), as: UTF8.self)
         }

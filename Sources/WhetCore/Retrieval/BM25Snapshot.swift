@@ -3,12 +3,12 @@ import Foundation
 /// The built BM25 index on disk (`.whet/bm25.idx`), so a new process searches a large corpus at once instead
 /// of rebuilding the inverted index from every stored chunk (seconds at hundreds of thousands of chunks).
 /// It is derived data and never trusted blindly: a file from another format version, machine word size,
-/// BM25 setting or chunking, a truncated or damaged file, or a posting that points past the documents is
+/// BM25 setting or chunk store (one emptied since, by a rebuild or new chunk settings), a truncated or damaged file, or a posting that points past the documents is
 /// refused, and the index is rebuilt from the chunk store. It records the store's generation and the highest
 /// chunk id it covers, so a process can bring it up to date with what changed since (`LexicalIndex`).
 ///
 /// Layout: magic, a JSON header, then the arrays as raw little-endian bytes (each with its element count,
-/// 8-byte aligned), a checksum of all that, then the magic again: a file cut short is seen at once, and one
+/// 8-byte aligned, each with a checksum of its own folded into the file's), the checksum, then the magic again: a file cut short is seen at once, and one
 /// changed anywhere fails the checksum.
 struct BM25Snapshot {
     /// What the arrays were built from; a file whose header does not match the store's is rebuilt.
@@ -17,7 +17,8 @@ struct BM25Snapshot {
         var wordSize = MemoryLayout<Int>.size
         var entryStride = MemoryLayout<WordTable.Entry>.stride
         var parameters: BM25Parameters
-        var chunking: String
+        /// The chunk store it was built from (its identity, renewed whenever the store is emptied).
+        var storeID: String
         /// The store's generation when the index was built.
         var generation: Int
         /// The highest chunk id the index covers; chunks added later have higher ids.
@@ -28,7 +29,7 @@ struct BM25Snapshot {
         var languages: [UInt8]
     }
 
-    static let format = 1
+    static let format = 2
     static let magic = Array("WHETBM25".utf8)
 
     /// Why a snapshot cannot be used.
@@ -103,9 +104,9 @@ struct BM25Snapshot {
         }
     }
 
-    /// Reads a snapshot written by `write`, checking it as it goes; `expected` says which parameters and
-    /// chunking it must have been built with.
-    static func read(_ url: URL, parameters: BM25Parameters, chunking: String) throws -> (
+    /// Reads a snapshot written by `write`, checking it as it goes; it must have been built with `parameters`
+    /// from the chunk store `storeID`.
+    static func read(_ url: URL, parameters: BM25Parameters, storeID: String) throws -> (
         index: BM25Index, chunkIDs: [Int64], header: Header
     ) {
         // Read straight into the arrays (no mapping, no second copy): at hundreds of megabytes the page faults
@@ -166,8 +167,8 @@ struct BM25Snapshot {
             guard header.format == format, header.wordSize == MemoryLayout<Int>.size,
                 header.entryStride == MemoryLayout<WordTable.Entry>.stride
             else { throw Unusable(description: "written by another version of whet") }
-            guard header.parameters == parameters, header.chunking == chunking else {
-                throw Unusable(description: "built with other BM25 or chunking settings")
+            guard header.parameters == parameters, header.storeID == storeID else {
+                throw Unusable(description: "built from another chunk store, or with other BM25 settings")
             }
             let chunkIDs = try array(Int64.self)
             let termBytes = try array(UInt8.self)

@@ -272,7 +272,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         }
         var index = BM25Index(parameters: parameters)
         var chunkIDs: [Int64] = []
-        let generation = try storeGeneration()
+        let store = try storeState()
         try forEachChunkPage { page in
             index.append(
                 BM25Index.build(
@@ -285,7 +285,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         // Kept for the next process: written once here when there is none (an index from before snapshots,
         // or one that was damaged); `whet index` keeps it current.
         if let snapshotURL, !FileManager.default.fileExists(atPath: snapshotURL.path) {
-            try? writeSnapshotLocked(generation: generation)
+            try? writeSnapshotLocked(store)
         }
         return (index, chunkIDs)
     }
@@ -299,25 +299,11 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         let removed = current.liveIDs.filter { !storedSet.contains($0) }
         let newest = current.chunkIDs.last ?? 0
         let addedIDs = stored.filter { $0 > newest }
-        var added: [IndexedText] = []
+        var added: [StoredChunk] = []
         for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
             let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            let rows = try database.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT id, heading_path, text, language FROM chunks WHERE id IN (\(placeholders)) ORDER BY id",
-                    arguments: StatementArguments(ids))
-            }
-            for row in rows {
-                let heading: String = row["heading_path"]
-                added.append(
-                    IndexedText(
-                        id: row["id"], text: row["text"],
-                        heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
-                        language: (row["language"] as String?).flatMap(Language.named) ?? .english))
-            }
+            added += try storedChunks(where: "id IN (\(placeholders)) ORDER BY id", StatementArguments(ids))
         }
         applyToMemoryLocked(removed: removed, added: added)
         memory?.dataVersion = version
@@ -344,33 +330,27 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         public var language: Language = .english
     }
 
-    /// A chunk's text as the inverted index takes it.
-    struct IndexedText {
-        var id: Int64
-        var text: String
-        var heading: String
-        var language: Language
-    }
-
     /// Calls `body` with every stored chunk in row order, 20,000 at a time, so memory stays bounded.
     public func forEachChunkPage(_ body: ([StoredChunk]) throws -> Void) throws {
         var lastID: Int64 = -1
         while true {
-            let page = try database.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE id > ? ORDER BY id LIMIT 20000",
-                    arguments: [lastID])
-            }
+            let page = try storedChunks(where: "id > ? ORDER BY id LIMIT 20000", [lastID])
             guard let last = page.last else { return }
-            lastID = last["id"]
-            try body(
-                page.map { row in
-                    let heading: String = row["heading_path"]
-                    return StoredChunk(
-                        id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
-                        text: row["text"],
-                        language: (row["language"] as String?).flatMap(Language.named) ?? .english)
-                })
+            lastID = last.id
+            try body(page)
+        }
+    }
+
+    /// The stored chunks a `WHERE` clause selects, as the inverted index takes them.
+    func storedChunks(where condition: String, _ arguments: StatementArguments) throws -> [StoredChunk] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE \(condition)", arguments: arguments)
+        }.map { row in
+            let heading: String = row["heading_path"]
+            return StoredChunk(
+                id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"],
+                language: (row["language"] as String?).flatMap(Language.named) ?? .english)
         }
     }
 
@@ -385,20 +365,22 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Where the built inverted index is kept between processes, next to the chunk store.
     var snapshotURL: URL? { url?.deletingLastPathComponent().appendingPathComponent("bm25.idx") }
 
-    /// The store's generation (bumped by every change) and identity (new whenever it is emptied), which a
+    /// The store's identity (new whenever it is emptied) and generation (bumped by every change), which a
     /// snapshot must match.
-    func storeGeneration() throws -> Int {
-        try database.read { db in
-            let id = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? ""
-            let generation =
-                Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? "0") ?? 0
-            storeID = id
-            return generation
-        }
+    struct StoreState: Equatable {
+        var id: String
+        var generation: Int
     }
 
-    /// The store's identity as last read (guarded by `lock`, like the snapshot work that reads it).
-    private var storeID = ""
+    /// The store's identity and generation now.
+    func storeState() throws -> StoreState {
+        try database.read { db in
+            StoreState(
+                id: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? "",
+                generation: Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? "0")
+                    ?? 0)
+        }
+    }
 
     /// Where the in-memory index last came from: built from every stored chunk, loaded from the snapshot, or
     /// loaded and brought up to date with this many chunks added or removed since.
@@ -412,25 +394,21 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// (the caller rebuilds). Caller holds `lock`.
     private func loadSnapshotLocked(version: Int) throws -> InMemory? {
         guard let snapshotURL, FileManager.default.fileExists(atPath: snapshotURL.path) else { return nil }
-        let generation = try storeGeneration()
+        let store = try storeState()
         guard
             let (index, chunkIDs, header) = try? BM25Snapshot.read(
-                snapshotURL, parameters: parameters, chunking: storeID),
-            header.generation <= generation
+                snapshotURL, parameters: parameters, storeID: store.id),
+            header.generation <= store.generation
         else { return nil }
         memory = InMemory(index: index, chunkIDs: chunkIDs, dataVersion: version, snapshotGeneration: header.generation)
         origin = .snapshot
-        if header.generation < generation {
+        if header.generation < store.generation {
             // Changed since it was written: removed chunks are among the ids it covers, added ones above them.
-            let (covered, live) = try database.read { db in
-                (
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
-                        ?? 0, index.documentCount - index.deletedCount
-                )
+            let covered = try database.read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
             }
             var removed: [Int64] = []
-            if covered != live {
+            if covered != index.documentCount - index.deletedCount {
                 let present = Set(
                     try database.read {
                         try Int64.fetchAll(
@@ -438,16 +416,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                     })
                 removed = memory?.liveIDs.filter { !present.contains($0) } ?? []
             }
-            let added = try database.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE id > ? ORDER BY id",
-                    arguments: [header.maxChunkID])
-            }.map { row in
-                let heading: String = row["heading_path"]
-                return IndexedText(
-                    id: row["id"], text: row["text"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "),
-                    language: (row["language"] as String?).flatMap(Language.named) ?? .english)
-            }
+            let added = try storedChunks(where: "id > ? ORDER BY id", [header.maxChunkID])
             applyToMemoryLocked(removed: removed, added: added)
             origin = .snapshotAndChanges(removed.count + added.count)
         }
@@ -455,15 +424,15 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     }
 
     /// Writes the in-memory index as the snapshot. Caller holds `lock`.
-    private func writeSnapshotLocked(generation: Int) throws {
+    private func writeSnapshotLocked(_ store: StoreState) throws {
         guard let snapshotURL, let memory else { return }
         let header = BM25Snapshot.Header(
-            parameters: parameters, chunking: storeID, generation: generation,
+            parameters: parameters, storeID: store.id, generation: store.generation,
             maxChunkID: memory.chunkIDs.last ?? 0, documents: memory.index.documentCount,
             deletedCount: memory.index.deletedCount, totalLength: memory.index.totalLength,
             languages: memory.index.languages.sorted())
         try BM25Snapshot.write(memory.index, chunkIDs: memory.chunkIDs, header: header, to: snapshotURL)
-        self.memory?.snapshotGeneration = generation
+        self.memory?.snapshotGeneration = store.generation
         self.memory?.changedSinceSnapshot = 0
     }
 
@@ -476,12 +445,12 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let memory else { return }
-        let generation = try storeGeneration()
+        let store = try storeState()
         let stale =
             memory.snapshotGeneration == nil
-            || (memory.snapshotGeneration != generation
+            || (memory.snapshotGeneration != store.generation
                 && memory.changedSinceSnapshot > max(64, memory.index.documentCount / 20))
-        if stale { try writeSnapshotLocked(generation: generation) }
+        if stale { try writeSnapshotLocked(store) }
     }
 
     // MARK: Writing
@@ -509,7 +478,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public func apply(_ batch: Batch) throws {
         guard batch.count > 0 else { return }
         var removedIDs: [Int64] = []
-        var added: [IndexedText] = []
+        var added: [StoredChunk] = []
         do {
             try database.queue.write { db in
                 try LexicalIndex.bumpGeneration(db)
@@ -541,9 +510,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
                             chunk.pages?.last, chunk.pages?.firstLine, chunk.pages?.lastLine, chunk.language.code,
                         ])
                         added.append(
-                            IndexedText(
-                                id: db.lastInsertedRowID, text: chunk.text,
-                                heading: chunk.headingPath.joined(separator: " "), language: chunk.language))
+                            StoredChunk(
+                                id: db.lastInsertedRowID, heading: chunk.headingPath.joined(separator: " "),
+                                text: chunk.text, language: chunk.language))
                     }
                     try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
                 }
@@ -559,7 +528,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// new ones indexed and appended, so the next search after a small change costs milliseconds, not a full
     /// rebuild. Deleted documents still count in IDF and average length until they exceed a tenth of the
     /// index, when the index is dropped and rebuilt from the store on the next search.
-    private func updateInMemory(removed: [Int64], added: [IndexedText]) {
+    private func updateInMemory(removed: [Int64], added: [StoredChunk]) {
         lock.lock()
         defer { lock.unlock() }
         // Another process committed since the index was last brought up to date: its chunks have lower ids
@@ -572,7 +541,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     }
 
     /// `updateInMemory` with `lock` held.
-    private func applyToMemoryLocked(removed: [Int64], added: [IndexedText]) {
+    private func applyToMemoryLocked(removed: [Int64], added: [StoredChunk]) {
         guard !removed.isEmpty || !added.isEmpty else { return }
         guard var current = memory else { return }
         if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) {

@@ -25,7 +25,7 @@ enum ScriptAssertions {
             throw AssertionEvaluator.CannotRun(
                 description: "\(language.rawValue) needs code or file://PATH:FUNCTION as its value")
         }
-        guard let interpreter = findExecutable(language.executable) else {
+        guard let interpreter = ChildProcess.find(language.executable) else {
             throw AssertionEvaluator.CannotRun(description: "not run: \(language.executable) not found on PATH")
         }
         let request = try scriptRequest(language, code: code, context: context)
@@ -97,7 +97,7 @@ enum ScriptAssertions {
         let language: Language =
             code.hasPrefix("file://") && code.dropFirst(7).split(separator: ":").first?.hasSuffix(".py") == true
             ? .python : .javascript
-        guard let interpreter = findExecutable(language.executable) else {
+        guard let interpreter = ChildProcess.find(language.executable) else {
             throw AssertionEvaluator.CannotRun(
                 description: "transform not applied: \(language.executable) not found on PATH")
         }
@@ -117,8 +117,6 @@ enum ScriptAssertions {
         }
         return value
     }
-
-    static func findExecutable(_ name: String) -> String? { ChildProcess.find(name) }
 
     /// Runs a subprocess with `input` on stdin, off the caller's thread; stops it after `timeout`.
     static func run(_ executable: String, _ arguments: [String], input: Data) async throws -> (Int32, Data, Data, Bool)

@@ -397,3 +397,27 @@ final class ThreadEditorTests: XCTestCase {
         XCTAssertEqual(try ThreadValue.messages(from: ThreadValue.text(messages), input: "h"), messages)
     }
 }
+
+/// Opening another prompt fills its variables with its own samples, unless the user typed a value.
+@MainActor
+final class PromptSampleTests: XCTestCase {
+    func testAnotherPromptBringsItsSampleButKeepsWhatWasTyped() async throws {
+        let root = try copyOfDemoWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workbench = try openWorkbench(root: root)
+        let layout = Layout.make(width: 120, height: 40)
+        workbench.finishStartup()
+        workbench.resize(to: layout)
+        func command(_ text: String) {
+            workbench.handle(.control("p"), layout: layout)
+            for character in text { workbench.handle(.character(character), layout: layout) }
+            workbench.handle(.enter, layout: layout)
+        }
+        XCTAssertEqual(workbench.state.variables["question"], "How do I rotate my API key?")
+        command("prompt handbuch")
+        XCTAssertEqual(workbench.state.variables["question"], "Wie zeige ich auch versteckte Dateien an?")
+        command("set question=Wie kopiere ich Verzeichnisse?")
+        command("prompt support-answer")
+        XCTAssertEqual(workbench.state.variables["question"], "Wie kopiere ich Verzeichnisse?", "a typed value stays")
+    }
+}

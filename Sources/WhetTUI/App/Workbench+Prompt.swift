@@ -23,8 +23,16 @@ extension Workbench {
             )
             state.variableNames = prompt.variables
             state.threadInputs = Set(prompt.inputs.filter { $0.type == "thread" }.map(\.name))
-            for input in prompt.inputs where state.variables[input.name] == nil {
-                if let sample = input.sample { state.variables[input.name] = sample }
+            // A sample fills a variable that has no value, or one still holding the sample another prompt (or an
+            // earlier version of this one) filled in: opening another prompt gives its own example, while a
+            // value the user typed is kept.
+            for input in prompt.inputs {
+                guard let sample = input.sample else { continue }
+                let current = state.variables[input.name]
+                if current == nil || current == state.sampleValues[input.name] {
+                    state.variables[input.name] = sample
+                    state.sampleValues[input.name] = sample
+                }
             }
             state.promptProblem = nil
         } catch {

@@ -70,6 +70,8 @@ public struct WorkbenchState: Sendable {
     /// The prompt's parse error, shown in place of the variables strip.
     public var promptProblem: String?
     public var variableNames: [String] = []
+    /// The sample each variable was last filled with, so a value nobody changed follows the prompt's sample.
+    public var sampleValues: [String: String] = [:]
     /// The variables the prompt declares as conversations (`kind: thread`): edited as messages.
     public var threadInputs: Set<String> = []
     public var variables: [String: String] = [:]

@@ -49,6 +49,49 @@ final class RetrievalCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("semantic"), bad.stderr)
     }
 
+    /// The sample retriever of docs/examples, as the application's own retriever: `whet search`, `whet eval`
+    /// and `whet retrieval compare` all go through it, and a failing one is one clear line.
+    func testOutsideRetrieverServesSearchEvalAndCompare() throws {
+        let sample = WhetProcess.packageRoot.appendingPathComponent("docs/examples/retriever.py")
+        let script = demo.appendingPathComponent("retriever.py")
+        try FileManager.default.copyItem(at: sample, to: script)
+        chmod(script.path, 0o755)
+
+        let compare = try WhetProcess.run([
+            "-C", demo.path, "retrieval", "compare", "--json", "--with", "kind=command command=./retriever.py",
+        ])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(rows?.map { $0["method"] as? String }, ["bm25", "command"])
+        let hitRate = try XCTUnwrap(rows?.last?["hit_rate"] as? Double)
+        XCTAssertGreaterThan(hitRate, 0.5, "the sample finds most expected sources")
+        XCTAssertLessThan(hitRate, 1, "and fewer than whet's BM25: a real difference to measure")
+
+        let config = demo.appendingPathComponent("whet.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "[retrieval]\n", with: "[retrieval]\nkind = \"command\"\ncommand = \"./retriever.py corpus\"\n"
+        ).write(to: config, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: demo.appendingPathComponent(".whet"))
+        let search = try WhetProcess.run(["-C", demo.path, "search", "--top-k", "2", "email address for invoices"])
+        XCTAssertEqual(search.status, 0, search.stderr)
+        XCTAssertTrue(search.stdout.contains("corpus/support/faq.md:12-12"), search.stdout)
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: demo.appendingPathComponent(".whet/index.sqlite").path),
+            "nothing of the corpus is indexed when the application's retriever answers")
+
+        let eval = try WhetProcess.run(["-C", demo.path, "eval", "--json"])
+        XCTAssertTrue([0, 1].contains(eval.status), eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("corpus/support/"), "cells carry the retriever's chunks")
+
+        try FileManager.default.removeItem(at: script)
+        let broken = try WhetProcess.run(["-C", demo.path, "search", "anything"])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(
+            broken.stderr.hasPrefix("error: retriever ./retriever.py corpus: exited with status 127"), broken.stderr)
+        XCTAssertEqual(broken.stderr.split(separator: "\n").count, 1, broken.stderr)
+    }
+
     func testCompareScoresEachSettingOnTheJudgedCases() throws {
         let result = try WhetProcess.run([
             "-C", demo.path, "retrieval", "compare", "--json",

@@ -84,6 +84,13 @@ struct HTTPTransport: Sendable {
         var idle: Double
         var request: Double
 
+        /// Limits as given, in seconds.
+        init(firstByte: Double, idle: Double, request: Double) {
+            self.firstByte = firstByte
+            self.idle = idle
+            self.request = request
+        }
+
         init(_ settings: HTTPSettings) {
             firstByte = settings.firstByteTimeout
             idle = settings.idleTimeout

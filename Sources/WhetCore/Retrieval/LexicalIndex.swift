@@ -176,6 +176,19 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         }
     }
 
+    /// `chunks` (found elsewhere: an outside retriever) with the words of `query` each one contains, for
+    /// highlighting as whet's own results are.
+    public func marked(_ chunks: [RetrievedChunk], matching query: String) throws -> [RetrievedChunk] {
+        let (index, _) = try inMemoryIndex()
+        let wanted = index.analyze(query)
+        return chunks.map { chunk in
+            var marked = chunk
+            marked.matchedTerms = LexicalIndex.matchedWords(
+                in: chunk.text + "\n" + chunk.headingPath.joined(separator: " "), terms: wanted, index: index)
+            return marked
+        }
+    }
+
     /// The distinct words of `text` (folded) whose terms are among the query's `terms`, grouped by query
     /// term in query order: what the UI highlights and `whet search` lists, in the chunk's own spelling
     /// ("rotation", "rotate") rather than as the stem they share.

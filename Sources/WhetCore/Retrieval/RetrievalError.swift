@@ -14,6 +14,9 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     case dense(String)
     /// `whet retrieval compare` was given something it cannot compare.
     case comparison(String)
+    /// An outside retriever (`[retrieval] kind = "http"` or `"command"`) failed or answered with something
+    /// that is not a list of chunks; `retriever` is its address or command.
+    case external(retriever: String, message: String)
 
     public var description: String {
         switch self {
@@ -37,6 +40,8 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
             return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
         case .dense(let message), .comparison(let message):
             return "error: \(message)"
+        case .external(let retriever, let message):
+            return "error: retriever \(retriever): \(message)"
         }
     }
 }

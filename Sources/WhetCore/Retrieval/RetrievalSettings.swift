@@ -3,6 +3,15 @@
 public struct RetrievalSettings: Sendable, Equatable, Codable {
     /// Whether runs retrieve context at all; off means `{{context}}` renders empty.
     public var enabled: Bool = true
+    /// Who answers a search: whet's own index of the corpus, or the application's retriever (an HTTP
+    /// endpoint or a program), so whet evaluates the retrieval that really runs in production.
+    public var kind: RetrieverKind = .builtin
+    /// The endpoint an `http` retriever POSTs queries to.
+    public var url: String? = nil
+    /// The shell command a `command` retriever runs (from the workspace root), query on stdin.
+    public var command: String? = nil
+    /// Seconds an outside retriever may take for one query.
+    public var timeout: Double = 30
     /// How chunks are found: lexical, by embedding, or both fused.
     public var method: RetrievalMethod = .bm25
     /// How many chunks a search returns.
@@ -78,7 +87,7 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case enabled, method, corpus, chunking, tokenizer, bm25, fusion, rerank, language
+        case enabled, kind, url, command, timeout, method, corpus, chunking, tokenizer, bm25, fusion, rerank, language
         case topK = "top_k"
         case queryVariable = "query_variable"
         case contextTokenBudget = "context_token_budget"
@@ -117,6 +126,16 @@ public struct RetrievalSettings: Sendable, Equatable, Codable {
         case .sentence: "sentence n=\(sentencesPerChunk) overlap=\(sentenceOverlap) chunker=2\(languageSignature)"
         }
     }
+}
+
+/// Who answers a search.
+public enum RetrieverKind: String, Sendable, Codable, CaseIterable {
+    /// whet's own index of the workspace's corpus (BM25, dense, hybrid).
+    case builtin
+    /// An HTTP endpoint: the query is POSTed as JSON, chunks come back as JSON.
+    case http
+    /// A program: the query on its standard input, one JSON chunk per line on its standard output.
+    case command
 }
 
 /// The first-stage search method.

@@ -46,7 +46,11 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
 
     /// Where a reader finds it: `manual.pdf p. 12:3-20` for a paged document (page, then lines within the
     /// page), else `location`. What citations, the context pane and `whet search` show.
-    public var citedLocation: String { pages.map { "\(path) \($0.label)" } ?? location }
+    /// A chunk from an outside retriever that gave no lines is cited by its source (and page) alone.
+    public var citedLocation: String {
+        if let pages { return "\(path) \(pages.label)" }
+        return startLine == 0 ? path : location
+    }
 
     enum CodingKeys: String, CodingKey {
         case rank, path, score, text, methods, pinned, pages

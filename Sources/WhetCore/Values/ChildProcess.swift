@@ -21,13 +21,23 @@ public enum ChildProcess {
         }
     }
 
-    /// Runs `executable` with `arguments`, `input` on its standard input, for at most `timeout` seconds.
-    public static func run(_ executable: String, _ arguments: [String], input: Data = Data(), timeout: Double)
-        throws -> Outcome
-    {
+    /// Runs `executable` with `arguments`, `input` on its standard input, for at most `timeout` seconds;
+    /// `environment` is added to whet's own, `directory` is where it runs (whet's own when nil).
+    ///
+    /// On timeout its whole process group is killed (Foundation starts every child as the leader of a group of
+    /// its own): a shell command whose `sleep` or `curl` kept the output pipe open would otherwise hold whet
+    /// until that program ended by itself.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data = Data(), timeout: Double,
+        environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        if let directory { process.currentDirectoryURL = directory }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
@@ -35,7 +45,13 @@ public enum ChildProcess {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        let timer = DispatchWorkItem {
+            guard process.isRunning else { return }
+            if getpgid(process.processIdentifier) == process.processIdentifier {
+                kill(-process.processIdentifier, SIGKILL)
+            }
+            process.terminate()
+        }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         let errors = Collected()
         let drained = DispatchGroup()
@@ -44,7 +60,12 @@ public enum ChildProcess {
             errors.set(stderr.fileHandleForReading.readDataToEndOfFile())
             drained.leave()
         }
-        if !input.isEmpty { stdin.fileHandleForWriting.write(input) }
+        if !input.isEmpty {
+            // A program that exits without reading its input closes the pipe: the write fails (EPIPE), which
+            // is its business, instead of the signal ending whet.
+            ChildProcess.ignoreBrokenPipe()
+            try? stdin.fileHandleForWriting.write(contentsOf: input)
+        }
         try? stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
@@ -53,6 +74,13 @@ public enum ChildProcess {
         timer.cancel()
         return Outcome(status: process.terminationStatus, stdout: output, stderr: errors.value, timedOut: timedOut)
     }
+
+    /// Makes a write to a closed pipe an error instead of SIGPIPE, once per process.
+    private static func ignoreBrokenPipe() { _ = brokenPipeIgnored }
+    private static let brokenPipeIgnored: Bool = {
+        signal(SIGPIPE, SIG_IGN)
+        return true
+    }()
 
     /// The full path of `name` on `PATH`, or nil when it is not installed.
     public static func find(_ name: String) -> String? {

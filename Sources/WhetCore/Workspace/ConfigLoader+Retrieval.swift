@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 extension ConfigLoader {
@@ -7,6 +8,27 @@ extension ConfigLoader {
         var settings = RetrievalSettings()
         let section = "retrieval"
         settings.enabled = try flag(table, "enabled", section: section) ?? settings.enabled
+        settings.kind = try choice(table, "kind", section: section) ?? settings.kind
+        settings.url = try string(table, "url", section: section)
+        settings.command = try string(table, "command", section: section)
+        settings.timeout = try positiveNumber(table, "timeout", section: section) ?? settings.timeout
+        switch settings.kind {
+        case .http:
+            guard let url = settings.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw invalid(
+                    section, section: section, key: "url",
+                    expected: "an http:// or https:// address for kind = \"http\"",
+                    found: settings.url.map { "\"\($0)\"" } ?? "nothing")
+            }
+        case .command:
+            guard let command = settings.command, !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw invalid(
+                    section, section: section, key: "command",
+                    expected: "the program to run for kind = \"command\"",
+                    found: settings.command.map { "\"\($0)\"" } ?? "nothing")
+            }
+        case .builtin: break
+        }
         settings.method = try choice(table, "method", section: section) ?? settings.method
         settings.topK = try positiveInt(table, "top_k", section: section) ?? settings.topK
         if let query = try string(table, "query_variable", section: section) {

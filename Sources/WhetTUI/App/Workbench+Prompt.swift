@@ -46,7 +46,7 @@ extension Workbench {
         state.assessment = FrameworkAssessment.assess(
             workspace: state.workspace, promptText: state.buffer.text, backend: state.backend,
             evalCaseCount: state.evalCaseCount, retrievalInUse: state.retrievalEnabled ? nil : false,
-            retrievalLabel: "\(state.retrievalOptions.label), top \(state.topK)", evalRan: state.evalRan)
+            retrievalLabel: "\(state.retrievalLabel), top \(state.topK)", evalRan: state.evalRan)
     }
 
     /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was

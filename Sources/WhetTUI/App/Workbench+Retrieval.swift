@@ -10,6 +10,13 @@ extension Workbench {
     public func openIndex() {
         guard !state.readOnly, state.retrievalEnabled else { return }
         state.indexPending = false
+        if state.workspace.usesOutsideRetriever {
+            // The application's retriever answers: nothing of the corpus is indexed or embedded here.
+            index = try? LexicalIndex(url: nil)
+            rebuildRetriever()
+            refreshContext()
+            return
+        }
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
@@ -170,11 +177,12 @@ extension Workbench {
         return RetrievalOutcome(
             chunks: state.results.filter { !pinnedLocations.contains($0.location) },
             queries: state.searchedQueries.isEmpty ? [state.query] : state.searchedQueries,
-            method: state.retrievalOptions.label)
+            method: state.retrievalLabel)
     }
 
     /// `m` in the context pane: bm25 → dense → hybrid → bm25.
     func cycleMethod() {
+        guard !refuseForOutsideRetriever("m") else { return }
         let all = RetrievalMethod.allCases
         let current = pendingOptions?.method ?? state.retrievalOptions.method
         let next = all[(all.firstIndex(of: current).map { $0 + 1 } ?? 0) % all.count]
@@ -186,9 +194,19 @@ extension Workbench {
 
     /// `e` in the context pane: none → multi-query → hyde → none.
     func cycleExpansion() {
+        guard !refuseForOutsideRetriever("e") else { return }
         let all = QueryExpansion.allCases
         let next = all[(all.firstIndex(of: state.retrievalOptions.expansion).map { $0 + 1 } ?? 0) % all.count]
         setOptions { $0.expansion = next }
+    }
+
+    /// True (with a note) when the application's retriever answers: methods and expansion are whet's own.
+    private func refuseForOutsideRetriever(_ key: String) -> Bool {
+        guard state.workspace.usesOutsideRetriever else { return false }
+        state.message = .info(
+            "\(key): searches go to [retrieval] kind = \"\(state.workspace.config.retrieval.kind.rawValue)\"; "
+                + "methods and expansion are whet's own (R still reranks)")
+        return true
     }
 
     /// Switches the pipeline; a method that needs embeddings waits (with a note) until they are computed.

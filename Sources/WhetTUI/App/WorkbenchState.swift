@@ -88,6 +88,13 @@ public struct WorkbenchState: Sendable {
     public var pinnedUnranked: Set<String> = []
     /// The retrieval pipeline in use (method, rerank, expansion), switchable from the context pane.
     public var retrievalOptions = RetrievalOptions(method: .bm25, rerank: false, expansion: .none)
+
+    /// How the context pane, the sidebar and run records name the retrieval: whet's pipeline (`hybrid+rerank`)
+    /// or the application's retriever (`http`, `command+rerank`) when `[retrieval] kind` names one.
+    public var retrievalLabel: String {
+        guard workspace.usesOutsideRetriever else { return retrievalOptions.label }
+        return workspace.config.retrieval.kind.rawValue + (retrievalOptions.rerank ? "+rerank" : "")
+    }
     /// The queries last searched (the user's, then any a model wrote).
     public var searchedQueries: [String] = []
     /// True while a background search is running.

@@ -11,7 +11,7 @@ enum ContextPane {
         let used = chunks.filter { !state.excluded.contains($0.location) }.count
         let method =
             state.retrievalEnabled
-            ? state.retrievalOptions.label + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
+            ? state.retrievalLabel + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
             : "off"
         let full: String
         let compact: String

@@ -68,7 +68,9 @@ public enum RetrievalComparison {
         let workspace = try variant.apply(to: base)
         let settings = workspace.config.retrieval
         let lexical: LexicalIndex
-        if settings.chunkingSignature == base.config.retrieval.chunkingSignature
+        if workspace.usesOutsideRetriever {
+            lexical = try LexicalIndex(url: nil)
+        } else if settings.chunkingSignature == base.config.retrieval.chunkingSignature
             && settings.corpus == base.config.retrieval.corpus
         {
             // The on-disk chunk store serves any BM25 parameters: they apply when the in-memory index is built.
@@ -78,7 +80,7 @@ public enum RetrievalComparison {
             lexical = try LexicalIndex(url: nil, parameters: settings.bm25)
             _ = try CorpusIndexer(workspace: workspace, index: lexical).update()
         }
-        let dense = try await workspace.openDense(lexical: lexical)?.0
+        let dense = workspace.usesOutsideRetriever ? nil : try await workspace.openDense(lexical: lexical)?.0
         let retriever = try WorkspaceRetriever(
             workspace: workspace, lexical: lexical, dense: dense, options: RetrievalOptions(settings))
         let prompt = try PromptFile.load(

@@ -67,9 +67,11 @@ public struct PageSpan: Sendable, Equatable, Codable {
         self.lastLine = lastLine
     }
 
-    /// `p. 12:3-20` on one page, `pp. 12-13` across pages: how citations name it.
+    /// `p. 12:3-20` on one page, `pp. 12-13` across pages, `p. 12` when the lines are not known (an
+    /// outside retriever's chunk): how citations name it.
     public var label: String {
-        first == last ? "p. \(first):\(firstLine)-\(lastLine)" : "pp. \(first)-\(last)"
+        guard first == last else { return "pp. \(first)-\(last)" }
+        return firstLine == 0 ? "p. \(first)" : "p. \(first):\(firstLine)-\(lastLine)"
     }
 
     enum CodingKeys: String, CodingKey {

@@ -65,6 +65,9 @@ public final class WorkspaceRetriever: ChunkRetriever {
     public let lexical: LexicalIndex
     public let dense: DenseRetriever?
     public let options: RetrievalOptions
+    /// The application's own retriever when `[retrieval] kind` names one: it replaces the first stage
+    /// (expansion and fusion are its own business); reranking still applies.
+    public let external: ExternalRetriever?
     let settings: RetrievalSettings
     let reranker: Reranker?
     let expander: QueryExpander?
@@ -74,7 +77,8 @@ public final class WorkspaceRetriever: ChunkRetriever {
     /// wrapped in the response cache.
     public init(workspace: Workspace, lexical: LexicalIndex, dense: DenseRetriever?, options: RetrievalOptions) throws {
         let settings = workspace.config.retrieval
-        if options.method != .bm25, dense == nil {
+        let external = ExternalRetriever(settings, workspaceRoot: workspace.root)
+        if external == nil, options.method != .bm25, dense == nil {
             throw RetrievalError.dense(
                 "\(options.method.rawValue) search needs embeddings: set [retrieval] embedding_backend (and embedding_model for an OpenAI-compatible backend) in whet.toml"
             )
@@ -102,16 +106,23 @@ public final class WorkspaceRetriever: ChunkRetriever {
             options.expansion == .none
             ? nil : QueryExpander(backend: try chatBackend(settings.expansionBackend), mode: options.expansion)
         self.reranker = reranker
+        self.external = external
         self.lexical = lexical
         self.dense = dense
         self.options = options
         self.settings = settings
     }
 
-    public var method: String { options.label }
+    public var method: String {
+        guard let external else { return options.label }
+        return external.kind.rawValue + (options.rerank ? "+rerank" : "")
+    }
 
-    /// Whether a search calls a model or embedder (and so must run in the background in the UI).
-    public var needsModels: Bool { options.method != .bm25 || options.rerank || options.expansion != .none }
+    /// Whether a search calls a model, an embedder or an outside retriever (and so must run in the
+    /// background in the UI).
+    public var needsModels: Bool {
+        external != nil || options.method != .bm25 || options.rerank || options.expansion != .none
+    }
 
     /// The lexical-only search, synchronously, when no model is involved; nil otherwise.
     public func retrieveWithoutModels(_ query: String, topK: Int) throws -> RetrievalOutcome? {
@@ -121,9 +132,13 @@ public final class WorkspaceRetriever: ChunkRetriever {
 
     public func retrieve(_ query: String, topK: Int) async throws -> RetrievalOutcome {
         guard topK > 0 else { return RetrievalOutcome(chunks: [], queries: [query], method: method) }
+        let firstStage = options.rerank ? max(topK, settings.rerankTopN) : topK
+        if let external {
+            let chunks = try lexical.marked(try await external.retrieve(query, topK: firstStage), matching: query)
+            return try await reranked(chunks, query: query, queries: [query], topK: topK)
+        }
         var queries = [query]
         if let expander { queries += try await expander.expand(query) }
-        let firstStage = options.rerank ? max(topK, settings.rerankTopN) : topK
         // Fused lists are taken deeper than k so a chunk ranked moderately by both methods can win.
         let depth = (options.method == .hybrid || queries.count > 1) ? max(firstStage * 2, 20) : firstStage
 
@@ -154,6 +169,14 @@ public final class WorkspaceRetriever: ChunkRetriever {
             let ids = kept.map(\.chunkID)
             for index in chunks.indices where index < ids.count { chunks[index].methods = parts[ids[index]] }
         }
+        return try await reranked(chunks, query: query, queries: queries, topK: topK)
+    }
+
+    /// The first stage's chunks reranked by the model when reranking is on, cut to `topK` and numbered.
+    private func reranked(_ firstStage: [RetrievedChunk], query: String, queries: [String], topK: Int) async throws
+        -> RetrievalOutcome
+    {
+        var chunks = firstStage
         var warnings: [String] = []
         if let reranker, !chunks.isEmpty {
             let scores = try await reranker.scores(query: query, passages: chunks.map(\.text))
@@ -194,6 +217,10 @@ public final class WorkspaceRetriever: ChunkRetriever {
 }
 
 extension Workspace {
+    /// Whether searches go to the application's own retriever (`[retrieval] kind = "http"` or `"command"`)
+    /// instead of whet's index of the corpus, which is then neither built nor embedded.
+    public var usesOutsideRetriever: Bool { config.retrieval.kind != .builtin }
+
     /// The embedding cache's file.
     public var embeddingStoreURL: URL { derivedDirectory.appendingPathComponent("embeddings.sqlite") }
 
@@ -219,8 +246,13 @@ extension Workspace {
         indexProgress: CorpusIndexer.Progress? = nil,
         denseProgress: DenseRetriever.Progress? = nil
     ) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
-        let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
         let options = options ?? RetrievalOptions(config.retrieval)
+        if usesOutsideRetriever {
+            let retriever = try WorkspaceRetriever(
+                workspace: self, lexical: try LexicalIndex(url: nil), dense: nil, options: options)
+            return (retriever, CorpusIndexer.Report())
+        }
+        let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
         let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0
         return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)
     }

@@ -1,16 +1,17 @@
 import Foundation
-import GRDB
 
-/// The local lexical index: the chunk store (files, chunks, their text and place) in SQLite, and whet's own
-/// BM25 inverted index (`BM25Index`) built in memory from it on the first search and rebuilt after changes.
-/// The chunk store is the durable part; the inverted index is derived and cheap to rebuild (tens of
-/// milliseconds per megabyte, on all cores), so BM25 parameters and stemming apply without re-indexing.
+/// The lexical index: a chunk store (files, chunks, their text and place: the workspace's SQLite file or a
+/// shared PostgreSQL store) and whet's own BM25 inverted index (`BM25Index`) built in memory from it on the
+/// first search and brought up to date after changes. The chunk store is the durable part; the inverted index
+/// is derived and cheap to rebuild (tens of milliseconds per megabyte, on all cores), so BM25 parameters and
+/// stemming apply without re-indexing, and the ranking is the same whichever store holds the chunks.
 /// See docs/retrieval.md for why this is not SQLite FTS5 any more.
 public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
-    // @unchecked: the DatabaseQueue serialises database access itself; the in-memory index is guarded by `lock`.
-    let database: SQLiteFile
-    /// Where the index lives, or nil for an in-memory index (read-only workspaces, tests).
-    public let url: URL?
+    // @unchecked: the stores serialise their own access; the in-memory index is guarded by `lock`.
+    /// Where the chunks live.
+    public let store: any ChunkStore
+    /// Where the built index is kept between processes (`.whet/bm25.idx`), or nil for none.
+    let snapshotURL: URL?
     /// How documents and queries are scored.
     public let parameters: BM25Parameters
     private let lock = NSLock()
@@ -50,53 +51,21 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         }
     }
 
-    /// Bumped whenever the schema or the tokenizer changes meaning; a mismatch rebuilds the index.
-    /// Version 3: chunk ids are never reused (AUTOINCREMENT), so a process whose in-memory index predates
-    /// another process's change can never map a stale document to a different chunk.
-    /// Version 4: chunks of paged documents (PDF) record their pages, and every chunk its language.
-    static let schemaVersion = 4
-
     public var method: String { "bm25" }
 
-    /// Opens (creating if needed) the index at `url`, or an in-memory one when `url` is nil. An index written
-    /// by another schema version is discarded and rebuilt, since it only holds derived data.
-    public init(url: URL?, parameters: BM25Parameters = BM25Parameters()) throws {
-        self.url = url
-        self.parameters = parameters
-        database = try SQLiteFile(url: url)
-        if url != nil {
-            let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
-            if version != 0 && version != LexicalIndex.schemaVersion {
-                try database.write { db in
-                    for table in ["chunk_terms", "chunks", "files", "meta"] {
-                        try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
-                    }
-                    try db.execute(sql: "PRAGMA user_version = 0")
-                }
-            }
-        }
-        // Writes only when the schema is missing: opening an index that is up to date must not take the write
-        // lock (several processes open it at once, and a full disk must not stop a search).
-        if try database.read({ try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }) != LexicalIndex.schemaVersion {
-            try database.write { db in try LexicalIndex.migrate(db) }
-        }
+    /// Opens (creating if needed) the workspace's own store at `url` (its snapshot beside it), or an in-memory
+    /// one when `url` is nil.
+    public convenience init(url: URL?, parameters: BM25Parameters = BM25Parameters()) throws {
+        try self.init(
+            store: try SQLiteChunkStore(url: url),
+            snapshotURL: url?.deletingLastPathComponent().appendingPathComponent("bm25.idx"), parameters: parameters)
     }
 
-    static func migrate(_ db: Database) throws {
-        guard try Int.fetchOne(db, sql: "PRAGMA user_version") == 0 else { return }
-        try db.execute(
-            sql: """
-                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
-                    hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-                    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
-                    page_first INTEGER, page_last INTEGER, page_first_line INTEGER, page_last_line INTEGER,
-                    language TEXT NOT NULL DEFAULT 'en');
-                CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
-                INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))));
-                PRAGMA user_version = \(schemaVersion);
-                """)
+    /// An index over `store`, its built form kept at `snapshotURL` between processes.
+    public init(store: any ChunkStore, snapshotURL: URL?, parameters: BM25Parameters = BM25Parameters()) throws {
+        self.store = store
+        self.snapshotURL = snapshotURL
+        self.parameters = parameters
     }
 
     // MARK: Reading
@@ -116,30 +85,13 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     }
 
     /// Every indexed file with its recorded size, mtime and hash.
-    public func fileStates() throws -> [String: FileState] {
-        try database.read { db in
-            var states: [String: FileState] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash FROM files") {
-                states[row["path"]] = FileState(size: row["size"], mtime: row["mtime"], hash: row["hash"])
-            }
-            return states
-        }
-    }
+    public func fileStates() throws -> [String: FileState] { try store.fileStates() }
 
     /// The value stored under `key` in the index's metadata.
-    public func metadata(_ key: String) throws -> String? {
-        try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
-    }
+    public func metadata(_ key: String) throws -> String? { try store.metadata(key) }
 
     /// How many chunks and files the index holds.
-    public func counts() throws -> (files: Int, chunks: Int) {
-        try database.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM files") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks") ?? 0
-            )
-        }
-    }
+    public func counts() throws -> (files: Int, chunks: Int) { try store.counts() }
 
     /// The best `topK` chunks for `query`, best first, with BM25 scores and the words they matched.
     public func search(_ query: String, topK: Int) throws -> [RetrievedChunk] {
@@ -222,40 +174,13 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Every chunk of one file in document order, as unranked results (the UI's chunk-boundary view).
     public func chunks(inFile path: String) throws -> [RetrievedChunk] {
-        let ids = try database.read {
-            try Int64.fetchAll($0, sql: "SELECT id FROM chunks WHERE path = ? ORDER BY ordinal", arguments: [path])
-        }
+        let ids = try store.chunkIDs(inFile: path)
         let rows = try chunks(ids: ids)
         return ids.compactMap { rows[$0] }
     }
 
     /// The chunks with the given row ids, as unranked results.
-    func chunks(ids: [Int64]) throws -> [Int64: RetrievedChunk] {
-        try database.read { db in
-            var found: [Int64: RetrievedChunk] = [:]
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT id, path, start_line, end_line, heading_path, text, page_first, page_last, page_first_line, "
-                    + "page_last_line FROM chunks WHERE id IN (\(placeholders))",
-                arguments: StatementArguments(ids))
-            {
-                let heading: String = row["heading_path"]
-                var chunk = RetrievedChunk(
-                    rank: 0, path: row["path"], startLine: row["start_line"], endLine: row["end_line"],
-                    headingPath: heading.isEmpty ? [] : heading.components(separatedBy: "\u{1F}"),
-                    score: 0, matchedTerms: [], text: row["text"])
-                if let first: Int = row["page_first"], let last: Int = row["page_last"] {
-                    chunk.pages = PageSpan(
-                        first: first, last: last, firstLine: row["page_first_line"] ?? 1,
-                        lastLine: row["page_last_line"] ?? 1)
-                }
-                found[row["id"]] = chunk
-            }
-            return found
-        }
-    }
+    func chunks(ids: [Int64]) throws -> [Int64: RetrievedChunk] { try store.chunks(ids: ids) }
 
     /// The inverted index over every stored chunk, built on first use, a page of chunks at a time so the
     /// texts of a large corpus are never all in memory at once. When another process has committed to the
@@ -272,7 +197,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         if let memory, let checked = lastFreshnessCheck, now - checked < LexicalIndex.freshnessInterval {
             return (memory.index, memory.chunkIDs)
         }
-        let version = try database.dataVersion()
+        let version = try store.changeToken()
         lastFreshnessCheck = now
         if let memory, memory.dataVersion == version { return (memory.index, memory.chunkIDs) }
         if memory != nil {
@@ -307,31 +232,20 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// so the id sets say exactly what was removed and added). Caller holds `lock`.
     private func refreshLocked(version: Int) throws {
         guard let current = memory else { return }
-        let stored = try database.read { try Int64.fetchAll($0, sql: "SELECT id FROM chunks") }
+        let stored = try store.allChunkIDs(upTo: nil)
         let storedSet = Set(stored)
         let removed = current.liveIDs.filter { !storedSet.contains($0) }
         let newest = current.chunkIDs.last ?? 0
-        let addedIDs = stored.filter { $0 > newest }
-        var added: [StoredChunk] = []
-        for start in stride(from: 0, to: addedIDs.count, by: 5_000) {
-            let ids = Array(addedIDs[start..<min(start + 5_000, addedIDs.count)])
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            added += try storedChunks(where: "id IN (\(placeholders)) ORDER BY id", StatementArguments(ids))
-        }
+        let added = try store.storedChunks(ids: stored.filter { $0 > newest })
         applyToMemoryLocked(removed: removed, added: added)
         memory?.dataVersion = version
     }
 
-    /// The same chunk store scored with other BM25 parameters (the in-memory index is built afresh).
+    /// The same chunk store scored with other BM25 parameters (the in-memory index is built afresh, and no
+    /// snapshot is written for it).
     public func reopened(parameters: BM25Parameters) throws -> LexicalIndex {
         guard parameters != self.parameters else { return self }
-        return try LexicalIndex(database: database, url: url, parameters: parameters)
-    }
-
-    private init(database: SQLiteFile, url: URL?, parameters: BM25Parameters) throws {
-        self.database = database
-        self.url = url
-        self.parameters = parameters
+        return try LexicalIndex(store: store, snapshotURL: nil, parameters: parameters)
     }
 
     /// A stored chunk as the dense side reads it: row id, heading path (space-joined) and text.
@@ -347,23 +261,10 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public func forEachChunkPage(_ body: ([StoredChunk]) throws -> Void) throws {
         var lastID: Int64 = -1
         while true {
-            let page = try storedChunks(where: "id > ? ORDER BY id LIMIT 20000", [lastID])
+            let page = try store.storedChunks(after: lastID, limit: 20_000)
             guard let last = page.last else { return }
             lastID = last.id
             try body(page)
-        }
-    }
-
-    /// The stored chunks a `WHERE` clause selects, as the inverted index takes them.
-    func storedChunks(where condition: String, _ arguments: StatementArguments) throws -> [StoredChunk] {
-        try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, heading_path, text, language FROM chunks WHERE \(condition)", arguments: arguments)
-        }.map { row in
-            let heading: String = row["heading_path"]
-            return StoredChunk(
-                id: row["id"], heading: heading.replacingOccurrences(of: "\u{1F}", with: " "), text: row["text"],
-                language: (row["language"] as String?).flatMap(Language.named) ?? .english)
         }
     }
 
@@ -375,25 +276,15 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     // MARK: The snapshot
 
-    /// Where the built inverted index is kept between processes, next to the chunk store.
-    var snapshotURL: URL? { url?.deletingLastPathComponent().appendingPathComponent("bm25.idx") }
-
     /// The store's identity (new whenever it is emptied) and generation (bumped by every change), which a
     /// snapshot must match.
-    struct StoreState: Equatable {
-        var id: String
-        var generation: Int
+    public struct StoreState: Equatable, Sendable {
+        public var id: String
+        public var generation: Int
     }
 
     /// The store's identity and generation now.
-    func storeState() throws -> StoreState {
-        try database.read { db in
-            StoreState(
-                id: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? "",
-                generation: Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? "0")
-                    ?? 0)
-        }
-    }
+    func storeState() throws -> StoreState { try store.storeState() }
 
     /// Where the in-memory index last came from: built from every stored chunk, loaded from the snapshot, or
     /// loaded and brought up to date with this many chunks added or removed since.
@@ -407,29 +298,23 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// (the caller rebuilds). Caller holds `lock`.
     private func loadSnapshotLocked(version: Int) throws -> InMemory? {
         guard let snapshotURL, FileManager.default.fileExists(atPath: snapshotURL.path) else { return nil }
-        let store = try storeState()
+        let state = try storeState()
         guard
             let (index, chunkIDs, header) = try? BM25Snapshot.read(
-                snapshotURL, parameters: parameters, storeID: store.id),
-            header.generation <= store.generation
+                snapshotURL, parameters: parameters, storeID: state.id),
+            header.generation <= state.generation
         else { return nil }
         memory = InMemory(index: index, chunkIDs: chunkIDs, dataVersion: version, snapshotGeneration: header.generation)
         origin = .snapshot
-        if header.generation < store.generation {
+        if header.generation < state.generation {
             // Changed since it was written: removed chunks are among the ids it covers, added ones above them.
-            let covered = try database.read {
-                try Int.fetchOne($0, sql: "SELECT count(*) FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
-            }
+            let covered = try store.chunkCount(upTo: header.maxChunkID)
             var removed: [Int64] = []
             if covered != index.documentCount - index.deletedCount {
-                let present = Set(
-                    try database.read {
-                        try Int64.fetchAll(
-                            $0, sql: "SELECT id FROM chunks WHERE id <= ?", arguments: [header.maxChunkID])
-                    })
+                let present = Set(try store.allChunkIDs(upTo: header.maxChunkID))
                 removed = memory?.liveIDs.filter { !present.contains($0) } ?? []
             }
-            let added = try storedChunks(where: "id > ? ORDER BY id", [header.maxChunkID])
+            let added = try store.storedChunks(after: header.maxChunkID, limit: nil)
             applyToMemoryLocked(removed: removed, added: added)
             origin = .snapshotAndChanges(removed.count + added.count)
         }
@@ -470,9 +355,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// A batch of changes applied in one transaction.
     public struct Batch {
-        fileprivate var replacements: [(path: String, state: FileState, chunks: [Chunk])] = []
-        fileprivate var touches: [(path: String, state: FileState)] = []
-        fileprivate var removals: [String] = []
+        var replacements: [(path: String, state: FileState, chunks: [Chunk])] = []
+        var touches: [(path: String, state: FileState)] = []
+        var removals: [String] = []
         /// How many files the batch holds; the indexer commits every few dozen files to keep memory flat.
         public var count: Int { replacements.count + touches.count + removals.count }
 
@@ -490,51 +375,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Applies `batch` atomically.
     public func apply(_ batch: Batch) throws {
         guard batch.count > 0 else { return }
-        var removedIDs: [Int64] = []
-        var added: [StoredChunk] = []
+        let changes: (removed: [Int64], added: [StoredChunk])
         do {
-            try database.queue.write { db in
-                try LexicalIndex.bumpGeneration(db)
-                let idsOfPath = try db.cachedStatement(sql: "SELECT id FROM chunks WHERE path = ?")
-                for path in batch.removals + batch.replacements.map(\.path) {
-                    removedIDs += try Int64.fetchAll(idsOfPath, arguments: [path])
-                }
-                for path in batch.removals { try LexicalIndex.delete(path, in: db) }
-                for (path, state) in batch.touches {
-                    try db.execute(
-                        sql: "UPDATE files SET size = ?, mtime = ? WHERE path = ?",
-                        arguments: [state.size, state.mtime, path])
-                }
-                // Prepared once per batch: re-preparing the same INSERT per row costs more than the insert.
-                let insertChunk = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO chunks(path, ordinal, start_line, end_line, heading_path, text,
-                            page_first, page_last, page_first_line, page_last_line, language)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                let insertFile = try db.cachedStatement(
-                    sql: "INSERT INTO files(path, size, mtime, hash, chunk_count) VALUES (?, ?, ?, ?, ?)")
-                for (path, state, chunks) in batch.replacements {
-                    try LexicalIndex.delete(path, in: db)
-                    for (ordinal, chunk) in chunks.enumerated() {
-                        try insertChunk.execute(arguments: [
-                            path, ordinal, chunk.startLine, chunk.endLine,
-                            chunk.headingPath.joined(separator: "\u{1F}"), chunk.text, chunk.pages?.first,
-                            chunk.pages?.last, chunk.pages?.firstLine, chunk.pages?.lastLine, chunk.language.code,
-                        ])
-                        added.append(
-                            StoredChunk(
-                                id: db.lastInsertedRowID, heading: chunk.headingPath.joined(separator: " "),
-                                text: chunk.text, language: chunk.language))
-                    }
-                    try insertFile.execute(arguments: [path, state.size, state.mtime, state.hash, chunks.count])
-                }
-            }
+            changes = try store.apply(batch)
         } catch {
             invalidate()
-            throw SQLiteFile.translate(error, path: database.path)
+            throw error
         }
-        updateInMemory(removed: removedIDs, added: added)
+        updateInMemory(removed: changes.removed, added: changes.added)
     }
 
     /// Applies a committed batch to the in-memory index, if one is built: removed chunks are marked deleted,
@@ -546,7 +394,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         defer { lock.unlock() }
         // Another process committed since the index was last brought up to date: its chunks have lower ids
         // than these, and the documents must stay in id order, so the index is rebuilt (or reloaded) instead.
-        if let memory, (try? database.dataVersion()) != memory.dataVersion {
+        if let memory, (try? store.changeToken()) != memory.dataVersion {
             self.memory = nil
             return
         }
@@ -576,51 +424,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Empties the index and records `settings` (the chunking it was built with), when they differ from the
     /// recorded ones: chunks made with other settings would be silently inconsistent.
     public func resetIfSettingsChanged(_ settings: String) throws -> Bool {
-        let unchanged = try database.read {
-            try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'chunking'") == settings
-        }
-        if unchanged { return false }
-        return try database.write { db in
-            let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chunking'")
-            guard recorded != settings else { return false }
-            self.invalidate()
-            try db.execute(sql: "DELETE FROM chunks; DELETE FROM files;")
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('chunking', ?)", arguments: [settings])
-            try LexicalIndex.renewIdentity(db)
-            return recorded != nil
-        }
+        let emptied = try store.resetIfSettingsChanged(settings)
+        if emptied { invalidate() }
+        return emptied
     }
 
-    /// Empties the store (`whet index --rebuild`) in one transaction, in place: other processes that have
-    /// the file open see the change through `data_version`, where deleting the file would leave them
-    /// reading a file nobody updates.
+    /// Empties the store (`whet index --rebuild`) in place: other processes that have it open see the change.
     public func removeAll() throws {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM chunks; DELETE FROM files; DELETE FROM meta;")
-            try LexicalIndex.renewIdentity(db)
-        }
+        try store.removeAll()
         invalidate()
-    }
-
-    /// Counts a change to the store, so a snapshot knows it is behind.
-    static func bumpGeneration(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO meta(key, value) VALUES ('generation', '1')
-                ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-                """)
-    }
-
-    /// Gives an emptied store a new identity: no snapshot of what it held before can pass for it.
-    static func renewIdentity(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
-        try bumpGeneration(db)
-    }
-
-    private static func delete(_ path: String, in db: Database) throws {
-        for sql in ["DELETE FROM chunks WHERE path = ?", "DELETE FROM files WHERE path = ?"] {
-            try db.cachedStatement(sql: sql).execute(arguments: [path])
-        }
     }
 }

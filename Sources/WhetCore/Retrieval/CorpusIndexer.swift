@@ -25,6 +25,9 @@ public struct CorpusIndexer: Sendable {
         public var filesByType: [String: Int] = [:]
         /// The files that could not be indexed (the warnings say why), sorted.
         public var skippedFiles: [String] = []
+        /// Files in a shared store that others indexed and this corpus does not have: kept, since removing
+        /// them needs `--prune` (path and who indexed it), sorted.
+        public var keptForOthers: [KeptFile] = []
 
         /// An empty report, before anything was looked at.
         public init() {}
@@ -33,11 +36,21 @@ public struct CorpusIndexer: Sendable {
         public var filesSeen: Int { added + updated + unchanged + skippedFiles.count }
     }
 
+    /// A file of a shared store kept although this corpus does not have it.
+    public struct KeptFile: Sendable, Equatable {
+        public var path: String
+        /// Who indexed it (`user@host:/workspace`).
+        public var owner: String
+    }
+
     /// Progress after each file: files done, files in total, the current file's path.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void
 
     let workspace: Workspace
     let index: LexicalIndex
+    /// In a shared store: who this indexer is and who indexed each stored file. Files of others that this
+    /// corpus lacks are kept, and a chunking other than the store's is refused, unless this is nil (`--prune`).
+    public var sharedWith: (me: String, owners: [String: String])? = nil
 
     /// Prepares to index `workspace`'s corpus into `index`.
     public init(workspace: Workspace, index: LexicalIndex) {
@@ -52,8 +65,17 @@ public struct CorpusIndexer: Sendable {
         let settings = workspace.config.retrieval
         let chunker = DocumentChunker(
             settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
-        report.rebuilt = try index.resetIfSettingsChanged(
-            settings.chunkingSignature + workspace.config.loaders.signature)
+        let signature = settings.chunkingSignature + workspace.config.loaders.signature
+        if sharedWith != nil, let recorded = try index.metadata("chunking"), recorded != signature,
+            try index.counts().chunks > 0
+        {
+            throw StoreError.server(
+                server: index.store.displayName,
+                message:
+                    "the store's chunks were made with '\(recorded)' and this workspace's [retrieval] asks for '\(signature)'; "
+                    + "indexing would re-chunk every document of everyone using it: align [retrieval] or pass --prune")
+        }
+        report.rebuilt = try index.resetIfSettingsChanged(signature)
         let corpus = workspace.corpusDirectory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue
@@ -156,6 +178,10 @@ public struct CorpusIndexer: Sendable {
             }
         }
         for path in known.keys.sorted() {
+            if let sharedWith, let owner = sharedWith.owners[path], owner != sharedWith.me {
+                report.keptForOthers.append(KeptFile(path: path, owner: owner))
+                continue
+            }
             batch.remove(path)
             report.removed += 1
         }
@@ -234,6 +260,10 @@ extension Workspace {
         rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
         progress: CorpusIndexer.Progress? = nil
     ) throws -> (LexicalIndex, CorpusIndexer.Report) {
+        if let store = config.store {
+            // A shared store changes only by an explicit `whet index` (openSharedIndex with `update`).
+            return (try openSharedIndex(store, purpose: "whet"), CorpusIndexer.Report())
+        }
         guard isWritable else {
             let index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
             return (index, try CorpusIndexer(workspace: self, index: index).update(progress: progress))
@@ -269,6 +299,56 @@ extension Workspace {
         let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
         // The next process loads the built inverted index instead of rebuilding it; a failure to write it
         // costs only that (the next search builds it in memory).
+        try? index.refreshSnapshot()
+        return (index, report)
+    }
+}
+
+extension Workspace {
+    /// Who this workspace indexes a shared store as: recorded per file, so an index from elsewhere never
+    /// removes what this one added without `--prune`.
+    public var storeOwner: String {
+        "\(ProcessInfo.processInfo.environment["USER"] ?? NSUserName())@\(ProcessInfo.processInfo.hostName):\(root.path)"
+    }
+
+    /// The lexical index over the shared store `settings` name, its built form cached in `.whet/` (keyed by
+    /// the store's identity and generation, like the local snapshot).
+    public func openSharedIndex(_ settings: StoreSettings, purpose: String) throws -> LexicalIndex {
+        let store = try PostgresChunkStore(
+            settings, owner: storeOwner,
+            applicationName: "\(purpose) \(storeOwner.prefix(40)) pid \(ProcessInfo.processInfo.processIdentifier)")
+        if isWritable { try? DurableFile.makeDirectory(derivedDirectory) }
+        return try LexicalIndex(
+            store: store,
+            snapshotURL: isWritable ? derivedDirectory.appendingPathComponent("bm25-store.idx") : nil,
+            parameters: config.retrieval.bm25)
+    }
+
+    /// `whet index` on a shared store: takes its indexing lock (waiting, and saying for whom, when another
+    /// indexer has it), brings it up to date with this corpus, and keeps other people's documents unless
+    /// `prune`. `rebuild` empties the store first, which removes everyone's documents and so needs `prune`.
+    public func updateSharedIndex(
+        _ settings: StoreSettings, rebuild: Bool, prune: Bool, waitingFor: ((String) -> Void)?,
+        progress: CorpusIndexer.Progress?
+    ) throws -> (LexicalIndex, CorpusIndexer.Report) {
+        let index = try openSharedIndex(settings, purpose: "whet index")
+        guard let store = index.store as? PostgresChunkStore else { return (index, CorpusIndexer.Report()) }
+        try store.lockIndexing(wait: waitingFor)
+        defer { store.unlockIndexing() }
+        if rebuild {
+            let others = Set(try store.fileOwners().values).subtracting([storeOwner])
+            guard prune || others.isEmpty else {
+                throw StoreError.server(
+                    server: store.displayName,
+                    message:
+                        "--rebuild would remove documents indexed by \(others.sorted().prefix(3).joined(separator: ", ")); pass --prune as well to do so"
+                )
+            }
+            try index.removeAll()
+        }
+        var indexer = CorpusIndexer(workspace: self, index: index)
+        indexer.sharedWith = prune ? nil : (storeOwner, try store.fileOwners())
+        let report = try indexer.update(progress: progress)
         try? index.refreshSnapshot()
         return (index, report)
     }

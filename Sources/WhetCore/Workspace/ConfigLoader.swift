@@ -40,8 +40,26 @@ public struct ConfigLoader {
             table,
             known: [
                 "name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits",
-                "loaders",
+                "loaders", "store",
             ], section: nil)
+        if let store = try subtable(table, "store", section: nil) {
+            guard let url = try string(store, "url", section: "store") else {
+                throw invalid(
+                    "store", section: "store", key: "url", expected: "url = \"postgresql://user@host:5432/database\"",
+                    found: "nothing")
+            }
+            do {
+                _ = try PostgresAddress(parsing: url)
+            } catch let error as StoreError {
+                guard case .badURL(_, let expected) = error else { throw error }
+                throw invalid("store", section: "store", key: "url", expected: expected, found: "\"\(url)\"")
+            }
+            var settings = StoreSettings(url: url)
+            settings.passwordEnv = try string(store, "password_env", section: "store") ?? settings.passwordEnv
+            settings.schema = try string(store, "schema", section: "store") ?? settings.schema
+            warnUnknown(store, known: ["url", "password_env", "schema"], section: "store")
+            config.store = settings
+        }
         if let loaders = try subtable(table, "loaders", section: nil) {
             for type in loaders.keys.sorted() {
                 guard let command = try string(loaders, type, section: "loaders"),

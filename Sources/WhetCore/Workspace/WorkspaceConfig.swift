@@ -24,6 +24,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var limits = InputLimits()
     /// How non-text corpus files are converted (`[loaders]`, on top of the defaults).
     public var loaders = DocumentLoaders.defaults
+    /// `[store]`: a shared PostgreSQL chunk store instead of `.whet/index.sqlite`; nil for the local one.
+    public var store: StoreSettings? = nil
 
     /// The configuration a workspace has when `whet.toml` says nothing: an offline backend and BM25 retrieval.
     public static let defaults = WorkspaceConfig(

@@ -79,8 +79,14 @@ enum Terminal {
     }
 
     /// The only unsanitised write; private so that nothing from outside can reach it.
+    /// A reader that went away (`whet search … | head`) ends whet quietly, as it ends `cat`: the write fails
+    /// with EPIPE where SIGPIPE is ignored (the network libraries ignore it).
     private static func raw(_ text: String, to handle: FileHandle) {
-        handle.write(Data(text.utf8))
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            exit(handle === FileHandle.standardOutput ? 0 : 1)
+        }
     }
 
     /// Prints a user-facing error and returns the failure exit code.

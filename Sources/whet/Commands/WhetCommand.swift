@@ -24,7 +24,8 @@ struct WhetCommand: AsyncParsableCommand {
             OpenCommand.self, ReviewCommand.self, InitCommand.self, IndexCommand.self, SearchCommand.self,
             RunCommand.self,
             SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self, ModelsCommand.self,
-            RetrievalCommand.self, EvalCommand.self, ReportCommand.self, AdviseCommand.self, RateCommand.self,
+            RetrievalCommand.self, StoreCommand.self, EvalCommand.self, ReportCommand.self, AdviseCommand.self,
+            RateCommand.self,
             FineTuneCommand.self,
         ],
         defaultSubcommand: OpenCommand.self)

@@ -160,6 +160,56 @@ public final class SQLiteChunkStore: ChunkStore, @unchecked Sendable {
         }
     }
 
+    /// A stored file with its chunks, as `whet index --from-local` copies it.
+    public struct StoredFile: Sendable {
+        public var path: String
+        public var state: LexicalIndex.FileState
+        public var chunks: [Chunk]
+    }
+
+    /// Calls `body` with every file and its chunks, `batchSize` files at a time, in path order.
+    public func forEachFile(batchSize: Int, _ body: ([StoredFile]) throws -> Void) throws {
+        var after = ""
+        while true {
+            let files: [StoredFile] = try database.read { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT path, size, mtime, hash FROM files WHERE path > ? ORDER BY path LIMIT ?",
+                    arguments: [after, batchSize])
+                return try rows.map { row in
+                    let path: String = row["path"]
+                    let chunks = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT start_line, end_line, heading_path, text, page_first, page_last, page_first_line,
+                                page_last_line, language FROM chunks WHERE path = ? ORDER BY ordinal
+                            """, arguments: [path]
+                    ).map { chunkRow -> Chunk in
+                        let result = StoredRow.result(
+                            path: path, startLine: chunkRow["start_line"], endLine: chunkRow["end_line"],
+                            heading: chunkRow["heading_path"], text: chunkRow["text"],
+                            pages: (
+                                chunkRow["page_first"], chunkRow["page_last"], chunkRow["page_first_line"],
+                                chunkRow["page_last_line"]
+                            ))
+                        var chunk = Chunk(
+                            text: result.text, startLine: result.startLine, endLine: result.endLine,
+                            headingPath: result.headingPath)
+                        chunk.pages = result.pages
+                        chunk.language = (chunkRow["language"] as String?).flatMap(Language.named) ?? .english
+                        return chunk
+                    }
+                    return StoredFile(
+                        path: path,
+                        state: LexicalIndex.FileState(size: row["size"], mtime: row["mtime"], hash: row["hash"]),
+                        chunks: chunks)
+                }
+            }
+            guard let last = files.last else { return }
+            after = last.path
+            try body(files)
+        }
+    }
+
     // MARK: Writing
 
     public func apply(_ batch: LexicalIndex.Batch) throws -> (removed: [Int64], added: [LexicalIndex.StoredChunk]) {

@@ -111,6 +111,11 @@ struct IndexCommand: AsyncParsableCommand {
                 })
             {
                 Terminal.clearProgress()
+                if let shared = dense.store as? PostgresEmbeddingStore, !shared.hasPgvector {
+                    Terminal.note(
+                        "the store's server has no pgvector: vectors are kept in the store, and dense search runs in whet over them"
+                    )
+                }
                 Terminal.write(
                     "embeddings (\(dense.model)): \(embedded.embedded) embedded, \(embedded.reused) from cache; "
                         + "\(dense.vectorCount) vectors; \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n"

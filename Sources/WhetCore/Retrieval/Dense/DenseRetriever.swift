@@ -8,11 +8,16 @@ public final class DenseRetriever: @unchecked Sendable {
     // @unchecked: `built` is guarded by `lock`; everything else is immutable or Sendable.
     let lexical: LexicalIndex
     let embedder: any TextEmbedder
-    let store: EmbeddingStore
+    public let store: any VectorStore
+    /// Where query vectors are cached: the store itself locally; the workspace's own file when the store is
+    /// shared (a team's store holds chunks' vectors, not everyone's questions).
+    let queryCache: any VectorStore
     let batchSize: Int
     let concurrency: Int
     private let lock = NSLock()
     private var built: (index: DenseIndex, chunkIDs: [Int64])?
+    /// How many chunks have vectors, when the store searches them itself.
+    private var storedCount = 0
 
     /// What an update did.
     public struct Report: Sendable, Equatable {
@@ -25,14 +30,16 @@ public final class DenseRetriever: @unchecked Sendable {
     /// Progress while embedding: chunks done, chunks to embed.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
-    /// A retriever over `lexical`'s chunks, caching vectors in `store`.
+    /// A retriever over `lexical`'s chunks, caching vectors in `store` (and query vectors in `queryCache`,
+    /// `store` when nil).
     public init(
-        lexical: LexicalIndex, embedder: any TextEmbedder, store: EmbeddingStore, batchSize: Int = 64,
-        concurrency: Int = 4
+        lexical: LexicalIndex, embedder: any TextEmbedder, store: any VectorStore, queryCache: (any VectorStore)? = nil,
+        batchSize: Int = 64, concurrency: Int = 4
     ) {
         self.lexical = lexical
         self.embedder = embedder
         self.store = store
+        self.queryCache = queryCache ?? store
         self.batchSize = max(1, batchSize)
         self.concurrency = max(1, concurrency)
     }
@@ -72,6 +79,14 @@ public final class DenseRetriever: @unchecked Sendable {
         }
         report.embedded = missing.count
         if !missing.isEmpty { try await embed(missing, progress: progress) }
+        if store.searchesInStore {
+            // pgvector searches the stored vectors itself: no matrix here.
+            lock.withLock {
+                built = nil
+                storedCount = order.count
+            }
+            return report
+        }
 
         var index: DenseIndex? = nil
         var chunkIDs: [Int64] = []
@@ -121,16 +136,17 @@ public final class DenseRetriever: @unchecked Sendable {
     /// The query's vector, from the cache or the embedder.
     public func embedQuery(_ query: String) async throws -> [Float] {
         let (text, hash) = DenseRetriever.embeddingInput(heading: "", text: query)
-        if let cached = try store.vectors(model: model, hashes: [hash])[hash] { return cached }
+        if let cached = try queryCache.vectors(model: model, hashes: [hash])[hash] { return cached }
         guard let vector = try await embedder.embed([text]).first else {
             throw RetrievalError.dense("the embedder returned no vector for the query")
         }
-        try store.store(model: model, [(hash, vector)])
+        try queryCache.store(model: model, [(hash, vector)])
         return vector
     }
 
     /// The `topK` chunks nearest `vector`: chunk row ids with cosine similarity. Requires `update()` first.
     public func search(_ vector: [Float], topK: Int) throws -> [(chunkID: Int64, score: Double)] {
+        if let found = try store.nearest(model: model, to: vector, topK: topK) { return found }
         let current = lock.withLock { built }
         guard let current else { throw RetrievalError.dense("the dense index has not been built; run `whet index`") }
         if current.index.dimensions != 0, vector.count != current.index.dimensions {
@@ -143,6 +159,6 @@ public final class DenseRetriever: @unchecked Sendable {
 
     /// How many chunks have vectors.
     public var vectorCount: Int {
-        lock.withLock { built?.chunkIDs.count ?? 0 }
+        lock.withLock { built?.chunkIDs.count ?? storedCount }
     }
 }

@@ -230,9 +230,10 @@ extension Workspace {
         DenseRetriever, DenseRetriever.Report
     )? {
         guard let embedder = try embedder() else { return nil }
-        let store = try EmbeddingStore(url: isWritable ? embeddingStoreURL : nil)
+        let local = try EmbeddingStore(url: isWritable ? embeddingStoreURL : nil)
+        let shared = try (lexical.store as? PostgresChunkStore).map { try PostgresEmbeddingStore($0) }
         let dense = DenseRetriever(
-            lexical: lexical, embedder: embedder, store: store,
+            lexical: lexical, embedder: embedder, store: shared ?? local, queryCache: local,
             batchSize: config.retrieval.embeddingBatchSize, concurrency: config.retrieval.embeddingConcurrency)
         let report = try await dense.update(progress: progress)
         return (dense, report)

@@ -60,9 +60,11 @@ public final class PostgresChunkStore: ChunkStore, @unchecked Sendable {
                     CREATE TABLE IF NOT EXISTS \(schema).chunks(id bigserial PRIMARY KEY, path text NOT NULL,
                         ordinal integer NOT NULL, start_line integer NOT NULL, end_line integer NOT NULL,
                         heading_path text NOT NULL, text text NOT NULL, page_first integer, page_last integer,
-                        page_first_line integer, page_last_line integer, language text NOT NULL DEFAULT 'en')
+                        page_first_line integer, page_last_line integer, language text NOT NULL DEFAULT 'en',
+                        content_hash text NOT NULL)
                     """,
                     "CREATE INDEX IF NOT EXISTS chunks_by_path ON \(schema).chunks(path)",
+                    "CREATE INDEX IF NOT EXISTS chunks_by_content ON \(schema).chunks(content_hash)",
                     """
                     INSERT INTO \(schema).meta(key, value) VALUES ('store_id', md5(random()::text || clock_timestamp()::text)),
                         ('generation', '0'), ('schema_version', '\(PostgresChunkStore.schemaVersion)')
@@ -242,6 +244,7 @@ public final class PostgresChunkStore: ChunkStore, @unchecked Sendable {
         var texts: [String] = []
         var pages: [[Int64]] = [[], [], [], []]
         var languages: [String] = []
+        var hashes: [String] = []
         var byKey: [String: Chunk] = [:]
         for (path, _, chunks) in replacements {
             for (ordinal, chunk) in chunks.enumerated() {
@@ -256,6 +259,9 @@ public final class PostgresChunkStore: ChunkStore, @unchecked Sendable {
                 pages[2].append(Int64(chunk.pages?.firstLine ?? 0))
                 pages[3].append(Int64(chunk.pages?.lastLine ?? 0))
                 languages.append(chunk.language.code)
+                hashes.append(
+                    DenseRetriever.embeddingInput(heading: chunk.headingPath.joined(separator: " "), text: chunk.text)
+                        .hash)
                 byKey["\(ordinal)\u{0}\(path)"] = chunk
             }
         }
@@ -270,14 +276,15 @@ public final class PostgresChunkStore: ChunkStore, @unchecked Sendable {
             binds.append(texts)
             for column in pages { binds.append(column) }
             binds.append(languages)
+            binds.append(hashes)
             for row in try session.query(
                 """
                 INSERT INTO \(schema).chunks(path, ordinal, start_line, end_line, heading_path, text, page_first,
-                    page_last, page_first_line, page_last_line, language)
-                SELECT p, o, s, e, h, t, NULLIF(pf, 0), NULLIF(pl, 0), NULLIF(pfl, 0), NULLIF(pll, 0), l
+                    page_last, page_first_line, page_last_line, language, content_hash)
+                SELECT p, o, s, e, h, t, NULLIF(pf, 0), NULLIF(pl, 0), NULLIF(pfl, 0), NULLIF(pll, 0), l, x
                 FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::text[], $6::text[], $7::int8[],
-                    $8::int8[], $9::int8[], $10::int8[], $11::text[]) WITH ORDINALITY AS u(p, o, s, e, h, t, pf, pl,
-                    pfl, pll, l, n)
+                    $8::int8[], $9::int8[], $10::int8[], $11::text[], $12::text[]) WITH ORDINALITY AS u(p, o, s, e, h,
+                    t, pf, pl, pfl, pll, l, x, n)
                 ORDER BY n
                 RETURNING id, path, ordinal
                 """, binds)

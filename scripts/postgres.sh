@@ -32,6 +32,10 @@ as_server_user() {
     if [ "$(id -u)" = 0 ]; then runuser -u whet-pg -- "$@"; else "$@"; fi
 }
 
+# pg_ctl runs with only descriptors 0-2: the server would inherit any other, and one the caller watches for
+# end-of-file (a pipe, or Foundation's child-exit channel) would then never close.
+closing_descriptors='import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])'
+
 case "${1:-}" in
 start)
     dir=$2 port=$3 bin=$(flavour_bin "${4:-debian}")
@@ -48,7 +52,7 @@ start)
             --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
-    as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    as_server_user python3 -c "$closing_descriptors" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=50" start >/dev/null \
         || { tail -20 "$dir/server.log" >&2; exit 1; }
     ;;

@@ -63,14 +63,39 @@ final class PostgresSession: @unchecked Sendable {
         closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
-    /// Runs `sql` with `binds` ($1, $2 …) and returns every row.
+    /// Runs `sql` with `binds` ($1, $2 …) and returns every row. A connection that is already closed fails at
+    /// once, and no query waits longer than `timeout` seconds: a query sent as the server went away is not
+    /// always answered with an error, and a search must not hang on it.
     @discardableResult
-    func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
+    func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), timeout: Int64 = 600) throws
+        -> [PostgresRow]
+    {
         lock.lock()
         defer { lock.unlock() }
+        guard !connection.isClosed else {
+            throw StoreError.lost(server: display, message: "the server closed the connection")
+        }
+        let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let bounded = answer.eventLoop.makePromise(of: PostgresQueryResult.self)
+        answer.cascade(to: bounded)
+        let timer = answer.eventLoop.scheduleTask(in: .seconds(timeout)) {
+            bounded.fail(StoreError.lost(server: self.display, message: "no answer within \(timeout) s"))
+        }
+        let checker = answer.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200))
+        {
+            [connection] _ in
+            if connection.isClosed {
+                bounded.fail(StoreError.lost(server: self.display, message: "the server closed the connection"))
+            }
+        }
+        defer {
+            timer.cancel()
+            checker.cancel()
+        }
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
-            return Array(result)
+            return Array(try bounded.futureResult.wait())
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw PostgresSession.translate(error, address: address, passwordEnv: passwordEnv, connecting: false)
         }

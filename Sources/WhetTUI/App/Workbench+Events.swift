@@ -40,6 +40,12 @@ extension Workbench {
             }
         case .denseOpened(let result):
             denseOpened(result)
+        case .storeChanged(let generation):
+            guard !state.readOnly else { return }
+            if state.message == nil {
+                state.message = .info("the shared store changed (generation \(generation)): context searched again")
+            }
+            refreshContext()
         case .datasetPrepared(let result):
             switch result {
             case .success(let prepared):

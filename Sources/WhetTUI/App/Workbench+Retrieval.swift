@@ -20,11 +20,20 @@ extension Workbench {
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
+            if let shared = opened.store as? PostgresChunkStore {
+                // Another person's `whet index` shows here without a restart.
+                let events = self.events
+                try shared.onChange { generation in events.post(.storeChanged(generation: generation)) }
+            }
             if report.busyWith != nil, let note = report.warnings.first {
                 state.message = .info(note.message)
             } else if !report.warnings.isEmpty {
                 state.message = .warning("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])")
             }
+        } catch let error as StoreError {
+            let reason = "\(error)"
+            state.message = .error(
+                "retrieval is unavailable: " + (reason.hasPrefix("error: ") ? String(reason.dropFirst(7)) : reason))
         } catch {
             state.message = .failure(error)
         }

@@ -80,7 +80,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "whet-bench",
-            dependencies: ["WhetCore", "WhetTUI", "WhetTestSupport"],
+            dependencies: [
+                "WhetCore", "WhetTUI", "WhetTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         // A scripted HTTP server on loopback that the backend and CLI tests talk to.
         .target(

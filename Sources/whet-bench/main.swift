@@ -9,6 +9,7 @@
 //   whet-bench dense [--rows N] [--dims D]  (exact cosine top-10 over a random N × D matrix; default 100000 × 384)
 //   whet-bench eval DIR [--repeat N] [--queries R]  (eval cells/s at concurrency 1 and 8; R repeats per case, default 4)
 //   whet-bench loaders [--files N] [--pages P]  (PDFs through pdftotext: pages/s with the extraction cache cold and warm)
+//   whet-bench store DIR --url postgresql://… [--vectors N] [--dims D]  (the PostgreSQL store against the local one)
 //   whet-bench first-search DIR QUERY      (one search in this new process; `index` starts it to measure a fresh process)
 //
 // Copies the workspace DIR to a temporary directory (its corpus repeated N times under scale-K/ folders, to
@@ -169,6 +170,25 @@ if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "loaders" {
     }
     do {
         try benchmarkLoaders(files: value("--files", 20), pages: value("--pages", 50))
+    } catch {
+        FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "store" {
+    let arguments = CommandLine.arguments
+    func value(_ flag: String) -> String? {
+        arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+    }
+    guard let url = value("--url") else {
+        FileHandle.standardError.write(Data("usage: whet-bench store DIR --url postgresql://… [--vectors N]\n".utf8))
+        exit(2)
+    }
+    do {
+        try benchmarkStore(
+            URL(fileURLWithPath: arguments[2]), url: url, vectors: value("--vectors").flatMap(Int.init) ?? 0,
+            dimensions: value("--dims").flatMap(Int.init) ?? 384)
     } catch {
         FileHandle.standardError.write(Data("whet-bench: \(error)\n".utf8))
         exit(1)

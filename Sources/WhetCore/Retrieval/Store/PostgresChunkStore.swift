@@ -12,7 +12,8 @@ import PostgresNIO
 /// commits with its generation bump and a NOTIFY on `channel`, which running workbenches listen to.
 public final class PostgresChunkStore: ChunkStore, @unchecked Sendable {
     // @unchecked: the session serialises its queries; the stored properties are constants.
-    let session: PostgresSession
+    /// The connection (whet-bench runs its own SQL on it).
+    public let session: PostgresSession
     /// The schema, quoted for SQL.
     let schema: String
     /// Who this process indexes as (`user@host:/workspace`), recorded per file.

@@ -8,8 +8,9 @@ import PostgresNIO
 /// One connection to a PostgreSQL server, used synchronously: the lexical index's store API is synchronous
 /// (it runs under the index's lock, between a search and the next), so each query waits on postgres-nio's
 /// future from the calling thread, never on one of NIO's event loops. Queries are serialised by `lock`, as a
-/// connection runs one at a time anyway.
-final class PostgresSession: @unchecked Sendable {
+/// connection runs one at a time anyway. Public for whet-bench, which measures other schemas on the same
+/// connection.
+public final class PostgresSession: @unchecked Sendable {
     // @unchecked: `connection` is used under `lock`; PostgresConnection itself is Sendable.
     let address: PostgresAddress
     let passwordEnv: String
@@ -67,7 +68,7 @@ final class PostgresSession: @unchecked Sendable {
     /// once, and no query waits longer than `timeout` seconds: a query sent as the server went away is not
     /// always answered with an error, and a search must not hang on it.
     @discardableResult
-    func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), timeout: Int64 = 600) throws
+    public func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), timeout: Int64 = 600) throws
         -> [PostgresRow]
     {
         lock.lock()
@@ -103,7 +104,7 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws. A connection lost
     /// half-way leaves nothing of it in the store (the server rolls back what was not committed).
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
         try query("BEGIN")
         do {
             let value = try body()

@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build release test lint format crash-test fuzz fuzz-smoke demo demo-cli bench clean
+.PHONY: deps build release test lint format crash-test fuzz fuzz-smoke demo demo-cli bench bench-store clean
 
 deps:
 	@scripts/install-deps.sh
@@ -38,6 +38,10 @@ crash-test: deps
 
 # libFuzzer on every parser of outside input, FUZZ_SECONDS each (a crash is saved under Tests/fuzz/findings/).
 FUZZ_SECONDS ?= 60
+# The shared PostgreSQL store against the local one, and pgvector's HNSW at 100,000 vectors (starts its own server).
+bench-store: deps
+	Tests/bench/store-bench.sh
+
 fuzz: deps
 	Tests/fuzz/run.sh $(FUZZ_SECONDS)
 

@@ -83,6 +83,18 @@ final class StoreCLITests: XCTestCase {
             environment: ["PGPASSWORD": TestPostgres.password])
         XCTAssertEqual(moved.status, 0, moved.stderr)
         XCTAssertTrue(moved.stdout.contains("copied 37 files, 425 chunks"), moved.stdout)
+
+        // A local index chunked otherwise is not copied over a store that holds other chunks.
+        let config = local.appendingPathComponent("whet.toml")
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(
+            of: "chunk_size = 1200", with: "chunk_size = 500"
+        ).write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try WhetProcess.run(["-C", local.path, "index"]).status, 0)
+        let refused = try WhetProcess.run(
+            ["-C", local.path, "index", "--store", server.url("moved"), "--from-local"],
+            environment: ["PGPASSWORD": TestPostgres.password])
+        XCTAssertEqual(refused.status, 1, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("pass --prune"), refused.stderr)
     }
 
     /// Done means: a change Alice indexes shows in Bob's running workbench without a restart.

@@ -142,7 +142,17 @@ struct IndexCommand: AsyncParsableCommand {
         try store.lockIndexing(wait: { holder in Terminal.note("waiting for \(holder) to finish indexing the store…") })
         defer { store.unlockIndexing() }
         let started = Date()
-        if let chunking = try local.metadata("chunking") { _ = try index.resetIfSettingsChanged(chunking) }
+        if let chunking = try local.metadata("chunking") {
+            // Copying chunks made otherwise would first empty the store: everyone's documents, so only on request.
+            if let recorded = try index.metadata("chunking"), recorded != chunking, try index.counts().chunks > 0,
+                !prune
+            {
+                throw ValidationError(
+                    "the store's chunks were made with '\(recorded)' and the local index's with '\(chunking)': "
+                        + "copying would empty the store of everyone's documents first; pass --prune to do so")
+            }
+            _ = try index.resetIfSettingsChanged(chunking)
+        }
         var copied = 0
         var chunks = 0
         try local.forEachFile(batchSize: 64) { files in

@@ -22,8 +22,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     static let freshnessInterval: Duration = .milliseconds(100)
 
     /// The built inverted index, the chunk row id of each of its documents (ascending: ids are never
-    /// reused, so later chunks have higher ids), and the database's `data_version` it reflects (another
-    /// process's commit changes it).
+    /// reused, so later chunks have higher ids), and the store's change token it reflects (SQLite's
+    /// `data_version`, a shared store's generation: another process's commit changes it).
     private struct InMemory {
         var index: BM25Index
         var chunkIDs: [Int64]

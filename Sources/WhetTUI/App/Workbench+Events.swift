@@ -40,6 +40,8 @@ extension Workbench {
             }
         case .denseOpened(let result):
             denseOpened(result)
+        case .sharedIndexOpened(let result):
+            sharedIndexOpened(result)
         case .storeChanged(let generation):
             guard !state.readOnly else { return }
             if state.message == nil {

@@ -17,26 +17,54 @@ extension Workbench {
             refreshContext()
             return
         }
+        if let settings = state.workspace.config.store {
+            // A server far away (or gone) must not freeze the first frames: the connection is made in the
+            // background and the context fills in when it is there.
+            let workspace = state.workspace
+            let events = self.events
+            state.searching = true
+            Task.detached {
+                events.post(
+                    .sharedIndexOpened(Result { try workspace.openSharedIndex(settings, purpose: "whet workbench") }))
+            }
+            return
+        }
         do {
             let (opened, report) = try state.workspace.openIndex()
             index = opened
-            if let shared = opened.store as? PostgresChunkStore {
-                // Another person's `whet index` shows here without a restart.
-                let events = self.events
-                try shared.onChange { generation in events.post(.storeChanged(generation: generation)) }
-            }
             if report.busyWith != nil, let note = report.warnings.first {
                 state.message = .info(note.message)
             } else if !report.warnings.isEmpty {
                 state.message = .warning("\(report.warnings.count) corpus file(s) skipped: \(report.warnings[0])")
             }
-        } catch let error as StoreError {
-            let reason = "\(error)"
-            state.message = .error(
-                "retrieval is unavailable: " + (reason.hasPrefix("error: ") ? String(reason.dropFirst(7)) : reason))
         } catch {
             state.message = .failure(error)
         }
+        indexReady()
+    }
+
+    /// The shared store's index, opened in the background: listened to, so another person's `whet index`
+    /// shows here without a restart; a store that cannot be reached leaves the workbench running without
+    /// retrieval, saying why.
+    func sharedIndexOpened(_ result: Result<LexicalIndex, any Error>) {
+        state.searching = false
+        do {
+            let opened = try result.get()
+            index = opened
+            if let shared = opened.store as? PostgresChunkStore {
+                let events = self.events
+                try shared.onChange { generation in events.post(.storeChanged(generation: generation)) }
+            }
+        } catch {
+            let reason = "\(error)"
+            state.message = .error(
+                "retrieval is unavailable: " + (reason.hasPrefix("error: ") ? String(reason.dropFirst(7)) : reason))
+        }
+        indexReady()
+    }
+
+    /// The index is open (or could not be): embeddings when the method needs them, then the first search.
+    private func indexReady() {
         if state.retrievalOptions.method != .bm25 {
             // The configured method needs embeddings: search lexically until they exist.
             pendingOptions = state.retrievalOptions

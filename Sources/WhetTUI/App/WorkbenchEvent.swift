@@ -21,6 +21,8 @@ public enum WorkbenchEvent: Sendable {
     case denseOpened(Result<(DenseRetriever, DenseRetriever.Report)?, any Error>)
     /// The fine-tuning dataset `:finetune` gathered.
     case datasetPrepared(Result<FineTuningExporter.Prepared, any Error>)
+    /// The shared store's index, opened in the background (or why it could not be).
+    case sharedIndexOpened(Result<LexicalIndex, any Error>)
     /// Another process committed to the shared store (its NOTIFY): the context is searched again.
     case storeChanged(generation: Int)
     /// What was loaded after the first frame: the eval case count and the advisor's reading.

@@ -65,13 +65,7 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
     var recall: [Double] = []
     for (id, ranked) in results {
         guard let gains = judgements[id], !gains.isEmpty else { continue }
-        let dcg = ranked.prefix(10).enumerated().reduce(0.0) {
-            $0 + (pow(2, Double(gains[$1.element] ?? 0)) - 1) / log2(Double($1.offset) + 2)
-        }
-        let ideal = gains.values.sorted(by: >).prefix(10).enumerated().reduce(0.0) {
-            $0 + (pow(2, Double($1.element)) - 1) / log2(Double($1.offset) + 2)
-        }
-        ndcg.append(ideal > 0 ? dcg / ideal : 0)
+        ndcg.append(ndcgAt10(ranked, gains: gains))
         let relevant = gains.filter { $0.value > 0 }.keys
         recall.append(
             Double(ranked.prefix(100).filter { relevant.contains($0) }.count) / Double(max(1, relevant.count)))
@@ -103,6 +97,17 @@ func benchmarkRetrieval(_ directory: URL, method: String, json: Bool, parameters
                 format: "peak RSS:     %.1f MB (%.1f MB after reading the collection; the index itself %.1f MB)",
                 peakRSSMegabytes(), rssBeforeIndex, indexMegabytes))
     }
+}
+
+/// nDCG@10 of one ranked list of document ids against graded judgements (gain 2^grade − 1, log2 discount).
+func ndcgAt10(_ ranked: [String], gains: [String: Int]) -> Double {
+    let dcg = ranked.prefix(10).enumerated().reduce(0.0) {
+        $0 + (pow(2, Double(gains[$1.element] ?? 0)) - 1) / log2(Double($1.offset) + 2)
+    }
+    let ideal = gains.values.sorted(by: >).prefix(10).enumerated().reduce(0.0) {
+        $0 + (pow(2, Double($1.element)) - 1) / log2(Double($1.offset) + 2)
+    }
+    return ideal > 0 ? dcg / ideal : 0
 }
 
 func readJSONLines(_ url: URL) throws -> [[String: Any]] {

@@ -88,16 +88,8 @@ func benchmarkStore(_ directory: URL, url: String, vectors: Int, dimensions: Int
         return a.map(\.0) != b.map(\.0) || a.map(\.1) != b.map(\.1)
     }.count
     func ndcg(_ ranked: [String: [String]]) -> Double? {
-        var values: [Double] = []
-        for (id, list) in ranked {
-            guard let gains = judgements[id], !gains.isEmpty else { continue }
-            let dcg = list.prefix(10).enumerated().reduce(0.0) {
-                $0 + (pow(2, Double(gains[$1.element] ?? 0)) - 1) / log2(Double($1.offset) + 2)
-            }
-            let ideal = gains.values.sorted(by: >).prefix(10).enumerated().reduce(0.0) {
-                $0 + (pow(2, Double($1.element)) - 1) / log2(Double($1.offset) + 2)
-            }
-            values.append(ideal > 0 ? dcg / ideal : 0)
+        let values = ranked.compactMap { id, list in
+            judgements[id].flatMap { $0.isEmpty ? nil : ndcgAt10(list, gains: $0) }
         }
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }

@@ -23,14 +23,9 @@ final class StoreCLITests: XCTestCase {
     }
 
     func demo(store url: String) throws -> URL {
-        let root = try WhetProcess.copyOfDemo()
+        let root = try DemoWorkspace.copy(
+            store: url, extra: "password_env = \"TEAM_PG_PASSWORD\"\n", embeddings: false)
         workspaces.append(root)
-        let config = root.appendingPathComponent("whet.toml")
-        let text = try String(contentsOf: config, encoding: .utf8)
-        try
-            (text.replacingOccurrences(of: "embedding_backend = \"offline\"", with: "")
-            + "\n[store]\nurl = \"\(url)\"\npassword_env = \"TEAM_PG_PASSWORD\"\n").write(
-                to: config, atomically: true, encoding: .utf8)
         return root
     }
 

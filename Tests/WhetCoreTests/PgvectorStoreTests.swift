@@ -25,11 +25,8 @@ final class PgvectorStoreTests: XCTestCase {
     }
 
     func demo(store url: String) throws -> Workspace {
-        let root = try DemoWorkspace.copy()
+        let root = try DemoWorkspace.copy(store: url)
         addTeardownBlock { try? FileManager.default.removeItem(at: root) }
-        let config = root.appendingPathComponent("whet.toml")
-        let text = try String(contentsOf: config, encoding: .utf8)
-        try (text + "\n[store]\nurl = \"\(url)\"\n").write(to: config, atomically: true, encoding: .utf8)
         return try Workspace.open(root: root)
     }
 

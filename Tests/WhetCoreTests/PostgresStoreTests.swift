@@ -37,11 +37,8 @@ final class PostgresStoreTests: XCTestCase {
 
     /// A copy of the demo workspace pointed at `url`.
     func demo(store url: String, extra: String = "") throws -> Workspace {
-        let root = try DemoWorkspace.copy()
+        let root = try DemoWorkspace.copy(store: url, extra: extra)
         addTeardownBlock { try? FileManager.default.removeItem(at: root) }
-        let config = root.appendingPathComponent("whet.toml")
-        let text = try String(contentsOf: config, encoding: .utf8)
-        try (text + "\n[store]\nurl = \"\(url)\"\n" + extra).write(to: config, atomically: true, encoding: .utf8)
         return try Workspace.open(root: root)
     }
 

@@ -21,4 +21,15 @@ public enum DemoWorkspace {
         }
         return target
     }
+
+    /// A fresh copy pointed at the shared store `url` (`[store]` appended to its whet.toml, `extra` lines in
+    /// that table), without the offline embeddings when `embeddings` is false; the caller removes it.
+    public static func copy(store url: String, extra: String = "", embeddings: Bool = true) throws -> URL {
+        let root = try copy()
+        let config = root.appendingPathComponent("whet.toml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        if !embeddings { text = text.replacingOccurrences(of: "embedding_backend = \"offline\"", with: "") }
+        try (text + "\n[store]\nurl = \"\(url)\"\n" + extra).write(to: config, atomically: true, encoding: .utf8)
+        return root
+    }
 }

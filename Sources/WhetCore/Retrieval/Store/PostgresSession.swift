@@ -153,8 +153,12 @@ public final class PostgresSession: @unchecked Sendable {
             return connecting
                 ? .unreachable(server: server, message: underlying) : .lost(server: server, message: underlying)
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+            // While connecting this is also how a connect timeout arrives: say the underlying cause when known.
+            let cause =
+                psql.underlying.map { "\($0)" }
+                ?? "no answer within the 10 s connect timeout, or the connection was closed before the server spoke"
             return connecting
-                ? .unreachable(server: server, message: "the server closed the connection")
+                ? .unreachable(server: server, message: cause)
                 : .lost(server: server, message: "the server closed the connection")
         default:
             return connecting

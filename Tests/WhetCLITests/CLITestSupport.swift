@@ -12,6 +12,12 @@ struct WhetProcess {
 
     static let packageRoot = DemoWorkspace.packageRoot
 
+    /// The cells of `whet eval --json`'s output (the object's `results`).
+    static func evalCells(_ json: String) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return try XCTUnwrap(object?["results"] as? [[String: Any]], "not an eval's JSON: \(json.prefix(200))")
+    }
+
     /// The built binary next to this test bundle.
     static var binary: URL {
         let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()

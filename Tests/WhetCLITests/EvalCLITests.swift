@@ -56,7 +56,7 @@ final class EvalCLITests: XCTestCase {
         XCTAssertEqual(list.status, 0, list.stderr)
         let rows = list.stdout.split(separator: "\n").dropFirst()
         XCTAssertEqual(rows.count, 2, list.stdout)
-        XCTAssertTrue(rows.allSatisfy { $0.contains("% of 13") }, list.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.contains("] of 13") }, "each case once, with its interval: \(list.stdout)")
         XCTAssertTrue(rows.last?.hasSuffix("(on disk)") ?? false, list.stdout)
         let hashes = rows.map { String($0.prefix(8)) }
         let diff = try WhetProcess.run([
@@ -76,14 +76,29 @@ final class EvalCLITests: XCTestCase {
             #"{"assertions":[{"reason":"found","score":1,"status":"passed","type":"icontains","weight":1}],"backend":"offline","case":{"description":"SSO","file":"evals/support.jsonl","line":10},"cell":"x","eval_id":"base00000000","model":"extractive-v1","output":"SAML","prompt":{"hash":"h","name":"support-answer","path":"prompts/support-answer.prompty"},"repeat":0,"score":1,"status":"passed","time":"2026-11-24T00:00:00Z","variables":{}}"#
         try (earlier + "\n").write(
             to: demo.appendingPathComponent("evals/results/base00000000.jsonl"), atomically: true, encoding: .utf8)
+        // One case of one regressed is within noise: the default gate (a bare flag means `significant`) holds.
         let gated = try WhetProcess.run([
             "-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression",
         ])
-        XCTAssertEqual(gated.status, 1, gated.stdout + gated.stderr)
+        XCTAssertEqual(gated.status, 0, gated.stdout + gated.stderr)
         XCTAssertTrue(
-            gated.stdout.contains("compared with eval base00000000 (100.0%): 0 fixed, 1 regressed"), gated.stdout)
+            gated.stdout.contains(
+                "compared with eval base00000000 (100.0% [20.7–100.0] of 1): 0 fixed, 1 regressed · −1 case, "
+                    + "−100.0 points ["), gated.stdout)
+        XCTAssertTrue(gated.stdout.contains("p = 1.00: within noise"), gated.stdout)
+        XCTAssertTrue(gated.stdout.contains("(add cases or --repeat to tell it from noise)"), gated.stdout)
         XCTAssertTrue(gated.stdout.contains("▼ regressed  SSO  100% → 0%"), gated.stdout)
-        XCTAssertTrue(gated.stderr.contains("regressed against the baseline"), gated.stderr)
+        // `any` fails on it.
+        let strict = try WhetProcess.run([
+            "-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "base0", "--fail-on-regression", "any",
+        ])
+        XCTAssertEqual(strict.status, 1, strict.stdout + strict.stderr)
+        XCTAssertTrue(
+            strict.stderr.contains("1 case(s) regressed against eval base00000000 (--fail-on-regression any)"),
+            strict.stderr)
+        let typo = try WhetProcess.run(["-C", demo.path, "eval", "--baseline", "base0", "--fail-on-regression=some"])
+        XCTAssertEqual(typo.status, 1)
+        XCTAssertTrue(typo.stderr.contains("significant"), typo.stderr)
         let previous = try WhetProcess.run(["-C", demo.path, "eval", "evals/support.jsonl", "--baseline", "previous"])
         XCTAssertEqual(previous.status, 0, "without --fail-on-regression a regression is reported, not fatal")
         let missing = try WhetProcess.run(["-C", demo.path, "eval", "--baseline", "nope"])
@@ -110,7 +125,7 @@ final class EvalCLITests: XCTestCase {
     func testCasesRunWithTheirPromptsAndNeverOnSampleValues() throws {
         let python = try WhetProcess.run(["-C", demo.path, "eval", "evals/python.jsonl", "--json"])
         XCTAssertEqual(python.status, 0, python.stderr)
-        let cells = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [[String: Any]])
+        let cells = try WhetProcess.evalCells(python.stdout)
         XCTAssertEqual(cells.count, 3)
         XCTAssertEqual(Set(cells.compactMap { ($0["prompt"] as? [String: Any])?["name"] as? String }), ["python-tutor"])
 

@@ -39,7 +39,7 @@ final class EvalWorkbenchEndToEndTests: XCTestCase {
         try tmux.waitFor("no overlay") { !$0.contains("Evals · ") }
 
         // The sidebar now reads the new results.
-        try tmux.waitFor("evals: 92% of 13")
+        try tmux.waitFor("92% [67–99]")
 
         // Run, then rate and correct the answer in the editor.
         try tmux.send("C-r")

@@ -92,7 +92,7 @@ final class PromptfooCLITests: XCTestCase {
     func results(_ json: String) throws -> [String: (
         status: String, assertions: [(type: String, status: String, reason: String)]
     )] {
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let list = try WhetProcess.evalCells(json)
         var byCase: [String: (String, [(String, String, String)])] = [:]
         for item in list {
             let label = ((item["case"] as? [String: Any])?["description"] as? String) ?? "?"
@@ -156,7 +156,7 @@ final class PromptfooCLITests: XCTestCase {
         let run = try WhetProcess.run(
             ["eval", "suite/unchecked.yaml", "--no-cache", "--junit", junit.path], in: demo, environment: environment)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("pass rate 100.0% of 1 evaluated; 2 not evaluated"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("pass rate 100.0% [20.7–100.0] of 1; 2 not evaluated"), run.stdout)
         XCTAssertTrue(run.stdout.contains("? only a model could check this"), run.stdout)
         XCTAssertTrue(run.stdout.contains("javascript: not run: node not found on PATH"), run.stdout)
         let xml = try String(contentsOf: junit, encoding: .utf8)
@@ -222,7 +222,7 @@ final class PromptfooCLITests: XCTestCase {
         XCTAssertTrue(
             run.stderr.contains("from the config: prompts prompt, chat; backends local (openai test-model)"), run.stderr
         )
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        let list = try WhetProcess.evalCells(run.stdout)
         XCTAssertEqual(list.count, 2)
         XCTAssertEqual(Set(list.compactMap { $0["status"] as? String }), ["passed"])
         XCTAssertEqual(Set(list.compactMap { $0["model"] as? String }), ["test-model"])

@@ -159,7 +159,7 @@ final class ReportCLITests: XCTestCase {
             "-C", demo.path, "report", "latest", "--baseline", "base0", "--format", "md",
         ])
         XCTAssertEqual(markdown.status, 0, markdown.stderr)
-        XCTAssertTrue(markdown.stdout.contains("**Pass rate 92.3% of 13 evaluated**"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("**Pass rate 92.3% [66.7–98.6] of 13**"), markdown.stdout)
         let html = try cmark(markdown.stdout)
         XCTAssertEqual(
             html.components(separatedBy: "<table>").count - 1, 2, "the variants table and the regressions table")
@@ -185,6 +185,6 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(made.status, 0, made.stderr)
         let dom = try dom(page)
         XCTAssertEqual(dom.components(separatedBy: "<details id=\"c").count - 1, 4_000)
-        XCTAssertTrue(dom.contains("80.0% of 1000 evaluated"), "each column's rate in its header")
+        XCTAssertTrue(dom.contains("80.0% [77.4–82.4] of 1000"), "each column's rate in its header")
     }
 }

@@ -20,10 +20,12 @@ final class EvalIntegrityTests: XCTestCase {
         XCTAssertEqual(results.map(\.status), [.notRun, .notRun, .passed])
         XCTAssertEqual(results[0].score, 0)
         XCTAssertEqual(results[1].notRunReason, "the case has no assertions")
-        let counts = EvalSummary(results).counts
-        XCTAssertEqual(counts.passRate, 1)
-        XCTAssertEqual(counts.rateText, "100.0% of 1 evaluated; 2 not evaluated")
-        XCTAssertEqual(EvalSummary([results[0]]).counts.rateText, "no cell evaluated (1 not evaluated)")
+        let verdict = EvalVerdict(results: results)
+        XCTAssertEqual(verdict.passRate, 1)
+        XCTAssertEqual(verdict.headline, "pass rate 100.0% [20.7–100.0] of 1; 2 not evaluated")
+        XCTAssertEqual(
+            EvalVerdict(results: [results[0]]).headline,
+            "the eval checked nothing: no answer could be evaluated (llm-rubric: needs a grader)")
     }
 
     func testAComparisonNeverCallsANotEvaluatedCaseFixedOrRegressed() throws {

@@ -82,11 +82,11 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertEqual(
             results.map(\.label), (0..<6).map { "case \($0)" }, "results in matrix order whatever finished first")
         XCTAssertEqual(results.filter { $0.status == .failed }.map(\.label), ["case 3"])
-        XCTAssertEqual(EvalSummary(results).passRate, 5.0 / 6.0, accuracy: 1e-9)
+        XCTAssertEqual(EvalVerdict(results: results).passRate, 5.0 / 6.0, accuracy: 1e-9)
         let lines = try String(contentsOf: EvalRunner(workspace: workspace).resultsURL(id), encoding: .utf8).split(
             separator: "\n")
         XCTAssertEqual(lines.count, 6)
-        let xml = EvalSummary(results).junitXML(id: id)
+        let xml = JUnitReport.render(EvalVerdict(id: id, results: results))
         XCTAssertTrue(xml.contains("tests=\"6\" failures=\"1\""), xml)
         XCTAssertTrue(xml.contains("<failure message=\"contains: &quot;answer q3&quot; not found in the output\""), xml)
     }
@@ -156,7 +156,10 @@ final class EvalRunnerTests: XCTestCase {
         let (_, results, _) = try await EvalRunner(workspace: try files.open()).run(try plan(files), retriever: nil)
         XCTAssertEqual(results.first?.status, .error)
         XCTAssertTrue(results.first?.error?.contains("boom") ?? false, "\(results.first?.error ?? "")")
-        XCTAssertEqual(EvalSummary(results).passRate, 0)
+        let verdict = EvalVerdict(results: results)
+        XCTAssertFalse(verdict.checkedAnything, "a failed run is no answer: the eval checked nothing")
+        XCTAssertEqual(verdict.standing, .everyRunFailed(error: verdict.runFailures.groups[0].example))
+        XCTAssertFalse(verdict.runFailures.groups[0].example.hasPrefix("error:"), "no severity inside the value")
     }
 }
 
@@ -180,8 +183,10 @@ final class AdvisorTests: XCTestCase {
             retrieval: chunks.map {
                 RetrievalRecord(method: "bm25", topK: 1, query: "q", contextTokenBudget: 100, chunks: $0)
             },
-            output: output, latencyMs: 1, costUSD: nil, cached: nil, error: nil, assertions: failed,
-            status: failed.isEmpty ? .passed : .failed, score: 0)
+            output: output, latencyMs: 1, costUSD: nil, cached: nil, error: nil,
+            assertions: failed.isEmpty
+                ? [AssertionResult(type: "icontains", status: .passed, score: 1, reason: "found")] : failed,
+            status: failed.isEmpty ? .passed : .failed, score: failed.isEmpty ? 1 : 0)
     }
 
     func contains(_ fact: String) -> AssertionResult {

@@ -74,35 +74,23 @@ public struct FrameworkAssessment: Sendable, Equatable {
         return FrameworkAssessment(region: region, checklist: checklist, nextStep: next, evidence: evidence)
     }
 
-    /// Ticks the checklist from the prompt's text: clear instructions, steps, room to think, examples, and an
-    /// eval baseline (ticked once an eval has run; cases alone are a plan, not a baseline).
+    /// Ticks the checklist from the prompt's text (`PromptTraits`): clear instructions, steps, room to think,
+    /// examples, and an eval baseline (ticked once an eval has checked answers — cases alone are a plan, and an
+    /// eval whose runs all failed measured nothing; `evalRan` is `EvalVerdict.checkedAnything` of the latest).
     public static func promptChecklist(_ text: String, evalCaseCount: Int, evalRan: Bool = false) -> [ChecklistItem] {
-        let lower = text.lowercased()
-        let systemWords =
-            text.components(separatedBy: "system:").dropFirst().first?
-            .components(separatedBy: "user:").first?.split(whereSeparator: { $0 == " " || $0 == "\n" }).count ?? 0
-        let hasSteps =
-            text.split(separator: "\n").contains { line in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                return trimmed.first?.isNumber == true
-                    && (trimmed.dropFirst().hasPrefix(".") || trimmed.dropFirst().hasPrefix(")"))
-            } || lower.contains("step 1") || lower.contains("first,")
-        let thinks = ["think", "step by step", "reason", "before you answer", "before answering"].contains {
-            lower.contains($0)
-        }
-        let examples = lower.contains("example") || text.contains("\nassistant:")
+        let traits = PromptTraits(text)
         return [
             ChecklistItem(
-                label: "clear instructions", done: systemWords >= 12,
+                label: "clear instructions", done: traits.clearInstructions,
                 hint: "Write a system message that states the task, the audience and the format."),
             ChecklistItem(
-                label: "task in steps", done: hasSteps,
+                label: "task in steps", done: traits.steps,
                 hint: "Split the task into numbered steps the model follows in order."),
             ChecklistItem(
-                label: "room to think", done: thinks,
+                label: "room to think", done: traits.roomToThink,
                 hint: "Give the model time to think: ask it to reason before it answers."),
             ChecklistItem(
-                label: "examples", done: examples,
+                label: "examples", done: traits.examples,
                 hint: "Add one or two examples (few-shot) of the answer you want."),
             ChecklistItem(
                 label: "eval baseline", done: evalCaseCount > 0 && evalRan,

@@ -19,18 +19,22 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
     /// The server's answer could not be understood.
     case protocolError(backend: String, url: String, message: String)
 
-    public var description: String {
+    public var description: String { self == .cancelled ? message : diagnostic("error", at: nil, message) }
+
+    /// What went wrong without a severity: the value a run record keeps (a front end adds `error:` when it
+    /// prints it, once).
+    public var message: String {
         switch self {
         case .cancelled: return "cancelled"
-        case .failed(let backend, let message): return diagnostic("error", at: nil, "backend '\(backend)': \(message)")
+        case .failed(let backend, let message): return "backend '\(backend)': \(message)"
         case .configuration(let backend, let message):
-            return diagnostic("error", at: nil, "backend '\(backend)': \(message)")
+            return "backend '\(backend)': \(message)"
         case .http(let backend, let url, let status, let type, let message, let hint):
             var text = "backend '\(backend)' (\(url)): HTTP \(status)"
             if let type { text += " \(type)" }
             text += ": \(message)"
             if let hint { text += " — \(hint)" }
-            return diagnostic("error", at: nil, text)
+            return text
         case .timeout(let backend, let url, let kind, let seconds):
             let limit = seconds >= 1 ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
             let what: String
@@ -39,19 +43,16 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
             case .idle: what = "no data for \(limit) in the middle of the answer"
             case .request: what = "the request was still not finished after \(limit)"
             }
-            return diagnostic(
-                "error", at: nil,
-                "backend '\(backend)' (\(url)): \(what) (\(kind.setting) in [backends.\(backend)]; raise it if the server is slow)"
-            )
+            return
+                ("backend '\(backend)' (\(url)): \(what) (\(kind.setting) in [backends.\(backend)]; raise it if the server is slow)")
         case .tooLarge(let backend, let url, let what, let limit):
-            return diagnostic(
-                "error", at: nil,
-                "backend '\(backend)' (\(url)): \(what) larger than \(ByteCount.describe(limit)) "
-                    + "(max_response_bytes in [backends.\(backend)]); the rest was not read")
+            return
+                ("backend '\(backend)' (\(url)): \(what) larger than \(ByteCount.describe(limit)) "
+                + "(max_response_bytes in [backends.\(backend)]); the rest was not read")
         case .connection(let backend, let url, let message):
-            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): connection failed: \(message)")
+            return ("backend '\(backend)' (\(url)): connection failed: \(message)")
         case .protocolError(let backend, let url, let message):
-            return diagnostic("error", at: nil, "backend '\(backend)' (\(url)): unexpected response: \(message)")
+            return ("backend '\(backend)' (\(url)): unexpected response: \(message)")
         }
     }
 

@@ -10,7 +10,8 @@ public struct EvalHistory: Sendable {
         public var results: [EvalResult]
         /// The latest cell's time: when the eval last ran.
         public var time: String
-        public var summary: EvalSummary { EvalSummary(results) }
+        /// What the eval found (computed when asked; a view that reads it often keeps it).
+        public var verdict: EvalVerdict { EvalVerdict(id: id, results: results) }
 
         /// A results file's contents.
         public init(id: String, path: String, results: [EvalResult], time: String) {
@@ -44,9 +45,7 @@ public struct EvalHistory: Sendable {
         var files: [File] = []
         for name in names where name.hasSuffix(".jsonl") {
             let url = directory.appendingPathComponent(name)
-            let results = JSONLines.read(
-                EvalResult.self, from: url, displayPath: display(url), what: "eval result", maxLineBytes: maxLineBytes
-            ).records
+            let results = EvalResultsFile.read(url, displayPath: display(url), maxLineBytes: maxLineBytes).results
             guard let time = results.map(\.time).max() else { continue }
             files.append(File(id: String(name.dropLast(6)), path: display(url), results: results, time: time))
         }
@@ -54,11 +53,13 @@ public struct EvalHistory: Sendable {
     }
 
     /// The eval `reference` names among `files` (oldest first): an id or a unique-enough prefix, `latest`, or
-    /// `previous` (the latest other than `excluding`). The one rule `--baseline`, `whet report` and the CLI share.
+    /// `previous` (the latest other than `excluding` that checked anything: an eval whose runs all failed is no
+    /// baseline). The one rule `--baseline`, `whet report`, the results view and the CLI share.
     public static func pick(_ reference: String, in files: [File], excluding: String? = nil) -> File? {
         let candidates = files.filter { $0.id != excluding }
         switch reference {
-        case "latest", "previous": return candidates.last
+        case "latest": return candidates.last
+        case "previous": return candidates.last { $0.verdict.checkedAnything }
         default: return candidates.first { $0.id.hasPrefix(reference) }
         }
     }

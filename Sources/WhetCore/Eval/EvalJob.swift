@@ -19,7 +19,8 @@ public struct EvalJob: Sendable {
         public var results: [EvalResult]
         /// Cells taken from an earlier, interrupted run of the same eval.
         public var resumed: Int
-        public var summary: EvalSummary { EvalSummary(results) }
+        /// What the eval found.
+        public var verdict: EvalVerdict { EvalVerdict(id: id, results: results) }
     }
 
     /// The matrix to run; a front end may change prompts, backends, repeats and the like before `run`.

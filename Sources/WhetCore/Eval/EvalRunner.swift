@@ -104,10 +104,11 @@ public struct EvalRunner: Sendable {
         let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
         let held = try await FileLock.acquireAsync(lockURL, purpose: "whet eval", onWait: { onWait?(id, $0) })
         defer { held.release() }
-        let earlier = JSONLines.read(
-            EvalResult.self, from: url, displayPath: workspace.display(url), what: "eval result",
-            maxLineBytes: workspace.config.limits.maxLineBytes
-        ).records
+        // A cell whose run failed is run again: the error may have been fixed (a server, a setting that is not
+        // part of the eval's identity), and a failed run cost nothing worth keeping. Its new line supersedes it.
+        let earlier = EvalResultsFile.read(
+            url, displayPath: workspace.display(url), maxLineBytes: workspace.config.limits.maxLineBytes
+        ).results.filter { $0.status != .error }
         let done = Set(earlier.map(\.cell))
         let pending = cells.filter { !done.contains($0.key) }
         let total = cells.count

@@ -11,10 +11,9 @@ public struct PromptVersions: Sendable {
         /// When it was first run or evaluated (the records' time format).
         public var firstSeen: String
         public var runs: Int
-        public var evalCells: Int
-        public var evalPassed: Int
-        /// Pass rate over every eval cell that used this version, nil when none did.
-        public var passRate: Double? { evalCells == 0 ? nil : Double(evalPassed) / Double(evalCells) }
+        /// Its pass rate over the evals that ran it, each case counted once (`VersionRate`); nil when no eval
+        /// checked an answer of it.
+        public var rate: RateEstimate?
     }
 
     let workspace: Workspace
@@ -55,7 +54,7 @@ public struct PromptVersions: Sendable {
         func touch(_ hash: String, _ time: String, _ change: (inout Version) -> Void) {
             var version =
                 versions[hash]
-                ?? Version(hash: hash, promptPath: promptPath, firstSeen: time, runs: 0, evalCells: 0, evalPassed: 0)
+                ?? Version(hash: hash, promptPath: promptPath, firstSeen: time, runs: 0, rate: nil)
             if time < version.firstSeen { version.firstSeen = time }
             change(&version)
             versions[hash] = version
@@ -66,13 +65,9 @@ public struct PromptVersions: Sendable {
                 touch(record.prompt.hash, record.time) { $0.runs += 1 }
             }
         }
-        for file in EvalHistory(workspace: workspace).files() {
-            for result in file.results where result.prompt.path == promptPath && result.status != .notRun {
-                touch(result.prompt.hash, result.time) {
-                    $0.evalCells += 1
-                    if result.status == .passed { $0.evalPassed += 1 }
-                }
-            }
+        let files = EvalHistory(workspace: workspace).files()
+        for version in VersionRate.compute(files: files, promptPaths: [promptPath]) {
+            touch(version.prompt.hash, version.firstSeen) { $0.rate = version.estimate }
         }
         return versions.values.sorted { ($0.firstSeen, $0.hash) < ($1.firstSeen, $1.hash) }
     }

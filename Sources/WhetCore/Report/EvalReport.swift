@@ -11,19 +11,17 @@ public struct EvalReport: Sendable {
     public var resultsPath: String
     public var workspaceName: String?
     public var results: [EvalResult]
-    /// Against a baseline, when one was asked for.
+    /// What the eval found: every number the report states comes from here.
+    public let verdict: EvalVerdict
+    /// Against a baseline, when one was asked for (its id and verdict are `comparison.baseline`).
     public var comparison: EvalComparison?
-    public var baselineID: String?
-    public var baselineRate: Double?
     /// The advisor's reading of this eval, inside a workspace.
     public var advice: Advice?
-    /// Pass rate of each version of the eval's prompt(s), oldest first: the history chart.
-    public var history: [(label: String, rate: Double)] = []
+    /// Each prompt of the eval with the pass rate of its versions, oldest first: one history chart per prompt
+    /// (different prompts are never joined into one line).
+    public var history: [(prompt: String, versions: [VersionRate])] = []
     /// When the report was made (UTC, the records' format).
     public var generated: String
-
-    /// The summary the header states.
-    public var summary: EvalSummary { EvalSummary(results) }
 
     /// A report of the results file `url`, with `workspace` (when there is one) for the baseline, the prompt
     /// history and the advisor. `baseline` is an eval id prefix or "previous".
@@ -31,9 +29,7 @@ public struct EvalReport: Sendable {
         throws -> EvalReport
     {
         let limit = workspace?.config.limits.maxLineBytes ?? InputLimits.standard.maxLineBytes
-        let results = JSONLines.read(
-            EvalResult.self, from: url, displayPath: displayPath, what: "eval result", maxLineBytes: limit
-        ).records
+        let results = EvalResultsFile.read(url, displayPath: displayPath, maxLineBytes: limit).results
         guard !results.isEmpty else { throw EvalError.noCases("\(displayPath) holds no eval results") }
         let id = url.deletingPathExtension().lastPathComponent
         var report = EvalReport(
@@ -50,25 +46,16 @@ public struct EvalReport: Sendable {
                         : "no eval beside \(displayPath) has an id starting with '\(baseline)'; there are: \(earlier.map(\.id).joined(separator: ", "))"
                 )
             }
-            report.comparison = EvalComparison(before: chosen.results, after: results)
-            report.baselineID = chosen.id
-            report.baselineRate = EvalSummary(chosen.results).passRate
+            report.comparison = EvalComparison(before: chosen.verdict, after: report.verdict)
         }
-        // History: every version of the prompt(s) this eval used, by the evals beside it.
-        let paths = Set(results.map(\.prompt.path))
-        var byVersion: [String: (first: String, passed: Int, evaluated: Int)] = [:]
-        for file in siblings {
-            for result in file.results where paths.contains(result.prompt.path) && result.status != .notRun {
-                let key = "\(result.prompt.name)@\(result.prompt.hash.prefix(8))"
-                var entry = byVersion[key] ?? (result.time, 0, 0)
-                entry.first = min(entry.first, result.time)
-                entry.evaluated += 1
-                if result.status == .passed { entry.passed += 1 }
-                byVersion[key] = entry
-            }
+        // History: every version of each prompt this eval used, by the evals beside it, each case once.
+        let versions = VersionRate.compute(files: siblings, promptPaths: Set(results.map(\.prompt.path)))
+        var paths: [String] = []
+        for result in results where !paths.contains(result.prompt.path) { paths.append(result.prompt.path) }
+        report.history = paths.compactMap { path in
+            let own = versions.filter { $0.prompt.path == path }
+            return own.isEmpty ? nil : (prompt: own.last?.prompt.name ?? path, versions: own)
         }
-        report.history = byVersion.sorted { $0.value.first < $1.value.first }
-            .map { (label: $0.key, rate: Double($0.value.passed) / Double(max(1, $0.value.evaluated))) }
         if let workspace { report.advice = try? Advisor.advise(workspace: workspace, resultsURL: url) }
         return report
     }
@@ -80,9 +67,9 @@ public struct EvalReport: Sendable {
 
     /// The cases in file order (key, label), the variants (columns) in the order the eval ran them, and each
     /// case × variant's cells (its repeats): computed once, since a report of 4,000 cells reads them often.
-    public private(set) var rows: [(key: String, label: String)] = []
+    public private(set) var rows: [(key: EvalCaseKey, label: String)] = []
     public private(set) var columns: [String] = []
-    private var grouped: [String: [EvalResult]] = [:]
+    private var grouped: [EvalCellKey: [EvalResult]] = [:]
 
     init(id: String, resultsPath: String, workspaceName: String?, results: [EvalResult], generated: String) {
         self.id = id
@@ -90,19 +77,20 @@ public struct EvalReport: Sendable {
         self.workspaceName = workspaceName
         self.results = results
         self.generated = generated
-        var seenRows = Set<String>()
+        verdict = EvalVerdict(id: id, results: results)
+        var seenRows = Set<EvalCaseKey>()
         var seenColumns = Set<String>()
         for result in results.sorted(by: { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }) {
-            let key = EvalComparison.caseKey(result)
+            let key = EvalCaseKey(result)
             if seenRows.insert(key).inserted { rows.append((key, result.label)) }
-            grouped[key + "\u{1}" + result.variant, default: []].append(result)
+            grouped[EvalCellKey(case: key, variant: result.variant), default: []].append(result)
         }
         for result in results where seenColumns.insert(result.variant).inserted { columns.append(result.variant) }
     }
 
     /// The cells of one case × variant (its repeats), in the order they ran.
-    public func cells(_ key: String, _ variant: String) -> [EvalResult] {
-        grouped[key + "\u{1}" + variant] ?? []
+    public func cells(_ key: EvalCaseKey, _ variant: String) -> [EvalResult] {
+        grouped[EvalCellKey(case: key, variant: variant)] ?? []
     }
 
     /// Median of `values`, nil when empty.

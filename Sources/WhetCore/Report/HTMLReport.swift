@@ -13,8 +13,8 @@ public enum HTMLReport {
     public static func render(_ report: EvalReport, workspace: Workspace?) -> String {
         var page = ""
         page.reserveCapacity(report.results.count * 2_000)
-        let summary = report.summary
-        let counts = summary.counts
+        let verdict = report.verdict
+        let counts = verdict.counts
         let scriptHash = Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
         page += """
             <!doctype html>
@@ -35,8 +35,10 @@ public enum HTMLReport {
             "<header><h1>Eval <code>\(escape(report.id))</code>\(report.workspaceName.map { " · " + escape($0) } ?? "")</h1>\n<dl class=\"facts\">"
         page += fact(
             "pass rate",
-            "<strong>\(escape(counts.rateText))</strong> (\(counts.passed) passed, \(counts.failed) failed, \(counts.errors) errors)"
-        )
+            verdict.checkedAnything
+                ? "<strong>\(escape(verdict.rate?.text ?? ""))</strong> (\(counts.passed) passed, \(counts.failed) failed"
+                    + "\(escape(verdict.apart))); 95% interval, \(escape(verdict.rate?.method.rawValue ?? ""))"
+                : "<strong>\(escape(verdict.headline))</strong>")
         page += fact("prompts", prompts.map { "<code>\(escape($0))</code>" }.joined(separator: ", "))
         page += fact("backends", backends.map { "<code>\(escape($0))</code>" }.joined(separator: ", "))
         page += fact("cells", "\(report.results.count) (\(report.rows.count) cases, \(report.columns.count) variants)")
@@ -45,14 +47,26 @@ public enum HTMLReport {
         page += fact("ran", escape(when))
         page += fact("results", "<code>\(escape(report.resultsPath))</code>")
         page += "</dl>\n"
-        if counts.notRun > 0 {
+        if counts.notEvaluated > 0 {
             page +=
-                "<p class=\"warn\">\(counts.notRun) cell(s) could not be evaluated (no assertion could run): they are not counted as passes.</p>\n"
+                "<p class=\"warn\">\(counts.notEvaluated) cell(s) could not be evaluated (no assertion could run): they are not counted as passes.</p>\n"
+        }
+        if counts.errors > 0 {
+            page +=
+                "<p class=\"warn\">\(escape(verdict.runFailures.text)): no answer, not counted in the pass rate. "
+                + verdict.runFailures.groups.prefix(3).map {
+                    "<br>\($0.count)× <code>\(escape(String($0.example.prefix(300))))</code>"
+                }
+                .joined() + "</p>\n"
+        }
+        if let power = verdict.power, power.detectable > Advisor.smallEvalPoints {
+            page += "<p class=\"note\">\(escape(power.text)).</p>\n"
         }
         page += "</header>\n"
         page += adviceSection(report)
         page += chartsSection(report)
         page += comparisonSection(report)
+        page += flakySection(report)
         page += matrixSection(report)
         page += cellsSection(report, workspace: workspace)
         page +=
@@ -108,9 +122,10 @@ public enum HTMLReport {
 
     static func chartsSection(_ report: EvalReport) -> String {
         var html = "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">"
-        if !report.history.isEmpty {
+        for series in report.history {
             html += figure(
-                "Pass rate over the prompt's versions", SVGChart.line(report.history.map { ($0.label, $0.rate) }))
+                "Pass rate over \(series.prompt)'s versions (95% intervals; each case once)",
+                SVGChart.line(series.versions.map { ($0.label, $0.estimate) }))
         }
         let latencies = report.results.compactMap(\.latencyMs)
         if !latencies.isEmpty {
@@ -134,11 +149,15 @@ public enum HTMLReport {
     }
 
     static func comparisonSection(_ report: EvalReport) -> String {
-        guard let comparison = report.comparison, let baseline = report.baselineID else { return "" }
+        guard let comparison = report.comparison else { return "" }
+        let baseline = comparison.baseline
         var html =
-            "<section id=\"comparison\"><h2>Against <code>\(escape(baseline))</code> (\(String(format: "%.1f%%", (report.baselineRate ?? 0) * 100))): "
-        html +=
-            "\(comparison.fixed.count) fixed, \(comparison.regressed.count) regressed</h2>\n<table><thead><tr><th>case</th><th>change</th><th>before</th><th>after</th></tr></thead><tbody>"
+            "<section id=\"comparison\"><h2>Against <code>\(escape(baseline.id))</code> "
+            + "(\(escape(baseline.rate?.text ?? "nothing checked"))): \(escape(comparison.headline))</h2>\n"
+        if let hint = comparison.difference.settleHint, comparison.difference.cases > 0 {
+            html += "<p class=\"note\">Within noise: \(escape(hint)).</p>\n"
+        }
+        html += "<table><thead><tr><th>case</th><th>change</th><th>before</th><th>after</th></tr></thead><tbody>"
         func share(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         for change in comparison.changes where change.kind != .same {
             html +=
@@ -147,6 +166,17 @@ public enum HTMLReport {
                 "<td>\(escape(change.kind.rawValue))</td><td>\(share(change.before))</td><td>\(share(change.after))</td></tr>"
         }
         return html + "</tbody></table></section>\n"
+    }
+
+    static func flakySection(_ report: EvalReport) -> String {
+        let flaky = report.verdict.flaky
+        guard !flaky.isEmpty else { return "" }
+        var html = "<section id=\"flaky\"><h2>Flaky cases (\(flaky.count)): repeats disagree</h2>\n<ul>"
+        for item in flaky {
+            html +=
+                "<li><b>\(escape(item.label))</b> · \(escape(item.variant)): passed \(item.passed) of \(item.answered)</li>"
+        }
+        return html + "</ul></section>\n"
     }
 
     static func status(_ cells: [EvalResult]) -> (css: String, text: String) {
@@ -163,9 +193,10 @@ public enum HTMLReport {
         var html =
             "<section id=\"matrix\"><h2>Cases × variants</h2><p class=\"controls\"></p>\n<table id=\"grid\"><thead><tr><th data-sort=\"case\">case</th>"
         for (index, column) in columns.enumerated() {
-            let cells = report.results.filter { $0.variant == column }
-            html +=
-                "<th data-sort=\"\(index)\">\(escape(column))<br><small>\(escape(EvalSummary.Counts(cells).rateText))</small></th>"
+            let variant = report.verdict.variants.first { $0.variant == column }
+            var rate = variant?.rate?.text ?? "nothing checked"
+            if let against = variant?.againstFirst, against.cases > 0 { rate += " · vs first: " + against.text }
+            html += "<th data-sort=\"\(index)\">\(escape(column))<br><small>\(escape(rate))</small></th>"
         }
         html += "</tr></thead><tbody>\n"
         for (rowIndex, row) in report.rows.enumerated() {
@@ -285,7 +316,7 @@ public enum HTMLReport {
         body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 1.5em;color:#1d1d1f;background:#fff}
         h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}code{font-size:.95em}
         .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.2em 1em}.facts div{display:flex;gap:.5em}
-        dt{font-weight:600;color:#555}dd{margin:0}.warn{color:#8a5300;background:#fff4e0;padding:.3em .6em}
+        dt{font-weight:600;color:#555}dd{margin:0}.warn{color:#8a5300;background:#fff4e0;padding:.3em .6em}.note{color:#345;background:#eef4fa;padding:.3em .6em}
         table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
         #grid td a{text-decoration:none;color:inherit;white-space:nowrap}thead th{background:#f5f5f7;cursor:pointer}
         .pass{background:#e8f6ea}.fail{background:#fdecea}.error{background:#fbe3f0}.notrun{background:#fff4e0}.none{color:#999}

@@ -5,33 +5,51 @@ import Foundation
 /// of variants. Link-free, so it renders the same on any code host; outside text has Markdown's
 /// special characters escaped and never spans lines.
 public enum MarkdownReport {
+    /// The Markdown for `report`; every number is the eval's `EvalVerdict` (and its comparison's).
     public static func render(_ report: EvalReport) -> String {
-        let counts = report.summary.counts
+        let verdict = report.verdict
+        let counts = verdict.counts
         var md = "## whet eval `\(code(report.id))`\(report.workspaceName.map { " · " + text($0) } ?? "")\n\n"
-        md +=
-            "**Pass rate \(text(counts.rateText))** (\(counts.passed) passed, \(counts.failed) failed, \(counts.errors) errors)"
-        if let baseline = report.baselineID, let rate = report.baselineRate {
-            let delta = (report.summary.passRate - rate) * 100
-            md += String(
-                format: " · %@%.1f points against `%@` (%.1f%%)", delta >= 0 ? "+" : "", delta, code(baseline),
-                rate * 100)
+        if verdict.checkedAnything {
+            // The rate is whet's own text (digits, brackets): written as is, so it reads the same as everywhere.
+            md +=
+                "**Pass rate \(verdict.rate?.text ?? "")** (\(counts.passed) passed, \(counts.failed) failed"
+                + "\(text(verdict.apart)); 95% interval)"
+        } else {
+            md += "**\(text(verdict.headline))**"
+        }
+        if let comparison = report.comparison {
+            md +=
+                " · against `\(code(comparison.baseline.id))` (\(text(comparison.baseline.rate?.text ?? "nothing checked"))): "
+                + text(comparison.headline)
         }
         md += "\n\n"
-        if counts.notRun > 0 {
+        if counts.notEvaluated > 0 {
             md +=
-                "> ⚠️ \(counts.notRun) cell(s) could not be evaluated (no assertion could run); they are not counted as passes.\n\n"
+                "> ⚠️ \(counts.notEvaluated) cell(s) could not be evaluated (no assertion could run); they are not counted as passes.\n\n"
         }
-        md += "| variant | passed | pass rate | median latency | cost |\n|---|---:|---|---:|---:|\n"
-        for column in report.columns {
-            let cells = report.results.filter { $0.variant == column }
-            let variantCounts = EvalSummary.Counts(cells)
-            let latency = EvalReport.median(cells.compactMap(\.latencyMs)).map { String(format: "%.0f ms", $0) } ?? "–"
+        if counts.errors > 0 {
             md +=
-                "| \(text(column)) | \(variantCounts.passed)/\(variantCounts.evaluated) | \(text(variantCounts.rateText)) | \(latency) | "
+                "> ⚠️ \(text(verdict.runFailures.text)): no answer, not counted in the pass rate"
+                + (verdict.runFailures.groups.first.map { " (\(text(String($0.example.prefix(200)))))" } ?? "")
+                + ".\n\n"
+        }
+        if let power = verdict.power, power.detectable > Advisor.smallEvalPoints {
+            md += "_\(text(power.text))._\n\n"
+        }
+        md +=
+            "| variant | passed | pass rate (95% interval) | vs first | median latency | cost |\n|---|---:|---|---|---:|---:|\n"
+        for variant in verdict.variants {
+            let cells = report.results.filter { $0.variant == variant.variant }
+            let latency = EvalReport.median(cells.compactMap(\.latencyMs)).map { String(format: "%.0f ms", $0) } ?? "–"
+            let against = variant.againstFirst.map { $0.cases > 0 ? text($0.text) : "–" } ?? "–"
+            md +=
+                "| \(text(variant.variant)) | \(variant.counts.passed)/\(variant.counts.answered) | "
+                + "\(variant.rate?.text ?? "nothing checked") | \(against) | \(latency) | "
                 + String(format: "$%.4f", cells.compactMap(\.costUSD).reduce(0, +)) + " |\n"
         }
         if let comparison = report.comparison {
-            md += "\n**\(comparison.fixed.count) fixed, \(comparison.regressed.count) regressed**\n"
+            md += "\n**\(text(comparison.headline))**\n"
             if !comparison.regressed.isEmpty {
                 md += "\n| regressed case | before | after |\n|---|---:|---:|\n"
                 for change in comparison.regressed {
@@ -41,6 +59,12 @@ public enum MarkdownReport {
                         + " |\n"
                 }
             }
+        }
+        if !verdict.flaky.isEmpty {
+            md +=
+                "\n**Flaky cases** (repeats disagree): "
+                + verdict.flaky.prefix(20).map { "\(text($0.label)) (\($0.passed)/\($0.answered))" }.joined(
+                    separator: ", ") + "\n"
         }
         let failures = report.results.filter { $0.status == .failed || $0.status == .error }
         if !failures.isEmpty {

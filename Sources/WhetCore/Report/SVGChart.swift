@@ -5,16 +5,25 @@ import Foundation
 enum SVGChart {
     static let width = 360.0, height = 180.0, margin = 30.0
 
-    /// Values from 0 to 1 joined by a line, one point per label (the prompt's versions).
-    static func line(_ points: [(String, Double)]) -> String {
+    /// Rates joined by a line, one point per label (a prompt's versions), each with its 95 % interval as a
+    /// vertical bar, so two versions whose intervals overlap are seen to be close.
+    static func line(_ points: [(String, RateEstimate)]) -> String {
         let plotWidth = width - 2 * margin
         let plotHeight = height - 2 * margin
         let step = points.count > 1 ? plotWidth / Double(points.count - 1) : 0
+        func y(_ value: Double) -> Double { margin + plotHeight * (1 - min(1, max(0, value))) }
         let coordinates = points.enumerated().map { index, point in
-            (margin + Double(index) * step, margin + plotHeight * (1 - min(1, max(0, point.1))))
+            (margin + Double(index) * step, y(point.1.rate))
         }
         var svg = open()
         svg += axis()
+        for (index, point) in points.enumerated() {
+            let x = coordinates[index].0
+            svg += String(
+                format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#9cb\" stroke-width=\"4\"/>", x,
+                x,
+                y(point.1.upper), y(point.1.lower))
+        }
         svg +=
             "<polyline fill=\"none\" stroke=\"#0a7\" stroke-width=\"2\" points=\""
             + coordinates.map { String(format: "%.1f,%.1f", $0.0, $0.1) }.joined(separator: " ") + "\"/>"
@@ -22,7 +31,7 @@ enum SVGChart {
             let (x, y) = coordinates[index]
             svg +=
                 String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#0a7\"><title>", x, y)
-                + HTMLReport.escape("\(point.0): \(Int((point.1 * 100).rounded()))%") + "</title></circle>"
+                + HTMLReport.escape("\(point.0): \(point.1.text)") + "</title></circle>"
         }
         svg += label(margin, height - 8, "oldest") + label(width - margin - 30, height - 8, "newest")
         svg += label(2, margin + 4, "100%") + label(8, height - margin, "0%")

@@ -45,7 +45,8 @@ public struct RunExecutor: Sendable {
             finish = .cancelled
         } catch {
             finish = .error
-            errorMessage = "\(error)"
+            // Kept without the severity: whoever prints it adds `error:` once.
+            errorMessage = (error as? BackendError)?.message ?? "\(error)"
         }
         let total = ContinuousClock.now - started
         var record = RunRecord(

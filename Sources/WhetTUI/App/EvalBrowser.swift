@@ -38,18 +38,21 @@ public struct EvalBrowser: Sendable {
     public var current: Int { didSet { reindex() } }
     /// The shown eval's cases in file order, and its results by case and by (case, variant): built once per
     /// eval shown, so drawing a frame does not rescan every result for every cell.
-    private var caseOrder: [(key: String, label: String)] = []
-    private var byCase: [String: [EvalResult]] = [:]
-    private var byCell: [String: [EvalResult]] = [:]
+    private var caseOrder: [(key: EvalCaseKey, label: String)] = []
+    private var byCase: [EvalCaseKey: [EvalResult]] = [:]
+    private var byCell: [EvalCellKey: [EvalResult]] = [:]
     /// The shown eval's variants in first-seen order.
     public private(set) var columns: [String] = []
-    /// Each column's pass rate, and the cells that passed in the whole eval.
-    public private(set) var columnPassRates: [Double] = []
-    public private(set) var passedCells = 0
+    /// What the shown eval found (the core's verdict, computed once per eval shown), and each column's rate
+    /// from it (nil: nothing checked in that column).
+    public private(set) var verdict: EvalVerdict?
+    public private(set) var columnRates: [RateEstimate?] = []
     /// Index into `files` of the baseline in compare mode.
     public var baseline: Int?
     public var mode: Mode = .matrix
     public var failuresOnly = false { didSet { refilter() } }
+    /// Show only the cases whose repeats disagree (`~`).
+    public var flakyOnly = false { didSet { refilter() } }
     /// Show only the cases whose failures the advisor put in this class.
     public var classFilter: FailureClass? { didSet { refilter() } }
     /// (case label, variant) pairs per class, from the advisor.
@@ -75,50 +78,48 @@ public struct EvalBrowser: Sendable {
     /// The eval shown.
     public var file: EvalHistory.File? { files.indices.contains(current) ? files[current] : nil }
 
-    static func caseKey(_ result: EvalResult) -> String { EvalComparison.caseKey(result) }
-
     mutating func reindex() {
         caseOrder = []
         byCase = [:]
         byCell = [:]
         guard let file else {
             columns = []
-            columnPassRates = []
-            passedCells = 0
+            columnRates = []
+            verdict = nil
             rows = []
             return
         }
-        var variantCounts: [String: (passed: Int, total: Int)] = [:]
-        passedCells = 0
         let ordered = file.results.sorted { ($0.caseRef.file, $0.caseRef.line) < ($1.caseRef.file, $1.caseRef.line) }
         for result in ordered {
-            let key = Self.caseKey(result)
+            let key = EvalCaseKey(result)
             if byCase[key] == nil { caseOrder.append((key, result.label)) }
             byCase[key, default: []].append(result)
             let variant = result.variant
-            byCell[Self.key(key, variant), default: []].append(result)
-            let passed = result.status == .passed ? 1 : 0
-            variantCounts[variant, default: (0, 0)].passed += passed
-            if result.status != .notRun { variantCounts[variant, default: (0, 0)].total += 1 }
-            passedCells += passed
+            byCell[EvalCellKey(case: key, variant: variant), default: []].append(result)
         }
         // Columns in the order the eval ran them (results are appended per prompt × backend).
         var seen = Set<String>()
         columns = file.results.map(\.variant).filter { seen.insert($0).inserted }
-        columnPassRates = columns.map { variant in
-            let counts = variantCounts[variant] ?? (0, 1)
-            return Double(counts.passed) / Double(max(1, counts.total))
-        }
+        let verdict = file.verdict
+        self.verdict = verdict
+        columnRates = columns.map { column in verdict.variants.first { $0.variant == column }?.rate }
+        flakyKeys = Set(verdict.flaky.map { Self.key($0.label, $0.variant) })
         refilter()
     }
 
     /// The cases shown as rows (key, label), in file order, after the filters: filtered when the eval or a
     /// filter changes, not per frame or key.
-    public private(set) var rows: [(key: String, label: String)] = []
+    public private(set) var rows: [(key: EvalCaseKey, label: String)] = []
+
+    /// (case label, variant) of the shown eval's flaky cells.
+    private var flakyKeys: Set<String> = []
 
     private mutating func refilter() {
         rows = caseOrder.filter { row in
             let results = byCase[row.key] ?? []
+            if flakyOnly, !results.contains(where: { flakyKeys.contains(Self.key($0.label, $0.variant)) }) {
+                return false
+            }
             if failuresOnly, results.allSatisfy({ $0.status == .passed }) { return false }
             if let classFilter {
                 let keys = classified[classFilter] ?? []
@@ -129,8 +130,8 @@ public struct EvalBrowser: Sendable {
     }
 
     /// The cell at (row key, variant).
-    public func cell(_ rowKey: String, _ variant: String) -> Cell {
-        Cell(results: byCell[Self.key(rowKey, variant)] ?? [])
+    public func cell(_ rowKey: EvalCaseKey, _ variant: String) -> Cell {
+        Cell(results: byCell[EvalCellKey(case: rowKey, variant: variant)] ?? [])
     }
 
     /// Which repeat of the cell the cell view shows.
@@ -191,22 +192,36 @@ public struct EvalBrowser: Sendable {
             lines: messages.flatMap { [($0.role.rawValue, $0.role.rawValue + ":")] + split($0.content) })
     }
 
-    /// The shown eval against the baseline, case by case (pass share over all its cells).
-    public var changes: [EvalComparison.Change] {
-        guard let file, let baseline, files.indices.contains(baseline) else { return [] }
-        return EvalComparison(before: files[baseline].results, after: file.results).changes
-            .filter { !failuresOnly || $0.kind != .same }
+    /// The shown eval against the baseline: the core's comparison (changes and the paired verdict).
+    public var comparison: EvalComparison? {
+        guard let verdict, let baseline, files.indices.contains(baseline) else { return nil }
+        return EvalComparison(before: files[baseline].verdict, after: verdict)
     }
 
-    /// Pass rates of every eval, oldest first, as a one-line sparkline (▁…█).
+    /// The comparison's cases, all or only those that changed (`f`).
+    public var changes: [EvalComparison.Change] {
+        (comparison?.changes ?? []).filter { !failuresOnly || $0.kind != .same }
+    }
+
+    /// The baseline `c` starts from: the newest earlier eval that checked anything (an eval whose runs all
+    /// failed is no baseline), else the one before, else the one after.
+    public var defaultBaseline: Int? {
+        guard files.count >= 2 else { return nil }
+        if let checked = files[..<current].lastIndex(where: { $0.verdict.checkedAnything }) { return checked }
+        return current > 0 ? current - 1 : 1
+    }
+
+    /// Pass rates of every eval, oldest first, as a one-line sparkline (▁…█; `·` for an eval that checked
+    /// nothing, which has no rate to draw).
     public private(set) var sparkline = ""
 
     static func sparkline(_ files: [EvalHistory.File]) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
         return String(
             files.map { file in
-                let rate = EvalSummary(file.results).passRate
-                return blocks[min(blocks.count - 1, Int((rate * Double(blocks.count - 1)).rounded()))]
+                let verdict = file.verdict
+                guard verdict.checkedAnything else { return "·" }
+                return blocks[min(blocks.count - 1, Int((verdict.passRate * Double(blocks.count - 1)).rounded()))]
             })
     }
 

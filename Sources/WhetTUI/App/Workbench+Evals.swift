@@ -73,13 +73,17 @@ extension Workbench {
         switch result {
         case .success(let (outcome, unpaired)):
             state.lastEvalID = outcome.id
-            state.evalRan = true
             refreshAdvice()
-            let counts = outcome.summary.counts
+            // The status line states the verdict the CLI prints: an eval that checked nothing is an error.
+            let verdict = outcome.verdict
             let text =
-                "eval \(outcome.id): pass rate \(counts.rateText)"
+                "eval \(outcome.id): \(verdict.headline)"
                 + (layers.first(EvalsLayer.self) == nil ? " · F3 shows it" : "") + (unpaired.map { "; \($0)" } ?? "")
-            state.message = counts.notRun > 0 ? .warning(text) : .info(text)
+            if !verdict.checkedAnything {
+                state.message = .error(text)
+            } else {
+                state.message = verdict.apart.isEmpty ? .info(text) : .warning(text)
+            }
             if let open = layers.first(EvalsLayer.self) {
                 open.show(evalID: outcome.id, in: state.workspace, advice: state.advice)
             }
@@ -93,6 +97,7 @@ extension Workbench {
         let workspace = state.workspace
         let url = state.lastEvalID.map { EvalRunner(workspace: workspace).resultsURL($0) }
         state.advice = try? Advisor.advise(workspace: workspace, resultsURL: url, promptText: state.buffer.text)
+        state.evalRan = state.advice?.checkedAnything ?? false
         reassess()
     }
 

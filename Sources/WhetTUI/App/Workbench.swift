@@ -90,10 +90,11 @@ public final class Workbench {
         state.evalCaseCount = workspace.evalFiles().reduce(0) { count, url in
             count + ((try? EvalFile.load(url, displayPath: url.path, limits: workspace.config.limits))?.count ?? 0)
         }
-        state.evalRan = Advisor.latestResults(in: workspace) != nil
-        if state.evalRan {
+        if Advisor.latestResults(in: workspace) != nil {
             state.advice = try? Advisor.advise(workspace: workspace, promptText: state.buffer.text)
         }
+        // A baseline is an eval that checked answers: one whose runs all failed measured nothing.
+        state.evalRan = state.advice?.checkedAnything ?? false
         reassess()
         openIndex()
     }

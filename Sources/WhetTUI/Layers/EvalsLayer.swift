@@ -72,6 +72,12 @@ final class EvalsLayer: Layer {
                     }
                     browser.row = 0
                 }),
+            KeyBinding(
+                [.character("~")], "~", "flaky cases only (repeats disagree)",
+                perform: change { browser in
+                    browser.flakyOnly.toggle()
+                    browser.row = 0
+                }),
             KeyBinding([.character("c")], "c", "compare with an earlier eval (< > baseline)", hint: "compare") {
                 [unowned self] wb in
                 guard self.browser.files.count >= 2 else {
@@ -79,7 +85,7 @@ final class EvalsLayer: Layer {
                         "comparing needs two evals; this workspace has \(self.browser.files.count)")
                     return
                 }
-                self.browser.baseline = self.browser.current > 0 ? self.browser.current - 1 : 1
+                self.browser.baseline = self.browser.defaultBaseline
                 self.browser.mode = .compare
                 self.browser.row = 0
             },

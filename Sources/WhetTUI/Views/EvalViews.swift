@@ -16,10 +16,10 @@ enum EvalViews {
                 maxWidth: box.width - 4, style: theme.style(.dim))
             return
         }
-        let counts = file.summary.counts
+        let headline = browser.verdict?.headline ?? ""
         let title =
             "Evals · \(file.id) · \(String(file.time.prefix(16)).replacingOccurrences(of: "T", with: " ")) · "
-            + "\(counts.passed)/\(counts.evaluated) passed (\(counts.rateText))"
+            + headline
         OverlayDrawing.frame(box, title: title, canvas: &canvas, theme: theme)
         let inner = box.inset(1)
         guard inner.height >= 4, inner.width >= 20 else { return }
@@ -29,6 +29,7 @@ enum EvalViews {
         } else if browser.failuresOnly {
             filters.append(browser.mode == .compare ? "changes only" : "failures only")
         }
+        if browser.flakyOnly { filters.append("flaky only (~ clears)") }
         let history = "history \(browser.sparkline) (\(browser.current + 1) of \(browser.files.count))"
         canvas.draw(
             history + (filters.isEmpty ? "" : " · showing " + filters.joined(separator: ", ")),
@@ -72,9 +73,9 @@ enum EvalViews {
             style: theme.style(.titleFocused))
         for (offset, index) in (start..<min(columns.count, start + visibleColumns)).enumerated() {
             let x = rect.x + labelWidth + 1 + offset * columnWidth
-            let rate = browser.columnPassRates.indices.contains(index) ? browser.columnPassRates[index] : 0
+            let rate = browser.columnRates.indices.contains(index) ? browser.columnRates[index] : nil
             canvas.draw(
-                "\(percent(rate)) \(columns[index])", x: x, y: rect.y, maxWidth: columnWidth - 1,
+                "\(rate?.shortText ?? "–") \(columns[index])", x: x, y: rect.y, maxWidth: columnWidth - 1,
                 style: theme.style(.titleFocused))
         }
         if rows.isEmpty {
@@ -131,15 +132,11 @@ enum EvalViews {
     }
 
     static func drawComparison(_ browser: EvalBrowser, in rect: Rect, canvas: inout Canvas, theme: Theme) {
-        guard let baseline = browser.baseline, browser.files.indices.contains(baseline), let file = browser.file else {
-            return
-        }
-        let before = browser.files[baseline]
+        guard let comparison = browser.comparison, let file = browser.file else { return }
         let changes = browser.changes
-        let fixed = changes.filter { $0.kind == .fixed }.count
-        let regressed = changes.filter { $0.kind == .regressed }.count
         let header =
-            "baseline \(before.id) (\(percent(before.summary.passRate))) → \(file.id) (\(percent(file.summary.passRate))) · \(fixed) fixed · \(regressed) regressed"
+            "baseline \(comparison.baseline.id) (\(comparison.baseline.rate?.shortText ?? "checked nothing")) → "
+            + "\(file.id) (\(browser.verdict?.rate?.shortText ?? "checked nothing")) · \(comparison.headline)"
         canvas.draw(header, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.titleFocused))
         let labelWidth = max(14, rect.width - 34)
         let height = rect.height - 1
@@ -255,7 +252,7 @@ enum EvalViews {
             let index = top + line
             guard browser.versions.indices.contains(index) else { break }
             let version = browser.versions[index]
-            let rate = version.passRate.map { "\(percent($0)) of \(version.evalCells)" } ?? "–"
+            let rate = version.rate?.text ?? "–"
             var text =
                 String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
                 + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(

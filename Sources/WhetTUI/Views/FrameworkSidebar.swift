@@ -55,10 +55,29 @@ enum FrameworkSidebar {
             for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) {
                 line(wrapped)
             }
-            line(
-                String(format: "evals: %.0f%% of %d", advice.passRate * 100, advice.evaluated)
-                    + (advice.notEvaluated > 0 ? " · \(advice.notEvaluated) unchecked" : ""),
-                advice.notEvaluated > 0 ? .warning : .dim)
+            // The verdict's numbers, as every front end states them.
+            if let rate = advice.rate, advice.checkedAnything {
+                var text = "evals: \(rate.shortText) of \(rate.answered)"
+                if advice.notEvaluated > 0 { text += " · \(advice.notEvaluated) unchecked" }
+                if let failed = advice.runFailures { text += " · \(failed.errors) runs failed" }
+                for wrapped in wrapText(text, width: inner.width) {
+                    line(wrapped, advice.notEvaluated > 0 || advice.runFailures != nil ? .warning : .dim)
+                }
+            } else {
+                for wrapped in wrapText("evals: checked nothing", width: inner.width) { line(wrapped, .error) }
+            }
+            if let change = advice.change {
+                let difference = change.difference
+                for wrapped in wrapText(
+                    "since \(change.evalID.prefix(6)): \(PairedDifference.points(difference.difference)) pts, "
+                        + "\(difference.pText): \(difference.verdict.rawValue)", width: inner.width)
+                {
+                    line(
+                        wrapped,
+                        difference.verdict == .withinNoise ? .dim : difference.verdict == .better ? .success : .error)
+                }
+            }
+            if !advice.flaky.isEmpty { line("\(advice.flaky.count) flaky (~ in F3)", .warning) }
             // Each count carries the key that lists the failing cases behind it.
             let counts = FailureClass.allCases.enumerated().compactMap { index, type -> String? in
                 let count = advice.counts[type.rawValue] ?? 0

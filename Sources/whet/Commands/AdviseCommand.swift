@@ -34,15 +34,12 @@ struct AdviseCommand: AsyncParsableCommand {
                 return
             }
             var out = ""
-            if let id = advice.evalID, let path = advice.resultsPath {
-                out += String(
-                    format: "eval %@ (%@): %d cells, pass rate %.1f%% of %d evaluated", id, path, advice.cells,
-                    advice.passRate * 100, advice.evaluated)
-                out +=
-                    advice.notEvaluated > 0 ? "; \(advice.notEvaluated) not evaluated (no assertion could run)\n" : "\n"
+            if let id = advice.evalID, let path = advice.resultsPath, let headline = advice.headline {
+                out += "eval \(id) (\(path)): \(advice.cells) cells, \(headline)\n"
             } else {
                 out += "no eval results yet\n"
             }
+            if let change = advice.change { out += "since eval \(change.evalID): \(change.headline)\n" }
             out += "position: \(advice.region)\n"
             if !advice.failures.isEmpty {
                 out += "\nfailures by class:\n"
@@ -53,6 +50,16 @@ struct AdviseCommand: AsyncParsableCommand {
                     for failure in members.prefix(8) { out += "    - \(failure.label): \(failure.evidence)\n" }
                     if members.count > 8 { out += "    … \(members.count - 8) more\n" }
                 }
+            }
+            if !advice.flaky.isEmpty {
+                out += "\nflaky (repeats disagree):\n"
+                for flaky in advice.flaky.prefix(8) {
+                    out += "  ~ \(flaky.label) [\(flaky.variant)]: passed \(flaky.passed) of \(flaky.answered)\n"
+                }
+            }
+            if let failures = advice.runFailures {
+                out += "\nruns that failed: \(failures.text) (not counted in the pass rate)\n"
+                for group in failures.groups.prefix(3) { out += "  ! \(group.count)× \(group.example.prefix(240))\n" }
             }
             let recommendation = advice.recommendation
             out += "\nnext: \(recommendation.move)\n  \(recommendation.why)\n"

@@ -52,10 +52,13 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Compare with an earlier eval: its ID (a prefix is enough) or 'previous' (the latest other eval).")
     var baseline: String?
 
-    @Flag(
+    @Option(
         name: .customLong("fail-on-regression"),
-        help: "With --baseline: exit with status 1 when any case passes less often than before.")
-    var failOnRegression = false
+        help: ArgumentHelp(
+            "With --baseline: exit with status 1 on a regression: 'significant' (the paired test says worse, "
+                + "p < 0.05) or 'any' (any case passes less often). A bare --fail-on-regression means significant.",
+            valueName: "significant|any"))
+    var failOnRegression: RegressionRuleArgument?
 
     @Flag(
         name: .customLong("from-config"),
@@ -75,10 +78,10 @@ struct EvalCommand: AsyncParsableCommand {
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeat must be at least 1, found \(repeats)") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, found \(concurrency)") }
-        if failOnRegression && baseline == nil {
+        if failOnRegression != nil && baseline == nil {
             throw ValidationError("--fail-on-regression needs --baseline ID|previous")
         }
-        if let failUnder, EvalSummary.parseRate(failUnder) == nil {
+        if let failUnder, EvalGate.parseRate(failUnder) == nil {
             throw ValidationError("--fail-under expects a rate from 0 to 1 or a percentage, found '\(failUnder)'")
         }
     }
@@ -128,70 +131,97 @@ struct EvalCommand: AsyncParsableCommand {
                 case .waiting(let id, let holder): Terminal.note(EvalJob.waitingNote(id: id, holder: holder))
                 }
             }
-            let (id, results, resumed) = (outcome.id, outcome.results, outcome.resumed)
+            let (id, resumed) = (outcome.id, outcome.resumed)
             Terminal.clearProgress()
-            let summary = EvalSummary(results)
-            if json {
-                try Terminal.writeJSON(results)
-            } else {
-                Terminal.write(
-                    summary.report(
-                        id: id, resultsPath: workspace.display(EvalRunner(workspace: workspace).resultsURL(id)),
-                        resumed: resumed))
-            }
-            var regressed = false
+            let verdict = outcome.verdict
+            var comparison: EvalComparison? = nil
             if let baseline {
                 let earlier = EvalHistory(workspace: workspace).files().filter { $0.id != id }
                 let chosen = EvalHistory.pick(baseline, in: earlier)
                 guard let chosen else {
                     throw ValidationError(
                         baseline == "previous"
-                            ? "no earlier eval in evals/results/ to compare with"
+                            ? "no earlier eval in evals/results/ that checked anything to compare with"
                             : "no eval in evals/results/ has an id starting with '\(baseline)'; there are: \(earlier.map(\.id).joined(separator: ", "))"
                     )
                 }
-                let comparison = EvalComparison(before: chosen.results, after: results)
-                regressed = !comparison.regressed.isEmpty
-                if !json {
-                    Terminal.write(
-                        "\n" + comparison.report(baselineID: chosen.id, baselineRate: chosen.summary.passRate))
-                }
+                comparison = EvalComparison(before: chosen.verdict, after: verdict)
+            }
+            let resultsPath = workspace.display(EvalRunner(workspace: workspace).resultsURL(id))
+            if json {
+                try Terminal.writeJSON(
+                    EvalJSON(
+                        id: id, resultsPath: resultsPath, verdict: verdict,
+                        comparison: comparison.map(EvalJSON.Comparison.init), results: outcome.results))
+            } else {
+                Terminal.write(EvalVerdictText.report(verdict, resultsPath: resultsPath, resumed: resumed))
+                if let comparison { Terminal.write("\n" + comparison.report()) }
             }
             if let junit {
                 let url = URL(
                     fileURLWithPath: junit, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                try DurableFile.writeAtomically(Data(summary.junitXML(id: id).utf8), to: url)
+                try DurableFile.writeAtomically(Data(JUnitReport.render(verdict).utf8), to: url)
             }
-            let counts = summary.counts
-            if counts.evaluated == 0 || counts.errors == counts.evaluated {
-                Terminal.warn(
-                    counts.evaluated == 0
-                        ? "error: no cell could be evaluated (\(results.first?.notRunReason ?? "no results")); the eval checked nothing"
-                        : "error: every run failed (\(results.compactMap(\.error).first ?? "")); the eval checked nothing"
-                )
+            if let nothing = EvalGate.checkedSomething(verdict) {
+                Terminal.warn("error: " + nothing)
                 throw ExitCode(1)
             }
-            if let failUnder, let rate = EvalSummary.parseRate(failUnder) {
-                if counts.notRun > 0 && !allowNotEvaluated {
-                    Terminal.warn(
-                        "error: \(counts.notRun) of \(counts.total) cells could not be evaluated "
-                            + "(\(results.first { $0.status == .notRun }?.notRunReason ?? "")); --fail-under needs every cell "
-                            + "checked: fix that, or pass --allow-not-evaluated to gate on the \(counts.evaluated) that were"
-                    )
-                    throw ExitCode(1)
-                }
-                if summary.passRate < rate {
-                    Terminal.warn(
-                        String(
-                            format: "error: pass rate %.1f%% (of %d evaluated) is below --fail-under %.1f%%",
-                            summary.passRate * 100, counts.evaluated, rate * 100))
-                    throw ExitCode(1)
-                }
+            if let failUnder, let rate = EvalGate.parseRate(failUnder),
+                let failure = EvalGate.failUnder(rate, verdict: verdict, allowNotEvaluated: allowNotEvaluated)
+            {
+                Terminal.warn("error: " + failure)
+                throw ExitCode(1)
             }
-            if failOnRegression && regressed {
-                Terminal.warn("error: some cases regressed against the baseline (--fail-on-regression)")
+            if let rule = failOnRegression, let comparison,
+                let failure = EvalGate.regression(comparison, rule: rule.rule)
+            {
+                Terminal.warn("error: " + failure)
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+/// `--fail-on-regression`'s value: `significant` (the default when the flag is given bare) or `any`.
+struct RegressionRuleArgument: ExpressibleByArgument {
+    var rule: EvalGate.RegressionRule
+
+    init?(argument: String) {
+        guard let rule = EvalGate.RegressionRule(rawValue: argument) else { return nil }
+        self.rule = rule
+    }
+
+    static var allValueStrings: [String] { EvalGate.RegressionRule.allCases.map(\.rawValue) }
+}
+
+/// What `whet eval --json` prints: the verdict every front end reads, the comparison with a baseline when one
+/// was asked for, and the cells.
+struct EvalJSON: Encodable {
+    /// The comparison with its baseline's id.
+    struct Comparison: Encodable {
+        var baseline: String
+        var fixed: Int
+        var regressed: Int
+        var difference: PairedDifference
+        var headline: String
+
+        init(_ comparison: EvalComparison) {
+            baseline = comparison.baseline.id
+            fixed = comparison.fixed.count
+            regressed = comparison.regressed.count
+            difference = comparison.difference
+            headline = comparison.headline
+        }
+    }
+
+    var id: String
+    var resultsPath: String
+    var verdict: EvalVerdict
+    var comparison: Comparison?
+    var results: [EvalResult]
+
+    enum CodingKeys: String, CodingKey {
+        case id, verdict, comparison, results
+        case resultsPath = "results_path"
     }
 }

@@ -91,9 +91,9 @@ struct PromptsCommand: AsyncParsableCommand {
             return
         }
         let onDisk = try? PromptFile.load(url, displayPath: path).contentHash
-        Terminal.write("VERSION   FIRST RUN         RUNS  EVAL PASS RATE\n")
+        Terminal.write("VERSION   FIRST RUN         RUNS  EVAL PASS RATE (each case once, newest answer)\n")
         for version in versions {
-            let rate = version.passRate.map { String(format: "%.0f%% of %d", $0 * 100, version.evalCells) } ?? "–"
+            let rate = version.rate?.text ?? "–"
             var line =
                 String(version.hash.prefix(8)).padding(toLength: 10, withPad: " ", startingAt: 0)
                 + String(version.firstSeen.prefix(16)).replacingOccurrences(of: "T", with: " ").padding(

@@ -97,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
                 Terminal.note("── " + RunSession.summary(record) + " · saved to \(run.logPath)")
             }
             if let error = record.error {
-                Terminal.warn(error)
+                Terminal.warn(error.hasPrefix("error: ") ? error : "error: " + error)
                 throw ExitCode(1)
             }
             if record.finishReason == .cancelled { throw ExitCode(130) }

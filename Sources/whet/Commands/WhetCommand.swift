@@ -42,6 +42,7 @@ struct WhetCommand: AsyncParsableCommand {
             arguments.removeFirst(2)
         }
         if let first = arguments.first { refuseUnknownCommand(first) }
+        arguments = bareFailOnRegression(arguments)
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -60,6 +61,19 @@ struct WhetCommand: AsyncParsableCommand {
                 Data("error: \(TerminalText.visible(text)) (see `whet\(subcommand) --help`)\n".utf8))
             Foundation.exit(1)
         }
+    }
+
+    /// `--fail-on-regression` takes a rule, but scripts written before it did pass it bare: a bare one means
+    /// `significant` (argument parsers have no options with an optional value).
+    static func bareFailOnRegression(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            out.append(argument)
+            guard argument == "--fail-on-regression" else { continue }
+            let following: String = arguments.indices.contains(index + 1) ? arguments[index + 1] : ""
+            if EvalGate.RegressionRule(rawValue: following) == nil { out.append("significant") }
+        }
+        return out
     }
 
     /// The subcommands' names.

@@ -280,6 +280,8 @@ final class ComponentTests: XCTestCase {
             ("sidebar", FrameworkSidebar.bindings(workbench) + workbench.paneCommonBindings()),
             ("evals", EvalsLayer.helpBindings(workbench.state)),
             ("versions", VersionsLayer.helpBindings(workbench.state)),
+            ("variables", VariablesLayer().bindings(workbench.state)),
+            ("conversation", ThreadLayer.helpBindings(workbench.state)),
         ]
         for (name, bindings) in sets {
             let keys = bindings.flatMap(\.keys)

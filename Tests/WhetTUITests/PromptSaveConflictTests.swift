@@ -34,7 +34,7 @@ final class PromptSaveConflictTests: XCTestCase {
             try String(contentsOf: url, encoding: .utf8), "T" + original, "the other save is not overwritten")
         XCTAssertTrue(
             mine.state.message?.text.contains(
-                "changed on disk: :w! overwrites it, :e! loads it") ?? false,
+                "changed on disk: :w! overwrites it with your edits, :e! loads it") ?? false,
             mine.state.message?.text ?? "")
         XCTAssertTrue(mine.state.buffer.isModified, "my edits are still in the editor")
         let recovery = try XCTUnwrap(
@@ -50,8 +50,19 @@ final class PromptSaveConflictTests: XCTestCase {
             try String(contentsOf: url, encoding: .utf8), "M" + original, "the other side is refused in turn")
         theirs.runCommand("e!")
         XCTAssertEqual(theirs.state.buffer.text, "M" + original)
+        XCTAssertTrue(
+            theirs.state.message?.text.contains("your edits are kept in .whet/recovery/kept/") ?? false,
+            theirs.state.message?.text ?? "")
         press(theirs, .character("V"), .control("s"))
         XCTAssertEqual(
             try String(contentsOf: url, encoding: .utf8), "VM" + original, "after loading, saving works again")
+        // The edits `:e!` set aside survive that save (a save clears only the recovery file of the text edited).
+        let kept = root.appendingPathComponent(".whet/recovery/kept")
+        let names = try FileManager.default.contentsOfDirectory(atPath: kept.path)
+        XCTAssertEqual(names.count, 1, "\(names)")
+        XCTAssertEqual(
+            try String(contentsOf: kept.appendingPathComponent(names[0]), encoding: .utf8), "TU" + original,
+            "the discarded edits are kept, whole")
+
     }
 }

@@ -52,6 +52,13 @@ public struct FineTuningExporter: Sendable {
                         skipped.append("\(where_): rated good but has no output")
                         continue
                     }
+                    // A cancelled run's answer stops mid-sentence: training on it teaches the model to stop.
+                    guard record.finishReason != .cancelled else {
+                        skipped.append(
+                            "\(where_): rated good but was cancelled, so its answer is partial "
+                                + "(write the whole answer with C in the workbench, or rate --corrected)")
+                        continue
+                    }
                     candidates.append(
                         .init(
                             example: FineTuningExample(prompt: record.messages, answer: record.output),

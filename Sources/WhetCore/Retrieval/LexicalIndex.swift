@@ -190,6 +190,14 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// The check costs a database round trip, so it is made at most every `freshnessInterval`: searches in a
     /// burst share one. A chunk deleted elsewhere within that window is still never returned, because results
     /// are read from the store by id and ids are never reused.
+    /// Makes the next search compare the store's change token whatever the time since the last check: a run
+    /// is about to use the results, and another process may just have indexed.
+    public func checkFreshnessOnNextSearch() {
+        lock.lock()
+        defer { lock.unlock() }
+        lastFreshnessCheck = nil
+    }
+
     func inMemoryIndex() throws -> (BM25Index, [Int64]) {
         lock.lock()
         defer { lock.unlock() }

@@ -148,7 +148,8 @@ extension Workbench {
         let trainPath = workspace.display(FineTuningFolder(workspace: workspace).trainURL)
         let events = self.events
         state.message = .info("gathering fine-tuning examples…")
-        Task {
+        datasetTask?.cancel()
+        datasetTask = Task {
             do {
                 let counter =
                     (try? TokenCounter.forSettings(workspace.config.retrieval, workspaceRoot: workspace.root))

@@ -49,6 +49,7 @@ extension Workbench {
             }
             refreshContext()
         case .datasetPrepared(let result):
+            datasetTask = nil
             switch result {
             case .success(let prepared):
                 state.dataset = prepared
@@ -71,7 +72,9 @@ extension Workbench {
         state.retryNote = nil
         switch result {
         case .success(let record):
-            state.runs.append(record)
+            // The log holds this run and any others appended meanwhile by other processes, in their order.
+            followSessionLog()
+            if !state.runs.contains(where: { $0.id == record.id }) { state.runs.append(record) }
             state.outputView.showNewest()
             if record.turn != nil {
                 // A follow-up opens at the user's last turn: the new question and its answer; earlier turns are

@@ -63,8 +63,8 @@ extension Workbench {
             {
                 RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
                 state.message = .error(
-                    "\(state.promptPath) changed on disk: :w! overwrites it, :e! loads it "
-                        + "(your edits are in .whet/recovery/)")
+                    "\(state.promptPath) changed on disk: :w! overwrites it with your edits, :e! loads it "
+                        + "(your edits are then kept in .whet/recovery/kept/)")
                 return
             }
             try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
@@ -76,7 +76,8 @@ extension Workbench {
         }
     }
 
-    /// Loads the prompt file as it is on disk (`:e!`), keeping the edits in the recovery file first.
+    /// Loads the prompt file as it is on disk (`:e!`), keeping the edits first in `.whet/recovery/kept/`, where
+    /// a later save does not remove them (the recovery file is for the text being edited, and goes on save).
     func reloadFromDisk() {
         guard !state.readOnly else { return }
         let url = state.workspace.root.appendingPathComponent(state.promptPath)
@@ -85,9 +86,22 @@ extension Workbench {
             state.message = .error("cannot read \(state.promptPath)")
             return
         }
-        if state.buffer.isModified { RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace) }
+        var kept: URL? = nil
+        if state.buffer.isModified {
+            do {
+                kept = try RecoveryFile.keep(state.buffer.text, for: state.promptPath, in: state.workspace)
+            } catch {
+                // Nothing the user wrote is dropped: without a place to keep the edits, the reload does not happen.
+                state.message = .error(
+                    "cannot keep your edits before loading from disk (\(error)); nothing was changed")
+                return
+            }
+            RecoveryFile.remove(for: state.promptPath, in: state.workspace)
+        }
         loadPrompt(text: text)
-        state.message = .info("loaded \(state.promptPath) from disk")
+        state.message = .info(
+            "loaded \(state.promptPath) from disk"
+                + (kept.map { "; your edits are kept in \(state.workspace.display($0))" } ?? ""))
     }
 
     /// Puts `text` in the editor as the saved version, from the top.

@@ -260,6 +260,16 @@ extension Workbench {
             openDenseInBackground()
             return
         }
+        // Options the pipeline cannot be built with (expansion on the offline backend) are refused as they
+        // are, with the reason, and the search goes on as it was.
+        if let index {
+            do {
+                _ = try WorkspaceRetriever(workspace: state.workspace, lexical: index, dense: dense, options: options)
+            } catch {
+                state.message = .failure(error)
+                return
+            }
+        }
         pendingOptions = nil
         state.retrievalOptions = options
         rebuildRetriever()

@@ -18,6 +18,29 @@ extension Workbench {
         state.ratings = store.ratings(id).byRun
     }
 
+    /// Follows the session log as other processes append to it (a `whet run` from a script, another
+    /// workbench): when the log grew since it was read, its runs and ratings are read again, so `[`/`]` reach
+    /// every run and the title counts them all. Cheap when nothing changed: one `stat`.
+    func followSessionLog() {
+        guard let id = state.sessionID else { return }
+        let store = SessionStore(workspace: state.workspace)
+        let log = store.log(id)
+        let size =
+            (try? FileManager.default.attributesOfItem(atPath: log.url.path)[.size] as? NSNumber)?.uint64Value ?? 0
+        let ratings =
+            (try? FileManager.default.attributesOfItem(atPath: store.ratingsURL(id).path)[.size] as? NSNumber)?
+            .uint64Value ?? 0
+        guard size != sessionLogSize || ratings != sessionRatingsSize else { return }
+        sessionLogSize = size
+        sessionRatingsSize = ratings
+        let viewed = state.outputView.viewedRun.map { state.runs.indices.contains($0) ? state.runs[$0].id : nil } ?? nil
+        state.runs = log.read().records
+        state.ratings = store.ratings(id).byRun
+        if let viewed, let index = state.runs.firstIndex(where: { $0.id == viewed }) {
+            state.outputView.viewedRun = index
+        }
+    }
+
     /// Opens a session's runs (review mode, or `:session ID`).
     func openSession(_ id: String) {
         let store = SessionStore(workspace: state.workspace)
@@ -68,6 +91,13 @@ extension Workbench {
             backendName: state.backendName, retrievalEnabled: state.retrievalEnabled, topK: state.topK,
             excludedChunks: state.excluded, promptSource: state.buffer.text)
         input.pinnedChunks = state.pinned
+        // The context a run uses is searched now, not remembered from the last keystroke: another process may
+        // have re-indexed since (the index notices on the search). Searches that call a model keep the shown
+        // results, which the user is looking at.
+        if state.retrievalEnabled, let retriever, !retriever.needsModels {
+            index?.checkFreshnessOnNextSearch()
+            refreshContext()
+        }
         do {
             launch(
                 try RunPlan.make(input, in: state.workspace, retrieved: state.retrievalEnabled ? currentOutcome() : nil)
@@ -96,6 +126,7 @@ extension Workbench {
                 plan: plan, workspace: state.workspace, session: state.sessionID, useCache: state.useCache)
             if state.sessionID != run.session { state.runs = [] }
             state.sessionID = run.session
+            followSessionLog()
             state.live = LiveRun(number: run.provisionalNumber, output: "", started: Date(), firstToken: nil)
             state.outputView.showNewest()
             state.message = nil
@@ -125,6 +156,7 @@ extension Workbench {
 
     /// `[` / `]`: an earlier or later run in the output pane (with the input it was asked with).
     func stepRun(by step: Int) {
+        followSessionLog()
         guard !state.runs.isEmpty, state.live == nil else { return }
         let current = state.outputView.viewedRun ?? state.runs.count - 1
         state.outputView.viewedRun = max(0, min(state.runs.count - 1, current + step))

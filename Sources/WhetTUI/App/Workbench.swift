@@ -23,6 +23,8 @@ public final class Workbench {
     var searchGeneration = 0
     var runTask: Task<Void, Never>?
     var evalTask: Task<Void, Never>?
+    /// Gathering the fine-tuning dataset (`:finetune`); a newer request replaces it.
+    var datasetTask: Task<Void, Never>?
     /// Where background work posts its events; the loop applies them.
     let events = EventQueue()
     /// Derived text cached between frames: the output pane's wrapped lines.
@@ -33,6 +35,10 @@ public final class Workbench {
     let themesDirectory: URL
     /// The text last written to the recovery file.
     var lastRecoveryText: String?
+    /// The session log's and ratings file's sizes when last read: `followSessionLog` reads them again when
+    /// another process appended.
+    var sessionLogSize: UInt64 = 0
+    var sessionRatingsSize: UInt64 = 0
     /// The layout of the screen last drawn (for paging, mouse clicks and keeping views in range).
     public internal(set) var layout = Layout.make(width: 80, height: 24)
     /// Run by `Ctrl-E` to edit the prompt in an external editor; the loop supplies it (it must suspend curses).
@@ -122,8 +128,18 @@ public final class Workbench {
         default: break
         }
         if let binding = layer.bindings(state).binding(for: key) { return perform(binding, key) }
+        // Keys that mean the same everywhere reach through whatever is open: Ctrl-Q quits (asking first when
+        // edits are unsaved) instead of closing a viewer, F1 opens the help over it.
+        if Self.reachThrough.contains(key), !(layer is HelpLayer && key == .function(1)),
+            let binding = globalBindings().binding(for: key)
+        {
+            return perform(binding, key)
+        }
         if key == .escape || layer.unbound(key, self) == .close { layers.remove(layer) }
     }
+
+    /// The global keys no layer hides unless it binds them itself.
+    static let reachThrough: Set<Key> = [.control("q"), .function(1)]
 
     /// Runs a binding, unless review mode or its disabled reason stops it (said in the status line).
     func perform(_ binding: KeyBinding, _ key: Key) {
@@ -222,6 +238,9 @@ public final class Workbench {
             return
         }
         cancelRun()
+        // Every background job ends with the workbench: an eval stops between cells (it resumes next time,
+        // nothing paid twice), searches and embeddings are dropped.
+        for task in [evalTask, retrievalTask, denseTask, datasetTask] { task?.cancel() }
         shouldQuit = true
     }
 

@@ -37,6 +37,13 @@ extension Workbench {
         WorkbenchCommand(["theme"], "theme NAME", "switch theme") { wb, name in wb.switchTheme(name) },
         WorkbenchCommand(["session"], "session ID|new", "record into a session") { wb, id in wb.switchSession(id) },
         WorkbenchCommand(["prompt"], "prompt NAME", "open another prompt", changes: true) { wb, name in
+            guard !name.isEmpty else {
+                let names = wb.state.workspace.promptNames()
+                wb.state.message = .error(
+                    "expected :prompt NAME; the prompts are " + (names.isEmpty ? "none" : names.joined(separator: ", "))
+                )
+                return
+            }
             wb.openPrompt(name)
         },
         WorkbenchCommand(["set"], "set NAME=VALUE", "set a variable", changes: true) { wb, argument in
@@ -44,7 +51,21 @@ extension Workbench {
                 wb.state.message = .error("expected :set NAME=VALUE")
                 return
             }
-            wb.state.variables[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+            let name = String(argument[..<equals]).trimmingCharacters(in: .whitespaces)
+            // A name the prompt does not use would be set and silently ignored: say so instead.
+            if RunPlan.retrievalVariables.contains(name) && wb.state.retrievalEnabled {
+                wb.state.message = .error("'\(name)' is filled by retrieval while it is on (:retrieval off to set it)")
+                return
+            }
+            guard wb.state.variableNames.contains(name) else {
+                let known = wb.state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }
+                wb.state.message = .error(
+                    "\(wb.state.promptName) has no variable '\(name)'"
+                        + (known.isEmpty
+                            ? " (it uses none)" : "; it uses \(known.map { "'\($0)'" }.joined(separator: ", "))"))
+                return
+            }
+            wb.state.variables[name] = String(argument[argument.index(after: equals)...])
             wb.refreshContext()
         },
         WorkbenchCommand(["topk"], "topk N", "results to retrieve", changes: true) { wb, argument in
@@ -185,7 +206,9 @@ extension Workbench {
     /// `:prompt NAME`: another prompt in the editor (only with no unsaved edits).
     func openPrompt(_ name: String) {
         guard !state.buffer.isModified else {
-            state.message = .error("save or discard the edits first (:w, or :q!)")
+            state.message = .error(
+                "\(state.promptPath) has unsaved edits: :w saves them, :e! drops them (kept in .whet/recovery/kept/), "
+                    + "then :prompt \(name)")
             return
         }
         do {

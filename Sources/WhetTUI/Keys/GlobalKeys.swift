@@ -29,7 +29,9 @@ extension Workbench {
                 KeyBinding([.character("s")], "s", "list sessions", hint: "sessions") { $0.openSessions() })
         }
         bindings += [
-            KeyBinding([.function(1)], "F1 or ?", "this help", hint: "help", hintKey: "F1") { $0.openHelp() },
+            KeyBinding([.function(1)], "F1", "this help (also ? outside the editor)", hint: "help", hintKey: "F1") {
+                $0.openHelp()
+            },
             KeyBinding([.function(3)], "F3", "eval results") { $0.openEvals() },
             KeyBinding([.control("s")], "Ctrl-S", "save the prompt", hint: "save", changesWorkspace: true) {
                 $0.save()
@@ -40,7 +42,8 @@ extension Workbench {
             KeyBinding([.control("q")], "Ctrl-Q", "quit (asks if edits are unsaved)", hint: "quit") {
                 $0.requestQuit()
             },
-            KeyBinding([.escape], "Esc", running ? "cancel the run" : "clear the message; close an overlay") {
+            KeyBinding([.escape], "Esc", "cancel a streaming run (its partial answer is kept); else clear the message")
+            {
                 if $0.isRunning { $0.cancelRun() } else { $0.state.message = nil }
             },
             KeyBinding([.control("c")], "Ctrl-C", "cancel the run, else quit") {

@@ -11,13 +11,26 @@ extension Workbench {
             HelpSection("Output", OutputPane.bindings(self)),
             HelpSection("Framework sidebar", FrameworkSidebar.bindings(self)),
             HelpSection("Context, Output and Framework", paneCommonBindings()),
-            HelpSection("Eval results (F3)", EvalsLayer.helpBindings(state)),
-            HelpSection("Prompt versions", VersionsLayer.helpBindings(state)),
+        ]
+        // Each overlay's section is titled by the layer itself, so its name in the help is the one it gives.
+        let layers: [(any Layer, [KeyBinding])] = [
+            (VariablesLayer(), VariablesLayer.helpBindings(state)),
+            (ThreadLayer(name: "", messages: []), ThreadLayer.helpBindings(state)),
+            (EvalsLayer(browser: EvalBrowser(files: [])), EvalsLayer.helpBindings(state)),
+            (
+                VersionsLayer(browser: VersionBrowser(promptPath: "", versions: [], currentHash: nil)),
+                VersionsLayer.helpBindings(state)
+            ),
+        ]
+        for (layer, bindings) in layers {
+            if let title = layer.helpTitle { sections.append(HelpSection(title, bindings)) }
+        }
+        sections += [
             HelpSection(
                 title: "Commands (:)",
                 entries: Self.commands.map {
                     HelpEntry(keys: $0.usage, action: $0.help, changesWorkspace: $0.changesWorkspace)
-                }),
+                })
         ]
         return sections
     }

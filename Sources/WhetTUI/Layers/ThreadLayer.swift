@@ -1,8 +1,8 @@
 import WhetCore
 
 /// A thread input (`kind: thread`) edited as the conversation it is: one row per message, its role and its
-/// text. Enter edits a message's text, `a` adds the next turn (the role that answers the selected one), `r`
-/// changes a role, `d` deletes; every change is written back to the variable at once, as the JSON the prompt
+/// text. Enter edits a message's text, `a` adds the next turn at the end (the role that answers the last one),
+/// `i` inserts below the selected message, `r` changes a role, `d` deletes; every change is written back to the variable at once, as the JSON the prompt
 /// reads, so closing the form loses nothing. Tool calls and results in the thread are kept as they are.
 @MainActor
 final class ThreadLayer: Layer {
@@ -14,6 +14,11 @@ final class ThreadLayer: Layer {
     private(set) var editing: LineEditor?
 
     var helpTitle: String? { "Conversation" }
+
+    /// The keys as the help lists them.
+    static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
+        ThreadLayer(name: "", messages: [ChatMessage(role: .user, content: "")]).bindings(state)
+    }
 
     init(name: String, messages: [ChatMessage]) {
         self.name = name
@@ -69,7 +74,22 @@ final class ThreadLayer: Layer {
                 guard let selected else { return }
                 self.editing = LineEditor(self.messages[selected].content)
             },
-            KeyBinding([.character("a")], "a", "add the next turn below the selected message", hint: "add") {
+            KeyBinding(
+                [.character("a")], "a", "add the next turn at the end (the role that answers the last)", hint: "add"
+            ) {
+                [unowned self] wb in
+                // The conversation's next turn, wherever the selection is: it answers the last message, so roles
+                // alternate as a conversation does.
+                let at = self.messages.count
+                self.messages.append(ChatMessage(role: Self.reply(to: self.messages.last?.role), content: ""))
+                self.list = ListState(selected: at)
+                self.store(wb)
+                self.editing = LineEditor("")
+            },
+            KeyBinding(
+                [.character("i")], "i", "insert a message below the selected one (the role that answers it)",
+                disabledReason: none
+            ) {
                 [unowned self] wb in
                 let at = selected.map { $0 + 1 } ?? self.messages.count
                 self.messages.insert(

@@ -10,6 +10,14 @@ final class VariablesLayer: Layer {
 
     var helpTitle: String? { "Variables" }
 
+    /// The keys as the help lists them: the form's, then those of a value being edited.
+    static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
+        let layer = VariablesLayer()
+        let form = layer.bindings(state)
+        layer.editing = LineEditor("")
+        return form + layer.bindings(state).filter { $0.help != nil && $0.keys != [.escape] }
+    }
+
     static func names(_ state: WorkbenchState) -> [String] {
         state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }
     }

@@ -25,7 +25,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Compare with an earlier eval: its id (a prefix is enough) or 'previous'.")
     var baseline: String?
 
-    @Option(name: [.short, .customLong("output")], help: "Write to FILE (default: standard output).")
+    @Option(
+        name: [.short, .customLong("output")],
+        help: "Write to FILE (default: standard output; an HTML report on a terminal goes to evals/reports/ID.html).")
     var output: String?
 
     @Option(help: "html or md (default: md when FILE ends in .md, else html).")
@@ -66,11 +68,21 @@ struct ReportCommand: AsyncParsableCommand {
             let chosenFormat = format ?? (output?.lowercased().hasSuffix(".md") == true ? .md : .html)
             let text =
                 chosenFormat == .md ? MarkdownReport.render(report) : HTMLReport.render(report, workspace: workspace)
+            var output = output
+            if output == nil, chosenFormat == .html, Terminal.stdoutIsTTY {
+                // A page of HTML is no use on a terminal: it goes where `:report` puts it, and whet says where.
+                guard let workspace, workspace.isWritable else {
+                    throw ValidationError(
+                        "an HTML report is a page, not text for a terminal: pass -o FILE, redirect it, or --format md")
+                }
+                output = workspace.evalsDirectory.appendingPathComponent("reports/\(report.id).html").path
+            }
             guard let output else {
                 Terminal.writeExact(text)
                 return
             }
             let target = URL(fileURLWithPath: output, relativeTo: here).standardizedFileURL
+            try DurableFile.makeDirectory(target.deletingLastPathComponent())
             try DurableFile.writeAtomically(Data(text.utf8), to: target)
             Terminal.note(
                 String(

@@ -64,6 +64,14 @@ struct RunCommand: AsyncParsableCommand {
                 promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
                 retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
             let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
+            if wantsRetrieval {
+                // Retrieval fills these; a value given for one would be silently replaced.
+                for name in input.variables.keys.sorted() where RunPlan.retrievalVariables.contains(name) {
+                    Terminal.warn(
+                        "warning: --var \(name)=… is not used: retrieval fills '\(name)' (pass --no-retrieval to give "
+                            + "your own)")
+                }
+            }
             let retriever = wantsRetrieval ? try await retrieval.openRetriever(workspace) : nil
             let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
             try checkInputs(input, against: plan)

@@ -36,20 +36,32 @@ struct ShowCommand: AsyncParsableCommand {
                 try Terminal.writeJSON(selected)
                 return
             }
-            Terminal.write(TranscriptFormatter.format(session: id, title: store.title(id), records: selected))
+            Terminal.write(
+                TranscriptFormatter.format(
+                    session: id, title: store.title(id), records: selected, ratings: store.ratings(id).byRun))
         }
     }
 }
 
 /// Formats run records as a transcript a person reads top to bottom.
 enum TranscriptFormatter {
-    static func format(session: String, title: String?, records: [RunRecord]) -> String {
+    /// `ratings` by run id (the ratings file's latest verdict per run).
+    static func format(
+        session: String, title: String?, records: [RunRecord], ratings: [String: RunRating] = [:]
+    ) -> String {
         var out =
             "session \(session)\(title.map { " · \(TerminalText.visible($0))" } ?? "") · \(records.count) run\(records.count == 1 ? "" : "s")\n"
         for record in records {
             out +=
                 "\n━━ run \(record.run) · \(record.time) · \(record.backend.name)/\(record.model) · \(record.finishReason.rawValue)\n"
             out += "prompt   \(record.prompt.path) (\(record.prompt.hash.prefix(12)))\n"
+            if let continues = record.continues {
+                // A follow-up's question is its last user turn, not a variable: show it, or the transcript reads
+                // as an answer to nothing.
+                let question = record.messages.last { $0.role == .user }?.content ?? ""
+                out += "follows  run \(continues) (turn \(record.turn ?? 1))\n"
+                out += "asked    \(TerminalText.visible(question).replacingOccurrences(of: "\n", with: "⏎"))\n"
+            }
             for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) {
                 out += "var      \(name) = \(TerminalText.visible(value).replacingOccurrences(of: "\n", with: "⏎"))\n"
             }
@@ -83,6 +95,17 @@ enum TranscriptFormatter {
             if record.cached == true { numbers.append("from cache") }
             out += "numbers  " + numbers.joined(separator: " · ") + "\n"
             if let error = record.error { out += "error    \(TerminalText.visible(error))\n" }
+            let rating = ratings[record.id]
+            if let verdict = rating?.verdict ?? record.rating.map({ $0 > 0 ? RunRating.Verdict.good : .bad }) {
+                out += "rated    \(verdict.rawValue)"
+                if let corrected = rating?.corrected {
+                    out +=
+                        ", corrected:\n"
+                        + TerminalText.visible(corrected).split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { "  │ " + $0 }.joined(separator: "\n")
+                }
+                out += "\n"
+            }
         }
         return out
     }

@@ -102,6 +102,17 @@ public final class WorkspaceRetriever: ChunkRetriever {
             }
             reranker = Reranker(backend: try chatBackend(settings.rerankBackend), template: template)
         }
+        if options.expansion != .none {
+            // Expansion asks a model to write queries or a passage; the offline backend only quotes documents, so
+            // it would "expand" the query with its own boilerplate and push the right chunk down.
+            let config = try workspace.config.backend(named: settings.expansionBackend)
+            guard config.kind != .offline else {
+                throw RetrievalError.dense(
+                    "query expansion (\(options.expansion.rawValue)) needs a model that writes: the backend "
+                        + "'\(config.name)' is the offline one, which only quotes documents; set "
+                        + "[retrieval] expansion_backend to a language model")
+            }
+        }
         self.expander =
             options.expansion == .none
             ? nil : QueryExpander(backend: try chatBackend(settings.expansionBackend), mode: options.expansion)
@@ -135,13 +146,22 @@ public final class WorkspaceRetriever: ChunkRetriever {
         let firstStage = options.rerank ? max(topK, settings.rerankTopN) : topK
         if let external {
             let chunks = try lexical.marked(try await external.retrieve(query, topK: firstStage), matching: query)
-            return try await reranked(chunks, query: query, queries: [query], topK: topK)
+            return try await reranked(chunks, query: query, queries: [query], topK: topK, plain: { chunks })
         }
         var queries = [query]
         if let expander { queries += try await expander.expand(query) }
-        // Fused lists are taken deeper than k so a chunk ranked moderately by both methods can win.
-        let depth = (options.method == .hybrid || queries.count > 1) ? max(firstStage * 2, 20) : firstStage
+        let chunks = try await self.firstStage(queries, query: query, depthFor: firstStage)
+        let asked = queries
+        return try await reranked(
+            chunks, query: query, queries: queries, topK: topK,
+            plain: { try await self.firstStage(asked, query: query, depthFor: topK) })
+    }
 
+    /// The first stage (lexical and/or dense over every query, fused) taken `n` deep: what a search without
+    /// reranking returns for `n`.
+    private func firstStage(_ queries: [String], query: String, depthFor n: Int) async throws -> [RetrievedChunk] {
+        // Fused lists are taken deeper than k so a chunk ranked moderately by both methods can win.
+        let depth = (options.method == .hybrid || queries.count > 1) ? max(n * 2, 20) : n
         var lists: [(method: String, ranked: Fusion.Ranked)] = []
         var weights: [Double] = []
         for (index, text) in queries.enumerated() {
@@ -156,26 +176,27 @@ public final class WorkspaceRetriever: ChunkRetriever {
                 weights.append(options.method == .hybrid ? settings.denseWeight : 1)
             }
         }
-        var chunks: [RetrievedChunk]
         if lists.count == 1, let only = lists.first {
-            chunks = try lexical.results(for: Array(only.ranked.prefix(firstStage)), matching: query)
-        } else {
-            let fused =
-                settings.fusion == .rrf
-                ? Fusion.reciprocalRank(lists, k: settings.rrfK) : Fusion.weighted(lists, weights: weights)
-            let kept = Array(fused.prefix(firstStage))
-            chunks = try lexical.results(for: kept.map { ($0.chunkID, $0.score) }, matching: query)
-            let parts = Dictionary(uniqueKeysWithValues: kept.map { ($0.chunkID, $0.parts) })
-            let ids = kept.map(\.chunkID)
-            for index in chunks.indices where index < ids.count { chunks[index].methods = parts[ids[index]] }
+            return try lexical.results(for: Array(only.ranked.prefix(n)), matching: query)
         }
-        return try await reranked(chunks, query: query, queries: queries, topK: topK)
+        let fused =
+            settings.fusion == .rrf
+            ? Fusion.reciprocalRank(lists, k: settings.rrfK) : Fusion.weighted(lists, weights: weights)
+        let kept = Array(fused.prefix(n))
+        var chunks = try lexical.results(for: kept.map { ($0.chunkID, $0.score) }, matching: query)
+        let parts = Dictionary(uniqueKeysWithValues: kept.map { ($0.chunkID, $0.parts) })
+        let ids = kept.map(\.chunkID)
+        for index in chunks.indices where index < ids.count { chunks[index].methods = parts[ids[index]] }
+        return chunks
     }
 
     /// The first stage's chunks reranked by the model when reranking is on, cut to `topK` and numbered.
-    private func reranked(_ firstStage: [RetrievedChunk], query: String, queries: [String], topK: Int) async throws
-        -> RetrievalOutcome
-    {
+    /// `plain` is the search without reranking, which an unscored rerank falls back to (the first stage taken
+    /// deeper for the reranker can order its top k differently, e.g. fused lists normalised over more items).
+    private func reranked(
+        _ firstStage: [RetrievedChunk], query: String, queries: [String], topK: Int,
+        plain: () async throws -> [RetrievedChunk]
+    ) async throws -> RetrievalOutcome {
         var chunks = firstStage
         var warnings: [String] = []
         if let reranker, !chunks.isEmpty {
@@ -185,6 +206,8 @@ public final class WorkspaceRetriever: ChunkRetriever {
                 warnings.append(
                     "rerank: no answer held a score, so the first-stage order is kept; the reranking backend must be a model that can grade passages (set [retrieval] rerank_backend)"
                 )
+                let kept = Array(try await plain().prefix(topK))
+                return RetrievalOutcome(chunks: kept, queries: queries, method: method, warnings: warnings)
             } else if unscored > 0 {
                 warnings.append(
                     "rerank: \(unscored) of \(scores.count) answers held no score; those chunks keep their first-stage order, after the scored ones"

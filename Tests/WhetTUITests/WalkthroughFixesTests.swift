@@ -1,0 +1,130 @@
+import XCTest
+
+@testable import WhetCore
+@testable import WhetTUI
+
+/// What a newcomer's hour in the workbench found, each with a test that failed before its fix: kept edits a
+/// save deleted, a run on stale context, runs another process appended that could not be reached, keys that a
+/// viewer swallowed, help that missed whole overlays, commands that did nothing and said nothing.
+@MainActor
+final class WalkthroughFixesTests: XCTestCase {
+    var root: URL!
+    let layout = Layout.make(width: 120, height: 40)
+
+    override func setUp() async throws {
+        DisplayWidth.prepareLocale()
+        root = try copyOfDemoWorkspace()
+    }
+
+    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
+
+    func opened() throws -> Workbench {
+        let workbench = try openWorkbench(root: root)
+        workbench.finishStartup()
+        workbench.resize(to: layout)
+        return workbench
+    }
+
+    func press(_ workbench: Workbench, _ keys: Key...) {
+        for key in keys { workbench.handle(key, layout: layout) }
+    }
+
+    func command(_ workbench: Workbench, _ text: String) {
+        press(workbench, .control("p"))
+        for character in text { press(workbench, .character(character)) }
+        press(workbench, .enter)
+    }
+
+    func waitForRun(_ workbench: Workbench) async throws {
+        for _ in 0..<500 where workbench.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
+            workbench.applyEvents()
+        }
+        XCTAssertFalse(workbench.isRunning)
+    }
+
+    func testCtrlQQuitsThroughAViewerAndF1ListsEveryOverlay() async throws {
+        let workbench = try opened()
+        press(workbench, .function(1))
+        XCTAssertTrue(workbench.layers.top is HelpLayer)
+        let titles = workbench.helpSections().map(\.title)
+        for title in ["Variables", "Conversation", "Eval results (F3)", "Prompt versions"] {
+            XCTAssertTrue(titles.contains(title), "F1 has a \(title) section: \(titles)")
+        }
+        let help = KeyHelp.lines(workbench.helpSections(), width: 200, reviewMode: false).map(\.text).joined()
+        XCTAssertTrue(help.contains("cancel a streaming run"), "Esc's meaning while a run streams is in the help")
+        XCTAssertFalse(help.contains("F1 or ?"), "`?` types into the editor: the help does not promise it there")
+        press(workbench, .control("q"))
+        XCTAssertTrue(workbench.shouldQuit, "Ctrl-Q under a viewer quits instead of closing the viewer")
+    }
+
+    func testSetOfAnUnknownVariableAndPromptWithEditsSayWhatToDo() async throws {
+        let workbench = try opened()
+        command(workbench, "set foo=bar")
+        XCTAssertEqual(
+            workbench.state.message?.text, "support-answer.prompty has no variable 'foo'; it uses 'question'")
+        command(workbench, "set context=mine")
+        XCTAssertTrue(workbench.state.message?.text.contains("filled by retrieval") ?? false)
+        command(workbench, "prompt")
+        XCTAssertTrue(workbench.state.message?.text.hasPrefix("expected :prompt NAME; the prompts are ") ?? false)
+        press(workbench, .character("X"))
+        command(workbench, "prompt handbuch")
+        let message = workbench.state.message?.text ?? ""
+        XCTAssertTrue(message.contains(":e! drops them") && !message.contains(":q!"), message)
+    }
+
+    func testRunsAnotherProcessAppendedAreReached() async throws {
+        let workbench = try opened()
+        press(workbench, .control("r"))
+        try await waitForRun(workbench)
+        let session = try XCTUnwrap(workbench.state.sessionID)
+        let log = SessionStore(workspace: workbench.state.workspace).log(session)
+        // Another process records three more runs in the same session.
+        var other = try XCTUnwrap(workbench.state.runs.first)
+        for number in 2...4 {
+            other.run = number
+            other.id = UUID().uuidString.lowercased()
+            other.output = "answer \(number) from elsewhere"
+            try JSONLines.append(other, to: log.url)
+        }
+        press(workbench, .tab, .tab, .character("["))
+        XCTAssertEqual(workbench.state.runs.count, 4, "the log is followed as others append")
+        press(workbench, .control("r"))
+        try await waitForRun(workbench)
+        XCTAssertEqual(workbench.state.runs.map(\.run), [1, 2, 3, 4, 5])
+        XCTAssertTrue(
+            workbench.render(width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("run 5/5"))
+    }
+
+    func testARunUsesTheIndexAsAnotherProcessLeftIt() async throws {
+        let workbench = try opened()
+        workbench.openIndex()
+        await workbench.denseTask?.value
+        // Another process adds a document and indexes it while the workbench shows the old context.
+        try """
+        # Key rotation, the short version
+        To rotate your API key: rotate the API key, rotate it again, API key rotation done. Rotate my API key.
+        """.write(
+            to: root.appendingPathComponent("corpus/support/zz-rotation.md"), atomically: true, encoding: .utf8)
+        _ = try Workspace.open(root: root).openIndex()
+        XCTAssertFalse(workbench.state.results.contains { $0.path.hasSuffix("zz-rotation.md") })
+        press(workbench, .control("r"))
+        try await waitForRun(workbench)
+        let used = workbench.state.runs.last?.retrieval?.chunks.map(\.chunk.path) ?? []
+        XCTAssertTrue(used.contains { $0.hasSuffix("zz-rotation.md") }, "the run searched the index as it is: \(used)")
+    }
+
+    func testConversationAddsTheNextTurnAtTheEnd() async throws {
+        let workbench = try opened()
+        command(workbench, "prompt support-chat")
+        press(workbench, .function(2), .enter)
+        let layer = try XCTUnwrap(workbench.layers.top as? ThreadLayer)
+        XCTAssertEqual(layer.messages.map(\.role), [.user, .assistant])
+        // With the first message selected, `a` still adds the next turn after the last one.
+        press(workbench, .character("a"))
+        for character in "It is the production key." { press(workbench, .character(character)) }
+        press(workbench, .enter)
+        XCTAssertEqual(layer.messages.map(\.role), [.user, .assistant, .user])
+        XCTAssertEqual(layer.messages.last?.content, "It is the production key.")
+    }
+}

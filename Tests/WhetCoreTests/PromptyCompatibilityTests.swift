@@ -321,6 +321,7 @@ final class PromptyCompatibilityTests: XCTestCase {
             ("{{ a if b else c }}", "Jinja's inline if"),
             ("{% if x is divisibleby 3 %}y{% endif %}", "Jinja's test 'is divisibleby' is not supported"),
             ("{{ a ~ b }}", "Jinja's '~' operator"),
+            ("{% for m in past\\_messages %}{% endfor %}", "unexpected '\\' in 'past\\_messages'"),
         ]
         for (body, expected) in cases {
             XCTAssertThrowsError(

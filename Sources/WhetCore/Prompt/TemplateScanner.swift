@@ -163,6 +163,13 @@ struct TemplateScanner {
         guard let first = trimmed.first else {
             throw PromptError.invalidVariableName(location, found: expression)
         }
+        if JinjaSyntax.unquoted(trimmed).contains("\\") {
+            // Jinja2 refuses it too; it is usually a Markdown formatter's escape (`past\_messages`).
+            throw PromptError.templateSyntax(
+                location,
+                "unexpected '\\' in '\(trimmed)' (Jinja has no escapes outside quotes; was it '\\_' from a Markdown formatter?)"
+            )
+        }
         if first == "\"" || first == "'" { return }
         if first.isNumber || first == "-" {
             let literal = trimmed.prefix { $0 != "|" && $0 != " " }

@@ -262,6 +262,14 @@ final class PromptfooCLITests: XCTestCase {
         XCTAssertEqual(list.count, 1)
         XCTAssertEqual(list.first?["backend"] as? String, "offline")
         XCTAssertEqual(list.first?["status"] as? String, "passed", run.stdout)
+
+        try "prompts: [file://make_prompt.py]\nproviders: [openai:gpt-4o-mini]\ntests: file://columns.csv\n"
+            .write(to: suite.appendingPathComponent("function.yaml"), atomically: true, encoding: .utf8)
+        let function = try WhetProcess.run(
+            ["eval", "suite/function.yaml", "--from-config", "--backend", "offline"], in: demo)
+        XCTAssertEqual(function.status, 1)
+        XCTAssertTrue(
+            function.stderr.contains("prompt functions are not run, found 'suite/make_prompt.py'"), function.stderr)
     }
 
     /// An `openai:` provider with no base URL of its own goes where `OPENAI_BASE_URL` says, as promptfoo and the

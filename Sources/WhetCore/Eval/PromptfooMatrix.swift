@@ -57,6 +57,14 @@ public struct PromptfooMatrix {
                 path: "\(config.displayPath) prompt \(index + 1)", defaultName: "prompt\(index + 1)")
         }
         let (url, display) = config.resolve(reference)
+        let kind = url.pathExtension.lowercased().split(separator: ":").first.map(String.init) ?? ""
+        if ["py", "js", "ts", "mjs", "cjs"].contains(kind) {
+            // A prompt function's source is no prompt: sending it as one would be a silent wrong answer.
+            throw EvalError.invalidField(
+                SourceLocation(file: config.displayPath), field: "prompts",
+                expected: "a prompt whet can render (text, Prompty, a JSON/YAML chat); prompt functions are not run",
+                found: "'\(display)'")
+        }
         guard let data = try BoundedFile.contents(of: url, displayPath: display, limit: limits.maxFileBytes),
             let text = String(data: data, encoding: .utf8)
         else {

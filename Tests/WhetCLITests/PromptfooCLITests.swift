@@ -237,6 +237,62 @@ final class PromptfooCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("found 'vertex:gemini-pro'"), unknown.stderr)
     }
 
+    /// `--from-config --backend NAME`: the config's prompts and cases on whet's backend instead of its providers
+    /// (which may be ones whet does not speak), as promptfoo's `--providers` does; the CSV's `__metadata:KEY`,
+    /// `__prefix`, `__suffix` and `__config:` columns read as promptfoo reads them.
+    func testFromConfigWithBackendRunsTheConfigOnWhetsBackend() throws {
+        let suite = demo.appendingPathComponent("suite")
+        try "Answer the customer: {{question}}".write(
+            to: suite.appendingPathComponent("prompt.txt"), atomically: true, encoding: .utf8)
+        try """
+        question,__expected1,__expected2,__metadata:category,__metadata:tags[],__prefix,__suffix,__config:__expected2:weight
+        How do I rotate my API key?,icontains: revoke,icontains: key,keys,"security,api",Please answer: ," (be concise)",2
+        """.write(to: suite.appendingPathComponent("columns.csv"), atomically: true, encoding: .utf8)
+        try """
+        prompts: [file://prompt.txt]
+        providers: [openai:gpt-4o-mini, vertex:gemini-pro]
+        tests: file://columns.csv
+        """.write(to: suite.appendingPathComponent("any.yaml"), atomically: true, encoding: .utf8)
+        let run = try WhetProcess.run(
+            ["eval", "suite/any.yaml", "--from-config", "--backend", "offline", "--no-cache", "--json"], in: demo)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains("backends offline (whet.toml, instead of the config's providers)"), run.stderr)
+        let list = try WhetProcess.evalCells(run.stdout)
+        XCTAssertEqual(list.count, 1)
+        XCTAssertEqual(list.first?["backend"] as? String, "offline")
+        XCTAssertEqual(list.first?["status"] as? String, "passed", run.stdout)
+
+        try "prompts: [file://make_prompt.py]\nproviders: [openai:gpt-4o-mini]\ntests: file://columns.csv\n"
+            .write(to: suite.appendingPathComponent("function.yaml"), atomically: true, encoding: .utf8)
+        let function = try WhetProcess.run(
+            ["eval", "suite/function.yaml", "--from-config", "--backend", "offline"], in: demo)
+        XCTAssertEqual(function.status, 1)
+        XCTAssertTrue(
+            function.stderr.contains("prompt functions are not run, found 'suite/make_prompt.py'"), function.stderr)
+    }
+
+    /// An `openai:` provider with no base URL of its own goes where `OPENAI_BASE_URL` says, as promptfoo and the
+    /// OpenAI SDKs send it; a CSV's `__prefix` and `__suffix` surround the question sent.
+    func testOpenAIBaseURLFromTheEnvironment() throws {
+        let server = try TestModelServer([TestModelServer.openAIStream(["Create a new key, then revoke the old one."])])
+        defer { server.stop() }
+        let suite = demo.appendingPathComponent("suite")
+        try
+            "question,__expected,__prefix,__suffix\nHow do I rotate my API key?,icontains: revoke,Please answer: ,\" (be concise)\"\n"
+            .write(to: suite.appendingPathComponent("env.csv"), atomically: true, encoding: .utf8)
+        try "prompts: ['{{question}}']\nproviders: [openai:chat:test-model]\ntests: file://env.csv\n"
+            .write(to: suite.appendingPathComponent("env.yaml"), atomically: true, encoding: .utf8)
+        let run = try WhetProcess.run(
+            ["eval", "suite/env.yaml", "--from-config", "--no-cache", "--json"], in: demo,
+            environment: ["OPENAI_BASE_URL": "\(server.baseURL)/v1", "OPENAI_API_KEY": "sk-test"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(server.requests.count, 1)
+        XCTAssertTrue(
+            server.requests.first?.body.contains("Please answer: How do I rotate my API key? (be concise)") == true,
+            server.requests.first?.body ?? "no request")
+    }
+
     /// promptfoo's `transform`, test-level (in `options`, from defaultTest) and per assertion, with node.
     func testTransformsShapeTheOutputTheAssertionsSee() throws {
         _ = try XCTUnwrap(

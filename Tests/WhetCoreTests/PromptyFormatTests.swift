@@ -46,9 +46,14 @@ final class PromptyFormatTests: XCTestCase {
                 ChatMessage(role: .assistant, content: "Yes."),
                 ChatMessage(role: .user, content: "And the price?"),
             ])
-        XCTAssertThrowsError(try file.render(file.resolveVariables([:]))) { error in
-            XCTAssertTrue("\(error)".contains("variable 'conversation' has no value"), "\(error)")
-        }
+        // No conversation yet is an empty one, as Prompty's runtime starts it.
+        XCTAssertEqual(
+            try file.render(file.resolveVariables([:])),
+            [
+                ChatMessage(role: .system, content: "You help Jane."),
+                ChatMessage(role: .user, content: "And the price?"),
+            ])
+        XCTAssertEqual(try file.render(file.resolveVariables(["conversation": "{}"])).count, 2)
         XCTAssertThrowsError(try file.render(file.resolveVariables(["conversation": #"[{"role": "robot"}]"#]))) {
             error in
             XCTAssertTrue("\(error)".contains("messages with role system, user, assistant or tool"), "\(error)")

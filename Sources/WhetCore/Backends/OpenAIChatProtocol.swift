@@ -47,6 +47,7 @@ struct OpenAIChatProtocol: ChatWireProtocol {
             if message.content.isEmpty { entry["content"] = NSNull() }
         }
         if let id = message.toolCallID { entry["tool_call_id"] = id }
+        if let name = message.name { entry["name"] = name }
         return entry
     }
 

@@ -31,6 +31,10 @@ public struct EvalCase: Sendable, Equatable {
     public var threshold: Double? = nil
     /// `options.transform` (promptfoo): code that turns the output into what the assertions check.
     public var transform: String? = nil
+    /// `options.prefix` / `options.suffix` (promptfoo; a CSV's `__prefix` / `__suffix`): text put before and after
+    /// the prompt, here the start and end of its last user message (the question a prefix or suffix is about).
+    public var prefix: String? = nil
+    public var suffix: String? = nil
     /// `tool_results`: a canned result per tool name. When the answer calls tools, each call is answered with
     /// its tool's result and the conversation goes on, so the assertions check the answer the model gives
     /// with the results in hand (and the tool-call assertions every call it made on the way).
@@ -174,6 +178,8 @@ public enum EvalFile {
             }
             item.transform = code
         }
+        item.prefix = (object["prefix"] ?? object["options"]?["prefix"])?.stringValue
+        item.suffix = (object["suffix"] ?? object["options"]?["suffix"])?.stringValue
         if let value = object["tool_results"] {
             guard let results = value.objectValue, !results.isEmpty else {
                 throw EvalError.invalidField(

@@ -219,7 +219,8 @@ public struct EvalRunner: Sendable {
             var input = RunInput(promptName: cell.promptName, variables: variables, backendName: cell.backend.name)
             input.loadedPrompt = .init(cell.prompt)
             input.backendOverride = cell.backend
-            let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
+            var plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
+            plan.surround(prefix: cell.evalCase.prefix, suffix: cell.evalCase.suffix)
             result.retrieval = plan.retrieval
             let backend = makeBackend(
                 cell.backend, workspaceRoot: workspace.root, cacheDirectory: useCache ? workspace.cacheDirectory : nil,
@@ -296,7 +297,10 @@ public struct EvalRunner: Sendable {
             ? ""
             : "\n"
                 + item.toolResults.keys.sorted().map { "\($0)=\(item.toolResults[$0] ?? "")" }.joined(separator: "\n")
-        return String(hash(vars + "\n" + asserts + results).prefix(16))
+        // So do a prefix and suffix around the prompt; cases without them keep their hash too.
+        let around =
+            item.prefix == nil && item.suffix == nil ? "" : "\nprefix=\(item.prefix ?? "")\nsuffix=\(item.suffix ?? "")"
+        return String(hash(vars + "\n" + asserts + results + around).prefix(16))
     }
 }
 

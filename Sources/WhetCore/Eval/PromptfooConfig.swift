@@ -142,13 +142,16 @@ public struct PromptfooConfig {
         }
         if merged["threshold"] == nil, let threshold = defaultTest["threshold"] { merged["threshold"] = threshold }
         if let options = merged["options"]?.objectValue {
-            for key in options.keys.sorted() where key != "transform" {
+            for key in options.keys.sorted() where !["transform", "prefix", "suffix"].contains(key) {
                 warn("option:\(key)", "test option '\(key)' is not used by whet (ignored)", at: location.line)
             }
             if let transform = options["transform"]?.stringValue {
                 merged["transform"] = .string(
                     transform.hasPrefix("file://") ? "file://" + resolve(transform).url.path : transform)
             }
+        }
+        for key in ["prefix", "suffix"] {
+            if let text = merged["options"]?[key] { merged[key] = text }
         }
         merged.removeValue(forKey: "options")
         cases.append(try EvalFile.makeCase(merged, at: location))

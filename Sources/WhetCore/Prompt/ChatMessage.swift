@@ -14,9 +14,14 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     public var toolCalls: [ToolCall]? = nil
     /// Which call a `tool` message answers.
     public var toolCallID: String? = nil
+    /// The participant's name (`system[name="seth"]:` in a prompt), for APIs that tell speakers of one role apart.
+    public var name: String? = nil
 
     /// Makes a message.
-    public init(role: Role, content: String, toolCalls: [ToolCall]? = nil, toolCallID: String? = nil) {
+    public init(
+        role: Role, content: String, toolCalls: [ToolCall]? = nil, toolCallID: String? = nil, name: String? = nil
+    ) {
+        self.name = name
         self.role = role
         self.content = content
         self.toolCalls = toolCalls
@@ -27,6 +32,7 @@ public struct ChatMessage: Sendable, Equatable, Codable {
         case role, content
         case toolCalls = "tool_calls"
         case toolCallID = "tool_call_id"
+        case name
     }
 
     /// The roles a prompt's `system:` / `user:` / `assistant:` lines name.

@@ -30,14 +30,19 @@ public struct PromptFile: Sendable {
         public var firstLine: Int
         /// A thread input (`kind: thread`) standing alone on a line here: its messages take this place.
         public var thread: String? = nil
+        /// `name` from the role line's attributes (`system[name="seth"]:`), sent with the message.
+        public var name: String? = nil
         /// Text after a thread in the same section: left out when it renders empty.
         var continuation = false
+        /// The section may print role lines (in a loop, from a variable or an included file): its rendered text is
+        /// split on them.
+        var splitsRendered = false
     }
 
     /// The front-matter keys Prompty defines; anything else is warned about.
     static let knownKeys: Set<String> = [
         "name", "description", "version", "authors", "tags", "model", "inputs",
-        "outputs", "sample", "template", "metadata", "inputSchema", "id", "outputSchema", "tools",
+        "outputs", "sample", "template", "metadata", "inputSchema", "id", "outputSchema", "tools", "base", "kind",
     ]
 
     /// The path shown in messages (relative to the workspace).
@@ -94,19 +99,21 @@ public struct PromptFile: Sendable {
         }
         var bodyStart = 0
         var front: Node? = nil
-        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
+        // Blank lines may stand above the opening `---`, as Prompty's loader allows.
+        let open = lines.firstIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
+        if lines[open].trimmingCharacters(in: .whitespaces) == "---" {
             guard
-                let close = lines.indices.dropFirst().first(where: {
+                let close = lines.indices.dropFirst(open + 1).first(where: {
                     lines[$0].trimmingCharacters(in: .whitespaces) == "---"
                 })
             else {
-                throw PromptError.unclosedFrontMatter(SourceLocation(file: path, line: 1, column: 1))
+                throw PromptError.unclosedFrontMatter(SourceLocation(file: path, line: open + 1, column: 1))
             }
-            let yaml = lines[1..<close].joined(separator: "\n")
+            let yaml = lines[(open + 1)..<close].joined(separator: "\n")
             do {
                 front = try Yams.compose(yaml: yaml)
             } catch let error as YamlError {
-                throw PromptFile.located(error, path: path, lineOffset: 1)
+                throw PromptFile.located(error, path: path, lineOffset: open + 1)
             }
             bodyStart = close + 1
         }
@@ -138,8 +145,14 @@ public struct PromptFile: Sendable {
         self.parameters = parameters?.objectValue ?? [:]
         let directory = path.isEmpty ? nil : URL(fileURLWithPath: path).deletingLastPathComponent()
         let read = try PromptInputs(mapping, path: path, directory: baseDirectory ?? directory)
-        let inputs = read.inputs
+        var inputs = read.inputs
         warnings += read.warnings
+        // Prompty's `base:` names the prompt this one extends: its inputs (and samples) count here too.
+        if let base = mapping?["base"]?.string {
+            let folder = baseDirectory ?? directory ?? URL(fileURLWithPath: ".")
+            let inherited = try PromptInputs.ofBase(base, in: folder, path: path, at: mapping?["base"])
+            inputs += inherited.filter { input in !inputs.contains { $0.name == input.name } }
+        }
         self.inputs = inputs
         self.outputSchema = OutputSchema.read(mapping?["outputSchema"], promptName: name)
         let declared = ToolDefinition.read(mapping?["tools"] ?? mapping?["model"]?.mapping?["tools"], path: path)
@@ -148,38 +161,44 @@ public struct PromptFile: Sendable {
         warnings += PromptFile.unsupported(mapping, path: path)
         let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
         self.sections = try PromptFile.sections(
-            lines: lines, from: bodyStart, path: path, threads: threads, engine: PromptFile.engine(mapping))
+            lines: lines, from: bodyStart, path: path, threads: threads, engine: PromptFile.engine(mapping),
+            directory: baseDirectory ?? directory)
         self.warnings = warnings
     }
 
-    /// Splits the body on `system:` / `user:` / `assistant:` lines; a body with no role line is one user message.
+    /// Splits the body on role lines (`system:`, `# user:`, `assistant[name="x"]:`; see `RoleLine`) outside any
+    /// `{% for %}`, `{% if %}` or other block; a body with no role line is one user message. A role line inside a
+    /// block, or one a template prints (`{{ item.role }}:`), splits the rendered text instead, as Prompty renders
+    /// the whole body before reading its role lines.
     static func sections(
         lines: [String], from start: Int, path: String, threads: Set<String> = [],
-        engine: PromptTemplate.Engine = .jinja
+        engine: PromptTemplate.Engine = .jinja, directory: URL? = nil
     ) throws -> [Section] {
-        typealias Draft = (role: ChatMessage.Role, first: Int, lines: [String], thread: String?, continuation: Bool)
+        typealias Draft = (
+            role: ChatMessage.Role, first: Int, lines: [String], thread: String?, continuation: Bool,
+            name: String?
+        )
         var result: [Draft] = []
         var preamble: [String] = []
+        var depth = 0
         for index in start..<lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
-            if trimmed.hasSuffix(":"), let role = ChatMessage.Role(rawValue: String(trimmed.dropLast())),
-                ChatMessage.sectionRoles.contains(role)
-            {
-                result.append((role, index + 2, [], nil, false))
-            } else if let thread = threadName(line, among: threads) {
+            if depth == 0, let roleLine = RoleLine(line) {
+                result.append((roleLine.role, index + 2, [], nil, false, roleLine.attributes["name"]))
+            } else if depth == 0, let thread = threadName(line, among: threads) {
                 // A conversation in place: the section so far, the thread's messages, then the rest of the section.
                 let role = result.last?.role ?? .user
-                result.append((role, index + 1, [], thread, false))
-                result.append((role, index + 2, [], nil, true))
+                result.append((role, index + 1, [], thread, false, nil))
+                result.append((role, index + 2, [], nil, true, result.last?.name))
             } else if result.isEmpty {
                 preamble.append(line)
             } else {
                 result[result.count - 1].lines.append(line)
             }
+            if engine == .jinja { depth = max(0, depth + TemplateBlocks.depthChange(line)) }
         }
         if result.isEmpty {
-            result = [(.user, start + 1, preamble, nil, false)]
+            result = [(.user, start + 1, preamble, nil, false, nil)]
         } else if let offset = preamble.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             // Text above the first role line would silently vanish from every run: say so instead.
             throw PromptError.textBeforeFirstRole(SourceLocation(file: path, line: start + offset + 1, column: 1))
@@ -192,8 +211,11 @@ public struct PromptFile: Sendable {
             return Section(
                 role: section.role,
                 template: try PromptTemplate(
-                    parsing: text, file: path, firstLine: section.first + leading, engine: engine),
-                firstLine: section.first + leading, thread: section.thread, continuation: section.continuation)
+                    parsing: text, file: path, firstLine: section.first + leading, engine: engine,
+                    directory: directory),
+                firstLine: section.first + leading, thread: section.thread, name: section.name,
+                continuation: section.continuation,
+                splitsRendered: section.thread == nil && TemplateBlocks.mayPrintRoleLines(section.lines))
         }
     }
 
@@ -217,11 +239,15 @@ public struct PromptFile: Sendable {
         return warnings
     }
 
-    /// `template:` (v1) or `template.format` / `template.kind` (v2), lowercased.
+    /// `template:` (v1), `template.format` / `template.kind` (the v2 draft) or `template.format.kind` (the
+    /// current specification), lowercased.
     static func templateFormat(_ mapping: Node.Mapping?) -> String? {
         let template = mapping?["template"]
-        let format = template?.string ?? (template?.mapping?["format"] ?? template?.mapping?["kind"])?.string
-        return format?.lowercased()
+        let format = template?.mapping?["format"]
+        let name =
+            template?.string ?? format?.string ?? format?.mapping?["kind"]?.string
+            ?? template?.mapping?["kind"]?.string
+        return name?.lowercased()
     }
 
     /// The engine the front matter asks for: mustache when it says so, Jinja otherwise (Prompty's default).
@@ -240,30 +266,46 @@ public struct PromptFile: Sendable {
 
     /// Renders every section into chat messages; a variable without a value is an error naming it.
     /// `structured` holds values that are lists or objects already (the retrieved chunks); inputs declared as
-    /// `object`, `array`, `number`, `integer` or `boolean` are read from their text as such.
+    /// `object`, `array`, `number`, `integer` or `boolean` are read from their text as such when they can be
+    /// (otherwise as they are: `inputWarnings` names them), and a thread input with no value is an empty
+    /// conversation, as Prompty's runtime has it.
     public func render(_ values: [String: String], structured: [String: JSONValue] = [:]) throws -> [ChatMessage] {
         var text = values
         var typed = structured
         for input in inputs {
             guard let type = input.type, type != "string", let value = values[input.name] else { continue }
-            typed[input.name] = try PromptFile.typedValue(value, type: type, input: input.name, path: path)
+            typed[input.name] = PromptFile.typedValue(value, type: type).value
             text.removeValue(forKey: input.name)
         }
         var messages: [ChatMessage] = []
         for section in sections {
             if let thread = section.thread {
-                guard let value = typed[thread] ?? values[thread].flatMap({ try? JSONParser.parse($0) }) else {
-                    _ = try section.template.render(text, structured: typed, file: path)  // says what is missing
-                    continue
-                }
-                messages += try PromptFile.threadMessages(value, input: thread, path: path)
+                let value = typed[thread] ?? values[thread].map { PromptFile.typedValue($0, type: "thread").value }
+                messages += try PromptFile.threadMessages(value ?? .array([]), input: thread, path: path)
                 continue
             }
             let content = try section.template.render(text, structured: typed, file: path)
             if section.continuation, content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-            messages.append(ChatMessage(role: section.role, content: content))
+            if section.splitsRendered {
+                messages += TemplateBlocks.split(content, role: section.role, name: section.name)
+            } else {
+                messages.append(ChatMessage(role: section.role, content: content, name: section.name))
+            }
         }
         return messages
+    }
+
+    /// One warning per value that does not fit its input's declared kind (a list for `type: object`, text for
+    /// `number`): rendered as it is, as Prompty's runtime renders it, but said.
+    public func inputWarnings(_ values: [String: String]) -> [Warning] {
+        inputs.compactMap { input in
+            guard let type = input.type, type != "string", let value = values[input.name],
+                let problem = PromptFile.typedValue(value, type: type).problem
+            else { return nil }
+            return Warning(
+                "input '\(input.name)' is declared \(type) but its value is \(problem); used as it is",
+                at: SourceLocation(file: path))
+        }
     }
 
     static func json(_ node: Node) -> JSONValue {

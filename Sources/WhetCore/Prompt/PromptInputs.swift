@@ -1,21 +1,39 @@
 import Foundation
 import Yams
 
-/// Reads a Prompty file's inputs, in either version of the format: v1's `inputs:` (a map of name → sample, or
-/// name → {type, description, sample, default}) with `sample:` values, and v2's `inputSchema:` (`properties`
-/// as a list of {name, kind, description, default, example, required} or a map). `${env:NAME}` and
-/// `${file:PATH}` in a value are resolved as Prompty resolves them.
+/// Reads a Prompty file's inputs, in every form the format has had: v1's `inputs:` (a map of name → sample, or
+/// name → {type, description, sample, default}) with `sample:` values (inline, or a JSON/YAML file named by
+/// `${file:PATH}` or by its plain path, relative to the prompt), the current specification's `inputs:` list of
+/// {name, kind, default, example, required, description}, and the v2 draft's `inputSchema:` (`properties` as such
+/// a list or a map). `${env:NAME}` and `${file:PATH}` in a value are resolved as Prompty resolves them.
 struct PromptInputs {
     var inputs: [PromptFile.Input] = []
     var warnings: [Warning] = []
 
     init(_ mapping: Node.Mapping?, path: String, directory: URL?) throws {
         let references = FrontMatterReferences(path: path, directory: directory)
-        let samples = mapping?["sample"]?.mapping
-        for (key, value) in mapping?["inputs"]?.mapping ?? Node.Mapping([]) {
-            guard let name = key.string else { continue }
+        let samples = try PromptInputs.samples(mapping?["sample"], references: references)
+        var declared: [(String, Node)] = []
+        var inputsNode = mapping?["inputs"]
+        if let node = inputsNode, node.scalar != nil {
+            // `inputs: ${file:context.json}`: the inputs and their values in a file next to the prompt.
+            inputsNode = try PromptInputs.samples(node, references: references, key: "inputs").map { Node.mapping($0) }
+        }
+        if let list = inputsNode?.sequence {
+            for item in list {
+                guard let name = item.mapping?["name"]?.string else { continue }
+                declared.append((name, item))
+            }
+        } else {
+            for (key, value) in inputsNode?.mapping ?? Node.Mapping([]) {
+                if let name = key.string { declared.append((name, value)) }
+            }
+        }
+        for (name, value) in declared {
             let detail = value.mapping
-            let sample = detail?["sample"] ?? detail?["default"] ?? samples?[name] ?? (detail == nil ? value : nil)
+            let sample =
+                detail?["sample"] ?? detail?["default"] ?? detail?["example"] ?? samples?[name]
+                ?? (detail == nil ? value : nil)
             inputs.append(
                 PromptFile.Input(
                     name: name, sample: try sample.map { try references.resolve(PromptFile.sampleText($0), at: $0) },
@@ -33,6 +51,47 @@ struct PromptInputs {
                         description: nil))
             }
         }
+    }
+
+    /// The inputs of the prompt `name` (Prompty's `base:`), read from its front matter next to this prompt.
+    static func ofBase(_ name: String, in directory: URL, path: String, at node: Node?) throws -> [PromptFile.Input] {
+        let url = directory.appendingPathComponent(name)
+        let location = SourceLocation(file: path, line: (node?.mark?.line ?? 0) + 2, column: 1)
+        guard let whole = try? String(contentsOf: url, encoding: .utf8) else {
+            throw PromptError.malformedFrontMatter(location, "base: cannot read '\(name)' next to the prompt")
+        }
+        let lines = whole.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
+            let close = lines.indices.dropFirst().first(where: {
+                lines[$0].trimmingCharacters(in: .whitespaces) == "---"
+            })
+        else { return [] }
+        let front = try? Yams.compose(yaml: lines[1..<close].joined(separator: "\n"))
+        return try PromptInputs(front?.mapping, path: name, directory: url.deletingLastPathComponent()).inputs
+    }
+
+    /// `sample:` as a map of name → value, or a string naming a JSON or YAML file that holds one
+    /// (`${file:chat.json}`, or `chat.json` as older runtimes read it), relative to the prompt.
+    static func samples(_ node: Node?, references: FrontMatterReferences, key: String = "sample") throws
+        -> Node.Mapping?
+    {
+        guard let node else { return nil }
+        if let map = node.mapping { return map }
+        guard let text = node.string?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        let location = SourceLocation(file: references.path, line: (node.mark?.line ?? 0) + 2, column: 1)
+        let reference = text.hasPrefix("${file:") && text.hasSuffix("}") ? text : "${file:\(text)}"
+        let contents: String
+        do {
+            contents = try references.resolve(reference, at: node)
+        } catch {
+            throw PromptError.malformedFrontMatter(
+                location, "\(key): expected a map of input values or a JSON/YAML file of them, cannot read '\(text)'")
+        }
+        guard let parsed = try? Yams.compose(yaml: contents), let map = parsed.mapping else {
+            throw PromptError.malformedFrontMatter(
+                location, "\(key): expected '\(text)' to hold a JSON or YAML object of input values")
+        }
+        return map
     }
 
     /// v2: `inputSchema: {properties: [...]}` (or a map of name → property).

@@ -29,6 +29,10 @@ public struct PromptTemplate: Sendable, Equatable {
     let firstLine: Int
     /// Every variable the template uses from outside, in order of first use, with where.
     let uses: [TemplateScanner.Use]
+    /// The folder `{% include %}` and `{% extends %}` names are read from (the prompt's).
+    let directory: URL?
+    /// Names set or defined outside any loop, which live for the whole render.
+    let renderScoped: Set<String>
 
     /// The distinct variable names used, in order of first use.
     public var variables: [String] { uses.map(\.name) }
@@ -36,21 +40,27 @@ public struct PromptTemplate: Sendable, Equatable {
     /// The mustache template, parsed once (nil for Jinja).
     private let mustache: MustacheTemplate?
 
-    /// Parses `text`, whose first line is line `firstLine` of `file`, and checks its syntax.
-    public init(parsing text: String, file: String, firstLine: Int, engine: Engine = .jinja) throws {
+    /// Parses `text`, whose first line is line `firstLine` of `file`, and checks its syntax; `directory` is where
+    /// the files it includes or extends are (the prompt's folder).
+    public init(
+        parsing text: String, file: String, firstLine: Int, engine: Engine = .jinja, directory: URL? = nil
+    ) throws {
         source = text
         self.engine = engine
         self.file = file
         self.firstLine = firstLine
+        self.directory = directory
         switch engine {
         case .jinja:
             let scanner = try TemplateScanner(text, file: file, firstLine: firstLine)
             translated = scanner.translated
-            uses = scanner.uses
+            renderScoped = scanner.renderScoped
+            uses = try scanner.uses + PromptTemplate.includedUses(scanner, at: directory, file: file, line: firstLine)
             mustache = nil
             // Tags, filters and expressions are checked by parsing the whole template once, here.
             _ = try renderChecked([:])
         case .mustache:
+            renderScoped = []
             uses = try MustacheScanner(text, file: file, firstLine: firstLine).uses
             // The pragma stands alone on its own line, so the engine drops it; errors are one line lower.
             translated = PromptTemplate.plainText + text
@@ -84,6 +94,32 @@ public struct PromptTemplate: Sendable, Equatable {
         return try renderChecked(context)
     }
 
+    /// The variables of the files the template includes or extends (and theirs), never required: which of
+    /// their parts render is up to the template. A file that cannot be read is an error at the template.
+    private static func includedUses(
+        _ scanner: TemplateScanner, at directory: URL?, file: String, line: Int
+    ) throws -> [TemplateScanner.Use] {
+        var seen = Set(scanner.uses.map(\.name)).union(scanner.assigned)
+        var pending = scanner.files
+        var visited = Set<String>()
+        var result: [TemplateScanner.Use] = []
+        while let name = pending.popLast(), visited.count < 32 {
+            guard visited.insert(name).inserted else { continue }
+            let text: String
+            do {
+                text = try TemplateFileLoader.body(of: name, in: directory ?? URL(fileURLWithPath: "."))
+            } catch let error as TemplateSyntaxError {
+                throw PromptError.templateSyntax(SourceLocation(file: file, line: line), error.reason)
+            }
+            let included = try TemplateScanner(text, file: name, firstLine: 1)
+            for use in included.uses where seen.insert(use.name).inserted {
+                result.append(TemplateScanner.Use(name: use.name, line: line, column: 1, required: false))
+            }
+            pending += included.files
+        }
+        return result
+    }
+
     /// A mustache parse error in words.
     private static func describe(_ error: Error) -> String {
         switch error as? MustacheTemplate.Error {
@@ -97,9 +133,16 @@ public struct PromptTemplate: Sendable, Equatable {
         }
     }
 
-    private func renderChecked(_ context: [String: Any]) throws -> String {
+    private func renderChecked(_ values: [String: Any]) throws -> String {
+        // Never empty (Stencil sets nothing in an empty context); names set outside loops get one box each.
+        var context = values
+        context["__whet_template"] = true
+        for name in renderScoped { context[name] = SetSlot(values[name]) }
+        let environment = Environment(
+            loader: TemplateFileLoader(directory: directory ?? URL(fileURLWithPath: ".")),
+            extensions: [PromptTemplate.jinja], trimBehaviour: .nothing)
         do {
-            return try PromptTemplate.environment.renderTemplate(string: translated, context: context)
+            return try environment.renderTemplate(string: translated, context: context)
         } catch let error as TemplateSyntaxError {
             let location = error.token.map { token in
                 SourceLocation(
@@ -112,28 +155,12 @@ public struct PromptTemplate: Sendable, Equatable {
         }
     }
 
-    /// Stencil with the filters prompts written for Jinja use (`upper`, `lower`, `length`, `trim`, `tojson`…).
-    nonisolated(unsafe) static let environment: Environment = {
-        let filters = Extension()
-        filters.registerFilter("upper") { ($0.map { "\($0)" } ?? "").uppercased() }
-        filters.registerFilter("lower") { ($0.map { "\($0)" } ?? "").lowercased() }
-        filters.registerFilter("trim") { ($0.map { "\($0)" } ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        filters.registerFilter("title") { ($0.map { "\($0)" } ?? "").capitalized }
-        filters.registerFilter("length") { value in
-            switch value {
-            case let array as [Any]: return array.count
-            case let object as [String: Any]: return object.count
-            case let text as String: return text.count
-            default: return 0
-            }
-        }
-        filters.registerFilter("tojson") { value in TemplateValue.json(fromEngine: value).description }
-        filters.registerFilter("replace") { (value: Any?, arguments: [Any?]) in
-            guard arguments.count == 2, let old = arguments[0].map({ "\($0)" }), let new = arguments[1].map({ "\($0)" })
-            else { throw TemplateSyntaxError("'replace' expects two arguments: replace(\"old\", \"new\")") }
-            return (value.map { "\($0)" } ?? "").replacingOccurrences(of: old, with: new)
-        }
-        return Environment(extensions: [filters], trimBehaviour: .nothing)
+    /// Stencil extended with the Jinja2 filters, tests and tags prompts use (`JinjaFilters`, `JinjaTags`).
+    nonisolated(unsafe) static let jinja: Extension = {
+        let jinja = Extension()
+        JinjaFilters.register(on: jinja)
+        JinjaTags.register(on: jinja)
+        return jinja
     }()
 
     public static func == (lhs: PromptTemplate, rhs: PromptTemplate) -> Bool {

@@ -38,31 +38,42 @@ extension PromptFile {
         }
     }
 
-    /// `value` read as an input of `type` declares it.
-    static func typedValue(_ value: String, type: String, input: String, path: String) throws -> JSONValue {
+    /// `value` read as the kind its input declares, and what is wrong when it does not fit: the value is then
+    /// given to the template as it is (the JSON it holds, or the text), as Prompty's runtime gives it, never
+    /// refused here. A thread with no messages (empty text, `{}`, `null`) is an empty conversation.
+    static func typedValue(_ value: String, type: String) -> (value: JSONValue, problem: String?) {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        func wrong(_ expected: String) -> PromptError {
-            .invalidInput(input, SourceLocation(file: path), expected: expected, found: String(trimmed.prefix(60)))
-        }
+        let json = try? JSONParser.parse(trimmed)
+        let shown = "'\(trimmed.prefix(40))'"
         switch type {
-        case "object", "array", "list", "thread":
-            guard let json = try? JSONParser.parse(trimmed) else { throw wrong("JSON (\(type))") }
+        case "thread":
+            switch json {
+            case .array?: return (json ?? .array([]), nil)
+            case .object(let members)? where members.isEmpty: return (.array([]), nil)
+            case .null?: return (.array([]), nil)
+            case nil where trimmed.isEmpty: return (.array([]), nil)
+            default: return (json ?? .string(value), "not a JSON array of messages")
+            }
+        case "object", "array", "list":
             switch (type, json) {
-            case ("object", .object), ("array", .array), ("list", .array), ("thread", .array): return json
-            default: throw wrong("a JSON \(type == "object" ? "object" : "array")")
+            case ("object", .object?), ("array", .array?), ("list", .array?): return (json ?? .null, nil)
+            case (_, .object?): return (json ?? .null, "a JSON object")
+            case (_, .array?): return (json ?? .null, "a JSON array")
+            default: return (.string(value), "\(shown), not JSON")
             }
         case "number", "integer", "int", "float":
-            guard let number = Double(trimmed), type != "integer" || number.rounded() == number else {
-                throw wrong(type == "integer" ? "a whole number" : "a number")
+            guard let number = Double(trimmed) else { return (.string(value), "\(shown), not a number") }
+            if type == "integer" || type == "int", number.rounded() != number {
+                return (.number(number), "\(shown), not a whole number")
             }
-            return .number(number)
+            return (.number(number), nil)
         case "boolean", "bool":
             switch trimmed.lowercased() {
-            case "true", "yes", "1": return .bool(true)
-            case "false", "no", "0": return .bool(false)
-            default: throw wrong("true or false")
+            case "true", "yes", "1": return (.bool(true), nil)
+            case "false", "no", "0": return (.bool(false), nil)
+            default: return (.string(value), "\(shown), not true or false")
             }
-        default: return .string(value)
+        default: return (.string(value), nil)
         }
     }
 

@@ -19,6 +19,14 @@ struct TemplateScanner {
     private(set) var translated = ""
     /// The variables used, in order of first use.
     private(set) var uses: [Use] = []
+    /// Names the template gives values itself (`{% set %}`, macros): never asked of the user.
+    private(set) var assigned: Set<String> = []
+    /// Names set or defined outside any loop: they live for the whole render (`SetSlot`), as in Jinja.
+    private(set) var renderScoped: Set<String> = []
+    /// The files `{% include %}` and `{% extends %}` name, in order.
+    private(set) var files: [String] = []
+    /// The macros the template defines, so `{{ name(…) }}` is read as a call.
+    private let macros: Set<String>
 
     /// Words that are never variables: literals, operators, and the loop's own record.
     static let reserved: Set<String> = [
@@ -28,6 +36,7 @@ struct TemplateScanner {
 
     /// Scans `text`, whose first line is line `firstLine` of `file`.
     init(_ text: String, file: String, firstLine: Int) throws {
+        macros = JinjaSyntax.macroNames(in: text)
         let characters = Array(text)
         var index = 0
         var line = firstLine
@@ -67,14 +76,27 @@ struct TemplateScanner {
             }
             let inner = String(characters[(index + 2)..<end])
             let body = inner.trimmingCharacters(in: CharacterSet(charactersIn: "-+").union(.whitespacesAndNewlines))
+            let (open, close) = JinjaSyntax.markers(inner)
             switch kind {
             case "{":
-                try record(expression: body, at: location, required: conditionalDepth == 0, loops: loopScopes)
-                translated += "{{" + Self.translate(inner) + "}}"
+                try JinjaSyntax.checkPrinted(body, at: location)
+                if let call = JinjaSyntax.macroCall(body, macros: macros) {
+                    for argument in call.arguments {
+                        try recordArgument(argument, at: location, required: conditionalDepth == 0, loops: loopScopes)
+                    }
+                    translated +=
+                        "{%" + open + "__call " + call.name + " " + call.arguments.joined(separator: ", ")
+                        + close + "%}"
+                } else {
+                    try record(expression: body, at: location, required: conditionalDepth == 0, loops: loopScopes)
+                    translated += "{{" + Self.translate(inner) + "}}"
+                }
             case "%":
                 let words = body.split(separator: " ", maxSplits: 1).map(String.init)
                 let tag = words.first ?? ""
                 let rest = words.count > 1 ? words[1] : ""
+                var rewritten = inner
+                try JinjaSyntax.checkTag(tag, body: body, at: location)
                 switch tag {
                 case "for":
                     guard let inRange = rest.range(of: " in ") else {
@@ -90,13 +112,42 @@ struct TemplateScanner {
                 case "endfor": if !loopScopes.isEmpty { loopScopes.removeLast() }
                 case "if", "elif", "ifnot":
                     if tag != "elif" { conditionalDepth += 1 }
-                    for word in Self.identifiers(in: rest) {
+                    let condition = try JinjaSyntax.condition(Self.translate(rest), at: location)
+                    for word in Self.identifiers(in: condition) {
                         try record(expression: word, at: location, required: false, loops: loopScopes)
                     }
+                    rewritten = open + tag + " " + condition + close
                 case "endif": conditionalDepth = max(0, conditionalDepth - 1)
+                case "set":
+                    let parts = rest.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    if parts.count == 2 {
+                        try recordArgument(parts[1], at: location, required: false, loops: loopScopes)
+                    }
+                    if let name = parts.first, !name.isEmpty {
+                        assigned.insert(name)
+                        if loopScopes.isEmpty { renderScoped.insert(name) }
+                    }
+                    // In a loop, Jinja scopes the name to the iteration: it never changes the one outside.
+                    if !loopScopes.isEmpty { rewritten = open + "__set_local " + rest + close }
+                case "macro":
+                    let name = String(rest.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+                    assigned.insert(name)
+                    renderScoped.insert(name)
+                    let list = rest.drop { $0 != "(" }.dropFirst().dropLast()
+                    loopScopes.append(
+                        Set(
+                            JinjaTags.splitArguments(String(list)).map {
+                                String($0.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)
+                            }))
+                    conditionalDepth += 1
+                case "endmacro":
+                    if !loopScopes.isEmpty { loopScopes.removeLast() }
+                    conditionalDepth = max(0, conditionalDepth - 1)
+                case "include", "extends":
+                    if let name = JinjaSyntax.quoted(rest) { files.append(name) }
                 default: break
                 }
-                translated += "{%" + Self.translate(inner) + "%}"
+                translated += "{%" + (rewritten == inner ? Self.translate(inner) : rewritten) + "%}"
             default:
                 translated += "{#" + inner + "#}"
             }
@@ -112,6 +163,13 @@ struct TemplateScanner {
         guard let first = trimmed.first else {
             throw PromptError.invalidVariableName(location, found: expression)
         }
+        if JinjaSyntax.unquoted(trimmed).contains("\\") {
+            // Jinja2 refuses it too; it is usually a Markdown formatter's escape (`past\_messages`).
+            throw PromptError.templateSyntax(
+                location,
+                "unexpected '\\' in '\(trimmed)' (Jinja has no escapes outside quotes; was it '\\_' from a Markdown formatter?)"
+            )
+        }
         if first == "\"" || first == "'" { return }
         if first.isNumber || first == "-" {
             let literal = trimmed.prefix { $0 != "|" && $0 != " " }
@@ -122,7 +180,9 @@ struct TemplateScanner {
         guard !root.isEmpty, root.first?.isNumber == false else {
             throw PromptError.invalidVariableName(location, found: trimmed)
         }
-        if Self.reserved.contains(root) || loops.contains(where: { $0.contains(root) }) { return }
+        if Self.reserved.contains(root) || assigned.contains(root) || loops.contains(where: { $0.contains(root) }) {
+            return
+        }
         let defaulted = trimmed.contains("|default") || trimmed.contains("| default")
         let mustHave = required && !defaulted
         if let known = uses.firstIndex(where: { $0.name == root }) {
@@ -134,6 +194,16 @@ struct TemplateScanner {
         } else {
             uses.append(Use(name: root, line: location.line ?? 1, column: location.column ?? 1, required: mustHave))
         }
+    }
+
+    /// Notes the root of a macro argument or `{% set %}` value (`name=value` keyword arguments by their value;
+    /// literal lists and objects use nothing).
+    private mutating func recordArgument(
+        _ argument: String, at location: SourceLocation, required: Bool, loops: [Set<String>]
+    ) throws {
+        let value = JinjaTags.keyword(argument)?.1 ?? argument
+        guard let first = value.first, first != "[", first != "{" else { return }
+        try record(expression: value, at: location, required: required, loops: loops)
     }
 
     /// The identifiers of a condition (`a and not b.c == "x"` → a, b).
@@ -170,7 +240,8 @@ struct TemplateScanner {
         var out = text
         for (jinja, engine) in [
             ("loop.index0", "forloop.counter0"), ("loop.index", "forloop.counter"), ("loop.first", "forloop.first"),
-            ("loop.last", "forloop.last"), ("loop.length", "forloop.length"),
+            ("loop.last", "forloop.last"), ("loop.length", "forloop.length"), (".items()", ""),
+            ("super()", "block.super"),
         ] {
             out = out.replacingOccurrences(of: jinja, with: engine)
         }

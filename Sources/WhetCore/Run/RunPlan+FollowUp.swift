@@ -49,3 +49,15 @@ extension RunPlan {
         return next
     }
 }
+
+extension RunPlan {
+    /// promptfoo's `prefix` / `suffix` (a test's options, a CSV's `__prefix` / `__suffix`) put around the prompt:
+    /// at the start and end of its last user message, the question they are written about (the last message of
+    /// any role when none is the user's).
+    public mutating func surround(prefix: String?, suffix: String?) {
+        guard prefix != nil || suffix != nil, !messages.isEmpty else { return }
+        let index = messages.lastIndex { $0.role == .user } ?? messages.count - 1
+        messages[index].content = (prefix ?? "") + messages[index].content + (suffix ?? "")
+        request.messages = messages
+    }
+}

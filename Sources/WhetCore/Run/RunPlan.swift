@@ -128,7 +128,7 @@ public struct RunPlan: Sendable {
         let prompt = try loadPrompt(input, in: workspace)
         let backend = try input.backendOverride ?? workspace.config.backend(named: input.backendName)
         var variables = prompt.resolveVariables(input.variables)
-        var warnings = prompt.warnings
+        var warnings = prompt.warnings + prompt.inputWarnings(variables)
         let settings = workspace.config.retrieval
         var retrieval: RetrievalRecord? = nil
         var grounding: Grounding? = nil

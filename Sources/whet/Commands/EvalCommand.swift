@@ -63,7 +63,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(
         name: .customLong("from-config"),
         help:
-            "Run a promptfoo config's own 'prompts' and 'providers' (openai:, anthropic:messages:, ollama:chat:) instead of whet's."
+            "Run a promptfoo config's own 'prompts' and 'providers' (openai:, anthropic:messages:, ollama:chat:) instead of whet's; with --backend, its prompts on those whet backends instead of its providers."
     )
     var fromConfig = false
 
@@ -101,18 +101,22 @@ struct EvalCommand: AsyncParsableCommand {
             job.plan.prompts = prompts.isEmpty ? [nil] : prompts.map { Optional($0) }
             job.plan.backends = backends.isEmpty ? [nil] : backends.map { Optional($0) }
             if fromConfig {
-                guard urls.count == 1, prompts.isEmpty, backends.isEmpty else {
-                    throw ValidationError("--from-config takes one promptfoo config and no --prompt or --backend")
+                guard urls.count == 1, prompts.isEmpty else {
+                    throw ValidationError("--from-config takes one promptfoo config and no --prompt")
                 }
                 let config = try PromptfooConfig.load(
                     urls[0], displayPath: workspace.display(urls[0]), limits: workspace.config.limits)
-                let matrix = try PromptfooMatrix(config, limits: workspace.config.limits)
+                // --backend replaces the config's providers, as promptfoo's --providers does.
+                let matrix = try PromptfooMatrix(config, limits: workspace.config.limits, providers: backends.isEmpty)
                 job.plan.promptFiles = matrix.prompts
-                job.plan.backendConfigs = matrix.backends
+                if backends.isEmpty { job.plan.backendConfigs = matrix.backends }
+                let names =
+                    backends.isEmpty
+                    ? matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }
+                    : backends.map { "\($0) (whet.toml, instead of the config's providers)" }
                 Terminal.note(
                     "from the config: prompts \(matrix.prompts.map(\.name).joined(separator: ", ")); "
-                        + "backends \(matrix.backends.map { "\($0.name) (\($0.kind.rawValue) \($0.model))" }.joined(separator: ", "))"
-                )
+                        + "backends \(names.joined(separator: ", "))")
             }
             job.plan.repeats = repeats
             job.plan.concurrency = concurrency

@@ -45,32 +45,44 @@ final class RetrievalAndDataFixesTests: XCTestCase {
         }
     }
 
-    func testAnUnscoredRerankKeepsThePlainSearchsTopK() async throws {
+    func testRerankingOnTheOfflineBackendIsRefusedWithTheReason() throws {
+        // Its quoted sentences hold numbers ("90 days") that would be read as grades, reordering at random.
         let root = try DemoWorkspace.copy()
         defer { try? FileManager.default.removeItem(at: root) }
         let workspace = try Workspace.open(root: root)
         let (index, _) = try workspace.openIndex()
-        let dense = try await workspace.openDense(lexical: index)?.0
-        let questions = [
-            "How do I rotate my API key?", "Can I use SSO with SAML?", "What does the Team plan cost?",
-            "Wie ändere ich mein Passwort?",
-        ]
-        for method in [RetrievalMethod.bm25, .hybrid] {
-            var plain = RetrievalOptions(workspace.config.retrieval)
-            plain.method = method
-            var reranked = plain
-            reranked.rerank = true
-            let without = try WorkspaceRetriever(workspace: workspace, lexical: index, dense: dense, options: plain)
-            let with = try WorkspaceRetriever(workspace: workspace, lexical: index, dense: dense, options: reranked)
-            for question in questions {
-                for topK in [3, 5] {
-                    let a = try await without.retrieve(question, topK: topK)
-                    let b = try await with.retrieve(question, topK: topK)
-                    XCTAssertTrue(b.warnings.first?.contains("first-stage order is kept") ?? false, "\(b.warnings)")
-                    XCTAssertEqual(
-                        b.chunks.map(\.location), a.chunks.map(\.location), "\(method) \(question) top \(topK)")
-                }
-            }
+        var options = RetrievalOptions(workspace.config.retrieval)
+        options.rerank = true
+        XCTAssertThrowsError(try WorkspaceRetriever(workspace: workspace, lexical: index, dense: nil, options: options))
+        { error in
+            XCTAssertTrue("\(error)".contains("reranking needs a model that grades passages"), "\(error)")
         }
+    }
+}
+
+/// A corpus in English and German: a word that is a stop word in the query's language is not searched as the
+/// other language's content word ("How do I …" must not match German pages' `-i`).
+final class MixedLanguageQueryTests: XCTestCase {
+    func testEnglishQuestionsDoNotPullGermanPagesThroughTheirStopWords() throws {
+        let root = try DemoWorkspace.copy()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = try Workspace.open(root: root)
+        let (index, _) = try workspace.openIndex()
+        for question in [
+            "How do I rotate my API key?", "How do I verify webhook signatures?", "Where can I download my invoices?",
+        ] {
+            let paths = try index.search(question, topK: 5).map(\.path)
+            XCTAssertFalse(paths.contains { $0.contains("/handbuch/") }, "\(question): \(paths)")
+        }
+        let german = try index.search("Wie zeige ich mit ls auch Einträge an, die mit einem Punkt beginnen?", topK: 5)
+        XCTAssertEqual(german.first?.path, "corpus/handbuch/ls.md")
+        XCTAssertEqual(
+            LanguageDetector.queryLanguage("How do I rotate my API key?", among: try index.inMemoryIndex().0.languages)?
+                .code, "en")
+        XCTAssertEqual(
+            LanguageDetector.queryLanguage(
+                "Wie kopiere ich Verzeichnisse?", among: try index.inMemoryIndex().0.languages)?.code,
+            "de")
+        XCTAssertNil(LanguageDetector.queryLanguage("API key rotation", among: try index.inMemoryIndex().0.languages))
     }
 }

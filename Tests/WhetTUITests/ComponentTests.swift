@@ -228,6 +228,9 @@ final class ComponentTests: XCTestCase {
         XCTAssertEqual(canvas[x, row].style, workbench.state.theme.style(.match), canvas.line(row))
         press(workbench, .control("f"))
         XCTAssertEqual((workbench.layers.top as? LineInputLayer)?.editor.text, "sample", "offered again")
+        type(workbench, "name")
+        XCTAssertEqual(
+            (workbench.layers.top as? LineInputLayer)?.editor.text, "name", "typing replaces the offered search")
     }
 
     func testUndoDoesNotReachBackPastASave() async throws {

@@ -128,3 +128,60 @@ final class WalkthroughFixesTests: XCTestCase {
         XCTAssertEqual(layer.messages.last?.content, "It is the production key.")
     }
 }
+
+/// Messages the status line cuts can be read whole.
+@MainActor
+final class MessageLogTests: XCTestCase {
+    func testMessagesKeepsEveryStatusMessageWhole() async throws {
+        DisplayWidth.prepareLocale()
+        let root = try copyOfDemoWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workbench = try openWorkbench(root: root)
+        let layout = Layout.make(width: 80, height: 24)
+        workbench.resize(to: layout)
+        let long = "a long message " + String(repeating: "that goes on and on ", count: 10) + "and ends here"
+        workbench.state.message = .warning(long)
+        workbench.state.message = .error("second")
+        for key: Key in [.control("p")] + Array(":messages".dropFirst()).map({ .character($0) }) + [.enter] {
+            workbench.handle(key, layout: layout)
+        }
+        XCTAssertTrue(workbench.layers.top is MessagesLayer)
+        let text = workbench.render(width: 80, height: 24, now: Date(timeIntervalSince1970: 0)).0.text
+        XCTAssertTrue(text.contains("Messages (2)"), text)
+        XCTAssertTrue(text.contains("and ends here"), "the whole message, wrapped: \(text)")
+        XCTAssertTrue(text.contains("second"), text)
+    }
+}
+
+/// The rule for typed values across a prompt switch: a value comes along when the next prompt has a variable of
+/// the same name and kind; otherwise it is set aside with its prompt and given back when that prompt reopens.
+@MainActor
+final class PromptSwitchValuesTests: XCTestCase {
+    func testATypedConversationDoesNotBecomeAnotherPromptsTextAndComesBack() async throws {
+        DisplayWidth.prepareLocale()
+        let root = try copyOfDemoWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+        ---
+        name: history-notes
+        inputs:
+          history:
+            type: string
+            sample: notes from the last call
+        ---
+        user:
+        Summarise {{history}}
+        """.write(to: root.appendingPathComponent("prompts/history-notes.prompty"), atomically: true, encoding: .utf8)
+        let workbench = try openWorkbench(root: root)
+        workbench.runCommand("prompt support-chat")
+        let typed = #"[{"role":"user","content":"Mine, typed."}]"#
+        workbench.state.variables["history"] = typed
+        workbench.state.variables["question"] = "My own question"
+        workbench.runCommand("prompt history-notes")
+        XCTAssertEqual(workbench.state.variables["history"], "notes from the last call", "the text prompt's sample")
+        workbench.runCommand("prompt support-chat")
+        XCTAssertEqual(workbench.state.variables["history"], typed, "the conversation is given back")
+        XCTAssertEqual(workbench.state.variables["question"], "My own question")
+        XCTAssertTrue(workbench.state.message?.text.contains("kept what you typed for") ?? false)
+    }
+}

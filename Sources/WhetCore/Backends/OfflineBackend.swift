@@ -110,7 +110,7 @@ public struct OfflineBackend: ModelBackend {
         let sources = cited.map { number -> String in
             let chunk = chunks[number - 1]
             let heading = chunk.headingPath.last.map { " (\($0))" } ?? ""
-            return "[\(number)] \(chunk.location)\(heading)"
+            return "[\(number)] \(chunk.citedLocation)\(heading)"
         }.joined(separator: "\n")
         return OfflineBackend.disclaimer + "\n\n" + body + "\n\nSources:\n" + sources
     }

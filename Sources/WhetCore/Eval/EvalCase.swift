@@ -92,9 +92,30 @@ public enum EvalFile {
             PromptfooConfig.looksLikeConfig(root)
         {
             let config = try PromptfooConfig.load(url, displayPath: displayPath, limits: limits)
-            return (config.cases, config.warnings)
+            return (config.cases, config.warnings + unknownTypes(config.cases))
         }
-        return (try loadList(url, displayPath: displayPath, limits: limits), [])
+        let cases = try loadList(url, displayPath: displayPath, limits: limits)
+        return (cases, unknownTypes(cases))
+    }
+
+    /// One warning per assertion type whet does not know, at its first case, with the type it most likely
+    /// meant (`icontain` → `icontains`): such assertions are reported as not run.
+    static func unknownTypes(_ cases: [EvalCase]) -> [Warning] {
+        let known = AssertionEvaluator.allTypes
+        var seen = Set<String>()
+        var warnings: [Warning] = []
+        for item in cases {
+            for assertion in item.assertions
+            where !known.contains(assertion.type) && seen.insert(assertion.type).inserted {
+                warnings.append(
+                    Warning(
+                        "assertion type '\(assertion.type)' is not known to whet"
+                            + Suggestion.hint(for: assertion.type, in: known.sorted())
+                            + "; those assertions will be reported as not run",
+                        at: item.location))
+            }
+        }
+        return warnings
     }
 
     /// A JSONL file or a YAML list of cases.

@@ -166,10 +166,13 @@ public struct BM25Index: Sendable {
     public func analyze(_ text: String) -> [String] {
         // One language (most indexes): analysed as documents are, with nothing to merge.
         if languages.count <= 1 { return analyze(text, in: languages.first ?? Language.english.id) }
+        // A word that is a stop word in the query's own language is not searched as another language's content
+        // word: the English "I" of "How do I …" must not match German pages' option `-i`.
+        let own = LanguageDetector.queryLanguage(text, among: languages)
         var terms: [String] = []
         var earlier = Set<String>()
         for id in languages.sorted() {
-            let found = analyze(text, in: id)
+            let found = analyze(text, in: id, skipping: own.flatMap { $0.id == id ? nil : $0.stopWords })
             // A stem two languages share is searched once, not once per language.
             terms += found.filter { !earlier.contains($0) }
             earlier.formUnion(found)
@@ -178,10 +181,11 @@ public struct BM25Index: Sendable {
     }
 
     /// The terms of `text` in one language, every occurrence kept.
-    private func analyze(_ text: String, in id: UInt8) -> [String] {
+    private func analyze(_ text: String, in id: UInt8, skipping skipped: Set<String>? = nil) -> [String] {
         var terms: [String] = []
         let english = id == Language.english.id
         TextTokenizer.forEachWordBytes(in: text) { bytes in
+            if let skipped, skipped.contains(String(decoding: bytes, as: UTF8.self)) { return }
             let known: Int32? =
                 english
                 ? wordIDs.value(for: bytes, hash: WordTable.hash(bytes))

@@ -15,21 +15,44 @@ extension Workbench {
     }
 
     /// Re-reads the variables from the edited text; a parse problem is shown instead of failing.
-    func reparsePrompt() {
+    /// `switching`: another prompt was just opened, so a typed value of another kind (a conversation for a
+    /// text input, or the other way round) gives way to this prompt's sample; while editing one prompt nothing
+    /// typed is dropped.
+    func reparsePrompt(switching: Bool = false, from previousPath: String? = nil) {
         do {
             let prompt = try PromptFile(
                 parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName,
                 baseDirectory: state.workspace.root.appendingPathComponent(state.promptPath).deletingLastPathComponent()
             )
+            let wasThread = state.threadInputs
             state.variableNames = prompt.variables
             state.threadInputs = Set(prompt.inputs.filter { $0.type == "thread" }.map(\.name))
             // A sample fills a variable that has no value, or one still holding the sample another prompt (or an
             // earlier version of this one) filled in: opening another prompt gives its own example, while a
-            // value the user typed is kept.
+            // value the user typed is kept — if it is the same kind of value. A conversation typed for one
+            // prompt's thread input is not another prompt's text question, nor the other way round.
+            var restored = Set<String>()
+            if switching {
+                // Values set aside when this prompt was left come back (typed values win over samples).
+                for (name, value) in state.setAsideValues.removeValue(forKey: state.promptPath) ?? [:] {
+                    state.variables[name] = value
+                    state.sampleValues[name] = nil
+                    restored.insert(name)
+                }
+            }
             for input in prompt.inputs {
-                guard let sample = input.sample else { continue }
                 let current = state.variables[input.name]
-                if current == nil || current == state.sampleValues[input.name] {
+                let isThread = state.threadInputs.contains(input.name)
+                let typed = current != nil && current != state.sampleValues[input.name]
+                if switching, typed, let current, !restored.contains(input.name),
+                    wasThread.contains(input.name) != isThread
+                {
+                    state.setAsideValues[previousPath ?? "", default: [:]][input.name] = current
+                    state.variables[input.name] = nil
+                }
+                guard let sample = input.sample else { continue }
+                let now = state.variables[input.name]
+                if now == nil || now == state.sampleValues[input.name] {
                     state.variables[input.name] = sample
                     state.sampleValues[input.name] = sample
                 }
@@ -105,10 +128,10 @@ extension Workbench {
     }
 
     /// Puts `text` in the editor as the saved version, from the top.
-    func loadPrompt(text: String) {
+    func loadPrompt(text: String, switching previousPath: String? = nil) {
         state.buffer = TextBuffer(text: text)
         state.editorView = EditorView()
-        reparsePrompt()
+        reparsePrompt(switching: previousPath != nil, from: previousPath)
         refreshContext()
     }
 

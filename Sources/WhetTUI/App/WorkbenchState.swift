@@ -72,6 +72,9 @@ public struct WorkbenchState: Sendable {
     public var variableNames: [String] = []
     /// The sample each variable was last filled with, so a value nobody changed follows the prompt's sample.
     public var sampleValues: [String: String] = [:]
+    /// Values typed for one prompt that the next prompt opened could not take (a conversation where it wants
+    /// text): kept by prompt path and given back when that prompt is opened again.
+    public var setAsideValues: [String: [String: String]] = [:]
     /// The variables the prompt declares as conversations (`kind: thread`): edited as messages.
     public var threadInputs: Set<String> = []
     public var variables: [String: String] = [:]
@@ -114,7 +117,20 @@ public struct WorkbenchState: Sendable {
     public var focus: Pane = .prompt
     /// The last text searched for with Ctrl-F (highlighted in the editor, offered again by the next Ctrl-F).
     public var lastSearch = ""
-    public var message: StatusMessage? = nil
+    public var message: StatusMessage? = nil {
+        didSet {
+            // Every message is kept (the status line cuts long ones): `:messages` shows them whole.
+            if let message, message != oldValue {
+                messageLog.append(message)
+                if messageLog.count > Self.messageLogLimit {
+                    messageLog.removeFirst(messageLog.count - Self.messageLogLimit)
+                }
+            }
+        }
+    }
+    /// The messages of this session of the workbench, oldest first (at most `messageLogLimit`).
+    public private(set) var messageLog: [StatusMessage] = []
+    static let messageLogLimit = 500
     public var theme: Theme
     public var sessionID: String?
     public var reviewSessions: [SessionStore.Summary] = []

@@ -46,6 +46,9 @@ extension Workbench {
             }
             wb.openPrompt(name)
         },
+        WorkbenchCommand(["messages", "mes"], "messages", "every status message of this session, whole") { wb, _ in
+            wb.openMessages()
+        },
         WorkbenchCommand(["set"], "set NAME=VALUE", "set a variable", changes: true) { wb, argument in
             guard let equals = argument.firstIndex(of: "=") else {
                 wb.state.message = .error("expected :set NAME=VALUE")
@@ -203,6 +206,11 @@ extension Workbench {
         }
     }
 
+    /// `:messages`: the status messages of this session, whole.
+    func openMessages() {
+        layers.push(MessagesLayer(messages: state.messageLog))
+    }
+
     /// `:prompt NAME`: another prompt in the editor (only with no unsaved edits).
     func openPrompt(_ name: String) {
         guard !state.buffer.isModified else {
@@ -213,9 +221,22 @@ extension Workbench {
         }
         do {
             let url = try state.workspace.promptURL(named: name)
+            let previous = state.promptPath
             state.promptPath = state.workspace.display(url)
             state.promptName = url.lastPathComponent
-            loadPrompt(text: try String(contentsOf: url, encoding: .utf8))
+            loadPrompt(text: try String(contentsOf: url, encoding: .utf8), switching: previous)
+            // Say which typed values came along (the rule: same name and kind; samples fill the rest).
+            let kept = state.variableNames.filter { name in
+                state.variables[name] != nil && state.variables[name] != state.sampleValues[name]
+                    && !RunPlan.retrievalVariables.contains(name)
+            }
+            if state.message == nil || state.message?.isError == false {
+                state.message = .info(
+                    "opened \(state.promptPath)"
+                        + (kept.isEmpty
+                            ? ""
+                            : "; kept what you typed for \(kept.map { "'\($0)'" }.joined(separator: ", ")) (F2 edits)"))
+            }
         } catch {
             state.message = .failure(error)
         }

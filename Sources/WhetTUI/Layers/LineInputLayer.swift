@@ -8,11 +8,15 @@ final class LineInputLayer: Layer {
 
     let kind: Kind
     private(set) var editor: LineEditor
+    /// The text was offered (the last search again): Enter takes it, the first character typed replaces it
+    /// (as a selected suggestion does), any other key keeps it for editing.
+    private var offered: Bool
     private let submit: @MainActor (Workbench, String) -> Void
 
     init(kind: Kind, text: String, submit: @escaping @MainActor (Workbench, String) -> Void) {
         self.kind = kind
         self.editor = LineEditor(text)
+        self.offered = kind == .search && !text.isEmpty
         self.submit = submit
     }
 
@@ -33,12 +37,15 @@ final class LineInputLayer: Layer {
             },
             KeyBinding([.escape, .control("c")], "Esc", "cancel") { [unowned self] wb in wb.layers.remove(self) },
             KeyBinding([.backspace], "Backspace", nil) { [unowned self] wb in
+                self.offered = false
                 if self.editor.text.isEmpty { wb.layers.remove(self) } else { _ = self.editor.apply(.backspace) }
             },
         ]
     }
 
     func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
+        if offered, case .character = key { editor = LineEditor("") }
+        offered = false
         _ = editor.apply(key)
         return .ignore
     }

@@ -156,6 +156,21 @@ final class DiffLayer: ScrolledTextLayer {
 
     override func title(_ state: WorkbenchState) -> String { heading }
 
+    /// A legend above the diff, or the note that there is nothing to show.
+    override func header(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        guard let pieces else { return [] }
+        if pieces.allSatisfy({ $0.kind == .same }) {
+            return [StyledLine("identical: the two texts are the same, word for word", .success)]
+        }
+        let removed = pieces.filter { $0.kind == .removed }.count
+        let added = pieces.filter { $0.kind == .added }.count
+        return [
+            StyledLine(
+                "red: removed, green: added (without colour: underlined, bold) · \(removed) removed, \(added) added",
+                .dim)
+        ]
+    }
+
     /// Placeholder lines standing for the laid-out rows (the diff draws itself; the count drives scrolling).
     override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
         guard let pieces else { return [StyledLine("the text of one of these versions was not kept", .dim)] }
@@ -192,5 +207,33 @@ final class DatasetLayer: ScrolledTextLayer {
                 $0.writeDataset()
             }
         ]
+    }
+}
+
+/// `:messages`: every status message of this session, whole and wrapped, newest last (the status line cuts a
+/// long one to its width).
+@MainActor
+final class MessagesLayer: ScrolledTextLayer {
+    let messages: [StatusMessage]
+
+    init(messages: [StatusMessage]) {
+        self.messages = messages
+        super.init()
+        self.scroll = ScrollState(offset: Int.max / 2)
+    }
+
+    override func title(_ state: WorkbenchState) -> String { "Messages (\(messages.count))" }
+
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        guard !messages.isEmpty else { return [StyledLine("no messages yet", .dim)] }
+        return messages.flatMap { message -> [StyledLine] in
+            let role: ThemeRole =
+                switch message.kind {
+                case .info: .overlay
+                case .warning: .warning
+                case .error: .error
+                }
+            return wrapText(message.text, width: max(10, width)).map { StyledLine($0, role) }
+        }
     }
 }

@@ -32,13 +32,6 @@ struct EvalsCommand: AsyncParsableCommand {
                 let (cases, warnings) = try EvalFile.read(
                     url, displayPath: workspace.display(url), limits: workspace.config.limits)
                 for warning in warnings { Terminal.warn(warning.description) }
-                for unknown in Set(cases.flatMap { $0.assertions.map(\.type) }).subtracting(AssertionEvaluator.allTypes)
-                    .sorted()
-                {
-                    Terminal.warn(
-                        "\(workspace.display(url)): warning: assertion type '\(unknown)' is not known to whet; "
-                            + "those assertions will be reported as not run")
-                }
                 if cases.isEmpty { Terminal.warn("\(workspace.display(url)): warning: the file holds no cases") }
                 let unchecked = cases.filter { $0.assertions.isEmpty }
                 if let first = unchecked.first {

@@ -42,7 +42,9 @@ struct WhetCommand: AsyncParsableCommand {
             arguments.removeFirst(2)
         }
         if let first = arguments.first { refuseUnknownCommand(first) }
-        arguments = bareFailOnRegression(arguments)
+        // `whet help foo` would print the general help and exit 0, as if `foo` were fine.
+        if arguments.first == "help", arguments.count > 1 { refuseUnknownCommand(arguments[1], after: "help ") }
+        arguments = negativeNumbers(bareFailOnRegression(arguments))
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -55,8 +57,9 @@ struct WhetCommand: AsyncParsableCommand {
             if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
             // A usage mistake the parser caught: one line in the same form as every other error, exit 1.
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            var text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
             let subcommand = arguments.first { names.contains($0) }.map { " \($0)" } ?? ""
+            text += optionHint(text, subcommand: arguments.first { names.contains($0) })
             FileHandle.standardError.write(
                 Data("error: \(TerminalText.visible(text)) (see `whet\(subcommand) --help`)\n".utf8))
             Foundation.exit(1)
@@ -76,6 +79,48 @@ struct WhetCommand: AsyncParsableCommand {
         return out
     }
 
+    /// Numeric options given a negative number (`--top-k -3`) would read as a missing value followed by an
+    /// unknown option; joined as `--top-k=-3`, the command's own check says what is wrong with the number.
+    static func negativeNumbers(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--"), !argument.contains("="), index + 1 < arguments.count,
+                arguments[index + 1].hasPrefix("-"), Double(arguments[index + 1]) != nil
+            {
+                out.append(argument + "=" + arguments[index + 1])
+                index += 2
+                continue
+            }
+            out.append(argument)
+            index += 1
+        }
+        return out
+    }
+
+    /// " (did you mean '--help'?)" for an unknown option close to one the command has (`--hlep`).
+    static func optionHint(_ message: String, subcommand: String?) -> String {
+        guard message.hasPrefix("Unknown option '"), let end = message.dropFirst(16).firstIndex(of: "'") else {
+            return ""
+        }
+        let typed = String(message.dropFirst(16)[..<end])
+        let command = configuration.subcommands.first { $0.configuration.commandName == subcommand } ?? Self.self
+        // The command's options, as its own help names them.
+        let help = helpMessage(for: command)
+        var options = Set(["--help"])
+        var word = ""
+        for character in help + " " {
+            if character.isLetter || character.isNumber || character == "-" {
+                word.append(character)
+            } else {
+                if word.hasPrefix("--"), word.count > 3 { options.insert(word) }
+                word = ""
+            }
+        }
+        return Suggestion.closest(to: typed, in: options.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
     /// The subcommands' names.
     static var names: [String] {
         configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
@@ -83,13 +128,17 @@ struct WhetCommand: AsyncParsableCommand {
 
     /// `whet evl` would otherwise open the workbench on a directory named "evl": a first word that is neither a
     /// command, an option nor an existing directory is an error, with the command it most likely meant.
-    static func refuseUnknownCommand(_ word: String) {
+    static func refuseUnknownCommand(_ word: String, after prefix: String = "") {
         guard !word.hasPrefix("-"), !names.contains(word) else { return }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        if prefix.isEmpty, FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            return
+        }
         let hint =
-            Suggestion.closest(to: word, in: names).map { "; did you mean 'whet \($0)'?" }
-            ?? " and no directory of that name exists"
+            Suggestion.closest(to: word, in: names).map { "; did you mean 'whet \(prefix)\($0)'?" }
+            ?? (prefix.isEmpty ? " and no directory of that name exists" : "")
         FileHandle.standardError.write(
             Data(
                 "error: unknown command '\(TerminalText.visible(word))'\(hint) (`whet --help` lists the commands)\n"

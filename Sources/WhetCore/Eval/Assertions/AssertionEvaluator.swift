@@ -231,7 +231,8 @@ public enum AssertionEvaluator {
             return try await ModelGradedAssertions.evaluate(type, value: value, threshold: threshold, context: context)
         default:
             throw CannotRun(
-                description: "unknown assertion type '\(type)'; known: \(knownTypes.sorted().joined(separator: ", "))")
+                description: "unknown assertion type '\(type)'" + Suggestion.hint(for: type, in: allTypes.sorted())
+                    + "; known: \(knownTypes.sorted().joined(separator: ", "))")
         }
     }
 }

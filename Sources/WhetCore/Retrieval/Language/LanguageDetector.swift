@@ -30,6 +30,25 @@ public enum LanguageDetector {
         return candidates[best]
     }
 
+    /// The language a short query is written in, among the index's `languages` (ids), from its stop words:
+    /// the one with the most hits, at least one, and no tie; nil when the query does not say (a bare list of
+    /// terms). Queries are a handful of words, so one function word is evidence enough to choose between the
+    /// languages the corpus holds.
+    public static func queryLanguage(_ text: String, among languages: Set<UInt8>) -> Language? {
+        let candidates = Language.detectable.filter { languages.contains($0.id) }
+        guard candidates.count > 1 else { return nil }
+        var hits = Array(repeating: 0, count: candidates.count)
+        let positions = candidates.map { candidate in Language.detectable.firstIndex { $0.id == candidate.id } ?? 0 }
+        TextTokenizer.forEachWordBytes(in: text) { bytes in
+            guard let mask = stopWordLanguages.value(for: bytes, hash: WordTable.hash(bytes)) else { return }
+            for (index, position) in positions.enumerated() where mask & (1 << position) != 0 { hits[index] += 1 }
+        }
+        guard let best = hits.indices.max(by: { hits[$0] < hits[$1] }), hits[best] > 0,
+            hits.filter({ $0 == hits[best] }).count == 1
+        else { return nil }
+        return candidates[best]
+    }
+
     /// Every stop word of a detectable language → the languages (bits by position in `detectable`) it is a
     /// stop word of: one look-up per word, by its bytes, without making a String.
     static let stopWordLanguages: WordTable = {

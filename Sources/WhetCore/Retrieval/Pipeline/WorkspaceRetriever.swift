@@ -91,6 +91,13 @@ public final class WorkspaceRetriever: ChunkRetriever {
         }
         var reranker: Reranker? = nil
         if options.rerank {
+            // The offline backend quotes sentences: a number in one ("90 days") would be read as a grade.
+            let config = try workspace.config.backend(named: settings.rerankBackend)
+            guard config.kind != .offline else {
+                throw RetrievalError.dense(
+                    "reranking needs a model that grades passages: the backend '\(config.name)' is whet's offline backend, "
+                        + "which only quotes documents; set [retrieval] rerank_backend to a language model")
+            }
             var template = Reranker.defaultTemplate
             if let path = settings.rerankPrompt {
                 let url = workspace.root.appendingPathComponent(path)
@@ -109,7 +116,7 @@ public final class WorkspaceRetriever: ChunkRetriever {
             guard config.kind != .offline else {
                 throw RetrievalError.dense(
                     "query expansion (\(options.expansion.rawValue)) needs a model that writes: the backend "
-                        + "'\(config.name)' is the offline one, which only quotes documents; set "
+                        + "'\(config.name)' is whet's offline backend, which only quotes documents; set "
                         + "[retrieval] expansion_backend to a language model")
             }
         }

@@ -232,7 +232,7 @@ final class WorkbenchRenderTests: XCTestCase {
         let text = render(workbench, 120, 40).text
         XCTAssertTrue(text.contains("context optimisation"), text)
         XCTAssertTrue(text.contains("evals: 0% [0–79] of 1"), text)
-        XCTAssertTrue(text.contains("1 knowledge 1"), "the count carries the key that lists its cases: \(text)")
+        XCTAssertTrue(text.contains("knowledge: 1 (key 1)"), "the count carries the key that lists its cases: \(text)")
         XCTAssertTrue(text.contains("fine-tuning: 3"), "the demo's three expected answers: \(text)")
     }
 }

@@ -2,8 +2,8 @@
 import Foundation
 
 /// The terminal loop: read every waiting key, apply it, pick up streamed output, and draw a frame only when
-/// something changed (at most ~30 frames a second while a run streams), sleeping briefly between polls so
-/// background tasks run and an idle workbench costs almost nothing.
+/// something changed (at most ~30 frames a second while a run streams). Between rounds it sleeps until a key or
+/// a job's event arrives (`EventQueue`'s wake pipe), so an idle workbench costs almost nothing.
 @MainActor
 public enum WorkbenchLoop {
     /// Runs the workbench in the terminal until the user quits; restores the terminal on every way out.
@@ -87,10 +87,24 @@ public enum WorkbenchLoop {
                 workbench.writeRecovery()
                 lastRecovery = now
             }
-            try? await Task.sleep(for: .milliseconds(10))
+            // Wait for a key or a job's event; only a streaming run (frames to pace) or a frame still owed polls
+            // quickly. The idle timeout keeps the recovery file and a resize (SIGWINCH reaches curses, not the
+            // poll) within a fraction of a second.
+            let busy = streaming || dirty
+            await waitForInputOrEvent(workbench.events.wakeDescriptor, milliseconds: busy ? 10 : 200)
         }
         hangup.stop()
         screen.stop()
+    }
+
+    /// Sleeps until the keyboard (standard input) or the event pipe has something, or the time is up. The wait
+    /// is off the main actor, so tasks that need it (a job's completion) run meanwhile.
+    static func waitForInputOrEvent(_ wake: Int32?, milliseconds: Int32) async {
+        await Task.detached {
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+            if let wake { descriptors.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+            _ = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
+        }.value
     }
 
     /// Runs a shell command on the user's terminal and waits for it. `system(3)` keeps the child in whet's

@@ -81,7 +81,7 @@ enum FrameworkSidebar {
             // Each count carries the key that lists the failing cases behind it.
             let counts = FailureClass.allCases.enumerated().compactMap { index, type -> String? in
                 let count = advice.counts[type.rawValue] ?? 0
-                return count > 0 ? "\(index + 1) \(type.rawValue) \(count)" : nil
+                return count > 0 ? "\(type.rawValue): \(count) (key \(index + 1))" : nil
             }
             if !counts.isEmpty {
                 for wrapped in wrapText(counts.joined(separator: " · "), width: inner.width) { line(wrapped, .dim) }

@@ -185,3 +185,26 @@ final class PromptSwitchValuesTests: XCTestCase {
         XCTAssertTrue(workbench.state.message?.text.contains("kept what you typed for") ?? false)
     }
 }
+
+/// The status bar gives the focused pane's own keys room after run, pane, help and quit; review mode's sidebar
+/// has no prompt to tick before a run is shown.
+@MainActor
+final class StatusHintsTests: XCTestCase {
+    func testTheOutputPanesKeysReachTheStatusBar() async throws {
+        DisplayWidth.prepareLocale()
+        let root = try copyOfDemoWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workbench = try openWorkbench(root: root)
+        let layout = Layout.make(width: 200, height: 40)
+        workbench.resize(to: layout)
+        workbench.state.focus = .output
+        let own = try XCTUnwrap(workbench.paneBindings(.output).hints.first)
+        let status = workbench.render(width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0.line(39)
+        XCTAssertTrue(status.contains("\(own.key) \(own.label)"), status)
+        XCTAssertTrue(status.contains("^Q quit"), status)
+
+        let review = try openWorkbench(root: root, readOnly: true)
+        let text = review.render(width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text
+        XCTAssertFalse(text.contains("✗ clear instructions"), "no crosses for a prompt that is not shown: \(text)")
+    }
+}

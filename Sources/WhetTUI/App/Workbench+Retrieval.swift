@@ -339,7 +339,8 @@ extension Workbench {
                 let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
                 lines.append(
                     StyledLine(
-                        "── chunk \(number + 1) of \(chunks.count) · lines \(chunk.startLine)-\(chunk.endLine) · "
+                        "── chunk \(number + 1) of \(chunks.count) · "
+                            + (chunk.pages?.label ?? "lines \(chunk.startLine)-\(chunk.endLine)") + " · "
                             + "~\(estimateTokens(chunk.text)) tokens\(heading)", .titleFocused))
                 lines += chunk.text.split(separator: "\n", omittingEmptySubsequences: false).map {
                     StyledLine(VisibleText.escape(String($0)), .overlay)

@@ -78,11 +78,16 @@ extension Workbench {
         }
     }
 
-    /// The status bar's hints: the everywhere keys that apply now, with the focused pane's own key where it
-    /// has one for the same thing (`:` for the command line outside the editor, `^P` in it).
+    /// The status bar's hints, in the order they are given room: run, pane, help and quit first, then the focused
+    /// pane's own keys (the output pane's `[ ]` and rating, the context pane's pin and method …), then the
+    /// other everywhere keys. Where the pane has its own key for an everywhere action (`:` for the command
+    /// line outside the editor, `^P` in it) that key is shown.
     func statusHints() -> [(key: String, label: String)] {
         let pane = paneBindings(state.focus).hints
         let global = globalBindings().filter { !(state.readOnly && $0.changesWorkspace) }.hints
-        return global.map { hint in pane.first { $0.label == hint.label } ?? hint }
+            .map { hint in pane.first { $0.label == hint.label } ?? hint }
+        let first = Set(["run", "pane", "help", "quit"])
+        let own = pane.filter { hint in !global.contains { $0.label == hint.label } }
+        return global.filter { first.contains($0.label) } + own + global.filter { !first.contains($0.label) }
     }
 }

@@ -125,21 +125,36 @@ final class ChunkLayer: ScrolledTextLayer {
     }
 }
 
-/// `b` in the context pane: a document cut as the index cut it.
+/// `b` in the context pane: a document cut as the index cut it, long lines wrapped to the width, opened at the
+/// selected chunk (`start` is its line before wrapping).
 @MainActor
 final class DocumentLayer: ScrolledTextLayer {
     let heading: String
     let content: [StyledLine]
+    private let start: Int
+    private var positioned = false
 
     init(title: String, lines: [StyledLine], scroll: Int) {
         heading = title
         content = lines
+        start = scroll
         super.init()
-        self.scroll = ScrollState(offset: scroll)
     }
 
     override func title(_ state: WorkbenchState) -> String { heading }
-    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] { content }
+
+    override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        for (index, line) in content.enumerated() {
+            if index == start, !positioned {
+                scroll = ScrollState(offset: out.count)
+                positioned = true
+            }
+            let pieces = wrapText(line.text, width: max(10, width))
+            out += (pieces.isEmpty ? [""] : pieces).map { StyledLine($0, line.role) }
+        }
+        return out
+    }
 }
 
 /// `d` in the output pane (and in the versions list): a word diff, laid out once per width.

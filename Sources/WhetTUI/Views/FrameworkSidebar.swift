@@ -44,8 +44,15 @@ enum FrameworkSidebar {
         line("at: \(assessment.region.rawValue)", .position)
         if y < inner.y + inner.height { y += 1 }
         line("Checklist", .title)
-        for item in assessment.checklist {
-            line((item.done ? "✓ " : "✗ ") + item.label, item.done ? .success : .warning)
+        if state.readOnly && state.shownRun == nil {
+            // Review mode before a run is shown has no prompt to read: no ticks rather than all crosses.
+            for wrapped in wrapText("shown with a run's prompt (pick a session)", width: inner.width) {
+                line(wrapped, .dim)
+            }
+        } else {
+            for item in assessment.checklist {
+                line((item.done ? "✓ " : "✗ ") + item.label, item.done ? .success : .warning)
+            }
         }
         if y < inner.y + inner.height { y += 1 }
         line("Next", .title)

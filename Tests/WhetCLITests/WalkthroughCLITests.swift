@@ -53,3 +53,20 @@ final class WalkthroughCLITests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("--var context=… is not used: retrieval fills 'context'"), run.stderr)
     }
 }
+
+/// Growing the terminal and then quitting leaves nothing of the workbench on the shell's screen (as vim and
+/// less leave nothing).
+final class ResizeResidueTests: XCTestCase {
+    func testQuittingAfterTheTerminalGrewLeavesNoUILines() throws {
+        let demo = try WhetProcess.copyOfDemo()
+        defer { try? FileManager.default.removeItem(at: demo) }
+        let tmux = try TmuxSession([WhetProcess.binary.path], in: demo, width: 80, height: 24)
+        try tmux.waitFor("Framework")
+        try tmux.resize(width: 120, height: 40)
+        try tmux.waitFor("layout for 120 columns") { $0.split(separator: "\n").first.map { $0.count > 100 } ?? false }
+        try tmux.send("C-q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        let screen = try tmux.screen()
+        XCTAssertFalse(screen.contains("Framework") || screen.contains("┌"), "UI lines left behind:\n\(screen)")
+    }
+}

@@ -54,6 +54,10 @@ public final class CursesScreen {
     public func stop() {
         guard started else { return }
         started = false
+        // A blank alternate screen before leaving it: a terminal that was resized meanwhile (tmux) may carry
+        // its content into the shell's screen, as about a dozen UI lines left behind.
+        werase(whet_stdscr())
+        wrefresh(whet_stdscr())
         curs_set(1)
         endwin()
     }

@@ -208,3 +208,15 @@ final class StatusHintsTests: XCTestCase {
         XCTAssertFalse(text.contains("✗ clear instructions"), "no crosses for a prompt that is not shown: \(text)")
     }
 }
+
+/// An overlay's footer shows whole hints only, and says there are more.
+@MainActor
+final class FooterTests: XCTestCase {
+    func testTheEvalResultsFooterIsWholeHintsAt80Columns() async throws {
+        DisplayWidth.prepareLocale()
+        let text = "j/k h/l move · Enter open · f failures · c compare · [ ] older/newer eval · v versions · w report"
+        let fitted = OverlayDrawing.fitted(text, width: 78)
+        XCTAssertEqual(fitted, "j/k h/l move · Enter open · f failures · c compare · F1 more")
+        XCTAssertEqual(OverlayDrawing.fitted("a b · c d", width: 40), "a b · c d")
+    }
+}

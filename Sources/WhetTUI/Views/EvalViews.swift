@@ -48,7 +48,8 @@ enum EvalViews {
             }
         }
         canvas.draw(
-            keys, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
+            OverlayDrawing.fitted(keys, width: inner.width), x: inner.x, y: inner.y + inner.height - 1,
+            maxWidth: inner.width, style: theme.style(.statusKey))
     }
 
     /// The rows under the title line and above the footer, where each mode draws.
@@ -265,8 +266,7 @@ enum EvalViews {
                 style: theme.style(index == browser.selected ? .selection : .overlay))
         }
         canvas.draw(
-            keys, x: inner.x,
-            y: inner.y + inner.height - 1,
+            OverlayDrawing.fitted(keys, width: inner.width), x: inner.x, y: inner.y + inner.height - 1,
             maxWidth: inner.width, style: theme.style(.statusKey))
     }
 }

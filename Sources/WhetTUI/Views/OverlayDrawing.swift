@@ -28,7 +28,22 @@ enum OverlayDrawing {
         let inner = box.inset(1)
         guard inner.height > 0 else { return }
         canvas.draw(
-            text, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.statusKey))
+            fitted(text, width: inner.width), x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width,
+            style: theme.style(.statusKey))
+    }
+
+    /// A footer of `key label · key label …` cut to whole hints that fit, with `· F1 more` when some were left
+    /// out (a hint cut in the middle reads as a different key).
+    static func fitted(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        let more = " · F1 more"
+        var kept = ""
+        for hint in text.components(separatedBy: " · ") {
+            let next = kept.isEmpty ? hint : kept + " · " + hint
+            guard DisplayWidth.of(next) + DisplayWidth.of(more) <= width else { break }
+            kept = next
+        }
+        return kept.isEmpty ? DisplayWidth.prefix(text, fitting: width) : kept + more
     }
 
     /// A dialog sized to its text: the title, the lines, and the answers it takes.

@@ -105,13 +105,14 @@ final class StoreCLITests: XCTestCase {
             of: "sample: How do I rotate my API key?", with: "sample: zanzibar procedure"
         ).write(to: prompt, atomically: true, encoding: .utf8)
         let tmux = try TmuxSession([WhetProcess.binary.path], in: bob, width: 140, environment: password)
-        try tmux.waitFor("Context · bm25")
+        // Generous waits: a connection and a first search on a loaded machine can take seconds.
+        try tmux.waitFor("Context · bm25", timeout: 30)
         XCTAssertFalse(try tmux.screen().contains("support/api-keys.md:1-3"))
 
         try "# API keys\n\nKeys are now rotated by the zanzibar procedure.\n".write(
             to: alice.appendingPathComponent("corpus/support/api-keys.md"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try WhetProcess.run(["-C", alice.path, "index"], environment: password).status, 0)
-        try tmux.waitFor("the shared store changed")
-        try tmux.waitFor("support/api-keys.md:1-3")
+        try tmux.waitFor("the shared store changed", timeout: 30)
+        try tmux.waitFor("support/api-keys.md:1-3", timeout: 30)
     }
 }

@@ -35,14 +35,12 @@ public struct ClassifiedFailure: Sendable, Equatable, Codable {
 /// `metadata.expected_facts`), the answer, and the retrieved context. Rules and thresholds: docs/advisor.md.
 public enum FailureClassifier {
     /// Assertions about the answer's form rather than its knowledge.
-    public static let formatTypes: Set<String> = [
-        "is-json", "contains-json", "json-schema", "starts-with", "regex",
-        "levenshtein", "not-contains", "equals",
-    ]
+    public static let formatTypes: Set<String> = Set(
+        [AssertionType.isJSON, .containsJSON, .jsonSchema, .startsWith, .regex, .levenshtein, .notContains, .equals]
+            .map(\.rawValue))
     /// Assertions that name facts the answer should contain.
-    public static let factTypes: Set<String> = [
-        "contains", "icontains", "contains-all", "contains-any", "context-recall",
-    ]
+    public static let factTypes: Set<String> = Set(
+        [AssertionType.contains, .icontains, .containsAll, .containsAny, .contextRecall].map(\.rawValue))
 
     /// The class of one failed (or errored) cell; `expectedFacts` comes from the case's metadata.
     public static func classify(_ result: EvalResult, expectedFacts: [String] = []) -> ClassifiedFailure {

@@ -151,15 +151,11 @@ public struct EvalVerdict: Sendable {
             standing = .nothingEvaluated(reason: results.first { $0.status == .notRun }?.notRunReason ?? "no results")
         }
         var seenVariants: [String] = []
-        var seenPrompts: [String] = []
+        var seenPrompts = Set<RunRecord.PromptReference>()
         var prompts: [RunRecord.PromptReference] = []
         for result in results {
             if !seenVariants.contains(result.variant) { seenVariants.append(result.variant) }
-            let version = result.prompt.path + "\u{1}" + result.prompt.hash
-            if !seenPrompts.contains(version) {
-                seenPrompts.append(version)
-                prompts.append(result.prompt)
-            }
+            if seenPrompts.insert(result.prompt).inserted { prompts.append(result.prompt) }
         }
         self.prompts = prompts
         let perVariant = Dictionary(grouping: results, by: \.variant)

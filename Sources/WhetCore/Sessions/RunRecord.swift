@@ -65,7 +65,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
     }
 
     /// The prompt a run used.
-    public struct PromptReference: Sendable, Equatable, Codable {
+    public struct PromptReference: Sendable, Hashable, Codable {
         public var name: String
         public var path: String
         public var hash: String

@@ -56,7 +56,7 @@ public struct EvalBrowser: Sendable {
     /// Show only the cases whose failures the advisor put in this class.
     public var classFilter: FailureClass? { didSet { refilter() } }
     /// (case label, variant) pairs per class, from the advisor.
-    public var classified: [FailureClass: Set<String>] = [:] { didSet { refilter() } }
+    var classified: [FailureClass: Set<LabelVariant>] = [:] { didSet { refilter() } }
     public var row = 0
     public var column = 0
 
@@ -66,14 +66,20 @@ public struct EvalBrowser: Sendable {
         self.current = max(0, files.count - 1)
         self.sparkline = Self.sparkline(files)
         reindex()
-        var classes: [FailureClass: Set<String>] = [:]
+        var classes: [FailureClass: Set<LabelVariant>] = [:]
         for failure in advice?.failures ?? [] {
             classes[failure.failureClass, default: []].insert(Self.key(failure.label, failure.variant))
         }
         classified = classes
     }
 
-    static func key(_ label: String, _ variant: String) -> String { label + "\u{1}" + variant }
+    /// A (case label, variant) pair: how the advisor's classified failures and flaky cells are named.
+    struct LabelVariant: Hashable, Sendable {
+        var label: String
+        var variant: String
+    }
+
+    static func key(_ label: String, _ variant: String) -> LabelVariant { LabelVariant(label: label, variant: variant) }
 
     /// The eval shown.
     public var file: EvalHistory.File? { files.indices.contains(current) ? files[current] : nil }
@@ -112,7 +118,7 @@ public struct EvalBrowser: Sendable {
     public private(set) var rows: [(key: EvalCaseKey, label: String)] = []
 
     /// (case label, variant) of the shown eval's flaky cells.
-    private var flakyKeys: Set<String> = []
+    private var flakyKeys: Set<LabelVariant> = []
 
     private mutating func refilter() {
         rows = caseOrder.filter { row in

@@ -3,22 +3,20 @@ import Foundation
 /// Evaluates promptfoo-style assertions. Types, what passes, and the options each takes are listed in
 /// docs/evals.md; `weight`, `threshold` and `metric` work on every type.
 public enum AssertionEvaluator {
-    /// Every type whet knows; an unknown type is reported by `whet evals` and fails as "not run".
-    public static let knownTypes: Set<String> = [
-        "equals", "contains", "icontains", "contains-any", "contains-all", "not-contains", "starts-with", "regex",
-        "is-json", "contains-json", "json-schema", "is-valid-openai-tools-call", "tool-call", "levenshtein", "latency",
-        "cost", "similar", "llm-rubric",
-        "answer-relevance", "context-recall", "context-faithfulness",
-    ]
+    /// Every built-in check whet knows (`AssertionType` without the script and grouping types); an unknown type
+    /// is reported by `whet evals` and fails as "not run".
+    public static let knownTypes: Set<String> = Set(
+        AssertionType.allCases.filter { !$0.isScriptOrGroup }.map(\.rawValue))
 
     /// Every type a case may name: the built-in checks, script and grouping types, and `not-` forms.
     public static var allTypes: Set<String> {
-        let base = knownTypes.union(["python", "javascript", "assert-set"])
+        let base = Set(AssertionType.allCases.map(\.rawValue))
         return base.union(base.map { "not-" + $0 })
     }
 
     /// Types judged by a model (they need a grader backend).
-    public static let modelGradedTypes: Set<String> = ["llm-rubric", "answer-relevance", "context-faithfulness"]
+    public static let modelGradedTypes: Set<String> = Set(
+        AssertionType.allCases.filter(\.isModelGraded).map(\.rawValue))
 
     /// Evaluates one assertion. A `not-` prefix (promptfoo's negation) inverts pass and fail of any type.
     public static func evaluate(_ assertion: EvalCase.Assertion, in context: AssertionContext) async -> AssertionResult
@@ -47,7 +45,7 @@ public enum AssertionEvaluator {
             result = AssertionResult(type: type, status: .notRun, score: 0, reason: "\(error)")
         }
         result.type = assertion.type
-        if ["contains", "icontains", "contains-any", "contains-all", "context-recall", "not-contains"].contains(type) {
+        if AssertionType(rawValue: type)?.namesFacts == true {
             result.expected = strings(assertion.value)
         }
         result.weight = weight
@@ -118,20 +116,20 @@ public enum AssertionEvaluator {
         context: AssertionContext
     ) async throws -> AssertionResult {
         let output = context.output
-        switch type {
-        case "equals":
+        switch AssertionType(rawValue: type) {
+        case .equals:
             let expected = value?.description ?? ""
             return pass(
                 output.trimmingCharacters(in: .whitespacesAndNewlines)
                     == expected.trimmingCharacters(in: .whitespacesAndNewlines),
                 type, "expected the output to equal \(quoted(expected))")
-        case "contains", "icontains", "not-contains":
+        case .contains, .icontains, .notContains:
             let needle = value?.description ?? ""
             let found =
                 type == "icontains" ? output.lowercased().contains(needle.lowercased()) : output.contains(needle)
             let wanted = type != "not-contains"
             return pass(found == wanted, type, "\(quoted(needle)) \(found ? "found" : "not found") in the output")
-        case "contains-any", "contains-all":
+        case .containsAny, .containsAll:
             let needles = strings(value)
             let folded = output.lowercased()
             let found = needles.filter { folded.contains($0.lowercased()) }
@@ -143,12 +141,12 @@ public enum AssertionEvaluator {
                     ? "none of \(needles.map(quoted).joined(separator: ", ")) found"
                     : "found \(found.map(quoted).joined(separator: ", "))"
                         + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
-        case "starts-with":
+        case .startsWith:
             let prefix = value?.description ?? ""
             return pass(
                 output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix), type,
                 "expected the output to start with \(quoted(prefix))")
-        case "regex":
+        case .regex:
             let pattern = value?.description ?? ""
             guard let expression = try? Regex(pattern) else {
                 throw CannotRun(description: "invalid regular expression \(quoted(pattern))")
@@ -156,7 +154,7 @@ public enum AssertionEvaluator {
             return pass(
                 output.contains(expression), type,
                 "pattern \(quoted(pattern)) \(output.contains(expression) ? "matched" : "did not match")")
-        case "is-json", "contains-json", "json-schema":
+        case .isJSON, .containsJSON, .jsonSchema:
             // json-schema with no schema of its own checks the prompt's outputSchema.
             let schema = type == "json-schema" && value == nil ? context.outputSchema : value
             // An answer given as a tool call has its JSON in the call's arguments.
@@ -165,29 +163,29 @@ public enum AssertionEvaluator {
                 type == "contains-json" && !answersInText ? context.toolCalls.first?.arguments ?? output : output
             return try JSONAssertions.evaluate(
                 type, value: schema, output: checked, workspaceRoot: context.workspaceRoot)
-        case "is-valid-openai-tools-call", "tool-call":
+        case .isValidOpenAIToolsCall, .toolCall:
             return try ToolCallAssertions.evaluate(type, value: value, context: context)
-        case "levenshtein":
+        case .levenshtein:
             let expected = value?.description ?? ""
             let distance = Levenshtein.distance(output.trimmingCharacters(in: .whitespacesAndNewlines), expected)
             let limit = Int(threshold ?? 5)
             return AssertionResult(
                 type: type, status: distance <= limit ? .passed : .failed,
                 score: distance <= limit ? 1 : 0, reason: "edit distance \(distance) (at most \(limit))")
-        case "latency":
+        case .latency:
             guard let latency = context.latencyMs else {
                 throw CannotRun(description: "no latency was measured (cached or failed run)")
             }
             let limit = threshold ?? number(value) ?? 0
             return pass(latency <= limit, type, String(format: "%.0f ms (at most %.0f ms)", latency, limit))
-        case "cost":
+        case .cost:
             guard let cost = context.costUSD else {
                 throw CannotRun(
                     description: "no cost is known: add [prices.\"MODEL\"] to whet.toml (cached runs cost nothing)")
             }
             let limit = threshold ?? number(value) ?? 0
             return pass(cost <= limit, type, String(format: "$%.6f (at most $%.6f)", cost, limit))
-        case "context-recall":
+        case .contextRecall:
             let facts = strings(value)
             guard !facts.isEmpty else {
                 throw CannotRun(description: "context-recall needs the facts to look for as its value")
@@ -204,7 +202,7 @@ public enum AssertionEvaluator {
                 type: type, status: score >= limit ? .passed : .failed, score: score,
                 reason: "\(found.count) of \(facts.count) expected facts in the retrieved context"
                     + (missing.isEmpty ? "" : "; missing \(missing.map(quoted).joined(separator: ", "))"))
-        case "similar":
+        case .similar:
             guard let embedder = context.embedder else {
                 throw CannotRun(
                     description:
@@ -222,14 +220,14 @@ public enum AssertionEvaluator {
                 reason: String(
                     format: "cosine similarity %.3f to %@ (at least %.2f, %@)", similarity, quoted(expected), limit,
                     embedder.model))
-        case "python", "javascript":
+        case .python, .javascript:
             return try await ScriptAssertions.evaluate(
                 type == "python" ? .python : .javascript, value: value, threshold: threshold, context: context)
-        case "assert-set":
+        case .assertSet:
             return try await assertSet(raw, threshold: threshold, context: context)
-        case "llm-rubric", "answer-relevance", "context-faithfulness":
+        case .llmRubric, .answerRelevance, .contextFaithfulness:
             return try await ModelGradedAssertions.evaluate(type, value: value, threshold: threshold, context: context)
-        default:
+        case nil:
             throw CannotRun(
                 description: "unknown assertion type '\(type)'" + Suggestion.hint(for: type, in: allTypes.sorted())
                     + "; known: \(knownTypes.sorted().joined(separator: ", "))")

@@ -242,6 +242,8 @@ final class ContextPaneEndToEndTests: XCTestCase {
         try tmux.waitFor("Context · dense")
         try tmux.send("m")
         try tmux.waitFor("Context · hybrid")
+        // The title names the method at once; the list follows when the search (in the background) is done.
+        try tmux.waitFor("hybrid search finished") { !$0.contains("Context · hybrid …") }
         try tmux.send("Enter")
         let why = try tmux.waitFor("why: ")
         XCTAssertTrue(why.contains("bm25 #") && why.contains("dense #"), why)

@@ -60,9 +60,7 @@ extension Workbench {
                 state.message = .failure(error)
             }
         case .startupLoaded(let count, let advice):
-            state.evalCaseCount = count
-            state.advice = advice
-            reassess()
+            applyStartup(evalCaseCount: count, advice: advice)
         }
     }
 

@@ -89,20 +89,43 @@ public final class Workbench {
         }
     }
 
-    /// What the first frame does not need: the eval cases and the advisor's reading of the latest eval
-    /// (read once: too much I/O for a keystroke), then the index. Called by the loop after the first frame.
-    public func finishStartup() {
+    /// What the first frame does not need: the eval cases and the advisor's reading of the latest eval (too
+    /// much I/O for a keystroke: results files, every session's ratings), then the index. Called by the loop
+    /// after the first frame with `background` set, so reading them never holds a key back: they arrive as
+    /// `.startupLoaded`; tests call it in place.
+    public func finishStartup(background: Bool = false) {
         let workspace = state.workspace
-        state.evalCaseCount = workspace.evalFiles().reduce(0) { count, url in
-            count + ((try? EvalFile.load(url, displayPath: url.path, limits: workspace.config.limits))?.count ?? 0)
+        let promptText = state.buffer.text
+        @Sendable func load() -> (Int, Advice?) {
+            let count = workspace.evalFiles().reduce(0) { count, url in
+                count + ((try? EvalFile.load(url, displayPath: url.path, limits: workspace.config.limits))?.count ?? 0)
+            }
+            let advice =
+                Advisor.latestResults(in: workspace) != nil
+                ? try? Advisor.advise(workspace: workspace, promptText: promptText) : nil
+            return (count, advice)
         }
-        if Advisor.latestResults(in: workspace) != nil {
-            state.advice = try? Advisor.advise(workspace: workspace, promptText: state.buffer.text)
+        if background {
+            let events = self.events
+            Task.detached {
+                let (count, advice) = load()
+                events.post(.startupLoaded(evalCaseCount: count, advice: advice))
+            }
+        } else {
+            let (count, advice) = load()
+            applyStartup(evalCaseCount: count, advice: advice)
         }
+        openIndex()
+    }
+
+    /// The eval case count and the advisor's reading, once read.
+    func applyStartup(evalCaseCount: Int, advice: Advice?) {
+        state.evalCaseCount = evalCaseCount
+        // A newer reading (an eval finished meanwhile) is not replaced by the startup one.
+        if state.lastEvalID == nil { state.advice = advice }
         // A baseline is an eval that checked answers: one whose runs all failed measured nothing.
         state.evalRan = state.advice?.checkedAnything ?? false
         reassess()
-        openIndex()
     }
 
     // MARK: Keys

@@ -79,7 +79,7 @@ public enum WorkbenchLoop {
             if !started {
                 // The first frame is on screen: now what it did not need (index, eval cases, the advisor).
                 started = true
-                workbench.finishStartup()
+                workbench.finishStartup(background: true)
                 dirty = true
                 continue
             }

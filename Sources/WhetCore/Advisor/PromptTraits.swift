@@ -22,7 +22,9 @@ public struct PromptTraits: Sendable, Equatable {
     /// not what the model is told, so only the template after it is read).
     public init(_ source: String) {
         var text = source
-        if source.hasPrefix("---"), let end = source.range(of: "\n---", range: source.index(source.startIndex, offsetBy: 3)..<source.endIndex) {
+        if source.hasPrefix("---"),
+            let end = source.range(of: "\n---", range: source.index(source.startIndex, offsetBy: 3)..<source.endIndex)
+        {
             text = String(source[end.upperBound...])
         }
         let lower = text.lowercased()

@@ -124,6 +124,8 @@ struct OptimizeCommand: AsyncParsableCommand {
             let outcome = try await optimizer.run()
             Terminal.clearProgress()
             Terminal.write(outcome.text)
+            // A held-out set that cannot show a gain is a problem with the input, not an answer.
+            if outcome.ending == .validationTooSmall { throw ExitCode(1) }
         }
     }
 }

@@ -75,9 +75,10 @@ public struct OptimizeOutcome: Sendable {
     /// The table of what was tried: one row per candidate and case set.
     func table() -> String {
         let labelWidth = min(44, max(12, tried.map { $0.candidate.label.count }.max() ?? 12))
+        // A cell always ends in a space, so a long label never runs into the next column.
         func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width
-                ? String(text.prefix(width)) : text.padding(toLength: width, withPad: " ", startingAt: 0)
+            let fitted = text.count >= width ? String(text.prefix(width - 2)) + "…" : text
+            return fitted.padding(toLength: width, withPad: " ", startingAt: 0)
         }
         var out =
             pad("id", 5) + pad("axis", 9) + pad("made by", 20) + pad("what", labelWidth + 2) + pad("cases", 15)

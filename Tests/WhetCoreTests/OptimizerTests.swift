@@ -58,7 +58,7 @@ final class OptimizerTests: XCTestCase {
         }.joined(separator: "\n") + "\n"
     }
 
-    func workspace(_ server: TestModelServer, cases: String) throws -> TestWorkspace {
+    func workspace(_ server: TestModelServer, cases: String, extra: String = "") throws -> TestWorkspace {
         setenv("WHET_TEST_KEY", "sk-test-loopback", 1)
         return try TestWorkspace(
             config: """
@@ -82,6 +82,7 @@ final class OptimizerTests: XCTestCase {
 
                 [retrieval]
                 enabled = false
+                \(extra)
                 """,
             files: ["prompts/helper.prompty": Self.prompt, "evals/cases.jsonl": cases])
     }
@@ -202,6 +203,44 @@ final class OptimizerTests: XCTestCase {
         XCTAssertLessThanOrEqual(taskCalls(server), 50, "the server saw no more calls than the budget")
         XCTAssertEqual(outcome.ending, .proposed, "the best so far was still checked on the held-out cases")
         XCTAssertTrue(outcome.text.contains("the budget (50 calls) stopped the search"), outcome.text)
+    }
+
+    func testDollarBudgetIsReckonedFromThePriceAndNeverExceeded() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        // 10 $ per million tokens: before any call, one is reckoned at the prompt, a full context and 1,024 tokens
+        // out (about 2.8 cents), so the baseline and the held-out check (36 calls) need about a dollar.
+        let prices = "[prices.\"task\"]\ninput = 10.0\noutput = 10.0\n"
+        let files = try workspace(server, cases: Self.cases(24), extra: prices)
+        var options = Optimizer.Options()
+        options.maxUSD = 0.5
+        do {
+            _ = try await Optimizer(workspace: try files.open(), options: options).run()
+            XCTFail("half a dollar cannot pay for the baseline at the reckoned price")
+        } catch let error as OptimizeError {
+            guard case .budgetTooSmall = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertEqual(server.requests.count, 0)
+        options.maxUSD = 1.5
+        let outcome = try await Optimizer(workspace: try files.open(), options: options).run()
+        let spent = try XCTUnwrap(outcome.budget?.spentUSD)
+        XCTAssertGreaterThan(spent, 0, "the calls were priced")
+        XCTAssertLessThanOrEqual(spent, 1.5)
+        XCTAssertEqual(outcome.ending, .proposed, outcome.text)
+        XCTAssertTrue(outcome.text.contains("spent: \(outcome.budget?.spentCalls ?? 0) calls, $"), outcome.text)
+    }
+
+    func testProvenanceGoesIntoTheFrontMatterWithoutBreakingIt() throws {
+        let plain = OptimizeOutcome.annotated(Self.prompt, provenance: [("optimized_by", "whet optimize abc")])
+        XCTAssertTrue(plain.contains("metadata:\n  optimized_by: \"whet optimize abc\"\n---"), plain)
+        let withMetadata = Self.prompt.replacingOccurrences(
+            of: "name: helper", with: "name: helper\nmetadata:\n  team: x")
+        let annotated = OptimizeOutcome.annotated(withMetadata, provenance: [("optimized_by", "whet optimize abc")])
+        XCTAssertTrue(annotated.contains("# optimized_by: whet optimize abc"), annotated)
+        for text in [plain, annotated] { XCTAssertNoThrow(try PromptFile(parsing: text, path: "p", defaultName: "p")) }
+        XCTAssertEqual(
+            OptimizeOutcome.tomlBlock(try RetrievalVariant(parsing: "top_k=10 chunking=sentence rerank=true")),
+            "[retrieval]\ntop_k = 10\nchunking = \"sentence\"\nrerank = true\n")
     }
 
     func testRunningAgainResumesAndPaysNothingTwice() async throws {

@@ -137,6 +137,39 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(log.last?.proposed, true)
     }
 
+    func testProposerThatAnswersNoPromptOrCannotBeReachedIsSaidSo() async throws {
+        let server = try TestModelServer { request in
+            let body = WireJSON.object(Data(request.body.utf8)) ?? [:]
+            if body["model"] as? String == "proposer" {
+                return TestModelServer.openAIStream(["I cannot help with that."])
+            }
+            return TestModelServer.openAIStream(["Well, maybe, it depends."])
+        }
+        defer { server.stop() }
+        let dead = """
+            [backends.dead]
+            kind = "openai"
+            model = "proposer"
+            base_url = "http://127.0.0.1:\(try TestPostgres.freePort())/v1"
+            api_key_env = "WHET_TEST_KEY"
+            max_retries = 0
+            """
+        let files = try workspace(server, cases: Self.cases(24), extra: dead)
+        var options = Optimizer.Options()
+        options.proposer = "proposer"
+        let chatty = try await Optimizer(workspace: try files.open(), options: options).run()
+        XCTAssertTrue(
+            chatty.discarded.contains { $0.reason == "the proposer's answer held no prompt in a fenced block" },
+            chatty.text)
+        XCTAssertTrue(chatty.notes.contains { $0.contains("the proposer wrote no usable prompt") }, chatty.text)
+        XCTAssertEqual(chatty.ending, .noImprovement)
+        options.proposer = "dead"
+        let unreachable = try await Optimizer(workspace: try files.open(), options: options).run()
+        XCTAssertTrue(
+            unreachable.notes.contains { $0.contains("the proposer 'dead' failed") && $0.contains("stopped there") },
+            unreachable.text)
+    }
+
     func testGainWithinNoiseOnHeldOutCasesIsNotProposed() async throws {
         let server = try Self.server(quoteHelps: { $0.contains("(fixable)") })
         defer { server.stop() }
@@ -291,6 +324,22 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(outcome.ending, .validationTooSmall, outcome.text)
         XCTAssertTrue(outcome.message.contains("takes about 24 cases"), outcome.message)
         XCTAssertTrue(outcome.message.contains("--repeat"), outcome.message)
+    }
+
+    func testFactsNoDocumentHoldsAreNamedAsTheCorpusLackingThem() async throws {
+        let cases = (0..<12).map { index in
+            #"{"description": "limit \#(index)", "vars": {"question": "What is the zorblax limit \#(index)?"}, "assert": [{"type": "context-recall", "value": "zorblax-\#(index)"}]}"#
+        }.joined(separator: "\n")
+        let files = try TestWorkspace(files: [
+            "prompts/answer.prompty": TestWorkspace.answerPrompt,
+            "corpus/limits.md": "# Limits\n\nThe default limit is 10 requests a second.\n", "evals/cases.jsonl": cases,
+        ])
+        let outcome = try await Optimizer(workspace: try files.open(), options: .init()).run()
+        XCTAssertTrue(
+            outcome.notes.contains { $0.contains("the corpus lacks 12 expected fact(s)") && $0.contains("zorblax-3") },
+            "\(outcome.notes)")
+        XCTAssertEqual(outcome.ending, .noImprovement, outcome.text)
+        XCTAssertTrue(outcome.message.contains("nothing tried beat the baseline"), outcome.message)
     }
 
     func testSplitIsStratifiedAndTheSameEveryTime() throws {

@@ -55,10 +55,10 @@ public struct OptimizeLog: Sendable {
             time = RunExecutor.timestamp(Date())
         }
 
-        /// What makes an entry the same event when a resumed run meets it again.
+        /// What makes an entry the same event when a resumed run meets it again (a run resumed with a larger
+        /// budget that ends differently logs its own result).
         var key: String {
-            [kind, candidate ?? "", set ?? "", evalID ?? "", label ?? "", kind == "result" ? "" : message ?? ""]
-                .joined(separator: "\u{1}")
+            [kind, candidate ?? "", set ?? "", evalID ?? "", label ?? "", message ?? ""].joined(separator: "\u{1}")
         }
     }
 

@@ -8,7 +8,7 @@ extension Optimizer {
         _ winner: Scored, baseline: OptimizeScore, baselineCandidate: OptimizeCandidate, split: OptimizeSplit,
         classes: [String: FailureClass], prompt: PromptFile
     ) async throws -> OptimizeOutcome {
-        noteMissingFacts(split: split, under: winner, baseline: baseline, classes: classes)
+        notePersistingFailures(under: winner)
         let searchIDs = Set(split.search.map(OptimizeSplit.caseID))
         let baselineSearch = baseline.restricted(to: searchIDs)
         guard winner.candidate.id != baselineCandidate.id else {
@@ -79,19 +79,19 @@ extension Optimizer {
         return base.display(url)
     }
 
-    /// Says which knowledge failures no retrieval setting can fix because no file of the corpus holds the fact,
-    /// and which cases still fail for grounding or behaviour (fine-tuning's ground) under the winner.
-    func noteMissingFacts(
-        split: OptimizeSplit, under winner: Scored, baseline: OptimizeScore, classes: [String: FailureClass]
-    ) {
+    /// Says which knowledge failures no retrieval setting can fix because no text file of the corpus holds the
+    /// fact: said once the baseline is classified, so it is said even when the run stops there.
+    func noteMissingFacts(_ cases: [EvalCase], classes: [String: FailureClass]) {
+        let knowledge = cases.filter { classes[OptimizeSplit.caseID($0)] == .knowledge }
+        guard !knowledge.isEmpty, base.config.retrieval.enabled else { return }
         let corpusText = CorpusText(workspace: base)
         var lacking: [String] = []
-        for item in split.search + split.validation where classes[OptimizeSplit.caseID(item)] == .knowledge {
+        for item in knowledge {
             var facts = item.metadata["expected_facts"]?.arrayValue?.compactMap(\.stringValue) ?? []
             for assertion in item.assertions where assertion.type == "context-recall" {
                 facts +=
-                    assertion.value?.stringValue.map { [$0] } ?? assertion.value?.arrayValue?.compactMap(
-                        \.stringValue) ?? []
+                    assertion.value?.stringValue.map { [$0] } ?? assertion.value?.arrayValue?.compactMap(\.stringValue)
+                    ?? []
             }
             for fact in facts where !corpusText.contains(fact) {
                 lacking.append("\"\(fact)\" (\(item.description ?? OptimizeSplit.caseID(item)))")
@@ -99,9 +99,14 @@ extension Optimizer {
         }
         if !lacking.isEmpty {
             outcome.notes.append(
-                "the corpus lacks \(lacking.count) expected fact(s) — no retrieval setting can find them; add documents: "
-                    + lacking.prefix(5).joined(separator: ", "))
+                "the corpus lacks \(lacking.count) expected fact(s) — no retrieval setting can find them; add "
+                    + "documents: " + lacking.prefix(5).joined(separator: ", "))
         }
+    }
+
+    /// Says which search cases still fail for grounding or behaviour under the winner of both axes: fine-tuning's
+    /// ground, named with the command that builds its dataset.
+    func notePersistingFailures(under winner: Scored) {
         let persisting = winner.score.results.filter { $0.status == .failed && $0.repeatIndex == 0 }.filter {
             let kind = FailureClassifier.classify($0).failureClass
             return kind == .grounding || kind == .behaviour
@@ -109,8 +114,8 @@ extension Optimizer {
         if !persisting.isEmpty, outcome.tried.contains(where: { $0.candidate.axis == .prompt }) {
             outcome.notes.append(
                 "\(persisting.count) search case(s) still fail for grounding or behaviour under the best candidate of "
-                    + "both axes (\(persisting.prefix(4).map(\.label).joined(separator: ", "))): fine-tuning is the next "
-                    + "lever — whet finetune export builds the dataset")
+                    + "both axes (\(persisting.prefix(4).map(\.label).joined(separator: ", "))): fine-tuning is the "
+                    + "next lever — whet finetune export builds the dataset")
         }
     }
 }

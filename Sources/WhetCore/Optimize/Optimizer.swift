@@ -148,6 +148,7 @@ public actor Optimizer {
                 "every one of the \(baseline.answered) checked cases already passes: nothing to optimise; add harder cases"
             )
         }
+        noteMissingFacts(cases, classes: classes)
         let split =
             validation.map { OptimizeSplit.explicit(cases, validation: $0.cases, file: $0.file) }
             ?? OptimizeSplit.stratified(

@@ -31,11 +31,18 @@ final class OptimizeCLITests: XCTestCase {
         XCTAssertFalse(
             FileManager.default.fileExists(atPath: demo.appendingPathComponent("evals/results").path),
             "the candidates' cells are kept under evals/optimize/, not as evals")
-        let again = try optimize()
+        let again = try optimize(["--json"])
         XCTAssertEqual(again.status, 0, again.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["proposed"] as? Bool, true, "the same run resumes to the same answer")
+        XCTAssertEqual(object["toml_block"] as? String, "[retrieval]\ntop_k = 10\n")
+        let validation = try XCTUnwrap(object["validation"] as? [String: Any])
+        XCTAssertEqual(validation["verdict"] as? String, "better")
+        XCTAssertGreaterThan(validation["lower"] as? Double ?? 0, 0)
+        let spent = result.stdout.components(separatedBy: "\n").first { $0.hasPrefix("spent: ") }
         XCTAssertEqual(
-            again.stdout.components(separatedBy: "\n").first { $0.hasPrefix("proposed:") },
-            result.stdout.components(separatedBy: "\n").first { $0.hasPrefix("proposed:") }, "the same run resumes")
+            spent, "spent: \((object["spent"] as? [String: Any])?["calls"] as? Int ?? -1) calls",
+            "the first run's spending is counted when it resumes")
     }
 
     func testKilledRunResumesWithoutRepeatingItsLog() throws {

@@ -63,6 +63,9 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Do not answer from .whet/cache.")
     var noCache = false
 
+    @Flag(help: "Print the outcome as JSON (the plan and progress still go to standard error).")
+    var json = false
+
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeat must be at least 1, found \(repeats)") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, found \(concurrency)") }
@@ -123,7 +126,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             }
             let outcome = try await optimizer.run()
             Terminal.clearProgress()
-            Terminal.write(outcome.text)
+            if json { try Terminal.writeJSON(outcome) } else { Terminal.write(outcome.text) }
             // A held-out set that cannot show a gain is a problem with the input, not an answer.
             if outcome.ending == .validationTooSmall { throw ExitCode(1) }
         }

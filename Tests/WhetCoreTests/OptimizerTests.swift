@@ -170,6 +170,33 @@ final class OptimizerTests: XCTestCase {
             unreachable.text)
     }
 
+    func testExamplesFromPassingSearchCellsAreTriedAndNeverHeldOutOnes() async throws {
+        let server = try TestModelServer { request in
+            let body = WireJSON.object(Data(request.body.utf8)) ?? [:]
+            let messages = body["messages"] as? [[String: Any]] ?? []
+            let system = messages.first { $0["role"] as? String == "system" }?["content"] as? String ?? ""
+            let question = messages.last?["content"] as? String ?? ""
+            let good = question.contains("(solid)") || system.contains("A: ANSWER:")
+            return TestModelServer.openAIStream([good ? "ANSWER: yes, we can do that." : "Well, maybe, it depends."])
+        }
+        defer { server.stop() }
+        let files = try workspace(server, cases: Self.cases(24))
+        let outcome = try await Optimizer(workspace: try files.open(), options: .init()).run()
+        XCTAssertEqual(outcome.ending, .proposed, outcome.text)
+        XCTAssertEqual(outcome.winner?.how, "examples", outcome.text)
+        let prompt = try XCTUnwrap(outcome.winner?.prompt.source)
+        let asked = prompt.components(separatedBy: "\n").filter { $0.hasPrefix("Q: ") }.map { String($0.dropFirst(3)) }
+        XCTAssertFalse(asked.isEmpty, prompt)
+        let log = OptimizeLog.read(files.root.appendingPathComponent(outcome.logPath), displayPath: outcome.logPath)
+        let heldOut = Set(log.first { $0.kind == "split" }?.cases?.map(\.id) ?? [])
+        let cases = try EvalFile.load(
+            files.root.appendingPathComponent("evals/cases.jsonl"), displayPath: "evals/cases.jsonl")
+        let heldOutQuestions = Set(
+            cases.filter { heldOut.contains(OptimizeSplit.caseID($0)) }.compactMap { $0.vars["question"]?.stringValue })
+        XCTAssertFalse(heldOut.isEmpty)
+        XCTAssertTrue(asked.allSatisfy { !heldOutQuestions.contains($0) }, "\(asked) \(heldOutQuestions)")
+    }
+
     func testGainWithinNoiseOnHeldOutCasesIsNotProposed() async throws {
         let server = try Self.server(quoteHelps: { $0.contains("(fixable)") })
         defer { server.stop() }

@@ -137,8 +137,35 @@ extension Optimizer {
                 "not tried: prompt edits — the offline backend quotes the context whatever the prompt says")
             return parent
         }
-        guard let proposer else { return try await checklistSearch(from: parent, split: split, classes: classes) }
-        return try await proposerSearch(from: parent, split: split, proposer: proposer)
+        let edited =
+            proposer == nil
+            ? try await checklistSearch(from: parent, split: split, classes: classes)
+            : try await proposerSearch(from: parent, split: split, proposer: proposer ?? backend)
+        guard !outcome.budgetStopped else { return edited }
+        return try await examplesSearch(from: edited, split: split)
+    }
+
+    /// One and then up to three demonstrations from the search cases added to the best prompt so far.
+    func examplesSearch(from parent: Scored, split: OptimizeSplit) async throws -> Scored {
+        let available = ExampleCandidates.examples(cases: split.search, results: parent.score.results)
+        guard !available.isEmpty else {
+            outcome.notes.append(
+                "not tried: few-shot examples — no search case has an expected answer or passed to learn from")
+            return parent
+        }
+        var scored: [Scored] = []
+        for count in Set([1, available.count]).sorted() where !outcome.budgetStopped {
+            let text = PromptCandidates.adding(
+                ExampleCandidates.lines(Array(available.prefix(count))), to: parent.candidate.prompt.source)
+            guard
+                let candidate = try checked(
+                    text, id: makeID(.prompt), label: "\(count) example\(count == 1 ? "" : "s") from the search cases",
+                    how: "examples", parent: parent.candidate),
+                let score = try await score(candidate, cases: split.search, set: "search")
+            else { continue }
+            scored.append((candidate, score))
+        }
+        return best(of: scored, over: parent)
     }
 
     /// Each checklist move the prompt lacks as a candidate, then the two best that helped together.

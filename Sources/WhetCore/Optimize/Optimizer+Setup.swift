@@ -82,6 +82,8 @@ extension Optimizer {
             } else {
                 promptCandidates = PromptCandidates.moves(for: prompt).count + 1
             }
+            promptCandidates += 2  // one example, then up to three
+
         }
         return OptimizePlan(
             cases: cases, repeats: repeats, baselineCalls: cases * repeats,

@@ -39,6 +39,10 @@ final class OptimizeCLITests: XCTestCase {
         let validation = try XCTUnwrap(object["validation"] as? [String: Any])
         XCTAssertEqual(validation["verdict"] as? String, "better")
         XCTAssertGreaterThan(validation["lower"] as? Double ?? 0, 0)
+        let report = try WhetProcess.run(["-C", demo.path, "report", try XCTUnwrap(object["log_path"] as? String)])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("Lineage: c0 (the workspace as it is) → r3 (top\\_k=10)"), report.stdout)
+        XCTAssertTrue(report.stdout.contains("On the held-out cases: 9 fixed, 0 broken."), report.stdout)
         let spent = result.stdout.components(separatedBy: "\n").first { $0.hasPrefix("spent: ") }
         XCTAssertEqual(
             spent, "spent: \((object["spent"] as? [String: Any])?["calls"] as? Int ?? -1) calls",

@@ -135,6 +135,17 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(log.filter { $0.kind == "proposer" }.count, 1)
         XCTAssertEqual(log.last?.kind, "result")
         XCTAssertEqual(log.last?.proposed, true)
+
+        let url = files.root.appendingPathComponent(outcome.logPath)
+        XCTAssertTrue(OptimizeReport.isLog(url))
+        let report = OptimizeReport(logURL: url, displayPath: outcome.logPath).markdown()
+        XCTAssertTrue(report.contains("**Proposed**: p1 (proposal 1 of round 1)"), report)
+        XCTAssertTrue(report.contains("Lineage: c0 (the workspace as it is) → p1 (proposal 1 of round 1)"), report)
+        XCTAssertTrue(report.contains("+ Quote the question's key words first."), report)
+        XCTAssertTrue(report.contains("On the held-out cases: 9 fixed, 0 broken."), report)
+        XCTAssertTrue(report.contains("- question 1 `evals/cases.jsonl:2`"), report)
+        XCTAssertTrue(report.contains("## Discarded proposals"), report)
+        XCTAssertTrue(report.contains("drops {{question}}"), report)
     }
 
     func testProposerThatAnswersNoPromptOrCannotBeReachedIsSaidSo() async throws {

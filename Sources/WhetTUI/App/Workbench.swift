@@ -23,6 +23,7 @@ public final class Workbench {
     var searchGeneration = 0
     var runTask: Task<Void, Never>?
     var evalTask: Task<Void, Never>?
+    var optimizeTask: Task<Void, Never>?
     /// Where background work posts its events; the loop applies them.
     let events = EventQueue()
     /// Derived text cached between frames: the output pane's wrapped lines.

@@ -350,6 +350,24 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(taskCalls(server), max(a.budget?.spentCalls ?? 0, b.budget?.spentCalls ?? 0), "no cell twice")
     }
 
+    func testResumingUnderTheSameBudgetReplaysTheRunInsteadOfStoppingEarlier() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let files = try workspace(server, cases: Self.cases(24))
+        var options = Optimizer.Options()
+        options.maxCalls = 90
+        let first = try await Optimizer(workspace: try files.open(), options: options).run()
+        XCTAssertTrue(first.budgetStopped, "the budget ends the first run's search early")
+        let calls = server.requests.count
+        let second = try await Optimizer(workspace: try files.open(), options: options).run()
+        XCTAssertEqual(server.requests.count, calls)
+        XCTAssertEqual(second.budgetStopped, first.budgetStopped)
+        XCTAssertEqual(second.tried.count, first.tried.count, "what was recorded is replayed, not cut by the budget")
+        XCTAssertEqual(second.ending, first.ending)
+        XCTAssertEqual(second.validation?.text, first.validation?.text)
+        XCTAssertLessThanOrEqual(second.budget?.spentCalls ?? .max, 90)
+    }
+
     func testNothingToOptimiseAndTooSmallHeldOutSetSaySo() async throws {
         let server = try Self.server()
         defer { server.stop() }

@@ -120,7 +120,8 @@ extension Optimizer {
     {
         guard let evaluator else { return nil }
         let pending = try await evaluator.pendingCalls(candidate, cases: cases) + (extraCalls > 0 ? extraCalls : 0)
-        guard budget.allows(pending + (set == "validation" ? 0 : reserve)) else {
+        // Work already recorded costs nothing: a resumed run replays it whatever the budget left.
+        guard pending == 0 || budget.allows(pending + (set == "validation" ? 0 : reserve)) else {
             if !outcome.budgetStopped {
                 outcome.budgetStopped = true
                 outcome.notes.append(

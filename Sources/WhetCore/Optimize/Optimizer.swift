@@ -123,7 +123,8 @@ public actor Optimizer {
         planEntry.message = plan.text
         try log.append(planEntry)
         let baselinePending = try await evaluator.pendingCalls(baselineCandidate, cases: cases)
-        guard budget.allows(baselinePending + plan.validationCalls) else {
+        // A resumed run whose baseline is recorded passed this check before; it pays only for what is new.
+        guard baselinePending == 0 || budget.allows(baselinePending + plan.validationCalls) else {
             throw OptimizeError.budgetTooSmall(
                 plan: plan.text,
                 needed:

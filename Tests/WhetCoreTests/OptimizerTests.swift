@@ -133,6 +133,16 @@ final class OptimizerTests: XCTestCase {
         let log = OptimizeLog.read(files.root.appendingPathComponent(outcome.logPath), displayPath: outcome.logPath)
         XCTAssertEqual(log.filter { $0.kind == "discarded" }.count, 2)
         XCTAssertEqual(log.filter { $0.kind == "proposer" }.count, 1)
+        let heldOut = Set(log.first { $0.kind == "split" }?.cases?.map(\.id) ?? [])
+        let cases = try EvalFile.load(
+            files.root.appendingPathComponent("evals/cases.jsonl"), displayPath: "evals/cases.jsonl")
+        let proposerRequest = try XCTUnwrap(
+            server.requests.first { (WireJSON.object(Data($0.body.utf8))?["model"] as? String) == "proposer" })
+        for item in cases where heldOut.contains(OptimizeSplit.caseID(item)) {
+            let question = try XCTUnwrap(item.vars["question"]?.stringValue)
+            XCTAssertFalse(
+                proposerRequest.body.contains(question), "the proposer never sees a held-out case: \(question)")
+        }
         XCTAssertEqual(log.last?.kind, "result")
         XCTAssertEqual(log.last?.proposed, true)
 

@@ -94,10 +94,12 @@ public struct OptimizeScore: Sendable {
             })
     }
 
-    /// The score restricted to `ids`.
+    /// The score restricted to `ids`, cells included (so nothing downstream — the proposer, the examples — can
+    /// see a held-out cell through the baseline's score on the search cases).
     public func restricted(to ids: Set<String>) -> OptimizeScore {
         var copy = self
         copy.perCase = perCase.filter { ids.contains($0.key) }
+        copy.results = results.filter { ids.contains(OptimizeSplit.caseID($0)) }
         return copy
     }
 }

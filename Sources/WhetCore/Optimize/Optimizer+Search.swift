@@ -137,10 +137,12 @@ extension Optimizer {
                 "not tried: prompt edits — the offline backend quotes the context whatever the prompt says")
             return parent
         }
-        let edited =
-            proposer == nil
-            ? try await checklistSearch(from: parent, split: split, classes: classes)
-            : try await proposerSearch(from: parent, split: split, proposer: proposer ?? backend)
+        let edited: Scored
+        if let proposer {
+            edited = try await proposerSearch(from: parent, split: split, proposer: proposer)
+        } else {
+            edited = try await checklistSearch(from: parent, split: split, classes: classes)
+        }
         guard !outcome.budgetStopped else { return edited }
         return try await examplesSearch(from: edited, split: split)
     }

@@ -168,7 +168,7 @@ extension Optimizer {
         let order: [OptimizeCandidate.Axis] = first == .knowledge ? [.context, .prompt] : [.prompt, .context]
         outcome.axisReason =
             "\(order.map(\.rawValue).joined(separator: ", then ")) — the leading failure class is \(first.rawValue) "
-            + "(\(counts[first] ?? 0) of \(classes.count) failing cases)"
+            + "(\(counts[first] ?? 0) of \(classes.count) failing search cases)"
         return order
     }
 

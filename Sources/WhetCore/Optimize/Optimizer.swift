@@ -171,7 +171,9 @@ public actor Optimizer {
 
         reserve = split.validation.count * options.repeats
         let searchIDs = Set(split.search.map(OptimizeSplit.caseID))
-        let order = options.axes ?? axisOrder(classes)
+        // The axis is chosen from the search cases' failures, so nothing about the held-out cases steers the search.
+        let searchClasses = classes.filter { searchIDs.contains($0.key) }
+        let order = options.axes ?? axisOrder(searchClasses.isEmpty ? classes : searchClasses)
         var best = (candidate: baselineCandidate, score: baseline.restricted(to: searchIDs))
         for axis in order where !outcome.budgetStopped {
             switch axis {

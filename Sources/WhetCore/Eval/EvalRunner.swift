@@ -21,6 +21,10 @@ public struct EvalRunner: Sendable {
         /// of `prompts` and `backends` when set.
         public var promptFiles: [PromptFile]? = nil
         public var backendConfigs: [BackendConfig]? = nil
+        /// Whatever else makes this eval differ from another of the same prompts, cases and backends (a
+        /// retrieval setting `whet optimize` tries that the usual identity does not name, such as top_k), so
+        /// two such evals never resume each other's cells.
+        public var identityNotes: [String] = []
 
         /// A plan over `cases` with the default prompt and backend.
         public init(cases: [EvalCase], caseFiles: [String], prompts: [String?] = [nil], backends: [String?] = [nil]) {
@@ -35,10 +39,14 @@ public struct EvalRunner: Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     let workspace: Workspace
+    /// Where results files go: `evals/results/` for evals people run; `whet optimize` keeps its candidates'
+    /// cells apart, so they never become "the latest eval" that advise, report and --baseline read.
+    public let resultsDirectory: URL
 
-    /// A runner for `workspace`.
-    public init(workspace: Workspace) {
+    /// A runner for `workspace`, writing to `resultsDirectory` (default `evals/results/`).
+    public init(workspace: Workspace, resultsDirectory: URL? = nil) {
         self.workspace = workspace
+        self.resultsDirectory = resultsDirectory ?? workspace.evalsDirectory.appendingPathComponent("results")
     }
 
     /// One cell to run.
@@ -53,7 +61,7 @@ public struct EvalRunner: Sendable {
 
     /// The results file for an eval id.
     public func resultsURL(_ id: String) -> URL {
-        workspace.evalsDirectory.appendingPathComponent("results/\(id).jsonl")
+        resultsDirectory.appendingPathComponent("\(id).jsonl")
     }
 
     /// Runs what the results file does not hold yet and returns every result of the eval (earlier and new).
@@ -66,39 +74,7 @@ public struct EvalRunner: Sendable {
         onWait: ((_ id: String, _ holder: FileLock.Holder?) -> Void)? = nil
     ) async throws -> (id: String, results: [EvalResult], resumed: Int) {
         try workspace.requireWritable(for: "recording eval results in evals/results/")
-        var cells: [Cell] = []
-        var identity = [
-            "repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature,
-            RetrievalOptions(workspace.config.retrieval).label,
-        ]
-        identity += plan.caseFiles.sorted()
-        let prompts = try variants(plan)
-        let backends = try plan.backendConfigs ?? plan.backends.map { try workspace.config.backend(named: $0) }
-        for (_, prompt) in prompts {
-            identity.append("prompt \(prompt.path) \(prompt.contentHash)")
-            PromptVersions(workspace: workspace).remember(prompt)
-        }
-        for backend in backends { identity.append("backend \(backend.name) \(backend.model)") }
-        for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
-        let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))
-
-        let explicit = plan.prompts != [nil] || plan.promptFiles != nil
-        for (promptName, prompt) in prompts {
-            for backend in backends {
-                for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit)
-                {
-                    for repeatIndex in 0..<max(1, plan.repeats) {
-                        let key = EvalRunner.hash(
-                            "\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)"
-                        )
-                        cells.append(
-                            Cell(
-                                key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
-                                backend: backend, repeatIndex: repeatIndex))
-                    }
-                }
-            }
-        }
+        let (id, cells) = try layout(plan)
         let url = resultsURL(id)
         try DurableFile.makeDirectory(url.deletingLastPathComponent())
         let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
@@ -146,6 +122,58 @@ public struct EvalRunner: Sendable {
             (order[$0.cell] ?? 0) < (order[$1.cell] ?? 0)
         }
         return (id, all, resumed)
+    }
+
+    /// The eval's id and its cells, in the order they are reported; nothing is run or written.
+    func layout(_ plan: Plan) throws -> (id: String, cells: [Cell]) {
+        var cells: [Cell] = []
+        var identity = [
+            "repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature,
+            RetrievalOptions(workspace.config.retrieval).label,
+        ]
+        identity += plan.caseFiles.sorted()
+        identity += plan.identityNotes
+        let prompts = try variants(plan)
+        let backends = try plan.backendConfigs ?? plan.backends.map { try workspace.config.backend(named: $0) }
+        for (_, prompt) in prompts {
+            identity.append("prompt \(prompt.path) \(prompt.contentHash)")
+            PromptVersions(workspace: workspace).remember(prompt)
+        }
+        for backend in backends { identity.append("backend \(backend.name) \(backend.model)") }
+        for item in plan.cases { identity.append("case \(item.location) \(EvalRunner.caseHash(item))") }
+        let id = String(EvalRunner.hash(identity.joined(separator: "\n")).prefix(12))
+
+        let explicit = plan.prompts != [nil] || plan.promptFiles != nil
+        for (promptName, prompt) in prompts {
+            for backend in backends {
+                for item in plan.cases where EvalRunner.pairs(item, with: prompt, named: promptName, explicit: explicit)
+                {
+                    for repeatIndex in 0..<max(1, plan.repeats) {
+                        let key = EvalRunner.hash(
+                            "\(prompt.contentHash) \(backend.name) \(backend.model) \(item.location) \(EvalRunner.caseHash(item)) \(repeatIndex)"
+                        )
+                        cells.append(
+                            Cell(
+                                key: String(key.prefix(16)), evalCase: item, promptName: promptName, prompt: prompt,
+                                backend: backend, repeatIndex: repeatIndex))
+                    }
+                }
+            }
+        }
+        return (id, cells)
+    }
+
+    /// How many of the plan's cells the results file does not hold yet (or holds as failed runs): what running
+    /// it now would ask a model for, at most (the response cache may answer some). `whet optimize` checks its
+    /// budget with it before starting an evaluation.
+    public func pendingCells(_ plan: Plan) throws -> (id: String, pending: Int, total: Int) {
+        let (id, cells) = try layout(plan)
+        let url = resultsURL(id)
+        let done = Set(
+            EvalResultsFile.read(
+                url, displayPath: workspace.display(url), maxLineBytes: workspace.config.limits.maxLineBytes
+            ).results.filter { $0.status != .error }.map(\.cell))
+        return (id, cells.filter { !done.contains($0.key) }.count, cells.count)
     }
 
     /// The prompt variants the plan runs: the `--prompt`s given, or (none given) the default prompt plus

@@ -40,7 +40,7 @@ public struct ConfigLoader {
             table,
             known: [
                 "name", "default_prompt", "default_backend", "backends", "retrieval", "ui", "prices", "evals", "limits",
-                "loaders", "store",
+                "loaders", "store", "optimize",
             ], section: nil)
         if let store = try subtable(table, "store", section: nil) {
             guard let url = try string(store, "url", section: "store") else {
@@ -119,6 +119,19 @@ public struct ConfigLoader {
                 config.evalGrader = grader
             }
             warnUnknown(evals, known: ["grader"], section: "evals")
+        }
+        if let optimize = try subtable(table, "optimize", section: nil) {
+            if let proposer = try string(optimize, "proposer", section: "optimize") {
+                guard config.backends[proposer] != nil else {
+                    throw invalid(
+                        "optimize", section: "optimize", key: "proposer",
+                        expected:
+                            "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                        found: "'\(proposer)'")
+                }
+                config.optimizeProposer = proposer
+            }
+            warnUnknown(optimize, known: ["proposer"], section: "optimize")
         }
         if let limits = try subtable(table, "limits", section: nil) {
             config.limits.maxFileBytes =

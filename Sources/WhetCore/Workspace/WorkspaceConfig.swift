@@ -20,6 +20,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var prices: [String: ModelPrice] = [:]
     /// `[evals] grader`: the backend that grades model-graded assertions when `--grader` is not given.
     public var evalGrader: String? = nil
+    /// `[optimize] proposer`: the backend that writes prompt candidates when `--proposer` is not given.
+    public var optimizeProposer: String? = nil
     /// `[limits]`: how much whet reads from one file or line.
     public var limits = InputLimits()
     /// How non-text corpus files are converted (`[loaders]`, on top of the defaults).

@@ -27,6 +27,10 @@ extension Workbench {
             if evalTask != nil { state.evalProgress = text }
         case .evalFinished(let result):
             evalFinished(result)
+        case .optimizeProgress(let text):
+            if optimizeTask != nil { state.optimizeProgress = text }
+        case .optimizeFinished(let result):
+            optimizeFinished(result)
         case .searchFinished(let generation, let result):
             guard generation == searchGeneration else { return }
             state.searching = false

@@ -25,6 +25,8 @@ public final class Workbench {
     var evalTask: Task<Void, Never>?
     /// Gathering the fine-tuning dataset (`:finetune`); a newer request replaces it.
     var datasetTask: Task<Void, Never>?
+    /// `:optimize` running in the background.
+    var optimizeTask: Task<Void, Never>?
     /// Where background work posts its events; the loop applies them.
     let events = EventQueue()
     /// Derived text cached between frames: the output pane's wrapped lines.
@@ -263,7 +265,7 @@ public final class Workbench {
         cancelRun()
         // Every background job ends with the workbench: an eval stops between cells (it resumes next time,
         // nothing paid twice), searches and embeddings are dropped.
-        for task in [evalTask, retrievalTask, denseTask, datasetTask] { task?.cancel() }
+        for task in [evalTask, retrievalTask, denseTask, datasetTask, optimizeTask] { task?.cancel() }
         shouldQuit = true
     }
 

@@ -19,6 +19,10 @@ public enum WorkbenchEvent: Sendable {
     case evalProgress(String)
     /// That eval finished (the note about cases for other prompts included), or failed.
     case evalFinished(Result<(EvalJob.Outcome, String?), any Error>)
+    /// An optimisation started with `:optimize` moved on (the candidate being scored).
+    case optimizeProgress(String)
+    /// That optimisation ended with what it found, or failed.
+    case optimizeFinished(Result<OptimizeOutcome, any Error>)
     /// A search that calls a model or an embedder finished; `generation` tells a stale one from the latest.
     case searchFinished(generation: Int, Result<RetrievalOutcome, any Error>)
     /// Chunk embeddings are up to date (nil: no embedder), with what it cost.

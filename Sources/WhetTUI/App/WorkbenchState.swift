@@ -144,6 +144,10 @@ public struct WorkbenchState: Sendable {
     public var evalProgress: String?
     /// The id of the eval `:eval` ran last: the results view and the advisor show that one.
     public var lastEvalID: String?
+    /// What the candidate being scored is while `:optimize` runs.
+    public var optimizeProgress: String?
+    /// The prompt the last `:optimize` proposed (for the prompt named), until `:optimize adopt` loads it.
+    public var optimizedPrompt: (prompt: String, text: String)?
     /// The ratings of the session's runs, latest per run id.
     public var ratings: [String: RunRating] = [:]
 

@@ -99,6 +99,10 @@ extension Workbench {
         WorkbenchCommand(["eval"], "eval [FILE…]", "run the evals with this prompt and backend", changes: true) {
             wb, argument in wb.startEval(files: argument.split(separator: " ").map(String.init))
         },
+        WorkbenchCommand(
+            ["optimize"], "optimize [FILE…|adopt]", "search retrieval and prompt edits; adopt: load the proposal",
+            changes: true
+        ) { wb, argument in wb.startOptimize(argument) },
         WorkbenchCommand(["reply"], "reply TEXT", "continue the shown run's conversation with TEXT", changes: true) {
             wb, text in wb.continueRun(with: text)
         },

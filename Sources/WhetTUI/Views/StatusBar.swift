@@ -10,7 +10,7 @@ enum StatusBar {
         let left =
             " \(state.workspace.config.name) · \(state.backendName)/\(model)\(state.readOnly ? " · review" : "") "
         var x = rect.x + canvas.draw(left, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.statusKey))
-        if let progress = state.evalProgress {
+        if let progress = state.evalProgress ?? state.optimizeProgress {
             x += canvas.draw(
                 " \(progress) ", x: x, y: rect.y, maxWidth: max(0, rect.width - x), style: theme.style(.statusKey))
         }

@@ -13,7 +13,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write an eval's report: one self-contained HTML file, or Markdown for a pull request or CI summary.",
         discussion: """
             EVAL is an eval id (a prefix is enough), 'latest' (the default), or the path of a results file \
-            (evals/results/ID.jsonl, also copied elsewhere). The HTML opens offline anywhere: inline styles, \
+            (evals/results/ID.jsonl, also copied elsewhere), or of an optimize run's log (evals/optimize/ID.jsonl: \
+            Markdown only). The HTML opens offline anywhere: inline styles, \
             charts as SVG, no fetch; every text from models and files is escaped.
             """)
 
@@ -61,6 +62,18 @@ struct ReportCommand: AsyncParsableCommand {
                 }
                 url = workspace.evalsDirectory.appendingPathComponent("results/\(chosen.id).jsonl")
                 shown = chosen.path
+            }
+            if OptimizeReport.isLog(url) {
+                // An optimisation's log: its report is Markdown (what was tried, the winner, its held-out changes).
+                guard format != .html, output.map({ !$0.lowercased().hasSuffix(".html") }) ?? true else {
+                    throw ValidationError("an optimize run's report is Markdown: use --format md or -o FILE.md")
+                }
+                let text = OptimizeReport(logURL: url, displayPath: shown, root: workspace?.root).markdown()
+                guard let output else { return Terminal.writeExact(text) }
+                try DurableFile.writeAtomically(
+                    Data(text.utf8), to: URL(fileURLWithPath: output, relativeTo: here).standardizedFileURL)
+                return Terminal.note(
+                    "report of optimize run \(url.deletingPathExtension().lastPathComponent) written to \(output)")
             }
             let started = Date()
             let report = try EvalReport.make(

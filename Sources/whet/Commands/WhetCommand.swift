@@ -26,7 +26,7 @@ struct WhetCommand: AsyncParsableCommand {
             SessionsCommand.self, ShowCommand.self, PromptsCommand.self, EvalsCommand.self, ModelsCommand.self,
             RetrievalCommand.self, StoreCommand.self, EvalCommand.self, ReportCommand.self, AdviseCommand.self,
             RateCommand.self,
-            FineTuneCommand.self,
+            FineTuneCommand.self, OptimizeCommand.self,
         ],
         defaultSubcommand: OpenCommand.self)
 

@@ -43,20 +43,26 @@ public enum RetrievalComparison {
         var judged: [JudgedCase] = []
         for url in files ?? workspace.evalFiles() {
             for item in try EvalFile.load(url, displayPath: workspace.display(url), limits: workspace.config.limits) {
-                let sources =
-                    item.metadata["expected_sources"]?.arrayValue?.compactMap(\.stringValue)
-                    ?? item.metadata["expected_sources"]?.stringValue.map { [$0] } ?? []
-                let facts = item.assertions.filter { $0.type == "context-recall" }.flatMap { assertion -> [String] in
-                    if let text = assertion.value?.stringValue { return [text] }
-                    return assertion.value?.arrayValue?.compactMap(\.stringValue) ?? []
-                }
-                guard !sources.isEmpty || !facts.isEmpty else { continue }
-                let variables = item.vars.mapValues { $0.stringValue ?? "\($0)" }
                 let label = item.description ?? "\(workspace.display(url)):\(item.location.line ?? 0)"
-                judged.append(JudgedCase(label: label, variables: variables, sources: sources, facts: facts))
+                if let one = Self.judged(item, label: label) { judged.append(one) }
             }
         }
         return judged
+    }
+
+    /// What `item` says retrieval should find (expected sources, context-recall facts), or nil when it says
+    /// nothing retrieval could be judged on.
+    public static func judged(_ item: EvalCase, label: String) -> JudgedCase? {
+        let sources =
+            item.metadata["expected_sources"]?.arrayValue?.compactMap(\.stringValue)
+            ?? item.metadata["expected_sources"]?.stringValue.map { [$0] } ?? []
+        let facts = item.assertions.filter { $0.type == "context-recall" }.flatMap { assertion -> [String] in
+            if let text = assertion.value?.stringValue { return [text] }
+            return assertion.value?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+        guard !sources.isEmpty || !facts.isEmpty else { return nil }
+        let variables = item.vars.mapValues { $0.stringValue ?? "\($0)" }
+        return JudgedCase(label: label, variables: variables, sources: sources, facts: facts)
     }
 
     /// Scores one setting: opens its indexes (a chunking that differs from `whet.toml`'s gets its own
@@ -65,24 +71,8 @@ public enum RetrievalComparison {
         _ variant: RetrievalVariant, base: Workspace, cases: [JudgedCase], promptName: String?,
         topK: Int?
     ) async throws -> Score {
-        let workspace = try variant.apply(to: base)
+        let (workspace, retriever) = try await open(variant, base: base)
         let settings = workspace.config.retrieval
-        let lexical: LexicalIndex
-        if workspace.usesOutsideRetriever {
-            lexical = try LexicalIndex(url: nil)
-        } else if settings.chunkingSignature == base.config.retrieval.chunkingSignature
-            && settings.corpus == base.config.retrieval.corpus
-        {
-            // The on-disk chunk store serves any BM25 parameters: they apply when the in-memory index is built.
-            let (opened, _) = try base.openIndex()
-            lexical = try opened.reopened(parameters: settings.bm25)
-        } else {
-            lexical = try LexicalIndex(url: nil, parameters: settings.bm25)
-            _ = try CorpusIndexer(workspace: workspace, index: lexical).update()
-        }
-        let dense = workspace.usesOutsideRetriever ? nil : try await workspace.openDense(lexical: lexical)?.0
-        let retriever = try WorkspaceRetriever(
-            workspace: workspace, lexical: lexical, dense: dense, options: RetrievalOptions(settings))
         let prompt = try PromptFile.load(
             try workspace.promptURL(named: promptName),
             displayPath: workspace.display(try workspace.promptURL(named: promptName)))
@@ -103,6 +93,32 @@ public enum RetrievalComparison {
         }
         let seconds = Date().timeIntervalSince(started) / Double(max(1, cases.count))
         return Score(variant: variant.name, method: retriever.method, cases: results, secondsPerQuery: seconds)
+    }
+
+    /// `base` with `variant`'s settings and a retriever for them. A chunking that differs from `whet.toml`'s is
+    /// indexed apart, in memory, so the workspace's own index is never touched; the same chunking reuses the
+    /// on-disk chunk store (BM25 parameters apply when the in-memory index is built).
+    public static func open(_ variant: RetrievalVariant, base: Workspace) async throws -> (
+        Workspace, WorkspaceRetriever
+    ) {
+        let workspace = try variant.apply(to: base)
+        let settings = workspace.config.retrieval
+        let lexical: LexicalIndex
+        if workspace.usesOutsideRetriever {
+            lexical = try LexicalIndex(url: nil)
+        } else if settings.chunkingSignature == base.config.retrieval.chunkingSignature
+            && settings.corpus == base.config.retrieval.corpus
+        {
+            let (opened, _) = try base.openIndex()
+            lexical = try opened.reopened(parameters: settings.bm25)
+        } else {
+            lexical = try LexicalIndex(url: nil, parameters: settings.bm25)
+            _ = try CorpusIndexer(workspace: workspace, index: lexical).update()
+        }
+        let dense = workspace.usesOutsideRetriever ? nil : try await workspace.openDense(lexical: lexical)?.0
+        let retriever = try WorkspaceRetriever(
+            workspace: workspace, lexical: lexical, dense: dense, options: RetrievalOptions(settings))
+        return (workspace, retriever)
     }
 
     /// Scores one case's results.

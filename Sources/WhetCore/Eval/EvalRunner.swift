@@ -130,6 +130,9 @@ public struct EvalRunner: Sendable {
         var identity = [
             "repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature,
             RetrievalOptions(workspace.config.retrieval).label,
+            // What the context is made of: changing top_k or the budget is another eval, not a resume that would
+            // show the old settings' answers.
+            "top_k=\(workspace.config.retrieval.topK) budget=\(workspace.config.retrieval.contextTokenBudget)",
         ]
         identity += plan.caseFiles.sorted()
         identity += plan.identityNotes

@@ -73,6 +73,19 @@ final class OptimizeInTheWorkbenchTests: XCTestCase {
         XCTAssertTrue(screen.contains("optimize "), screen)
         XCTAssertTrue(screen.contains("quote before answering"), screen)
 
+        // The overlay lists every candidate with its rate and interval; Enter shows a prompt's word diff.
+        let layer = try XCTUnwrap(workbench.layers.top as? OptimizeLayer)
+        XCTAssertTrue(screen.contains("held out: +9 cases"), screen)
+        XCTAssertTrue(screen.contains("c0  baseline"), screen)
+        let layout = Layout.make(width: 140, height: 45)
+        let row = try XCTUnwrap(layer.outcome.tried.firstIndex { $0.candidate.axis == .prompt })
+        for _ in 0..<row { workbench.handle(.character("j"), layout: layout) }
+        workbench.handle(.enter, layout: layout)
+        XCTAssertTrue(workbench.layers.top is DiffLayer, "Enter shows the candidate's change")
+        workbench.handle(.escape, layout: layout)
+        XCTAssertTrue(workbench.layers.top is OptimizeLayer)
+        workbench.handle(.escape, layout: layout)
+
         XCTAssertFalse(workbench.state.buffer.isModified)
         workbench.runCommand("optimize adopt")
         XCTAssertTrue(workbench.state.buffer.isModified, "loaded, not saved")

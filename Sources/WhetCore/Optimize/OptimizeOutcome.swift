@@ -48,6 +48,14 @@ public struct OptimizeOutcome: Sendable {
     public var budgetStopped = false
     public var logPath: String
 
+    /// An outcome with nothing tried yet (the optimiser fills it in as it goes).
+    public init(id: String, ending: Ending, message: String, logPath: String) {
+        self.id = id
+        self.ending = ending
+        self.message = message
+        self.logPath = logPath
+    }
+
     /// The outcome's text as `whet optimize` prints it.
     public var text: String {
         var out = "optimize \(id)\n"

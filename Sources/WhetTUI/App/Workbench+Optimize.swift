@@ -3,7 +3,8 @@ import WhetCore
 
 /// `:optimize [FILE…]` in the workbench: the core's `Optimizer` — the same run as `whet optimize` — for the prompt
 /// being edited and the current backend, in the background with its progress in the status bar. When it ends
-/// the outcome (what was tried, the held-out verdict, the block to paste) opens in an overlay, and
+/// the candidates it scored open in an overlay (`OptimizeLayer`: each with its rate and interval, Enter for its
+/// change, `a` to adopt, `o` for the whole outcome), and
 /// `:optimize adopt` loads a proposed prompt into the editor as one unsaved, undoable edit; nothing is saved
 /// for the user.
 extension Workbench {
@@ -65,10 +66,7 @@ extension Workbench {
             case .noImprovement, .nothingToOptimise, .validationTooSmall:
                 state.message = .warning("optimize \(outcome.id): " + outcome.message)
             }
-            layers.push(
-                DocumentLayer(
-                    title: "optimize \(outcome.id)",
-                    lines: outcome.text.components(separatedBy: "\n").map { StyledLine($0) }, scroll: 0))
+            layers.push(OptimizeLayer(outcome: outcome))
         case .failure(let error):
             state.message = .failure(error)
         }

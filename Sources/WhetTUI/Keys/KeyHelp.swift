@@ -1,3 +1,5 @@
+import WhetCore
+
 /// The help, generated from the bindings themselves: every component's keys, where they work, and (in
 /// review mode) which are not available there.
 extension Workbench {
@@ -20,6 +22,10 @@ extension Workbench {
             (
                 VersionsLayer(browser: VersionBrowser(promptPath: "", versions: [], currentHash: nil)),
                 VersionsLayer.helpBindings(state)
+            ),
+            (
+                OptimizeLayer(outcome: OptimizeOutcome(id: "", ending: .nothingToOptimise, message: "", logPath: "")),
+                OptimizeLayer.helpBindings(state)
             ),
         ]
         for (layer, bindings) in layers {

@@ -86,3 +86,44 @@ final class MixedLanguageQueryTests: XCTestCase {
         XCTAssertNil(LanguageDetector.queryLanguage("API key rotation", among: try index.inMemoryIndex().0.languages))
     }
 }
+
+/// Runs a person rated are demonstrations for the optimiser's examples axis: good and whole, or corrected; never a
+/// cancelled one, never one that asked what a held-out case asks.
+final class RatedRunExamplesTests: XCTestCase {
+    func testRatedRunsBecomeExamplesButNotHeldOutOnesOrPartialAnswers() throws {
+        let workspace = try TestWorkspace()
+        let opened = try workspace.open()
+        let store = SessionStore(workspace: opened)
+        let session = try store.create(title: nil)
+        func record(_ run: Int, _ question: String, output: String, finish: FinishReason = .stop) -> RunRecord {
+            RunRecord(
+                run: run, id: "id-\(run)", time: "2026-11-25T00:00:00Z",
+                prompt: .init(name: "answer", path: "prompts/answer.prompty", hash: "abc"),
+                variables: ["question": question, "context": "retrieved text"],
+                messages: [ChatMessage(role: .user, content: question)], retrieval: nil,
+                backend: .init(name: "offline", kind: "offline"), model: "m", parameters: [:], output: output,
+                finishReason: finish, usage: nil, latency: .init(firstTokenMs: 1, totalMs: 2), error: nil, rating: nil)
+        }
+        let records = [
+            record(1, "Good one?", output: "A whole good answer."),
+            record(2, "Cut off?", output: "To rotate", finish: .cancelled),
+            record(3, "Corrected?", output: "wrong"),
+            record(4, "Held out?", output: "Fine too."),
+        ]
+        for item in records { try store.log(session).append(item) }
+        try store.rate(RunRating(of: records[0], verdict: .good, time: "t1"), inSession: session)
+        try store.rate(RunRating(of: records[1], verdict: .good, time: "t2"), inSession: session)
+        try store.rate(
+            RunRating(of: records[2], verdict: .bad, corrected: "The right answer.", time: "t3"), inSession: session)
+        try store.rate(RunRating(of: records[3], verdict: .good, time: "t4"), inSession: session)
+        let heldOut = try EvalFile.parse(
+            #"{"vars": {"question": "Held out?"}, "assert": [{"type": "icontains", "value": "x"}]}"#,
+            displayPath: "evals/x.jsonl")
+        let examples = ExampleCandidates.ratedRuns(in: opened, promptPath: "prompts/answer.prompty", heldOut: heldOut)
+        XCTAssertEqual(examples.map(\.input), ["Good one?", "Corrected?"])
+        XCTAssertEqual(examples.map(\.answer), ["A whole good answer.", "The right answer."])
+        XCTAssertTrue(
+            ExampleCandidates.ratedRuns(in: opened, promptPath: "prompts/other.prompty", heldOut: []).isEmpty,
+            "only runs of the prompt being optimised")
+    }
+}

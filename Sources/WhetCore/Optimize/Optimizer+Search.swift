@@ -149,10 +149,13 @@ extension Optimizer {
 
     /// One and then up to three demonstrations from the search cases added to the best prompt so far.
     func examplesSearch(from parent: Scored, split: OptimizeSplit) async throws -> Scored {
-        let available = ExampleCandidates.examples(cases: split.search, results: parent.score.results)
+        let rated = ExampleCandidates.ratedRuns(
+            in: base, promptPath: parent.candidate.prompt.path, heldOut: split.validation)
+        let available = ExampleCandidates.examples(cases: split.search, results: parent.score.results, rated: rated)
         guard !available.isEmpty else {
             outcome.notes.append(
-                "not tried: few-shot examples — no search case has an expected answer or passed to learn from")
+                "not tried: few-shot examples — no search case has an expected answer or passed, and no run of the "
+                    + "prompt was rated good, to learn from")
             return parent
         }
         var scored: [Scored] = []
@@ -161,7 +164,8 @@ extension Optimizer {
                 ExampleCandidates.lines(Array(available.prefix(count))), to: parent.candidate.prompt.source)
             guard
                 let candidate = try checked(
-                    text, id: makeID(.prompt), label: "\(count) example\(count == 1 ? "" : "s") from the search cases",
+                    text, id: makeID(.prompt),
+                    label: "\(count) example\(count == 1 ? "" : "s") from the search cases and rated runs",
                     how: "examples", parent: parent.candidate),
                 let score = try await score(candidate, cases: split.search, set: "search")
             else { continue }

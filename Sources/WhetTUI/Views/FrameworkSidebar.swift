@@ -56,6 +56,10 @@ enum FrameworkSidebar {
         }
         if y < inner.y + inner.height { y += 1 }
         line("Next", .title)
+        if let progress = state.optimizeProgress {
+            // `:optimize` is trying the advisor's move for real: what it is scoring now.
+            for wrapped in wrapText(progress, width: inner.width) { line(wrapped, .position) }
+        }
         if let advice = state.advice, advice.cells > 0 {
             // Eval evidence outranks the configuration-based step: the advisor's move, why, and the counts.
             let recommendation = advice.recommendation

@@ -107,7 +107,7 @@ public struct CorpusIndexer: Sendable {
         run.report.ignored = walk.ignored
         run.state.directories = walk.directories
         var known = try index.fileStates()
-        let failedBefore = stateURL.flatMap(CorpusState.read).map(\.failures) ?? [:]
+        let failedBefore = stateURL.flatMap(CorpusState.readRaw).map(\.header.failures) ?? [:]
         try run.read(walk.files, known: known, failedBefore: failedBefore, quiet: false, progress: progress)
         for file in walk.files { known.removeValue(forKey: file.display) }
         for path in known.keys.sorted() {
@@ -129,16 +129,16 @@ public struct CorpusIndexer: Sendable {
     /// is no usable record. Failures seen before are not reported again.
     public func updateIfChanged(progress: Progress? = nil) throws -> Report {
         let started = Date()
-        guard let stateURL, var state = CorpusState.read(stateURL), state.settings == settingsSignature,
-            try index.storeState() == LexicalIndex.StoreState(id: state.storeID, generation: state.generation)
+        guard let stateURL, let raw = CorpusState.readRaw(stateURL), raw.header.settings == settingsSignature,
+            try index.storeState() == LexicalIndex.StoreState(id: raw.header.storeID, generation: raw.header.generation)
         else { return try update(progress: progress) }
         let corpus = workspace.corpusDirectory.path
-        let changes = state.changes(in: corpus)
+        let changes = CorpusState.changes(of: raw, in: corpus)
         var report = Report()
         report.checkedByState = true
-        report.unchanged = state.files.count
+        report.unchanged = raw.fileCount
         report.phases.walk = Date().timeIntervalSince(started)
-        guard !changes.isEmpty else {
+        guard !changes.isEmpty, var state = CorpusState.read(stateURL) else {
             report.seconds = Date().timeIntervalSince(started)
             return report
         }

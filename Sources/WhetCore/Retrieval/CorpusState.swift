@@ -95,7 +95,9 @@ struct CorpusState: Equatable {
         try writer.array(CorpusState.joined(directoryPaths))
         try writer.array(CorpusState.ends(directoryPaths))
         try writer.array(directoryPaths.map { directories[$0] ?? 0 })
-        let filePaths = files.keys.sorted()
+        // Grouped by directory, so the check stats each directory's files through one open directory.
+        let filePaths = files.keys.map { (key: CorpusState.splitParent($0), path: $0) }.sorted { $0.key < $1.key }
+            .map(\.path)
         try writer.array(CorpusState.joined(filePaths))
         try writer.array(CorpusState.ends(filePaths))
         var sizes: [Int64] = []
@@ -105,8 +107,12 @@ struct CorpusState: Equatable {
         mtimes.reserveCapacity(filePaths.count)
         for path in filePaths {
             guard let file = files[path] else { continue }
-            sizes.append(file.size)
-            mtimes.append(file.mtime)
+            // A file recorded as failing too (its converter went missing after it was indexed) is compared
+            // by the failure's size and mtime: those are what it had when last looked at.
+            let compared: (size: Int64, mtime: Int64) =
+                failures[path].map { ($0.size, $0.mtime) } ?? (file.size, file.mtime)
+            sizes.append(compared.size)
+            mtimes.append(compared.mtime)
             hashes.append(contentsOf: CorpusState.hashBytes(file.hash))
         }
         try writer.array(sizes)
@@ -115,35 +121,72 @@ struct CorpusState: Equatable {
         try writer.commit()
     }
 
-    /// The state at `url`, or nil when there is none or it cannot be used.
-    static func read(_ url: URL) -> CorpusState? {
+    /// The arrays of a record as stored, before any dictionary is built.
+    struct Raw {
+        var header: Header
+        var directoryPaths: [String]
+        var directoryTimes: [Int64]
+        /// File paths, one byte arena with each path's end.
+        var fileBytes: [UInt8]
+        var fileEnds: [UInt32]
+        var sizes: [Int64]
+        var mtimes: [Int64]
+        var hashes: [UInt8]
+
+        var fileCount: Int { fileEnds.count }
+
+        /// The bytes of file `position`'s path.
+        func path(_ position: Int) -> ArraySlice<UInt8> {
+            fileBytes[(position == 0 ? 0 : Int(fileEnds[position - 1]))..<Int(fileEnds[position])]
+        }
+    }
+
+    /// The record at `url` as stored, or nil when there is none or it cannot be used.
+    static func readRaw(_ url: URL) -> Raw? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try? {
             let reader = try SectionFile.Reader(url: url, magic: magic)
             let header = try JSONDecoder().decode(Header.self, from: Data(try reader.array(UInt8.self)))
             guard header.format == format else { throw SectionFile.Unusable(description: "another version") }
             let directoryPaths = try paths(bytes: reader.array(UInt8.self), ends: reader.array(UInt32.self))
-            let directoryTimes = try reader.array(Int64.self)
-            let filePaths = try paths(bytes: reader.array(UInt8.self), ends: reader.array(UInt32.self))
-            let sizes = try reader.array(Int64.self)
-            let mtimes = try reader.array(Int64.self)
-            let hashes = try reader.array(UInt8.self)
+            let raw = Raw(
+                header: header, directoryPaths: directoryPaths ?? [], directoryTimes: try reader.array(Int64.self),
+                fileBytes: try reader.array(UInt8.self), fileEnds: try reader.array(UInt32.self),
+                sizes: try reader.array(Int64.self), mtimes: try reader.array(Int64.self),
+                hashes: try reader.array(UInt8.self))
             try reader.finish()
-            guard let directoryPaths, let filePaths, directoryTimes.count == directoryPaths.count,
-                sizes.count == filePaths.count, mtimes.count == filePaths.count, hashes.count == filePaths.count * 32
+            let files = raw.fileCount
+            guard directoryPaths != nil, raw.directoryTimes.count == raw.directoryPaths.count,
+                raw.fileEnds.last.map({ Int($0) == raw.fileBytes.count }) ?? raw.fileBytes.isEmpty,
+                zip(raw.fileEnds, raw.fileEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
+                raw.sizes.count == files, raw.mtimes.count == files, raw.hashes.count == files * 32
             else { throw SectionFile.Unusable(description: "its arrays do not fit together (a damaged file)") }
-            var state = CorpusState(storeID: header.storeID, generation: header.generation, settings: header.settings)
-            state.failures = header.failures
-            state.directories.reserveCapacity(directoryPaths.count)
-            for (path, mtime) in zip(directoryPaths, directoryTimes) { state.directories[path] = mtime }
-            state.files.reserveCapacity(filePaths.count)
-            for (position, path) in filePaths.enumerated() {
-                state.files[path] = FileStat(
-                    size: sizes[position], mtime: mtimes[position],
-                    hash: HexDigest.hex(hashes[(position * 32)..<(position * 32 + 32)]))
-            }
-            return state
+            return raw
         }()
+    }
+
+    /// The state at `url`, or nil when there is none or it cannot be used.
+    static func read(_ url: URL) -> CorpusState? {
+        guard let raw = readRaw(url) else { return nil }
+        var state = CorpusState(
+            storeID: raw.header.storeID, generation: raw.header.generation, settings: raw.header.settings)
+        state.failures = raw.header.failures
+        state.directories.reserveCapacity(raw.directoryPaths.count)
+        for (path, mtime) in zip(raw.directoryPaths, raw.directoryTimes) { state.directories[path] = mtime }
+        state.files.reserveCapacity(raw.fileCount)
+        for position in 0..<raw.fileCount {
+            let path = String(decoding: raw.path(position), as: UTF8.self)
+            // The size and mtime compared are the failure's for a file that failed too; the failure keeps them.
+            let hash = HexDigest.hex(raw.hashes[(position * 32)..<(position * 32 + 32)])
+            state.files[path] = FileStat(size: raw.sizes[position], mtime: raw.mtimes[position], hash: hash)
+        }
+        return state
+    }
+
+    /// A path's directory and name, the order files are stored in.
+    static func splitParent(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
     private static func joined(_ paths: [String]) -> [UInt8] { paths.flatMap { Array($0.utf8) } }
@@ -179,74 +222,5 @@ struct CorpusState: Equatable {
             }
         }
         return (0..<32).map { value(digits[$0 * 2]) << 4 | value(digits[$0 * 2 + 1]) }
-    }
-
-    // MARK: Comparing with the file system
-
-    /// What moved on disk since the state was written, found by `stat` alone.
-    struct Changes: Equatable {
-        /// Files whose size or mtime differ, or that are gone (relative to the corpus).
-        var files: [String] = []
-        /// Directories whose mtime differs or that are gone: entries were added, removed or renamed there.
-        var directories: [String] = []
-
-        var isEmpty: Bool { files.isEmpty && directories.isEmpty }
-    }
-
-    /// Compares every directory's and file's `stat` with the recorded one. `corpus` is the corpus directory.
-    func changes(in corpus: String) -> Changes {
-        var changes = Changes()
-        var path = Array(corpus.utf8)
-        path.append(UInt8(ascii: "/"))
-        let base = path.count
-        func status(_ relative: String) -> stat? {
-            // `path` holds the corpus and a slash; the corpus itself is asked for by ending it there.
-            path.removeSubrange(base...)
-            if relative.isEmpty {
-                path[base - 1] = 0
-            } else {
-                path.append(contentsOf: relative.utf8)
-                path.append(0)
-            }
-            defer { path[base - 1] = UInt8(ascii: "/") }
-            var result = stat()
-            let found = path.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { characters in
-                    guard let start = characters.baseAddress else { return false }
-                    return stat(start, &result) == 0
-                }
-            }
-            return found ? result : nil
-        }
-        for (directory, mtime) in directories {
-            guard let found = status(directory), (found.st_mode & S_IFMT) == S_IFDIR,
-                CorpusState.nanoseconds(found) == mtime
-            else {
-                changes.directories.append(directory)
-                continue
-            }
-        }
-        // A file recorded as failing too (its converter went missing after it was indexed) is compared by
-        // the failure's record below.
-        for (file, recorded) in files where failures[file] == nil {
-            guard let found = status(file), Int64(found.st_size) == recorded.size,
-                CorpusState.nanoseconds(found) == recorded.mtime
-            else {
-                changes.files.append(file)
-                continue
-            }
-        }
-        // A failed file replaced in place (a fixed PDF) leaves its directory's mtime alone.
-        for (file, recorded) in failures {
-            guard let found = status(file), Int64(found.st_size) == recorded.size,
-                CorpusState.nanoseconds(found) == recorded.mtime
-            else {
-                changes.files.append(file)
-                continue
-            }
-        }
-        changes.files.sort()
-        changes.directories.sort()
-        return changes
     }
 }

@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_QUESTION ?= How do I rotate my API key?
 
-.PHONY: deps build release test lint format crash-test fuzz fuzz-smoke demo demo-cli bench bench-store clean
+.PHONY: deps build release test lint format crash-test fuzz fuzz-smoke demo demo-cli bench bench-store bench-index clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +41,10 @@ FUZZ_SECONDS ?= 60
 # The shared PostgreSQL store against the local one, and pgvector's HNSW at 100,000 vectors (starts its own server).
 bench-store: deps
 	Tests/bench/store-bench.sh
+
+# Indexing and searching against the previous commit, alternating the two builds on one corpus (SCALE=N).
+bench-index: deps
+	Tests/bench/index-bench.sh --scale $(or $(SCALE),50)
 
 fuzz: deps
 	Tests/fuzz/run.sh $(FUZZ_SECONDS)

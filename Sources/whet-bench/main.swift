@@ -124,6 +124,16 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// Bytes of every regular file under `directory`.
+func corpusSize(_ directory: URL) -> Int {
+    let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey])
+    var total = 0
+    while let url = enumerator?.nextObject() as? URL {
+        total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+    }
+    return total
+}
+
 func copyWorkspace(_ source: URL, scale: Int) throws -> URL {
     let target = FileManager.default.temporaryDirectory.appendingPathComponent("whet-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
@@ -252,9 +262,15 @@ do {
         fullTimes.append(try seconds { report = try workspace.openIndex().1 })
     }
     var incrementalTimes: [Double] = []
+    var checkTimes: [Double] = []
     var index: LexicalIndex? = nil
     for _ in 0..<options.repeats {
-        incrementalTimes.append(try seconds { index = try workspace.openIndex().0 })
+        incrementalTimes.append(
+            try seconds {
+                let (opened, report) = try workspace.openIndex()
+                index = opened
+                checkTimes.append(report.phases.walk)
+            })
     }
     guard let index else { exit(1) }
     let queries = benchQueries(workspace)
@@ -299,15 +315,26 @@ do {
     print(
         "corpus: \(counts.files) files, \(counts.chunks) chunks (scale \(options.scale)); index file \(indexBytes / 1024) KiB"
     )
+    let corpusBytes = corpusSize(workspace.corpusDirectory)
+    let full = max(median(fullTimes), 1e-9)
     print(
         String(
-            format: "full index:          median %.3f s over %d builds (%.0f files/s)", median(fullTimes),
-            fullTimes.count,
-            Double(report.filesSeen) / max(median(fullTimes), 1e-9)))
+            format: "full index:          median %.3f s over %d builds (%.0f files/s, %.1f MB/s, %.0f chunks/s)",
+            median(fullTimes), fullTimes.count, Double(report.filesSeen) / full,
+            Double(corpusBytes) / 1_048_576 / full, Double(counts.chunks) / full))
     print(
         String(
-            format: "no-change update:    median %.4f s over %d updates", median(incrementalTimes),
-            incrementalTimes.count))
+            format:
+                "  phases, last build: walk %.3f s, read+hash+chunk %.3f s (%d cores), store %.3f s, "
+                + "BM25 build+snapshot %.3f s",
+            report.phases.walk, report.phases.files, ProcessInfo.processInfo.activeProcessorCount,
+            report.phases.store, report.phases.searchIndex))
+    print(
+        String(
+            format:
+                "no-change update:    median %.4f s over %d updates (comparing the corpus with its record: %.1f ms; "
+                + "the rest opens the store and loads the BM25 snapshot)",
+            median(incrementalTimes), incrementalTimes.count, median(checkTimes) * 1000))
     print(
         String(
             format:

@@ -33,9 +33,7 @@ struct BM25Snapshot {
     static let magic = Array("WHETBM25".utf8)
 
     /// Why a snapshot cannot be used.
-    struct Unusable: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Unusable = SectionFile.Unusable
 
     /// Writes `index` and its chunk ids to `url` atomically (a temporary file, flushed, then renamed).
     static func write(_ index: BM25Index, chunkIDs: [Int64], header: Header, to url: URL) throws {
@@ -121,7 +119,7 @@ struct BM25Snapshot {
             var position = 0
             var combined = Checksum.Combined()
             func array<T>(_ type: T.Type) throws -> [T] {
-                let (values, checksum, end) = try BM25Snapshot.section(
+                let (values, checksum, end) = try SectionFile.section(
                     type, at: position, descriptor: descriptor, size: size)
                 combined.fold(checksum)
                 position = end
@@ -131,7 +129,7 @@ struct BM25Snapshot {
             func arrays<A, B>(_ first: A.Type, _ second: B.Type) throws -> ([A], [B]) {
                 var count: UInt64 = 0
                 var ignored = Checksum()
-                _ = try BM25Snapshot.take(8, at: position, into: &count, &ignored, descriptor: descriptor, size: size)
+                _ = try SectionFile.take(8, at: position, into: &count, &ignored, descriptor: descriptor, size: size)
                 guard count <= UInt64(size) else { throw Unusable(description: "an array is longer than the file") }
                 let bytes = Int(count) * MemoryLayout<A>.stride
                 let secondOffset = position + 8 + bytes + (8 - bytes % 8) % 8
@@ -140,11 +138,11 @@ struct BM25Snapshot {
                 DispatchQueue.concurrentPerform(iterations: 2) { which in
                     if which == 0 {
                         results.first = Result {
-                            try BM25Snapshot.section(first, at: start, descriptor: descriptor, size: size)
+                            try SectionFile.section(first, at: start, descriptor: descriptor, size: size)
                         }
                     } else {
                         results.second = Result {
-                            try BM25Snapshot.section(second, at: secondOffset, descriptor: descriptor, size: size)
+                            try SectionFile.section(second, at: secondOffset, descriptor: descriptor, size: size)
                         }
                     }
                 }
@@ -158,7 +156,7 @@ struct BM25Snapshot {
             }
             var magicBytes: UInt64 = 0
             var first = Checksum()
-            position = try BM25Snapshot.take(8, at: 0, into: &magicBytes, &first, descriptor: descriptor, size: size)
+            position = try SectionFile.take(8, at: 0, into: &magicBytes, &first, descriptor: descriptor, size: size)
             combined.fold(first.value)
             guard withUnsafeBytes(of: &magicBytes, { Array($0) }) == magic else {
                 throw Unusable(description: "not a whet BM25 index file")
@@ -223,52 +221,6 @@ struct BM25Snapshot {
             index.finish()
             return (index, chunkIDs, header)
         }()
-    }
-}
-
-extension BM25Snapshot {
-    /// Reads `count` bytes at `offset` to `destination`, then the padding to the next 8 bytes, into
-    /// `checksum`; returns the offset after them.
-    static func take(
-        _ count: Int, at offset: Int, into destination: UnsafeMutableRawPointer, _ checksum: inout Checksum,
-        descriptor: Int32, size: Int
-    ) throws -> Int {
-        guard count >= 0, offset + count + 16 <= size else { throw Unusable(description: "the file is cut short") }
-        var done = 0
-        while done < count {
-            let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
-            guard got > 0 else { throw Unusable(description: "the file is cut short") }
-            done += got
-        }
-        var padding: UInt64 = 0
-        let extra = (8 - count % 8) % 8
-        if extra > 0 {
-            guard pread(descriptor, &padding, extra, off_t(offset + count)) == extra else {
-                throw Unusable(description: "the file is cut short")
-            }
-        }
-        checksum.add(UnsafeRawBufferPointer(start: destination, count: count), padding: padding, extra: extra)
-        return offset + count + extra
-    }
-    /// The section at `offset`: its elements, its checksum and the offset after it.
-    static func section<T>(_ type: T.Type, at offset: Int, descriptor: Int32, size: Int) throws -> (
-        values: [T], checksum: UInt64, end: Int
-    ) {
-        var checksum = Checksum()
-        var count: UInt64 = 0
-        var end = try take(8, at: offset, into: &count, &checksum, descriptor: descriptor, size: size)
-        guard count <= UInt64(size), Int(count) * MemoryLayout<T>.stride <= size else {
-            throw Unusable(description: "an array is longer than the file")
-        }
-        let values = try [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
-            if count > 0, let base = buffer.baseAddress {
-                end = try take(
-                    Int(count) * MemoryLayout<T>.stride, at: end, into: base, &checksum, descriptor: descriptor,
-                    size: size)
-            }
-            initialized = Int(count)
-        }
-        return (values, checksum.value, end)
     }
 }
 

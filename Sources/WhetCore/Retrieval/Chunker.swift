@@ -20,11 +20,20 @@ public struct Chunker: Sendable {
         self.breaksAtHeadings = breaksAtHeadings
     }
 
-    /// A line (or part of one) placed in a chunk.
+    /// A line (or part of one) placed in a chunk, with its length in characters counted once: counting
+    /// characters walks the whole string, and chunking asked for each line's length several times.
     struct Unit {
         var text: String
         var line: Int
         var startsBlock: Bool
+        var count: Int
+
+        init(text: String, line: Int, startsBlock: Bool, count: Int? = nil) {
+            self.text = text
+            self.line = line
+            self.startsBlock = startsBlock
+            self.count = count ?? text.count
+        }
     }
 
     /// The chunks of `text`, in document order.
@@ -51,12 +60,15 @@ public struct Chunker: Sendable {
                     text: body, startLine: first.line, endLine: last.line,
                     headingPath: breaksAtHeadings ? headings.map(\.title) : chunkPath))
             current = keepOverlap ? overlapTail(current) : []
-            currentSize = joined(current).count
+            // Separators are line breaks, which never join the characters around them into one.
+            currentSize = current.enumerated().reduce(0) { size, item in
+                size + item.element.count + (item.offset == 0 ? 0 : (item.element.startsBlock ? 2 : 1))
+            }
         }
 
         func add(_ unit: Unit, isHeading: Bool) {
             let separator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
-            if !current.isEmpty, currentSize + separator + unit.text.count > maxCharacters {
+            if !current.isEmpty, currentSize + separator + unit.count > maxCharacters {
                 flush(keepOverlap: true)
             }
             let addedSeparator = current.isEmpty ? 0 : (unit.startsBlock ? 2 : 1)
@@ -66,7 +78,7 @@ public struct Chunker: Sendable {
                 chunkPathFromBody = !isHeading
             }
             current.append(unit)
-            currentSize += addedSeparator + unit.text.count
+            currentSize += addedSeparator + unit.count
             hasNewContent = true
         }
 
@@ -86,7 +98,9 @@ public struct Chunker: Sendable {
             for (index, line) in block.lines.enumerated() {
                 for (pieceIndex, piece) in split(line.text).enumerated() {
                     add(
-                        Unit(text: piece, line: line.number, startsBlock: index == 0 && pieceIndex == 0),
+                        Unit(
+                            text: piece.text, line: line.number, startsBlock: index == 0 && pieceIndex == 0,
+                            count: piece.count),
                         isHeading: block.heading != nil)
                 }
             }
@@ -110,9 +124,9 @@ public struct Chunker: Sendable {
         var tail: [Unit] = []
         var size = 0
         for unit in units.reversed() {
-            guard size + unit.text.count + 1 <= overlap else { break }
+            guard size + unit.count + 1 <= overlap else { break }
             tail.insert(unit, at: 0)
-            size += unit.text.count + 1
+            size += unit.count + 1
         }
         if tail.isEmpty, let last = units.last {
             let suffix = last.text.suffix(overlap)
@@ -126,9 +140,11 @@ public struct Chunker: Sendable {
         return tail
     }
 
-    /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere.
-    private func split(_ line: String) -> [String] {
-        guard line.count > maxCharacters else { return [line] }
+    /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere; each piece with its
+    /// length when known.
+    private func split(_ line: String) -> [(text: String, count: Int?)] {
+        let count = line.count
+        guard count > maxCharacters else { return [(line, count)] }
         // Pieces leave room for the overlap that will precede them, so no chunk outgrows the limit.
         let limit = max(16, maxCharacters - overlap - 2)
         var pieces: [String] = []
@@ -155,7 +171,7 @@ public struct Chunker: Sendable {
             rest = rest[cut...].drop(while: { $0 == " " })
         }
         if !rest.isEmpty { pieces.append(String(rest)) }
-        return pieces.filter { !$0.isEmpty }
+        return pieces.filter { !$0.isEmpty }.map { ($0, nil) }
     }
 
     /// A paragraph, fenced code block or heading, with its source line numbers.
@@ -167,7 +183,16 @@ public struct Chunker: Sendable {
     /// Groups lines into blocks: blank lines separate blocks, fenced code stays whole, ATX (`# T`) and setext
     /// (`T` over `===`/`---`) headings are blocks of their own.
     static func blocks(of text: String) -> [Block] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines: [String]
+        if text.utf8.contains(0x0D) {
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        } else {
+            // Without a carriage return every line feed is a character of its own, so cutting the bytes
+            // gives the same lines as cutting the characters, without walking grapheme clusters.
+            lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
         var blocks: [Block] = []
         var current: [(Int, String)] = []
         var inFence = false
@@ -220,6 +245,8 @@ public struct Chunker: Sendable {
 
     static func setextLevel(_ underline: String, title: String) -> Int? {
         let trimmed = underline.trimmedSpaces
+        // Only a line of one of these can underline; the lengths, which walk both strings, come after.
+        guard let first = trimmed.utf8.first, "=-~^".utf8.contains(first) else { return nil }
         guard trimmed.count >= 3, trimmed.count >= title.count / 2 else { return nil }
         if trimmed.allSatisfy({ $0 == "=" }) { return 1 }
         if trimmed.allSatisfy({ $0 == "-" }) { return 2 }

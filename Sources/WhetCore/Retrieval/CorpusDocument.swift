@@ -30,12 +30,22 @@ public struct CorpusDocument: Sendable {
 
     /// Decodes `data` as the file `path`; `hash` is its precomputed SHA-256.
     public static func decode(_ data: Data, path: String, hash: String) throws -> CorpusDocument {
-        if data.prefix(8192).contains(0) { throw Refusal.binary }
+        // Bytes are scanned with memchr: Data's element iterator and Foundation's substring search cost more
+        // than the rest of reading a file.
+        let isBinary = data.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0, min(bytes.count, 8192)) != nil
+        }
+        if isBinary { throw Refusal.binary }
         guard let raw = String(validating: data, as: UTF8.self) else {
             throw Refusal.notUTF8(byteOffset: firstInvalidUTF8Offset(data))
         }
         var text = raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw
-        if text.contains("\r\n") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        let hasReturn = data.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0x0D, bytes.count) != nil
+        }
+        if hasReturn { text = withoutCarriageReturns(text) }
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "html" || ext == "htm" { text = HTMLText.plainText(text) }
         return CorpusDocument(path: path, text: text, contentHash: hash)
@@ -71,6 +81,21 @@ public struct CorpusDocument: Sendable {
             }
         }
         return chunks
+    }
+
+    /// `text` with every CR LF made LF, byte by byte: what `replacingOccurrences(of: "\r\n", with: "\n")`
+    /// gives, without its NSString round trip. A lone CR stays.
+    static func withoutCarriageReturns(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingReturn = false
+        for byte in text.utf8 {
+            if pendingReturn, byte != 0x0A { bytes.append(0x0D) }
+            pendingReturn = byte == 0x0D
+            if !pendingReturn { bytes.append(byte) }
+        }
+        if pendingReturn { bytes.append(0x0D) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func firstInvalidUTF8Offset(_ data: Data) -> Int {

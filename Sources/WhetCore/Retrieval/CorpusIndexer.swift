@@ -1,9 +1,13 @@
-import Crypto
 import Foundation
 
-/// Brings the index up to date with the corpus, one file at a time so memory stays flat however large the
-/// corpus is: a file whose size and mtime are unchanged is skipped without being read, a file whose bytes
-/// hash the same only gets its mtime refreshed, a changed file is re-chunked, a deleted one leaves the index.
+/// Brings the index up to date with the corpus, a window of files at a time so memory stays flat however
+/// large the corpus is: a file whose size and mtime are unchanged is skipped without being read, a file whose
+/// bytes hash the same only gets its mtime refreshed, a changed file is re-chunked, a deleted one leaves the
+/// index. Files of a window are read and chunked on every core; their outcomes are applied in path order, so
+/// the chunks and their ids are what reading them one by one would give.
+///
+/// `update` walks the whole corpus (`whet index`); `updateIfChanged` (every search) first compares the
+/// corpus with what the last update saw (`CorpusState`) by `stat` alone and looks only at what moved.
 public struct CorpusIndexer: Sendable {
     /// What one update did, for the progress line and the final summary.
     public struct Report: Sendable, Equatable {
@@ -28,12 +32,28 @@ public struct CorpusIndexer: Sendable {
         /// Files in a shared store that others indexed and this corpus does not have: kept, since removing
         /// them needs `--prune` (path and who indexed it), sorted.
         public var keptForOthers: [KeptFile] = []
+        /// True when the corpus was compared with the last update's record instead of walked.
+        public var checkedByState = false
+        /// Where the time went (wall-clock seconds), for `whet-bench index`.
+        public var phases = Phases()
 
         /// An empty report, before anything was looked at.
         public init() {}
 
         /// Every file looked at.
         public var filesSeen: Int { added + updated + unchanged + skippedFiles.count }
+    }
+
+    /// Wall-clock seconds of an update's phases.
+    public struct Phases: Sendable, Equatable {
+        /// Listing the corpus (or comparing it with the record).
+        public var walk = 0.0
+        /// Reading, hashing, decoding, detecting the language and chunking files, on every core.
+        public var files = 0.0
+        /// Writing chunks to the store.
+        public var store = 0.0
+        /// Building the in-memory BM25 index and writing its snapshot (`Workspace.openIndex`).
+        public var searchIndex = 0.0
     }
 
     /// A file of a shared store kept although this corpus does not have it.
@@ -51,6 +71,8 @@ public struct CorpusIndexer: Sendable {
     /// In a shared store: who this indexer is and who indexed each stored file. Files of others that this
     /// corpus lacks are kept, and a chunking other than the store's is refused, unless this is nil (`--prune`).
     public var sharedWith: (me: String, owners: [String: String])? = nil
+    /// How many files are read at once on every core, and how many a transaction commits at most.
+    static let window = 64
 
     /// Prepares to index `workspace`'s corpus into `index`.
     public init(workspace: Workspace, index: LexicalIndex) {
@@ -58,298 +80,146 @@ public struct CorpusIndexer: Sendable {
         self.index = index
     }
 
-    /// Updates the index and reports what changed.
+    /// Where the record of the corpus is kept: only for the workspace's own store, which only this
+    /// workspace's corpus fills.
+    var stateURL: URL? {
+        guard workspace.isWritable, sharedWith == nil, index.store is SQLiteChunkStore else { return nil }
+        return workspace.derivedDirectory.appendingPathComponent("corpus.state")
+    }
+
+    /// What decides which files are read and how: chunking, loaders, the size limit.
+    var settingsSignature: String {
+        let settings = workspace.config.retrieval
+        return settings.chunkingSignature + workspace.config.loaders.signature
+            + "|max=\(workspace.config.limits.maxFileBytes)"
+    }
+
+    /// Updates the index from a walk of the whole corpus and reports what changed. A file that failed
+    /// before and has not changed is not read again; its warning is repeated.
     public func update(progress: Progress? = nil) throws -> Report {
         let started = Date()
-        var report = Report()
-        let settings = workspace.config.retrieval
-        let chunker = DocumentChunker(
-            settings: settings, counter: try TokenCounter.forSettings(settings, workspaceRoot: workspace.root))
-        let signature = settings.chunkingSignature + workspace.config.loaders.signature
-        if sharedWith != nil, let recorded = try index.metadata("chunking"), recorded != signature,
-            try index.counts().chunks > 0
-        {
-            throw StoreError.server(
-                server: index.store.displayName,
-                message:
-                    "the store's chunks were made with '\(recorded)' and this workspace's [retrieval] asks for '\(signature)'; "
-                    + "indexing would re-chunk every document of everyone using it: align [retrieval] or pass --prune")
-        }
-        report.rebuilt = try index.resetIfSettingsChanged(signature)
-        let corpus = workspace.corpusDirectory
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else {
-            throw RetrievalError.missingCorpus(workspace.display(corpus))
-        }
-        let loaders = workspace.config.loaders
-        let (files, ignored) = CorpusIndexer.listFiles(
-            in: corpus.path, displayPrefix: workspace.display(corpus),
-            extensions: CorpusDocument.indexedExtensions.union(loaders.byExtension.keys))
-        report.ignored = ignored
+        var run = try UpdateRun(indexer: self, retriesMissingPrograms: true)
+        let walkStarted = Date()
+        let walk = CorpusWalk(
+            corpus: run.corpus, displayPrefix: run.displayPrefix,
+            extensions: CorpusDocument.indexedExtensions.union(workspace.config.loaders.byExtension.keys))
+        run.report.phases.walk = Date().timeIntervalSince(walkStarted)
+        run.report.ignored = walk.ignored
+        run.state.directories = walk.directories
         var known = try index.fileStates()
-        var batch = LexicalIndex.Batch()
-        let extractionCache = workspace.isWritable ? workspace.extractionCacheURL : nil
-        // A missing converter is said once per file type, with the files it kept out.
-        var missing: [String: (failure: DocumentLoaders.Failure, files: [String])] = [:]
-        func skip(_ path: String, _ reason: String) {
-            report.warnings.append(Warning(reason, at: SourceLocation(file: path)))
-            report.skippedFiles.append(path)
-        }
-        func counted(_ path: String) {
-            report.filesByType[(path as NSString).pathExtension.lowercased(), default: 0] += 1
-        }
-
-        for (done, file) in files.enumerated() {
-            let path = file.display
-            progress?(done, files.count, path)
-            defer {
-                known.removeValue(forKey: path)
-            }
-            // stat(2) directly: FileManager's attribute dictionary costs ~100 µs a file on Linux, which is most
-            // of a no-change update on a corpus of thousands of files.
-            var status = stat()
-            guard stat(file.path, &status) == 0 else {
-                skip(path, "skipped: cannot read the file's attributes")
-                continue
-            }
-            let size = Int64(status.st_size)
-            let mtime = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
-            let previous = known[path]
-            if let previous, previous.size == size, previous.mtime == mtime {
-                report.unchanged += 1
-                counted(path)
-                continue
-            }
-            if size > Int64(workspace.config.limits.maxFileBytes) {
-                skip(
-                    path,
-                    "skipped: the file is \(ByteCount.describe(Int(size))), over the limit of "
-                        + "\(ByteCount.describe(workspace.config.limits.maxFileBytes)) ([limits] max_file_bytes)")
-                if previous != nil { batch.remove(path) }
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                skip(path, "skipped: cannot read the file")
-                continue
-            }
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            let state = LexicalIndex.FileState(size: size, mtime: mtime, hash: hash)
-            if let previous, previous.hash == hash {
-                batch.touch(path, state: state)
-                report.unchanged += 1
-                counted(path)
-            } else {
-                do {
-                    let document =
-                        try loaders.loader(for: path).map {
-                            try CorpusDocument.converted(
-                                path: path, absolutePath: file.path, hash: hash, loader: $0, loaders: loaders,
-                                cache: extractionCache)
-                        } ?? CorpusDocument.decode(data, path: path, hash: hash)
-                    let language = settings.fixedLanguage ?? LanguageDetector.detect(document.text)
-                    let chunks = document.chunks(chunker).map { chunk in
-                        var tagged = chunk
-                        tagged.language = language
-                        return tagged
-                    }
-                    batch.replace(path, state: state, chunks: chunks)
-                    report.chunksWritten += chunks.count
-                    if previous == nil { report.added += 1 } else { report.updated += 1 }
-                    counted(path)
-                } catch let refusal as CorpusDocument.Refusal {
-                    skip(path, refusal.description)
-                    if previous != nil { batch.remove(path) }
-                } catch let failure as DocumentLoaders.Failure {
-                    if case .missingProgram(let loader) = failure {
-                        report.skippedFiles.append(path)
-                        // What was indexed before stays until the converter is there to read the new version.
-                        missing[loader.fileExtension, default: (failure, [])].files.append(path)
-                        if previous != nil { counted(path) }
-                        continue
-                    }
-                    skip(path, failure.description)
-                    if previous != nil { batch.remove(path) }
-                }
-            }
-            if batch.count >= 64 {
-                try index.apply(batch)
-                batch = LexicalIndex.Batch()
-            }
-        }
+        let failedBefore = stateURL.flatMap(CorpusState.readRaw).map(\.header.failures) ?? [:]
+        try run.read(walk.files, known: known, failedBefore: failedBefore, quiet: false, progress: progress)
+        for file in walk.files { known.removeValue(forKey: file.display) }
         for path in known.keys.sorted() {
             if let sharedWith, let owner = sharedWith.owners[path], owner != sharedWith.me {
-                report.keptForOthers.append(KeptFile(path: path, owner: owner))
+                run.report.keptForOthers.append(KeptFile(path: path, owner: owner))
                 continue
             }
-            batch.remove(path)
-            report.removed += 1
+            run.batch.remove(path)
+            run.report.removed += 1
         }
-        for type in missing.keys.sorted() {
-            guard let (failure, paths) = missing[type] else { continue }
-            let count = paths.count == 1 ? "1 file" : "\(paths.count) files"
-            report.warnings.append(
-                Warning("\(failure) (\(count) not read)", at: SourceLocation(file: workspace.display(corpus))))
-        }
-        report.skippedFiles.sort()
-        try index.apply(batch)
-        progress?(files.count, files.count, "")
-        report.seconds = Date().timeIntervalSince(started)
-        return report
+        try run.finish()
+        progress?(walk.files.count, walk.files.count, "")
+        run.report.seconds = Date().timeIntervalSince(started)
+        return run.report
     }
 
-    /// The corpus files whet reads, sorted by path, with how many files of other types were ignored. Hidden
-    /// files and directories are skipped. A POSIX directory walk: Foundation's enumerator with resource
-    /// values costs ~100 µs a file on Linux, most of a no-change update on a corpus of thousands of files.
-    static func listFiles(
-        in corpus: String, displayPrefix: String, extensions: Set<String> = CorpusDocument.indexedExtensions
-    ) -> (
-        files: [(path: String, display: String)], ignored: Int
-    ) {
-        var files: [(path: String, display: String)] = []
-        var ignored = 0
-        func walk(_ directory: String, _ display: String) {
-            guard let handle = opendir(directory) else { return }
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+    /// Updates the index with what moved in the corpus since the last update, found by comparing the
+    /// record of it with `stat`s of its files and directories; walks the whole corpus (`update`) when there
+    /// is no usable record. Failures seen before are not reported again.
+    public func updateIfChanged(progress: Progress? = nil) throws -> Report {
+        let started = Date()
+        guard let stateURL, let raw = CorpusState.readRaw(stateURL), raw.header.settings == settingsSignature,
+            try index.storeState() == LexicalIndex.StoreState(id: raw.header.storeID, generation: raw.header.generation)
+        else { return try update(progress: progress) }
+        let corpus = workspace.corpusDirectory.path
+        let changes = CorpusState.changes(of: raw, in: corpus)
+        var report = Report()
+        report.checkedByState = true
+        report.unchanged = raw.fileCount
+        report.phases.walk = Date().timeIntervalSince(started)
+        guard !changes.isEmpty, var state = CorpusState.read(stateURL) else {
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        var run = try UpdateRun(indexer: self, retriesMissingPrograms: false)
+        run.report.checkedByState = true
+        let extensions = CorpusDocument.indexedExtensions.union(workspace.config.loaders.byExtension.keys)
+        var candidates = Set(changes.files)
+        var gone: [String] = []
+        for directory in changes.directories {
+            let absolute = directory.isEmpty ? corpus : corpus + "/" + directory
+            let prefix = directory.isEmpty ? "" : directory + "/"
+            guard let entries = CorpusWalk.entries(of: absolute) else {
+                // The directory went away: everything recorded below it went with it.
+                for path in state.directories.keys where path == directory || path.hasPrefix(prefix) {
+                    state.directories.removeValue(forKey: path)
                 }
-                guard !name.hasPrefix(".") else { continue }
-                let path = directory + "/" + name
-                let shown = display + "/" + name
-                var kind = entry.pointee.d_type
-                if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_LNK) {
-                    var status = stat()
-                    guard stat(path, &status) == 0 else { continue }
-                    kind =
-                        (status.st_mode & S_IFMT) == S_IFDIR
-                        ? UInt8(DT_DIR) : ((status.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0)
+                gone += state.files.keys.filter { $0.hasPrefix(prefix) }
+                for path in state.failures.keys where path.hasPrefix(prefix) {
+                    state.failures.removeValue(forKey: path)
                 }
-                if kind == UInt8(DT_DIR) {
-                    walk(path, shown)
-                } else if kind == UInt8(DT_REG) {
-                    let dot = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                    if extensions.contains(dot) {
-                        files.append((path, shown))
-                    } else {
-                        ignored += 1
-                    }
-                }
+                continue
+            }
+            var status = stat()
+            if stat(absolute, &status) == 0 { state.directories[directory] = CorpusState.nanoseconds(status) }
+            let present = Set(entries.files)
+            for name in entries.files
+            where extensions.contains(CorpusWalk.fileExtension(name)) && state.files[prefix + name] == nil
+                && state.failures[prefix + name] == nil
+            {
+                candidates.insert(prefix + name)
+            }
+            for path in state.files.keys + Array(state.failures.keys)
+            where path.hasPrefix(prefix) && !path.dropFirst(prefix.count).contains("/")
+                && !present.contains(String(path.dropFirst(prefix.count)))
+            {
+                candidates.insert(path)
+            }
+            for name in entries.directories where state.directories[prefix + name] == nil {
+                // A new directory: walked whole.
+                let below = CorpusWalk(
+                    corpus: corpus, displayPrefix: run.displayPrefix, below: prefix + name, extensions: extensions)
+                candidates.formUnion(below.files.map(\.relative))
+                state.directories.merge(below.directories) { _, new in new }
             }
         }
-        walk(corpus, displayPrefix)
-        return (files.sorted { $0.display < $1.display }, ignored)
-    }
-}
-
-extension Workspace {
-    /// The lock that serialises index updates between whet processes on this workspace.
-    public var indexLockURL: URL { derivedDirectory.appendingPathComponent("index.lock") }
-
-    /// Opens the workspace's index, up to date with the corpus. A workspace that cannot be written gets an
-    /// in-memory index built afresh, so reading someone else's workspace still works.
-    ///
-    /// Updates are serialised between processes by `.whet/index.lock`. With `waitingFor` (the CLI's commands)
-    /// this waits for another process's update to finish, telling the caller who holds the lock first, so a
-    /// run or an eval never searches a half-updated index; without it (the workbench, which must not freeze)
-    /// an update under way elsewhere is not waited for: the index is searched as it stands, the report says
-    /// so, and the next search after that update sees it (`LexicalIndex` checks `data_version`). `rebuild` empties the index first (in
-    /// place, so processes that have it open see the change instead of a deleted file).
-    public func openIndex(
-        rebuild: Bool = false, waitingFor: ((FileLock.Holder?) -> Void)? = nil,
-        progress: CorpusIndexer.Progress? = nil
-    ) throws -> (LexicalIndex, CorpusIndexer.Report) {
-        if let store = config.store {
-            // A shared store changes only by an explicit `whet index` (openSharedIndex with `update`).
-            return (try openSharedIndex(store, purpose: "whet"), CorpusIndexer.Report())
-        }
-        guard isWritable else {
-            let index = try LexicalIndex(url: nil, parameters: config.retrieval.bm25)
-            return (index, try CorpusIndexer(workspace: self, index: index).update(progress: progress))
-        }
-        try DurableFile.makeDirectory(derivedDirectory)
-        let held: FileLock
-        if let waitingFor {
-            held = try FileLock.acquire(indexLockURL, purpose: "whet index", onWait: waitingFor)
-        } else {
-            let (lock, holder) = try FileLock.tryAcquire(indexLockURL, purpose: "whet index")
-            guard let lock else {
-                let index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
-                var report = CorpusIndexer.Report()
-                report.busyWith = holder
-                report.warnings.append(
-                    Warning(
-                        "the index is being updated by \(holder.map(\.description) ?? "another whet process"); "
-                            + "searching it as it stands", at: SourceLocation(file: display(indexURL))))
-                return (index, report)
+        // Files that no longer exist leave; the rest are read (new ones too: they have no record).
+        var files: [CorpusWalk.File] = []
+        for relative in candidates.sorted() {
+            let absolute = corpus + "/" + relative
+            let display = run.displayPrefix + "/" + relative
+            var status = stat()
+            if stat(absolute, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+                files.append(CorpusWalk.File(path: absolute, display: display, relative: relative))
+            } else {
+                gone.append(relative)
             }
-            held = lock
         }
-        defer { held.release() }
-        let index: LexicalIndex
-        do {
-            let opened = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
-            if rebuild { try opened.removeAll() }
-            index = opened
-        } catch RetrievalError.damaged where rebuild {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexURL.path + suffix) }
-            index = try LexicalIndex(url: indexURL, parameters: config.retrieval.bm25)
-        }
-        let report = try CorpusIndexer(workspace: self, index: index).update(progress: progress)
-        // The next process loads the built inverted index instead of rebuilding it; a failure to write it
-        // costs only that (the next search builds it in memory).
-        try? index.refreshSnapshot()
-        return (index, report)
-    }
-}
-
-extension Workspace {
-    /// Who this workspace indexes a shared store as: recorded per file, so an index from elsewhere never
-    /// removes what this one added without `--prune`.
-    public var storeOwner: String {
-        "\(ProcessInfo.processInfo.environment["USER"] ?? NSUserName())@\(ProcessInfo.processInfo.hostName):\(root.path)"
-    }
-
-    /// The lexical index over the shared store `settings` name, its built form cached in `.whet/` (keyed by
-    /// the store's identity and generation, like the local snapshot).
-    public func openSharedIndex(_ settings: StoreSettings, purpose: String) throws -> LexicalIndex {
-        let store = try PostgresChunkStore(
-            settings, owner: storeOwner,
-            applicationName: "\(purpose) \(storeOwner.prefix(40)) pid \(ProcessInfo.processInfo.processIdentifier)")
-        if isWritable { try? DurableFile.makeDirectory(derivedDirectory) }
-        return try LexicalIndex(
-            store: store,
-            snapshotURL: isWritable ? derivedDirectory.appendingPathComponent("bm25-store.idx") : nil,
-            parameters: config.retrieval.bm25)
-    }
-
-    /// `whet index` on a shared store: takes its indexing lock (waiting, and saying for whom, when another
-    /// indexer has it), brings it up to date with this corpus, and keeps other people's documents unless
-    /// `prune`. `rebuild` empties the store first, which removes everyone's documents and so needs `prune`.
-    public func updateSharedIndex(
-        _ settings: StoreSettings, rebuild: Bool, prune: Bool, waitingFor: ((String) -> Void)?,
-        progress: CorpusIndexer.Progress?
-    ) throws -> (LexicalIndex, CorpusIndexer.Report) {
-        let index = try openSharedIndex(settings, purpose: "whet index")
-        guard let store = index.store as? PostgresChunkStore else { return (index, CorpusIndexer.Report()) }
-        try store.lockIndexing(wait: waitingFor)
-        defer { store.unlockIndexing() }
-        if rebuild {
-            let others = Set(try store.fileOwners().values).subtracting([storeOwner])
-            guard prune || others.isEmpty else {
-                throw StoreError.server(
-                    server: store.displayName,
-                    message:
-                        "--rebuild would remove documents indexed by \(others.sorted().prefix(3).joined(separator: ", ")); pass --prune as well to do so"
-                )
+        run.state.directories = state.directories
+        run.state.files = state.files
+        run.state.failures = state.failures
+        for relative in Set(gone) {
+            run.state.failures.removeValue(forKey: relative)
+            if run.state.files.removeValue(forKey: relative) != nil {
+                run.batch.remove(run.displayPrefix + "/" + relative)
+                run.report.removed += 1
             }
-            try index.removeAll()
         }
-        var indexer = CorpusIndexer(workspace: self, index: index)
-        indexer.sharedWith = prune ? nil : (storeOwner, try store.fileOwners())
-        let report = try indexer.update(progress: progress)
-        try? index.refreshSnapshot()
-        return (index, report)
+        // Recorded files not looked at again are unchanged.
+        let lookedAt = Set(files.map(\.relative)).union(gone)
+        run.report.unchanged = state.files.keys.filter { !lookedAt.contains($0) }.count
+        var known: [String: LexicalIndex.FileState] = [:]
+        for file in files {
+            if let recorded = state.files[file.relative] {
+                // Size and mtime differ (that is why it is read); the hash decides whether it is re-chunked.
+                known[file.display] = LexicalIndex.FileState(size: -1, mtime: -1, hash: recorded.hash)
+            }
+            run.state.files.removeValue(forKey: file.relative)
+        }
+        try run.read(files, known: known, failedBefore: state.failures, quiet: true, progress: progress)
+        try run.finish()
+        run.report.seconds = Date().timeIntervalSince(started)
+        return run.report
     }
 }

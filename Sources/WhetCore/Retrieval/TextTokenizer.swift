@@ -31,23 +31,28 @@ public enum TextTokenizer {
     /// scalar through the Unicode rules. The index hashes these bytes directly, never making a String for a
     /// word it has seen before.
     public static func forEachWordBytes(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        forWordBytes(
+            in: text,
+            while: { word in
+                body(word)
+                return true
+            })
+    }
+
+    /// `forEachWordBytes`, stopping as soon as `body` returns false (language detection reads a sample).
+    public static func forWordBytes(in text: String, while body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         var text = text
         let handled: Bool = text.withUTF8 { bytes in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
             forEachASCIIWord(bytes, body)
             return true
         }
-        if !handled {
-            forEachUnicodeWord(in: text) { word in
-                var word = word
-                word.withUTF8 { body($0) }
-            }
-        }
+        if !handled { forEachUnicodeWord(in: text, body) }
     }
 
     /// The byte loop for ASCII text; it must split exactly as the Unicode path does on the same text.
     private static func forEachASCIIWord(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) {
         // Folded words are written into a scratch buffer as long as the text, so no word can overflow it.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { word in
@@ -63,28 +68,48 @@ public enum TextTokenizer {
                 case 0x27 where length > 0: continue
                 default:
                     if length > 0 {
-                        body(UnsafeBufferPointer(rebasing: word[0..<length]))
+                        guard body(UnsafeBufferPointer(rebasing: word[0..<length])) else { return }
                         length = 0
                     }
                 }
             }
-            if length > 0 { body(UnsafeBufferPointer(rebasing: word[0..<length])) }
+            if length > 0 { _ = body(UnsafeBufferPointer(rebasing: word[0..<length])) }
         }
     }
 
-    private static func forEachUnicodeWord(in text: String, _ body: (String) -> Void) {
-        var word = String.UnicodeScalarView()
+    /// How a folded scalar takes part in words.
+    private enum ScalarKind: UInt8 {
+        case cjk, word, apostrophe, other
+    }
+
+    /// The scalar loop for text that is not all ASCII. Each folded word's UTF-8 is written into one reused
+    /// buffer (appending scalars to a String, and an array per folded scalar, made this path ten times
+    /// slower than the ASCII one); what a non-ASCII scalar folds to and how it classifies are looked up once
+    /// per distinct scalar in this text.
+    private static func forEachUnicodeWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        var word: [UInt8] = []
+        word.reserveCapacity(64)
+        var pair: [UInt8] = []
+        pair.reserveCapacity(8)
         var cjkPrevious: Unicode.Scalar? = nil
         var cjkRunLength = 0
+        var stopped = false
 
+        func emit(_ bytes: [UInt8]) {
+            if !stopped { stopped = !bytes.withUnsafeBufferPointer { body($0) } }
+        }
         func flushWord() {
             if !word.isEmpty {
-                body(String(word))
+                emit(word)
                 word.removeAll(keepingCapacity: true)
             }
         }
         func flushCJK() {
-            if cjkRunLength == 1, let single = cjkPrevious { body(String(single)) }
+            if cjkRunLength == 1, let single = cjkPrevious {
+                pair.removeAll(keepingCapacity: true)
+                UTF8.encode(single) { pair.append($0) }
+                emit(pair)
+            }
             cjkPrevious = nil
             cjkRunLength = 0
         }
@@ -92,47 +117,68 @@ public enum TextTokenizer {
         // Folding whole strings through Foundation is slow on Linux; fold scalar by scalar instead: ASCII by
         // arithmetic, anything else through Foundation once per distinct scalar in this text.
         var foldedScalars: [UInt32: [Unicode.Scalar]] = [:]
-        func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-            if scalar.value < 0x80 {
-                if scalar.value >= 0x41 && scalar.value <= 0x5A, let lower = Unicode.Scalar(scalar.value + 32) {
-                    return [lower]
-                }
-                return [scalar]
+        var kinds: [UInt32: ScalarKind] = [:]
+        func kind(_ scalar: Unicode.Scalar) -> ScalarKind {
+            let value = scalar.value
+            if value < 0x80 {
+                if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) { return .word }
+                return value == 0x27 ? .apostrophe : .other
             }
-            if let known = foldedScalars[scalar.value] { return known }
-            let folded = Array(
-                String(scalar).folding(
-                    options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
-                ).unicodeScalars)
-            foldedScalars[scalar.value] = folded
-            return folded
+            if let known = kinds[value] { return known }
+            let found: ScalarKind =
+                isCJK(scalar)
+                ? .cjk
+                : (scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
+                    ? .word : (scalar == "’" ? .apostrophe : .other)
+            kinds[value] = found
+            return found
+        }
+        func take(_ scalar: Unicode.Scalar) {
+            switch kind(scalar) {
+            case .cjk:
+                flushWord()
+                if let previous = cjkPrevious {
+                    pair.removeAll(keepingCapacity: true)
+                    UTF8.encode(previous) { pair.append($0) }
+                    UTF8.encode(scalar) { pair.append($0) }
+                    emit(pair)
+                }
+                cjkPrevious = scalar
+                cjkRunLength += 1
+            case .word:
+                flushCJK()
+                UTF8.encode(scalar) { word.append($0) }
+            case .apostrophe where !word.isEmpty:
+                break
+            case .apostrophe, .other:
+                flushCJK()
+                flushWord()
+            }
         }
 
         for original in text.unicodeScalars {
-            for scalar in fold(original) {
-                if isCJK(scalar) {
-                    flushWord()
-                    if let previous = cjkPrevious {
-                        var pair = String.UnicodeScalarView()
-                        pair.append(previous)
-                        pair.append(scalar)
-                        body(String(pair))
-                    }
-                    cjkPrevious = scalar
-                    cjkRunLength += 1
-                } else if scalar.value < 0x80
-                    ? (scalar.value >= 0x61 && scalar.value <= 0x7A) || (scalar.value >= 0x30 && scalar.value <= 0x39)
-                    : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-                {
-                    flushCJK()
-                    word.append(scalar)
-                } else if scalar == "'" || scalar == "’", !word.isEmpty {
-                    continue
+            if stopped { return }
+            let value = original.value
+            if value < 0x80 {
+                // ASCII folds to itself, capitals to small letters.
+                if value >= 0x41 && value <= 0x5A, let lower = Unicode.Scalar(value + 32) {
+                    take(lower)
                 } else {
-                    flushCJK()
-                    flushWord()
+                    take(original)
                 }
+                continue
             }
+            let folded: [Unicode.Scalar]
+            if let known = foldedScalars[value] {
+                folded = known
+            } else {
+                folded = Array(
+                    String(original).folding(
+                        options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
+                    ).unicodeScalars)
+                foldedScalars[value] = folded
+            }
+            for scalar in folded { take(scalar) }
         }
         flushCJK()
         flushWord()

@@ -66,7 +66,7 @@ struct IndexCommand: AsyncParsableCommand {
                         progress: progress)
                 }
                 ?? workspace.openIndex(
-                    rebuild: rebuild,
+                    rebuild: rebuild, thorough: true,
                     waitingFor: { holder in
                         Terminal.note(
                             "waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…"

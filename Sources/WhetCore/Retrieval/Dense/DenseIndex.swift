@@ -11,6 +11,26 @@ public struct DenseIndex: Sendable {
         self.dimensions = dimensions
     }
 
+    /// An index over rows already of unit length (a snapshot's), taken as they are.
+    init(dimensions: Int, unitRows: [Float]) {
+        self.dimensions = dimensions
+        matrix = dimensions == 0 ? [] : unitRows
+    }
+
+    /// The unit rows one after the other, as a snapshot keeps them.
+    var unitRows: [Float] { matrix }
+
+    /// Keeps the rows for which `keep` (given a row number) is true, in order.
+    mutating func keepRows(_ keep: (Int) -> Bool) {
+        guard dimensions > 0 else { return }
+        var kept: [Float] = []
+        kept.reserveCapacity(matrix.count)
+        for row in 0..<count where keep(row) {
+            kept.append(contentsOf: matrix[(row * dimensions)..<((row + 1) * dimensions)])
+        }
+        matrix = kept
+    }
+
     /// How many vectors the index holds.
     public var count: Int { dimensions == 0 ? 0 : matrix.count / dimensions }
 

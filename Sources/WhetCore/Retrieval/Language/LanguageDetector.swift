@@ -14,12 +14,16 @@ public enum LanguageDetector {
         let candidates = Language.detectable
         var hits = Array(repeating: 0, count: candidates.count)
         var words = 0
-        TextTokenizer.forEachWordBytes(in: text) { bytes in
-            guard words < sampleWords else { return }
-            words += 1
-            guard let mask = stopWordLanguages.value(for: bytes, hash: WordTable.hash(bytes)) else { return }
-            for index in candidates.indices where mask & (1 << index) != 0 { hits[index] += 1 }
-        }
+        // Only the sample is read: the rest of a long document cannot change what it says.
+        TextTokenizer.forWordBytes(
+            in: text,
+            while: { bytes in
+                words += 1
+                if let mask = stopWordLanguages.value(for: bytes, hash: WordTable.hash(bytes)) {
+                    for index in candidates.indices where mask & (1 << index) != 0 { hits[index] += 1 }
+                }
+                return words < sampleWords
+            })
         guard let best = hits.indices.max(by: { hits[$0] < hits[$1] }), hits[best] >= minimumHits else {
             return fallback
         }

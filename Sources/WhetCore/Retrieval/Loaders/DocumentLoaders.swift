@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// How corpus files that are not text become text: an external command per file extension, in the spirit of
@@ -91,8 +90,7 @@ public struct DocumentLoaders: Sendable, Equatable {
 
     /// Where the extraction cache keeps the text of bytes hashing to `contentHash` converted by `loader`.
     static func cachedTextURL(_ loader: Loader, contentHash: String, cache: URL) -> URL {
-        let key = SHA256.hash(data: Data((loader.command + "\u{0}" + contentHash).utf8))
-            .map { String(format: "%02x", $0) }.joined()
+        let key = HexDigest.sha256(loader.command + "\u{0}" + contentHash)
         return cache.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".txt")
     }
 
@@ -133,7 +131,7 @@ extension Workspace {
         guard let loader = config.loaders.loader(for: path),
             let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path)
         else { return nil }
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hash = HexDigest.sha256(data)
         let url = DocumentLoaders.cachedTextURL(loader, contentHash: hash, cache: extractionCacheURL)
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }

@@ -254,6 +254,13 @@ extension Workspace {
     /// The embedding cache's file.
     public var embeddingStoreURL: URL { derivedDirectory.appendingPathComponent("embeddings.sqlite") }
 
+    /// Where one model's vectors for every chunk are kept between processes (`.whet/dense-….idx`; the
+    /// shared store's apart from the local index's), named by a digest of the model so any name is safe.
+    func denseSnapshotURL(model: String, shared: Bool) -> URL {
+        derivedDirectory.appendingPathComponent(
+            "dense\(shared ? "-store" : "")-\(HexDigest.sha256(model).prefix(16)).idx")
+    }
+
     /// The dense retriever for this workspace's embedder, its vectors brought up to date with the chunk
     /// store (embedding only what changed); nil when no embedding backend is configured.
     public func openDense(lexical: LexicalIndex, progress: DenseRetriever.Progress? = nil) async throws -> (
@@ -264,6 +271,7 @@ extension Workspace {
         let shared = try (lexical.store as? PostgresChunkStore).map { try PostgresEmbeddingStore($0) }
         let dense = DenseRetriever(
             lexical: lexical, embedder: embedder, store: shared ?? local, queryCache: local,
+            snapshotURL: isWritable ? denseSnapshotURL(model: embedder.model, shared: shared != nil) : nil,
             batchSize: config.retrieval.embeddingBatchSize, concurrency: config.retrieval.embeddingConcurrency)
         let report = try await dense.update(progress: progress)
         return (dense, report)
@@ -284,7 +292,9 @@ extension Workspace {
             return (retriever, CorpusIndexer.Report())
         }
         let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
-        let dense = try await openDense(lexical: lexical, progress: denseProgress)?.0
+        // A lexical search never touches embeddings: they are opened only for a method that uses them.
+        let dense =
+            options.method == .bm25 ? nil : try await openDense(lexical: lexical, progress: denseProgress)?.0
         return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)
     }
 }

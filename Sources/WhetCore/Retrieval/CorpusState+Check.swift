@@ -1,0 +1,108 @@
+import Foundation
+
+extension CorpusState {
+    /// What moved on disk since the record was written, found by `stat` alone.
+    struct Changes: Equatable {
+        /// Files whose size or mtime differ, or that are gone (relative to the corpus).
+        var files: [String] = []
+        /// Directories whose mtime differs or that are gone: entries were added, removed or renamed there.
+        var directories: [String] = []
+
+        var isEmpty: Bool { files.isEmpty && directories.isEmpty }
+    }
+
+    /// Compares every recorded directory's and file's `stat` with the record, straight from its arrays (no
+    /// dictionary is built when nothing moved). Files are stored grouped by directory, so each directory is
+    /// opened once and its files are asked for by name (`fstatat`), which spares the kernel a walk of the
+    /// whole path per file; the files are split between the cores.
+    static func changes(of raw: Raw, in corpus: String) -> Changes {
+        var changes = Changes()
+        for (directory, mtime) in zip(raw.directoryPaths, raw.directoryTimes) {
+            let path = directory.isEmpty ? corpus : corpus + "/" + directory
+            var status = stat()
+            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, nanoseconds(status) == mtime else {
+                changes.directories.append(directory)
+                continue
+            }
+        }
+        let count = raw.fileCount
+        let slices = count < 4_096 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let found = ChangedPositions()
+        let corpusBytes = Array(corpus.utf8)
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = (count * slice / slices)..<(count * (slice + 1) / slices)
+            found.add(changedFiles(raw, range, corpus: corpusBytes))
+        }
+        changes.files = found.all.map { String(decoding: raw.path($0), as: UTF8.self) }
+        // A failed file replaced in place (a fixed PDF) leaves its directory's mtime alone.
+        for (file, recorded) in raw.header.failures {
+            var status = stat()
+            guard stat(corpus + "/" + file, &status) == 0, Int64(status.st_size) == recorded.size,
+                nanoseconds(status) == recorded.mtime
+            else {
+                changes.files.append(file)
+                continue
+            }
+        }
+        changes.files.sort()
+        changes.directories.sort()
+        return changes
+    }
+
+    /// The positions in `range` whose file's size or mtime differ from the record, or that are gone.
+    private static func changedFiles(_ raw: Raw, _ range: Range<Int>, corpus: [UInt8]) -> [Int] {
+        var changed: [Int] = []
+        var openParent: ArraySlice<UInt8>? = nil
+        var descriptor: Int32 = -1
+        defer { if descriptor >= 0 { close(descriptor) } }
+        var name: [UInt8] = []
+        for position in range {
+            let path = raw.path(position)
+            let slash = path.lastIndex(of: UInt8(ascii: "/"))
+            let parent = slash.map { path[path.startIndex..<$0] } ?? path[path.startIndex..<path.startIndex]
+            if openParent != parent {
+                if descriptor >= 0 { close(descriptor) }
+                var directory = corpus
+                if !parent.isEmpty {
+                    directory.append(UInt8(ascii: "/"))
+                    directory.append(contentsOf: parent)
+                }
+                directory.append(0)
+                descriptor = directory.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { characters in
+                        guard let start = characters.baseAddress else { return -1 }
+                        return open(start, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    }
+                }
+                openParent = parent
+            }
+            name.removeAll(keepingCapacity: true)
+            name.append(contentsOf: slash.map { path[path.index(after: $0)...] } ?? path)
+            name.append(0)
+            var status = stat()
+            let found =
+                descriptor >= 0
+                && name.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { characters in
+                        guard let start = characters.baseAddress else { return false }
+                        return fstatat(descriptor, start, &status, 0) == 0
+                    }
+                }
+            if !found || Int64(status.st_size) != raw.sizes[position] || nanoseconds(status) != raw.mtimes[position] {
+                changed.append(position)
+            }
+        }
+        return changed
+    }
+}
+
+/// The changed positions the threads of a check found, gathered under a lock.
+private final class ChangedPositions: @unchecked Sendable {
+    // @unchecked: every access holds `lock`.
+    private let lock = NSLock()
+    private var positions: [Int] = []
+
+    func add(_ found: [Int]) { lock.withLock { positions += found } }
+
+    var all: [Int] { lock.withLock { positions.sorted() } }
+}

@@ -232,6 +232,24 @@ final class OptimizerTests: XCTestCase {
                 atPath: files.root.appendingPathComponent("prompts/helper.optimized.prompty").path))
     }
 
+    func testFailuresThatPersistOnBothAxesEndWithTheFineTuningDatasetExportedAndValidated() async throws {
+        let server = try Self.server(quoteHelps: { $0.contains("(fixable)") })
+        defer { server.stop() }
+        // Format failures the prompt cannot fix, on cases that carry the answer they should have given.
+        let cases = Self.cases(24, mark: { $0 % 6 == 1 ? " (fixable)" : "" }).replacingOccurrences(
+            of: #""assert":"#, with: #""metadata": {"expected_answer": "ANSWER: yes, we can."}, "assert":"#)
+        let files = try workspace(server, cases: cases)
+        let outcome = try await Optimizer(workspace: try files.open(), options: .init()).run()
+        let note = try XCTUnwrap(outcome.notes.first { $0.contains("fine-tuning is the next lever") }, outcome.text)
+        XCTAssertTrue(note.contains("its dataset: "), note)
+        XCTAssertTrue(note.contains("validated (0 errors)"), note)
+        let train = files.root.appendingPathComponent("evals/optimize/\(outcome.id)/finetune/train.jsonl")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: train.path), note)
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: files.root.appendingPathComponent("finetune").path),
+            "the user's finetune/ folder is not written")
+    }
+
     func testCandidateBetterOnSearchAndWorseOnHeldOutCasesIsNotProposed() async throws {
         let text = Self.cases(24, solidEvery: 2)
         let probe = try TestWorkspace(files: ["evals/cases.jsonl": text])

@@ -8,7 +8,7 @@ extension Optimizer {
         _ winner: Scored, baseline: OptimizeScore, baselineCandidate: OptimizeCandidate, split: OptimizeSplit,
         classes: [String: FailureClass], prompt: PromptFile
     ) async throws -> OptimizeOutcome {
-        notePersistingFailures(under: winner)
+        await notePersistingFailures(under: winner, prompt: prompt)
         let searchIDs = Set(split.search.map(OptimizeSplit.caseID))
         let baselineSearch = baseline.restricted(to: searchIDs)
         guard winner.candidate.id != baselineCandidate.id else {
@@ -105,18 +105,38 @@ extension Optimizer {
     }
 
     /// Says which search cases still fail for grounding or behaviour under the winner of both axes: fine-tuning's
-    /// ground, named with the command that builds its dataset.
-    func notePersistingFailures(under winner: Scored) {
+    /// ground. The dataset `whet finetune export` would write is exported beside the run's cells
+    /// (`evals/optimize/ID/finetune/`, never the user's `finetune/`) and validated, so the next lever starts from
+    /// a checked file and its numbers.
+    func notePersistingFailures(under winner: Scored, prompt: PromptFile) async {
         let persisting = winner.score.results.filter { $0.status == .failed && $0.repeatIndex == 0 }.filter {
             let kind = FailureClassifier.classify($0).failureClass
             return kind == .grounding || kind == .behaviour
         }
-        if !persisting.isEmpty, outcome.tried.contains(where: { $0.candidate.axis == .prompt }) {
-            outcome.notes.append(
-                "\(persisting.count) search case(s) still fail for grounding or behaviour under the best candidate of "
-                    + "both axes (\(persisting.prefix(4).map(\.label).joined(separator: ", "))): fine-tuning is the "
-                    + "next lever — whet finetune export builds the dataset")
+        guard !persisting.isEmpty, outcome.tried.contains(where: { $0.candidate.axis == .prompt }) else { return }
+        var note =
+            "\(persisting.count) search case(s) still fail for grounding or behaviour under the best candidate of "
+            + "both axes (\(persisting.prefix(4).map(\.label).joined(separator: ", "))): fine-tuning is the next lever"
+        let folder = directory.appendingPathComponent("finetune")
+        do {
+            let retriever = base.config.retrieval.enabled ? try await base.openRetriever().0 : nil
+            let counter =
+                (try? TokenCounter.forSettings(base.config.retrieval, workspaceRoot: base.root)) ?? .estimate
+            let prepared = try await FineTuningExporter(workspace: base).prepare(
+                promptName: prompt.name, retriever: retriever, validationFraction: 0.2, counter: counter,
+                trainPath: base.display(folder.appendingPathComponent("train.jsonl")))
+            if base.isWritable { try prepared.write(to: folder) }
+            let errors = prepared.report.findings.filter { $0.severity == .error }.count
+            note +=
+                "; its dataset: \(prepared.summary), validated (\(errors) error\(errors == 1 ? "" : "s")), "
+                + (base.isWritable ? "in \(base.display(folder))/" : "not written (read-only workspace)")
+                + " — `whet finetune export` writes it to finetune/"
+        } catch FineTuningError.nothingToExport {
+            note += "; no dataset yet: rate runs good or corrected, or give the cases metadata.expected_answer"
+        } catch {
+            note += "; the dataset could not be prepared: \(error)"
         }
+        outcome.notes.append(note)
     }
 }
 

@@ -158,3 +158,34 @@ final class EvalStatisticsTests: XCTestCase {
         XCTAssertEqual(EvalPower(RateEstimate(passed: 100, answered: 200)).casesFor10Points, 393)
     }
 }
+
+/// Graded scores are compared too: the paired permutation test on per-case mean scores.
+final class ScoreComparisonTests: XCTestCase {
+    func testGradedScoresAreComparedCaseByCase() {
+        let better = PairedDifference(scores: (0..<12).map { (before: 0.4 + Double($0 % 3) * 0.1, after: 0.8) })
+        XCTAssertEqual(better.test, .pairedPermutation)
+        XCTAssertEqual(better.verdict, .better)
+        XCTAssertTrue(better.scoreText.hasPrefix("mean score +0.300 ["), better.scoreText)
+        let noise = PairedDifference(scores: [(0.5, 0.6), (0.6, 0.5), (0.7, 0.7), (0.4, 0.45)])
+        XCTAssertEqual(noise.verdict, .withinNoise)
+
+        func cell(_ line: Int, score: Double, eval: String) -> EvalResult {
+            EvalResult(
+                evalID: eval, cell: "\(eval)-\(line)", time: "t",
+                caseRef: .init(file: "e.jsonl", line: line, description: nil),
+                prompt: .init(name: "p", path: "prompts/p.prompty", hash: "h"), backend: "b", model: "m",
+                repeatIndex: 0, variables: [:], retrieval: nil, output: "o", latencyMs: nil, costUSD: nil, cached: nil,
+                error: nil,
+                assertions: [
+                    AssertionResult(type: "similar", status: score >= 0.5 ? .passed : .failed, score: score, reason: "")
+                ],
+                status: score >= 0.5 ? .passed : .failed, score: score)
+        }
+        let comparison = EvalComparison(
+            before: (1...10).map { cell($0, score: 0.55, eval: "a") },
+            after: (1...10).map { cell($0, score: 0.9, eval: "b") })
+        XCTAssertEqual(comparison.difference.fixed, 0, "every case passed before and after")
+        XCTAssertEqual(comparison.scoreDifference?.verdict, .better, "the scores moved though pass/fail did not")
+        XCTAssertTrue(comparison.report().contains("scores: mean score +0.350"), comparison.report())
+    }
+}

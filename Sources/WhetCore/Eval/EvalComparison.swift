@@ -37,6 +37,8 @@ public struct EvalComparison: Sendable {
     public let baseline: EvalVerdict
     /// The paired difference over the cases both evals checked.
     public let difference: PairedDifference
+    /// The paired difference of the cases' mean scores, when either eval has graded scores (nil otherwise).
+    public let scoreDifference: PairedDifference?
 
     /// Compares `after` with the baseline `before`.
     public init(before: EvalVerdict, after: EvalVerdict) {
@@ -55,6 +57,13 @@ public struct EvalComparison: Sendable {
                 guard let then = beforeCases[now.key], then.answered > 0, now.answered > 0 else { return nil }
                 return ((then.passed, then.answered), (now.passed, now.answered))
             })
+        scoreDifference =
+            before.hasGradedScores || after.hasGradedScores
+            ? PairedDifference(
+                scores: after.cases.compactMap { now in
+                    guard let then = beforeCases[now.key]?.meanScore, let score = now.meanScore else { return nil }
+                    return (then, score)
+                }) : nil
     }
 
     /// Compares two evals' results.
@@ -77,6 +86,7 @@ public struct EvalComparison: Sendable {
         func share(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         var out = "compared with eval \(baseline.id) (\(baseline.rate?.text ?? "nothing checked")): \(headline)\n"
         if let hint = difference.settleHint, difference.cases > 0 { out += "  (\(hint))\n" }
+        if let scores = scoreDifference, scores.cases > 0 { out += "  scores: \(scores.scoreText)\n" }
         for change in changes where change.kind != .same {
             let mark =
                 switch change.kind {

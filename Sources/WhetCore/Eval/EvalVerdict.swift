@@ -79,6 +79,8 @@ public struct EvalVerdict: Sendable {
         public var notEvaluated: Int
         /// Pass share over the checked answers, nil when none was checked.
         public var share: Double? { answered == 0 ? nil : Double(passed) / Double(answered) }
+        /// Mean score over the checked answers (nil when none was checked).
+        public var meanScore: Double?
     }
 
     /// One column of the matrix: a prompt version on a backend.
@@ -135,9 +137,11 @@ public struct EvalVerdict: Sendable {
         cases = order.map { key in
             let cells = byCase[key] ?? []
             let counts = Counts(cells)
+            let scored = cells.filter { $0.status == .passed || $0.status == .failed }.map(\.score)
             return CaseOutcome(
                 key: key, label: cells.first?.label ?? key.label, passed: counts.passed, answered: counts.answered,
-                errors: counts.errors, notEvaluated: counts.notEvaluated)
+                errors: counts.errors, notEvaluated: counts.notEvaluated,
+                meanScore: scored.isEmpty ? nil : scored.reduce(0, +) / Double(scored.count))
         }
         let clusters = cases.map { (passed: $0.passed, answered: $0.answered) }
         rate = counts.answered > 0 ? RateEstimate(clusters: clusters) : nil
@@ -195,6 +199,12 @@ public struct EvalVerdict: Sendable {
                 againstFirst: against)
         }
         self.flaky = flaky
+    }
+
+    /// Whether any checked answer has a graded score (strictly between 0 and 1): then comparisons also compare
+    /// mean scores, which move before pass/fail does.
+    public var hasGradedScores: Bool {
+        results.contains { ($0.status == .passed || $0.status == .failed) && $0.score > 1e-9 && $0.score < 1 - 1e-9 }
     }
 
     /// Whether the eval checked any answer: only then is it evidence, a baseline, or "evaluated".

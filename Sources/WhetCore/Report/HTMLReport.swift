@@ -157,6 +157,9 @@ public enum HTMLReport {
         if let hint = comparison.difference.settleHint, comparison.difference.cases > 0 {
             html += "<p class=\"note\">Within noise: \(escape(hint)).</p>\n"
         }
+        if let scores = comparison.scoreDifference, scores.cases > 0 {
+            html += "<p>Scores: \(escape(scores.scoreText))</p>\n"
+        }
         html += "<table><thead><tr><th>case</th><th>change</th><th>before</th><th>after</th></tr></thead><tbody>"
         func share(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         for change in comparison.changes where change.kind != .same {

@@ -50,6 +50,9 @@ public enum MarkdownReport {
         }
         if let comparison = report.comparison {
             md += "\n**\(text(comparison.headline))**\n"
+            if let scores = comparison.scoreDifference, scores.cases > 0 {
+                md += "\nScores: \(text(scores.scoreText))\n"
+            }
             if !comparison.regressed.isEmpty {
                 md += "\n| regressed case | before | after |\n|---|---:|---:|\n"
                 for change in comparison.regressed {

@@ -207,13 +207,20 @@ struct EvalJSON: Encodable {
         var fixed: Int
         var regressed: Int
         var difference: PairedDifference
+        var scoreDifference: PairedDifference?
         var headline: String
+
+        enum CodingKeys: String, CodingKey {
+            case baseline, fixed, regressed, difference, headline
+            case scoreDifference = "score_difference"
+        }
 
         init(_ comparison: EvalComparison) {
             baseline = comparison.baseline.id
             fixed = comparison.fixed.count
             regressed = comparison.regressed.count
             difference = comparison.difference
+            scoreDifference = comparison.scoreDifference
             headline = comparison.headline
         }
     }

@@ -120,6 +120,35 @@ public struct PairedDifference: Sendable, Equatable, Codable {
         }
     }
 
+    /// The comparison of paired cases' mean scores (0…1: an assertion's graded score, a rubric's, a similarity):
+    /// `scores[i]` is case i's (before, after). Always the paired sign-flip permutation test with a t interval —
+    /// scores are not pass/fail, so McNemar does not apply.
+    public init(scores: [(before: Double, after: Double)]) {
+        cases = scores.count
+        let differences = scores.map { $0.after - $0.before }
+        fixed = differences.filter { $0 > 1e-12 }.count
+        regressed = differences.filter { $0 < -1e-12 }.count
+        let n = Double(max(1, cases))
+        before = scores.reduce(0) { $0 + $1.before } / n
+        after = scores.reduce(0) { $0 + $1.after } / n
+        difference = after - before
+        test = .pairedPermutation
+        guard cases > 0 else {
+            (lower, upper, pValue) = (-1, 1, 1)
+            return
+        }
+        pValue = Self.signFlipPValue(differences)
+        (lower, upper) = Self.tInterval(differences)
+    }
+
+    /// `mean score +0.120 [−0.050, +0.290], p = 0.21: within noise`: a score comparison's line.
+    public var scoreText: String {
+        func signed(_ value: Double) -> String {
+            abs(value) < 0.0005 ? "0.000" : String(format: "%@%.3f", value > 0 ? "+" : "−", abs(value))
+        }
+        return "mean score \(signed(difference)) [\(signed(lower)), \(signed(upper))], \(pText): \(verdict.rawValue)"
+    }
+
     /// Two-sided exact McNemar: twice the smaller binomial tail of the discordant cases at ½, at most 1.
     public static func exactMcNemar(fixed: Int, regressed: Int) -> Double {
         let m = fixed + regressed

@@ -81,22 +81,32 @@ public enum Advisor {
         return advice
     }
 
-    /// The change from the latest earlier eval that checked the same prompt's answers on shared cases.
+    /// The change from the latest earlier eval that checked the same prompt's answers on shared cases. Files are
+    /// taken newest first by modification time and read one at a time until one serves, so advice does not read
+    /// a whole history of results (the workbench asks again after every rating).
     static func changeSinceEarlier(_ verdict: EvalVerdict, resultsURL: URL, workspace: Workspace) -> Advice.Change? {
         guard verdict.checkedAnything else { return nil }
-        let files = EvalHistory.files(
-            in: resultsURL.deletingLastPathComponent(), display: { workspace.display($0) },
-            maxLineBytes: workspace.config.limits.maxLineBytes)
-        guard let position = files.firstIndex(where: { $0.id == verdict.id }) else { return nil }
+        let directory = resultsURL.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        func modified(_ url: URL) -> Date {
+            (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
+        }
+        let current = modified(resultsURL)
+        let earlier = names.filter { $0.hasSuffix(".jsonl") && $0 != resultsURL.lastPathComponent }
+            .map { directory.appendingPathComponent($0) }
+            .map { (url: $0, date: modified($0)) }.filter { $0.date <= current }
+            .sorted { $0.date > $1.date }
         let paths = Set(verdict.prompts.map(\.path))
-        for earlier in files[..<position].reversed() {
-            let sameCases = earlier.results.filter { paths.contains($0.prompt.path) }
-            guard !sameCases.isEmpty else { continue }
-            let before = EvalVerdict(id: earlier.id, results: sameCases)
+        for (url, _) in earlier.prefix(50) {
+            let results = EvalResultsFile.read(
+                url, displayPath: workspace.display(url), maxLineBytes: workspace.config.limits.maxLineBytes
+            ).results.filter { paths.contains($0.prompt.path) }
+            guard !results.isEmpty else { continue }
+            let before = EvalVerdict(id: url.deletingPathExtension().lastPathComponent, results: results)
             guard before.checkedAnything else { continue }
             let comparison = EvalComparison(before: before, after: verdict)
             guard comparison.difference.cases > 0 else { continue }
-            return Advice.Change(evalID: earlier.id, difference: comparison.difference, headline: comparison.headline)
+            return Advice.Change(evalID: before.id, difference: comparison.difference, headline: comparison.headline)
         }
         return nil
     }

@@ -41,8 +41,8 @@ extension Optimizer {
         }
         guard !cases.isEmpty else {
             throw OptimizeError.noCases(
-                "no eval case runs with prompt '\(prompt.name)': the cases name other prompts; "
-                    + "give --prompt NAME or add cases without \"prompts\"")
+                "no eval case runs with prompt '\(prompt.name)': the cases name other prompts ("
+                    + "--prompt NAME, or :prompt NAME in the workbench, picks one), or add cases without \"prompts\"")
         }
         return (cases, validation)
     }

@@ -81,8 +81,7 @@ extension Workbench {
             if record.turn != nil {
                 // A follow-up opens at the user's last turn: the new question and its answer; earlier turns are
                 // above it.
-                let lines = outputLines.lines(for: state, width: layout.output.width - 2)
-                if let last = lines.lastIndex(where: { $0.role == .titleFocused && $0.text.hasPrefix("you: ") }) {
+                if let last = outputLines.lastUserTurn(for: state, width: layout.output.width - 2) {
                     state.outputView.scroll.offset = last
                     state.outputView.follows = false
                 }

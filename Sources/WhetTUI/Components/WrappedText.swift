@@ -18,16 +18,28 @@ public struct StyledLine: Sendable, Equatable {
 final class WrappedText {
     private var key = ""
     private var cached: [StyledLine] = []
+    private var cachedLastTurn: Int?
 
     /// The output pane's lines for `state` at `width` columns.
     func lines(for state: WorkbenchState, width: Int) -> [StyledLine] {
+        refresh(state, width: width)
+        return cached
+    }
+
+    /// Where the user's last turn of a follow-up starts in those lines (nil: not a follow-up): known where the
+    /// lines are made, so nothing reads the drawn text back to find it.
+    func lastUserTurn(for state: WorkbenchState, width: Int) -> Int? {
+        refresh(state, width: width)
+        return cachedLastTurn
+    }
+
+    private func refresh(_ state: WorkbenchState, width: Int) {
         let width = max(1, width)
         let key = Self.key(state, width: width)
         if key != self.key {
-            cached = Self.make(state, width: width)
+            (cached, cachedLastTurn) = Self.make(state, width: width)
             self.key = key
         }
-        return cached
     }
 
     /// What the lines depend on: the run shown (or the live one's length), and the width.
@@ -41,15 +53,16 @@ final class WrappedText {
 
     /// Wraps what the output pane shows: the streaming answer, or a recorded run (with the input it was
     /// asked with when it is an earlier one, its error, and a cancelled run's note).
-    static func make(_ state: WorkbenchState, width: Int) -> [StyledLine] {
+    static func make(_ state: WorkbenchState, width: Int) -> (lines: [StyledLine], lastUserTurn: Int?) {
         func wrapped(_ text: String, _ role: ThemeRole) -> [StyledLine] {
             wrapText(VisibleText.escape(text), width: width).map { StyledLine($0, role) }
         }
-        if let live = state.live { return wrapped(live.output, .text) }
+        if let live = state.live { return (wrapped(live.output, .text), nil) }
         guard let run = state.shownRun else {
-            return state.readOnly ? [] : wrapped("No runs yet. Press Ctrl-R to run the prompt.", .dim)
+            return (state.readOnly ? [] : wrapped("No runs yet. Press Ctrl-R to run the prompt.", .dim), nil)
         }
         var lines: [StyledLine] = []
+        var lastUserTurn: Int? = nil
         if state.viewingEarlierRun != nil {
             let input = run.variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines += wrapped("asked with " + (input.isEmpty ? "no variables" : input.joined(separator: "  ")), .dim)
@@ -59,6 +72,7 @@ final class WrappedText {
             // A follow-up: the conversation after the prompt's own messages, then this answer.
             for message in run.messages.suffix(2 * turn) {
                 if message.role == .user {
+                    lastUserTurn = lines.count
                     lines += wrapped("you: " + message.content, .titleFocused)
                 } else {
                     lines += wrapped(message.content, .dim)
@@ -76,6 +90,6 @@ final class WrappedText {
             lines += wrapped(call.prettyArguments, .text)
         }
         if run.finishReason == .cancelled { lines.append(StyledLine("[cancelled: partial output kept]", .warning)) }
-        return lines
+        return (lines, lastUserTurn)
     }
 }

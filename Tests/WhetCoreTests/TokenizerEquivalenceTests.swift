@@ -67,6 +67,7 @@ final class TokenizerEquivalenceTests: XCTestCase {
         "ＡＢＣ full-width, ﬁ ligature, Ⅻ roman, ½ half, ２０２６ year, café Café CAFÉ",
         "Mixed: naïve coöperation résumé — ΑΘΗΝΑ Αθήνα, Москва МОСКВА, 42nd 3.14 x²",
         "東", "", "   ", "a", "emoji 🙂 in text 🙂🙂 end",
+        "ABC東京DEF x'東 東'a ' a''b Ünïcödé's 東京A東 ÄÖÜ-straße 10€ naïve’s “quoted” ‘single’ end’",
     ]
 
     func testTheByteTokenizerSplitsAndFoldsAsTheScalarRulesDid() {

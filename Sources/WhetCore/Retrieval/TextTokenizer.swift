@@ -156,29 +156,49 @@ public enum TextTokenizer {
             }
         }
 
-        for original in text.unicodeScalars {
-            if stopped { return }
-            let value = original.value
-            if value < 0x80 {
-                // ASCII folds to itself, capitals to small letters.
-                if value >= 0x41 && value <= 0x5A, let lower = Unicode.Scalar(value + 32) {
-                    take(lower)
-                } else {
-                    take(original)
+        // ASCII bytes, most of a text with a few accents or typographic quotes, take the byte rules inline;
+        // other scalars are decoded from their UTF-8 (valid: it comes from a String) and folded.
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count, !stopped {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    index += 1
+                    switch byte {
+                    case 0x61...0x7A, 0x30...0x39:
+                        flushCJK()
+                        word.append(byte)
+                    case 0x41...0x5A:
+                        flushCJK()
+                        word.append(byte + 32)
+                    case 0x27 where !word.isEmpty:
+                        continue
+                    default:
+                        flushCJK()
+                        flushWord()
+                    }
+                    continue
                 }
-                continue
+                let length = byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : 2)
+                var value = UInt32(byte) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
+                for offset in 1..<length where index + offset < bytes.count {
+                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                }
+                index += length
+                guard let original = Unicode.Scalar(value) else { continue }
+                let folded: [Unicode.Scalar]
+                if let known = foldedScalars[value] {
+                    folded = known
+                } else {
+                    folded = Array(
+                        String(original).folding(
+                            options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
+                        ).unicodeScalars)
+                    foldedScalars[value] = folded
+                }
+                for scalar in folded { take(scalar) }
             }
-            let folded: [Unicode.Scalar]
-            if let known = foldedScalars[value] {
-                folded = known
-            } else {
-                folded = Array(
-                    String(original).folding(
-                        options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
-                    ).unicodeScalars)
-                foldedScalars[value] = folded
-            }
-            for scalar in folded { take(scalar) }
         }
         flushCJK()
         flushWord()

@@ -39,67 +39,28 @@ struct BM25Snapshot {
     static func write(_ index: BM25Index, chunkIDs: [Int64], header: Header, to url: URL) throws {
         var index = index
         index.finish()
-        // Named as DurableFile names its temporaries, so one a killed process left is removed by the next write.
-        DurableFile.removeAbandonedTemporaries(of: url)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        var written = 0
-        var combined = Checksum.Combined()
-        func put(_ data: Data, into checksum: inout Checksum) throws {
-            var data = data
-            let padding = (8 - (written + data.count) % 8) % 8
-            if padding > 0 { data.append(Data(count: padding)) }
-            try handle.write(contentsOf: data)
-            written += data.count
-            data.withUnsafeBytes { checksum.add($0) }
+        // The layout every derived binary file shares (SectionFile): one section per array, each with its own
+        // checksum so sections can be read and checked in parallel.
+        let writer = try SectionFile.Writer(url: url, magic: magic)
+        try writer.array(Array(try JSONEncoder().encode(header)))
+        try writer.array(chunkIDs)
+        var termBytes: [UInt8] = []
+        var termEnds: [UInt32] = []
+        for term in index.terms {
+            termBytes.append(contentsOf: term.utf8)
+            termEnds.append(UInt32(termBytes.count))
         }
-        /// One section: the element count and the elements, with a checksum of its own (so sections can be
-        /// read and checked in parallel), folded into the file's.
-        func array<T>(_ values: [T]) throws {
-            var section = Checksum()
-            var count = UInt64(values.count)
-            try put(Data(bytes: &count, count: 8), into: &section)
-            try put(values.withUnsafeBytes { Data($0) }, into: &section)
-            combined.fold(section.value)
-        }
-        do {
-            var first = Checksum()
-            try put(Data(magic), into: &first)
-            combined.fold(first.value)
-            let json = try JSONEncoder().encode(header)
-            try array(Array(json))
-            try array(chunkIDs)
-            var termBytes: [UInt8] = []
-            var termEnds: [UInt32] = []
-            for term in index.terms {
-                termBytes.append(contentsOf: term.utf8)
-                termEnds.append(UInt32(termBytes.count))
-            }
-            try array(termBytes)
-            try array(termEnds)
-            try array(index.offsets)
-            try array(index.postingDocuments)
-            try array(index.postingWeights)
-            try array(index.documentLengths)
-            try array(index.deleted.map { $0 ? UInt8(1) : 0 })
-            try array(index.wordIDs.slots)
-            try array(index.wordIDs.entries)
-            try array(index.wordIDs.arena)
-            var sum = combined.value
-            try handle.write(contentsOf: Data(bytes: &sum, count: 8))
-            try handle.write(contentsOf: Data(magic))
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw Unusable(description: "cannot rename \(temporary.path): \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try writer.array(termBytes)
+        try writer.array(termEnds)
+        try writer.array(index.offsets)
+        try writer.array(index.postingDocuments)
+        try writer.array(index.postingWeights)
+        try writer.array(index.documentLengths)
+        try writer.array(index.deleted.map { $0 ? UInt8(1) : 0 })
+        try writer.array(index.wordIDs.slots)
+        try writer.array(index.wordIDs.entries)
+        try writer.array(index.wordIDs.arena)
+        try writer.commit()
     }
 
     /// Reads a snapshot written by `write`, checking it as it goes; it must have been built with `parameters`

@@ -19,12 +19,6 @@ public enum ExampleCandidates {
     public static func examples(cases: [EvalCase], results: [EvalResult], rated: [Example] = [], limit: Int = 3)
         -> [Example]
     {
-        func input(_ variables: [String: String]) -> String {
-            variables.keys.sorted().map {
-                variables.count == 1 ? (variables[$0] ?? "") : "\($0): \(variables[$0] ?? "")"
-            }
-            .joined(separator: "; ")
-        }
         var examples: [Example] = []
         var used = Set<String>()
         for item in cases.sorted(by: { OptimizeSplit.hash($0) < OptimizeSplit.hash($1) }) {
@@ -51,12 +45,6 @@ public enum ExampleCandidates {
     /// Runs of the prompt at `promptPath` that a person rated good (whole answers: not cancelled, no error) or
     /// corrected, in every session, as demonstrations; a run whose input is a held-out case's input is left out.
     public static func ratedRuns(in workspace: Workspace, promptPath: String, heldOut: [EvalCase]) -> [Example] {
-        func input(_ variables: [String: String]) -> String {
-            variables.keys.sorted().map {
-                variables.count == 1 ? (variables[$0] ?? "") : "\($0): \(variables[$0] ?? "")"
-            }
-            .joined(separator: "; ")
-        }
         let excluded = Set(heldOut.map { input($0.vars.mapValues { $0.stringValue ?? $0.description }) })
         let store = SessionStore(workspace: workspace)
         var examples: [Example] = []
@@ -77,6 +65,15 @@ public enum ExampleCandidates {
             }
         }
         return examples
+    }
+
+    /// What a demonstration says was asked: the one variable's value, or `name: value` pairs in name order —
+    /// one spelling for cases, cells and rated runs, so the same question is recognised from any of them.
+    static func input(_ variables: [String: String]) -> String {
+        variables.keys.sorted().map {
+            variables.count == 1 ? (variables[$0] ?? "") : "\($0): \(variables[$0] ?? "")"
+        }
+        .joined(separator: "; ")
     }
 
     /// The lines that add `examples` to a system message.

@@ -108,29 +108,12 @@ public struct ConfigLoader {
             warnUnknown(ui, known: ["theme"], section: "ui")
         }
         if let evals = try subtable(table, "evals", section: nil) {
-            if let grader = try string(evals, "grader", section: "evals") {
-                guard config.backends[grader] != nil else {
-                    throw invalid(
-                        "evals", section: "evals", key: "grader",
-                        expected:
-                            "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
-                        found: "'\(grader)'")
-                }
-                config.evalGrader = grader
-            }
+            config.evalGrader = try backendName(evals, "grader", section: "evals", in: config) ?? config.evalGrader
             warnUnknown(evals, known: ["grader"], section: "evals")
         }
         if let optimize = try subtable(table, "optimize", section: nil) {
-            if let proposer = try string(optimize, "proposer", section: "optimize") {
-                guard config.backends[proposer] != nil else {
-                    throw invalid(
-                        "optimize", section: "optimize", key: "proposer",
-                        expected:
-                            "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
-                        found: "'\(proposer)'")
-                }
-                config.optimizeProposer = proposer
-            }
+            config.optimizeProposer =
+                try backendName(optimize, "proposer", section: "optimize", in: config) ?? config.optimizeProposer
             warnUnknown(optimize, known: ["proposer"], section: "optimize")
         }
         if let limits = try subtable(table, "limits", section: nil) {
@@ -249,6 +232,18 @@ public struct ConfigLoader {
             throw invalid(section ?? key, section: section, key: key, expected: "a string", found: describe(value))
         }
         return text
+    }
+
+    /// A string that must name a `[backends.NAME]` table of `config` (a grader, a proposer).
+    func backendName(_ table: TOMLTable, _ key: String, section: String, in config: WorkspaceConfig) throws -> String? {
+        guard let name = try string(table, key, section: section) else { return nil }
+        guard config.backends[name] != nil else {
+            throw invalid(
+                section, section: section, key: key,
+                expected: "the name of a [backends.NAME] table (\(config.backendNames.joined(separator: ", ")))",
+                found: "'\(name)'")
+        }
+        return name
     }
 
     func positiveInt(_ table: TOMLTable, _ key: String, section: String?) throws -> Int? {

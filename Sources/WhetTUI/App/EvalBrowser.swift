@@ -48,7 +48,7 @@ public struct EvalBrowser: Sendable {
     public private(set) var verdict: EvalVerdict?
     public private(set) var columnRates: [RateEstimate?] = []
     /// Index into `files` of the baseline in compare mode.
-    public var baseline: Int?
+    public var baseline: Int? { didSet { recompare() } }
     public var mode: Mode = .matrix
     public var failuresOnly = false { didSet { refilter() } }
     /// Show only the cases whose repeats disagree (`~`).
@@ -92,6 +92,7 @@ public struct EvalBrowser: Sendable {
             columns = []
             columnRates = []
             verdict = nil
+            comparison = nil
             rows = []
             return
         }
@@ -110,6 +111,7 @@ public struct EvalBrowser: Sendable {
         self.verdict = verdict
         columnRates = columns.map { column in verdict.variants.first { $0.variant == column }?.rate }
         flakyKeys = Set(verdict.flaky.map { Self.key($0.label, $0.variant) })
+        recompare()
         refilter()
     }
 
@@ -198,10 +200,16 @@ public struct EvalBrowser: Sendable {
             lines: messages.flatMap { [($0.role.rawValue, $0.role.rawValue + ":")] + split($0.content) })
     }
 
-    /// The shown eval against the baseline: the core's comparison (changes and the paired verdict).
-    public var comparison: EvalComparison? {
-        guard let verdict, let baseline, files.indices.contains(baseline) else { return nil }
-        return EvalComparison(before: files[baseline].verdict, after: verdict)
+    /// The shown eval against the baseline: the core's comparison (changes and the paired verdict), made when
+    /// the eval or the baseline changes — not per frame, as both verdicts read every cell.
+    public private(set) var comparison: EvalComparison?
+
+    private mutating func recompare() {
+        guard let verdict, let baseline, files.indices.contains(baseline) else {
+            comparison = nil
+            return
+        }
+        comparison = EvalComparison(before: files[baseline].verdict, after: verdict)
     }
 
     /// The comparison's cases, all or only those that changed (`f`).

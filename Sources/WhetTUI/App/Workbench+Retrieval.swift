@@ -264,7 +264,8 @@ extension Workbench {
         // are, with the reason, and the search goes on as it was.
         if let index {
             do {
-                _ = try WorkspaceRetriever(workspace: state.workspace, lexical: index, dense: dense, options: options)
+                retriever = try WorkspaceRetriever(
+                    workspace: state.workspace, lexical: index, dense: dense, options: options)
             } catch {
                 state.message = .failure(error)
                 return
@@ -272,7 +273,6 @@ extension Workbench {
         }
         pendingOptions = nil
         state.retrievalOptions = options
-        rebuildRetriever()
         state.message = .info("retrieval: \(options.label)")
         reassess()
         refreshContext()

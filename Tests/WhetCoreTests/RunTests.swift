@@ -35,7 +35,8 @@ final class RunTests: XCTestCase {
                 rank: $0, path: "d\($0).md", startLine: 1, endLine: 2, headingPath: [], score: 1, matchedTerms: [],
                 text: String(repeating: "word ", count: 40))
         }
-        let placed = RunPlan.place(results, budget: 70, excluded: ["d1.md:1-2"])
+        let placed = RunPlan.place(
+            results, budget: 70, excluded: [ChunkLocation(path: "d1.md", startLine: 1, endLine: 2)])
         XCTAssertEqual(placed.map(\.citation), [nil, 1, nil])
         XCTAssertEqual(placed.map(\.omitted), ["excluded", nil, "over token budget"])
     }

@@ -44,7 +44,7 @@ public struct CachingBackend: ModelBackend {
         }
         if sample > 0 { fields["sample"] = sample }
         if config.kind == .offline {
-            fields["grounding"] = request.grounding.map { $0.chunks.map(\.location) + [$0.query] } ?? []
+            fields["grounding"] = request.grounding.map { $0.chunks.map(\.location.description) + [$0.query] } ?? []
         }
         let data = (try? WireJSON.encode(fields)) ?? Data()
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()

@@ -42,14 +42,14 @@ public struct RetrievedChunk: Sendable, Equatable, Codable {
 
     /// `path:start-end`, the form editors and `grep -n` users recognise; for a converted document the lines
     /// are those of its extracted text. This is the chunk's identity (exclusions, pins, comparisons).
-    public var location: String { "\(path):\(startLine)-\(endLine)" }
+    public var location: ChunkLocation { ChunkLocation(path: path, startLine: startLine, endLine: endLine) }
 
     /// Where a reader finds it: `manual.pdf p. 12:3-20` for a paged document (page, then lines within the
     /// page), else `location`. What citations, the context pane and `whet search` show.
     /// A chunk from an outside retriever that gave no lines is cited by its source (and page) alone.
     public var citedLocation: String {
         if let pages { return "\(path) \(pages.label)" }
-        return startLine == 0 ? path : location
+        return startLine == 0 ? path : location.description
     }
 
     enum CodingKeys: String, CodingKey {

@@ -16,7 +16,7 @@ public struct RunInput: Sendable, Equatable {
     /// Override `[retrieval] top_k`.
     public var topK: Int?
     /// Chunk locations (`path:start-end`) to leave out of the context.
-    public var excludedChunks: Set<String> = []
+    public var excludedChunks: Set<ChunkLocation> = []
     /// The prompt's text as the editor holds it (unsaved edits included); nil reads the file.
     public var promptSource: String? = nil
     /// Chunks the user pinned: placed in context first, whatever the search returns.
@@ -41,7 +41,7 @@ public struct RunInput: Sendable, Equatable {
     /// Makes an input; everything not given follows the workspace.
     public init(
         promptName: String? = nil, variables: [String: String] = [:], backendName: String? = nil,
-        retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<String> = [],
+        retrievalEnabled: Bool? = nil, topK: Int? = nil, excludedChunks: Set<ChunkLocation> = [],
         promptSource: String? = nil
     ) {
         self.promptName = promptName
@@ -198,7 +198,9 @@ public struct RunPlan: Sendable {
     /// that would overflow the budget are kept in the record with the reason they were left out.
     /// Pinned chunks come first, marked as pinned, and are not repeated if the search also returned them;
     /// ranks are renumbered in the final order, so no two chunks of one context share a rank.
-    static func place(_ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<String>)
+    static func place(
+        _ results: [RetrievedChunk], pinned: [RetrievedChunk] = [], budget: Int, excluded: Set<ChunkLocation>
+    )
         -> [ContextChunk]
     {
         var used = 0

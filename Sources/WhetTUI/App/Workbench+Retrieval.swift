@@ -286,7 +286,7 @@ extension Workbench {
     }
 
     /// Space in the context pane (or the chunk view): leave the chunk out of the next run, or put it back.
-    func toggleExcluded(_ location: String) {
+    func toggleExcluded(_ location: ChunkLocation) {
         if state.excluded.remove(location) == nil { state.excluded.insert(location) }
     }
 

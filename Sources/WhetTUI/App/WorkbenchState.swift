@@ -84,11 +84,11 @@ public struct WorkbenchState: Sendable {
     /// Whether interactive runs use the response cache (`:cache on|off`).
     public var useCache = false
     public var results: [RetrievedChunk] = []
-    public var excluded: Set<String> = []
+    public var excluded: Set<ChunkLocation> = []
     /// Chunks pinned by the user: always in context, listed first.
     public var pinned: [RetrievedChunk] = []
     /// Pinned chunks the current search did not return: they have no score for it (shown as `pin`).
-    public var pinnedUnranked: Set<String> = []
+    public var pinnedUnranked: Set<ChunkLocation> = []
     /// The retrieval pipeline in use (method, rerank, expansion), switchable from the context pane.
     public var retrievalOptions = RetrievalOptions(method: .bm25, rerank: false, expansion: .none)
 

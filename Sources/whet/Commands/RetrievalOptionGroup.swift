@@ -25,16 +25,19 @@ struct RetrievalOptionGroup: ParsableArguments {
         return options
     }
 
-    /// Opens the workspace's retrieval pipeline with these options, showing indexing and embedding progress.
-    func openRetriever(_ workspace: Workspace) async throws -> WorkspaceRetriever {
-        try await Self.openRetriever(workspace, options: options(for: workspace))
+    /// Opens the workspace's context session with these options, showing indexing and embedding progress.
+    func openContext(_ workspace: Workspace, topK: Int? = nil) async throws -> ContextSession {
+        try await Self.openContext(workspace, options: options(for: workspace), topK: topK)
     }
 
-    /// Opens the retrieval pipeline with `options` (commands without the retrieval flags use whet.toml's).
-    static func openRetriever(_ workspace: Workspace, options: RetrievalOptions) async throws -> WorkspaceRetriever {
+    /// Opens a context session with `options` (commands without the retrieval flags use whet.toml's): the
+    /// CLI waits for another process's index update, saying whose, and shows progress.
+    static func openContext(_ workspace: Workspace, options: RetrievalOptions, topK: Int? = nil) async throws
+        -> ContextSession
+    {
         let started = Date()
-        let (retriever, report) = try await workspace.openRetriever(
-            options: options,
+        let (session, report) = try await ContextSession.open(
+            workspace, options: options, topK: topK,
             waitingFor: { holder in
                 Terminal.note(
                     "waiting for \(holder.map(\.description) ?? "another whet process") to finish updating the index…")
@@ -45,6 +48,15 @@ struct RetrievalOptionGroup: ParsableArguments {
             })
         Terminal.clearProgress()
         for warning in report.warnings { Terminal.warn(warning.description) }
+        return session
+    }
+
+    /// The pipeline of a context session opened with `options`.
+    static func openRetriever(_ workspace: Workspace, options: RetrievalOptions) async throws -> WorkspaceRetriever {
+        let session = try await openContext(workspace, options: options)
+        guard let retriever = session.retriever else {
+            throw RetrievalError.dense("the index could not be opened: \(session.status)")
+        }
         return retriever
     }
 }

@@ -55,14 +55,22 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, found \(topK)") }
+        for text in exclude where ChunkLocation(parsing: text) == nil {
+            throw ValidationError(
+                "--exclude \(text): expected PATH:START-END as `whet search` or `--dry-run` shows it, "
+                    + "e.g. corpus/support/faq.md:1-5")
+        }
     }
+
+    /// The `--exclude` locations (each checked by `validate`).
+    var excludedLocations: Set<ChunkLocation> { Set(exclude.compactMap(ChunkLocation.init(parsing:))) }
 
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
             let input = RunInput(
                 promptName: prompt, variables: try parseAssignments(variables), backendName: backend,
-                retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: Set(exclude))
+                retrievalEnabled: noRetrieval ? false : nil, topK: topK, excludedChunks: excludedLocations)
             let wantsRetrieval = input.retrievalEnabled ?? workspace.config.retrieval.enabled
             if wantsRetrieval {
                 // Retrieval fills these; a value given for one would be silently replaced.
@@ -72,8 +80,14 @@ struct RunCommand: AsyncParsableCommand {
                             + "your own)")
                 }
             }
-            let retriever = wantsRetrieval ? try await retrieval.openRetriever(workspace) : nil
-            let plan = try await RunPlan.make(input, in: workspace, retriever: retriever)
+            let plan: RunPlan
+            if wantsRetrieval {
+                let context = try await retrieval.openContext(workspace, topK: topK)
+                _ = try await context.search(try RunPlan.query(for: input, in: workspace))
+                plan = try RunPlan.make(input, in: workspace, context: context)
+            } else {
+                plan = try RunPlan.make(input, in: workspace, retrieved: nil)
+            }
             try checkInputs(input, against: plan)
             for warning in plan.warnings { Terminal.warn(warning.description) }
             if dryRun {
@@ -123,14 +137,12 @@ struct RunCommand: AsyncParsableCommand {
                     + "; its variables: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         let retrieved = (plan.retrieval?.chunks ?? []).map(\.chunk.location)
+        let names = retrieved.map(\.description)
         for location in input.excludedChunks.sorted() where !retrieved.contains(location) {
-            let format = location.range(of: #"^.+:\d+-\d+$"#, options: .regularExpression) != nil
             throw ValidationError(
-                "--exclude \(location): "
-                    + (format
-                        ? "no retrieved chunk is at \(location)\(Suggestion.hint(for: location, in: retrieved)); retrieved: \(retrieved.isEmpty ? "none" : retrieved.joined(separator: ", "))"
-                        : "expected PATH:START-END as `whet search` or `--dry-run` shows it, e.g. corpus/support/faq.md:1-5")
-            )
+                "--exclude \(location): no retrieved chunk is at \(location)"
+                    + Suggestion.hint(for: location.description, in: names)
+                    + "; retrieved: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         }
     }
 

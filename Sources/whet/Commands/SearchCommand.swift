@@ -31,9 +31,8 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = try global.openWorkspace()
-            let retriever = try await retrieval.openRetriever(workspace)
-            let outcome = try await retriever.retrieve(
-                query.joined(separator: " "), topK: topK ?? workspace.config.retrieval.topK)
+            let context = try await retrieval.openContext(workspace, topK: topK)
+            let outcome = try await context.search(query.joined(separator: " "))
             for warning in outcome.warnings { Terminal.warn(warning) }
             let results = outcome.chunks
             if json {

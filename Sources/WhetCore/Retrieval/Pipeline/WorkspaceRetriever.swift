@@ -285,16 +285,11 @@ extension Workspace {
         indexProgress: CorpusIndexer.Progress? = nil,
         denseProgress: DenseRetriever.Progress? = nil
     ) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
-        let options = options ?? RetrievalOptions(config.retrieval)
-        if usesOutsideRetriever {
-            let retriever = try WorkspaceRetriever(
-                workspace: self, lexical: try LexicalIndex(url: nil), dense: nil, options: options)
-            return (retriever, CorpusIndexer.Report())
+        let (session, report) = try await ContextSession.open(
+            self, options: options, waitingFor: waitingFor, indexProgress: indexProgress, denseProgress: denseProgress)
+        guard let retriever = session.retriever else {
+            throw RetrievalError.dense("the index could not be opened: \(session.status)")
         }
-        let (lexical, report) = try openIndex(waitingFor: waitingFor, progress: indexProgress)
-        // A lexical search never touches embeddings: they are opened only for a method that uses them.
-        let dense =
-            options.method == .bm25 ? nil : try await openDense(lexical: lexical, progress: denseProgress)?.0
-        return (try WorkspaceRetriever(workspace: self, lexical: lexical, dense: dense, options: options), report)
+        return (retriever, report)
     }
 }

@@ -57,14 +57,22 @@ public struct OptimizeLog: Sendable {
 
         /// What makes an entry the same event when a resumed run meets it again (a run resumed with a larger
         /// budget that ends differently logs its own result).
-        var key: String {
-            [kind, candidate ?? "", set ?? "", evalID ?? "", label ?? "", message ?? ""].joined(separator: "\u{1}")
+        var key: Key { Key(kind: kind, candidate: candidate, set: set, evalID: evalID, label: label, message: message) }
+
+        /// The fields that make two entries the same event.
+        struct Key: Hashable {
+            var kind: String
+            var candidate: String?
+            var set: String?
+            var evalID: String?
+            var label: String?
+            var message: String?
         }
     }
 
     public let url: URL
     let displayPath: String
-    private let written: Set<String>
+    private let written: Set<Entry.Key>
 
     /// The log at `url`, reading what an earlier run of the same optimisation wrote.
     public init(url: URL, displayPath: String) {

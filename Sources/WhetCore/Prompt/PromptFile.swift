@@ -159,7 +159,7 @@ public struct PromptFile: Sendable {
         self.tools = declared.tools
         warnings += declared.warnings
         warnings += PromptFile.unsupported(mapping, path: path)
-        let threads = Set(inputs.filter { $0.type == "thread" }.map(\.name))
+        let threads = Set(inputs.filter { $0.kind == .thread }.map(\.name))
         self.sections = try PromptFile.sections(
             lines: lines, from: bodyStart, path: path, threads: threads, engine: PromptFile.engine(mapping),
             directory: baseDirectory ?? directory)
@@ -273,14 +273,14 @@ public struct PromptFile: Sendable {
         var text = values
         var typed = structured
         for input in inputs {
-            guard let type = input.type, type != "string", let value = values[input.name] else { continue }
-            typed[input.name] = PromptFile.typedValue(value, type: type).value
+            guard input.kind != .string, let value = values[input.name] else { continue }
+            typed[input.name] = PromptFile.typedValue(value, kind: input.kind).value
             text.removeValue(forKey: input.name)
         }
         var messages: [ChatMessage] = []
         for section in sections {
             if let thread = section.thread {
-                let value = typed[thread] ?? values[thread].map { PromptFile.typedValue($0, type: "thread").value }
+                let value = typed[thread] ?? values[thread].map { PromptFile.typedValue($0, kind: .thread).value }
                 messages += try PromptFile.threadMessages(value ?? .array([]), input: thread, path: path)
                 continue
             }
@@ -299,8 +299,8 @@ public struct PromptFile: Sendable {
     /// `number`): rendered as it is, as Prompty's runtime renders it, but said.
     public func inputWarnings(_ values: [String: String]) -> [Warning] {
         inputs.compactMap { input in
-            guard let type = input.type, type != "string", let value = values[input.name],
-                let problem = PromptFile.typedValue(value, type: type).problem
+            guard let type = input.type, input.kind != .string, let value = values[input.name],
+                let problem = PromptFile.typedValue(value, kind: input.kind).problem
             else { return nil }
             return Warning(
                 "input '\(input.name)' is declared \(type) but its value is \(problem); used as it is",

@@ -41,12 +41,12 @@ extension PromptFile {
     /// `value` read as the kind its input declares, and what is wrong when it does not fit: the value is then
     /// given to the template as it is (the JSON it holds, or the text), as Prompty's runtime gives it, never
     /// refused here. A thread with no messages (empty text, `{}`, `null`) is an empty conversation.
-    static func typedValue(_ value: String, type: String) -> (value: JSONValue, problem: String?) {
+    static func typedValue(_ value: String, kind: InputKind) -> (value: JSONValue, problem: String?) {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         let json = try? JSONParser.parse(trimmed)
         let shown = "'\(trimmed.prefix(40))'"
-        switch type {
-        case "thread":
+        switch kind {
+        case .thread:
             switch json {
             case .array?: return (json ?? .array([]), nil)
             case .object(let members)? where members.isEmpty: return (.array([]), nil)
@@ -54,26 +54,26 @@ extension PromptFile {
             case nil where trimmed.isEmpty: return (.array([]), nil)
             default: return (json ?? .string(value), "not a JSON array of messages")
             }
-        case "object", "array", "list":
-            switch (type, json) {
-            case ("object", .object?), ("array", .array?), ("list", .array?): return (json ?? .null, nil)
+        case .object, .array:
+            switch (kind, json) {
+            case (.object, .object?), (.array, .array?): return (json ?? .null, nil)
             case (_, .object?): return (json ?? .null, "a JSON object")
             case (_, .array?): return (json ?? .null, "a JSON array")
             default: return (.string(value), "\(shown), not JSON")
             }
-        case "number", "integer", "int", "float":
+        case .number, .integer:
             guard let number = Double(trimmed) else { return (.string(value), "\(shown), not a number") }
-            if type == "integer" || type == "int", number.rounded() != number {
+            if kind == .integer, number.rounded() != number {
                 return (.number(number), "\(shown), not a whole number")
             }
             return (.number(number), nil)
-        case "boolean", "bool":
+        case .boolean:
             switch trimmed.lowercased() {
             case "true", "yes", "1": return (.bool(true), nil)
             case "false", "no", "0": return (.bool(false), nil)
             default: return (.string(value), "\(shown), not true or false")
             }
-        default: return (.string(value), nil)
+        case .string, .other: return (.string(value), nil)
         }
     }
 

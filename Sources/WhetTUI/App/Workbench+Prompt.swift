@@ -26,7 +26,7 @@ extension Workbench {
             )
             let wasThread = state.threadInputs
             state.variableNames = prompt.variables
-            state.threadInputs = Set(prompt.inputs.filter { $0.type == "thread" }.map(\.name))
+            state.threadInputs = Set(prompt.inputs.filter { $0.kind == .thread }.map(\.name))
             // A sample fills a variable that has no value, or one still holding the sample another prompt (or an
             // earlier version of this one) filled in: opening another prompt gives its own example, while a
             // value the user typed is kept — if it is the same kind of value. A conversation typed for one

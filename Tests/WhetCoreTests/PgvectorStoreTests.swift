@@ -70,5 +70,22 @@ final class PgvectorStoreTests: XCTestCase {
         let bobOpened = try await bob.openDense(lexical: bobIndex)
         XCTAssertEqual(bobOpened?.1.embedded, 0)
         XCTAssertEqual(bobOpened?.1.reused, 425)
+        XCTAssertEqual(bobOpened?.1.examined, 425, "a workspace new to the store checks every chunk once")
+
+        // Opened again with nothing changed: no chunk's input is derived again.
+        let again = try await bob.openDense(lexical: try bob.openIndex().0)
+        XCTAssertEqual(again?.1.examined, 0)
+        XCTAssertEqual(again?.1.embedded, 0)
+        XCTAssertEqual(again?.0.vectorCount, 425)
+
+        // Alice indexes one more document: Bob's next open looks at its chunks only, and embeds them.
+        let added = alice.corpusDirectory.appendingPathComponent("support/quota.md")
+        try Data("# Quota\n\nAn overage of the monthly quota is billed per thousand requests.\n".utf8).write(to: added)
+        _ = try alice.updateSharedIndex(
+            try XCTUnwrap(alice.config.store), rebuild: false, prune: false, waitingFor: nil, progress: nil)
+        let afterAdd = try await bob.openDense(lexical: try bob.openIndex().0)
+        XCTAssertEqual(afterAdd?.1.examined, 1)
+        XCTAssertEqual(afterAdd?.1.embedded, 1)
+        XCTAssertEqual(afterAdd?.0.vectorCount, 426)
     }
 }

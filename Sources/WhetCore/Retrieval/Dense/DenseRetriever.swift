@@ -30,6 +30,9 @@ public final class DenseRetriever: @unchecked Sendable {
         public var embedded = 0
         /// Chunks whose vector was already there (the snapshot or the cache).
         public var reused = 0
+        /// Chunks whose embedding input was derived and looked up (a store that searches its own vectors;
+        /// zero when nothing changed since the last open).
+        public var examined = 0
     }
 
     /// Progress while embedding: chunks done, chunks to embed.
@@ -166,26 +169,49 @@ public final class DenseRetriever: @unchecked Sendable {
     /// A store that searches its own vectors (pgvector): embeds the chunks it lacks vectors for; no matrix.
     private func updateStoredVectors(progress: Progress?) async throws -> Report {
         var report = Report()
-        var count = 0
+        let state = try lexical.storeState()
+        let markURL = snapshotURL?.deletingPathExtension().appendingPathExtension("covered")
+        var after: Int64 = -1
+        if let mark = markURL.flatMap(StoredVectorsMark.read), mark.model == model, mark.storeID == state.id,
+            mark.generation <= state.generation
+        {
+            if mark.generation == state.generation {
+                lock.withLock {
+                    built = nil
+                    storedCount = mark.count
+                }
+                report.reused = mark.count
+                return report
+            }
+            after = mark.maxChunkID
+        }
         var missing: [(hash: String, text: String)] = []
         var missingHashes = Set<String>()
-        try lexical.forEachChunkPage { page in
+        var lastID = after
+        while true {
+            let page = try lexical.store.storedChunks(after: lastID, limit: 20_000)
+            guard let last = page.last else { break }
+            lastID = last.id
             let inputs = page.map { DenseRetriever.embeddingInput(heading: $0.heading, text: $0.text) }
+            report.examined += inputs.count
             let cached = try store.vectors(model: model, hashes: inputs.map(\.hash))
-            for input in inputs {
-                count += 1
-                if cached[input.hash] != nil {
-                    report.reused += 1
-                } else if missingHashes.insert(input.hash).inserted {
-                    missing.append((input.hash, input.text))
-                }
+            for input in inputs where cached[input.hash] == nil && missingHashes.insert(input.hash).inserted {
+                missing.append((input.hash, input.text))
             }
         }
         report.embedded = missing.count
         if !missing.isEmpty { try await embed(missing, progress: progress) }
+        let count = try lexical.counts().chunks
+        report.reused = count - report.embedded
         lock.withLock {
             built = nil
             storedCount = count
+        }
+        if let markURL {
+            StoredVectorsMark(
+                model: model, storeID: state.id, generation: state.generation, maxChunkID: max(lastID, after),
+                count: count
+            ).write(to: markURL)
         }
         return report
     }

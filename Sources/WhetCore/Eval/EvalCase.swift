@@ -68,7 +68,7 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let at):
             return diagnostic("error", at: at, "cannot read the eval file (does it exist?)")
         case .noCases(let message):
-            return "error: \(message)"
+            return message
         }
     }
 }

@@ -39,9 +39,9 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
         case .tokenizer(let path, let line, let message):
             return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
         case .dense(let message), .comparison(let message):
-            return "error: \(message)"
+            return message
         case .external(let retriever, let message):
-            return "error: retriever \(retriever): \(message)"
+            return "retriever \(retriever): \(message)"
         }
     }
 }

@@ -120,7 +120,7 @@ public enum ThemeLoader {
             let known = available(in: directory)
             throw ThemeError(
                 message:
-                    "error: no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+                    "no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
             )
         }
         let table: TOMLTable

@@ -23,27 +23,27 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .badURL(let url, let expected):
-            return "error: [store] url '\(url)': expected \(expected)"
+            return "[store] url '\(url)': expected \(expected)"
         case .unreachable(let server, let message):
-            return "error: store \(server): cannot connect (\(message)); is the server running and listening there?"
+            return "store \(server): cannot connect (\(message)); is the server running and listening there?"
         case .authentication(let server, let user, let passwordEnv, let message):
             return
-                "error: store \(server): the server refused user \"\(user)\" (\(message)); the password is read from $\(passwordEnv)"
+                "store \(server): the server refused user \"\(user)\" (\(message)); the password is read from $\(passwordEnv)"
         case .missingDatabase(let server, let database):
             return
-                "error: store \(server): database \"\(database)\" does not exist; create it (createdb \(database)) or fix [store] url"
+                "store \(server): database \"\(database)\" does not exist; create it (createdb \(database)) or fix [store] url"
         case .lost(let server, let message):
             return
-                "error: store \(server): the connection was lost (\(message)); nothing of the unfinished batch was committed: run `whet index` again to resume"
+                "store \(server): the connection was lost (\(message)); nothing of the unfinished batch was committed: run `whet index` again to resume"
         case .server(let server, let message):
-            return "error: store \(server): \(message)"
+            return "store \(server): \(message)"
         case .noPgvector(let server):
             return
-                "error: store \(server): the server has no pgvector extension, so dense search cannot run in it; install pgvector there (CREATE EXTENSION vector) or use method = \"bm25\""
+                "store \(server): the server has no pgvector extension, so dense search cannot run in it; install pgvector there (CREATE EXTENSION vector) or use method = \"bm25\""
         case .busy(let server, let holder):
-            return "error: store \(server): \(holder) is indexing; try again when it has finished"
+            return "store \(server): \(holder) is indexing; try again when it has finished"
         case .schema(let server, let message):
-            return "error: store \(server): \(message)"
+            return "store \(server): \(message)"
         }
     }
 }

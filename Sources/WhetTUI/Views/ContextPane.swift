@@ -8,10 +8,11 @@ enum ContextPane {
         let theme = state.theme
         let chunks = state.listedChunks
         let recorded = state.viewingEarlierRun
-        let used = chunks.filter { !state.excluded.contains($0.location) }.count
+        let used = chunks.filter { !state.context.excluded.contains($0.location) }.count
         let method =
-            state.retrievalEnabled
-            ? state.retrievalLabel + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
+            state.context.retrievalEnabled
+            ? state.retrievalLabel + (state.context.searching ? " …" : "")
+                + (state.context.embedding ? " · embedding…" : "")
             : "off"
         let full: String
         let compact: String
@@ -20,8 +21,8 @@ enum ContextPane {
             full = "Context · run \(recorded.run) · \(recorded.retrieval?.method ?? "none") · \(used)/\(chunks.count)"
             compact = "Context run \(recorded.run) \(used)/\(chunks.count)"
         } else {
-            full = "Context · \(method) · k=\(state.topK) · \(used)/\(chunks.count)"
-            compact = "Context \(method) k\(state.topK) \(used)/\(chunks.count)"
+            full = "Context · \(method) · k=\(state.context.topK) · \(used)/\(chunks.count)"
+            compact = "Context \(method) k\(state.context.topK) \(used)/\(chunks.count)"
         }
         canvas.box(
             rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
@@ -29,7 +30,7 @@ enum ContextPane {
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
-        if recorded == nil, !state.retrievalEnabled {
+        if recorded == nil, !state.context.retrievalEnabled {
             canvas.draw(
                 "retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width,
                 style: theme.style(.dim))
@@ -39,31 +40,32 @@ enum ContextPane {
             let note =
                 recorded != nil
                 ? "this run retrieved nothing"
-                : state.indexPending
-                    ? "opening the index…" : state.query.isEmpty ? "no query yet" : "nothing matches the query"
+                : state.context.indexPending
+                    ? "opening the index…" : state.context.query.isEmpty ? "no query yet" : "nothing matches the query"
             canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
             return
         }
         // Model-written queries (multi-query, HyDE) take the pane's last line, so the user sees what was searched.
-        let expansions = recorded == nil ? state.searchedQueries.dropFirst() : []
+        let expansions = recorded == nil ? state.context.searchedQueries.dropFirst() : []
         let listHeight = expansions.isEmpty || inner.height < 3 ? inner.height : inner.height - 1
         if listHeight < inner.height {
             let line = "also searched: " + expansions.map { VisibleText.escape($0) }.joined(separator: " · ")
             canvas.draw(
                 line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
         }
-        var list = state.contextList
+        var list = state.context.contextList
         list.fit(count: chunks.count, height: listHeight)
         for row in 0..<listHeight {
             let index = list.top + row
             guard index < chunks.count else { break }
             let chunk = chunks[index]
-            let isExcluded = state.excluded.contains(chunk.location) && recorded == nil
+            let isExcluded = state.context.excluded.contains(chunk.location) && recorded == nil
             let selected = index == list.selected
             let pointer = selected ? "▸" : " "
-            let isPinned = recorded == nil && state.pinned.contains { $0.location == chunk.location }
+            let isPinned = recorded == nil && state.context.pinned.contains { $0.location == chunk.location }
             let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
-            let score = isPinned && state.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
+            let score =
+                isPinned && state.context.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
             let head = "\(pointer)\(mark) \(score) "
             let lines = chunk.pages.map { " \($0.label)" } ?? ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))

@@ -1,51 +1,25 @@
 import Foundation
-import WhetCore
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// What background work reports to the workbench. Runs, evals, searches, embeddings and dataset checks all
-/// send these into one `EventQueue`; the loop applies them on the main actor between keys, so state only ever
-/// changes in one place and one order.
-public enum WorkbenchEvent: Sendable {
-    /// Streamed text of the running run, and when its first piece arrived.
-    case runOutput(String, firstAt: Date)
-    /// The run's request is retried; the note says when and why.
-    case runRetrying(String)
-    /// The run ended and was recorded (or could not be).
-    case runFinished(Result<RunRecord, any Error>)
-    /// An eval started with `:eval` moved on (`eval 3/16`, or what it waits for).
-    case evalProgress(String)
-    /// That eval finished (the note about cases for other prompts included), or failed.
-    case evalFinished(Result<(EvalJob.Outcome, String?), any Error>)
-    /// An optimisation started with `:optimize` moved on (the candidate being scored).
-    case optimizeProgress(String)
-    /// That optimisation ended with what it found, or failed.
-    case optimizeFinished(Result<OptimizeOutcome, any Error>)
-    /// A search that calls a model or an embedder finished; `generation` tells a stale one from the latest.
-    case searchFinished(generation: Int, Result<RetrievalOutcome, any Error>)
-    /// Chunk embeddings are up to date (nil: no embedder), with what it cost.
-    case denseOpened(Result<(DenseRetriever, DenseRetriever.Report)?, any Error>)
-    /// The fine-tuning dataset `:finetune` gathered.
-    case datasetPrepared(Result<FineTuningExporter.Prepared, any Error>)
-    /// The shared store's index, opened in the background (or why it could not be).
-    case sharedIndexOpened(Result<LexicalIndex, any Error>)
-    /// Another process committed to the shared store (its NOTIFY): the context is searched again.
-    case storeChanged(generation: Int)
-    /// What was loaded after the first frame: the eval case count and the advisor's reading.
-    case startupLoaded(evalCaseCount: Int, advice: Advice?)
+/// What a job reports: an update (progress, or its completion, which frees its slot) or a piece of streamed
+/// text. Each carries the slot and the generation it was started in, so a superseded job's words are dropped.
+enum JobEvent: Sendable {
+    case update(JobSlot, Int, @MainActor @Sendable () -> Void, finishes: Bool)
+    case text(JobSlot, Int, String, @MainActor @Sendable (String) -> Void)
 }
 
-/// The one queue background work posts into. Consecutive pieces of streamed text are joined as they arrive,
-/// so a fast stream costs one string per frame, not one event per token.
+/// The one queue background work posts into. Consecutive pieces of one job's streamed text are joined as they
+/// arrive, so a fast stream costs one string per frame, not one event per token.
 ///
 /// Posting also writes a byte to a pipe (`wakeDescriptor`) the terminal loop waits on beside the keyboard, so
 /// an idle workbench sleeps until a key or a job's event arrives instead of waking to look.
 final class EventQueue: @unchecked Sendable {
     // @unchecked: `events` is only touched under `lock`; the pipe's descriptors never change after init.
     private let lock = NSLock()
-    private var events: [WorkbenchEvent] = []
+    private var events: [JobEvent] = []
     private let pipeDescriptors: (read: Int32, write: Int32)?
 
     init() {
@@ -72,10 +46,14 @@ final class EventQueue: @unchecked Sendable {
     var wakeDescriptor: Int32? { pipeDescriptors?.read }
 
     /// Adds an event (from any task).
-    func post(_ event: WorkbenchEvent) {
+    func post(_ event: JobEvent) {
         lock.lock()
-        if case .runOutput(let text, _) = event, case .runOutput(let earlier, let firstAt)? = events.last {
-            events[events.count - 1] = .runOutput(earlier + text, firstAt: firstAt)
+        if case .text(let slot, let generation, let text, _) = event,
+            case .text(let lastSlot, let lastGeneration, let earlier, let firstApply)? = events.last,
+            lastSlot === slot, lastGeneration == generation
+        {
+            // The first piece's handler is kept: it knows when the text began to arrive.
+            events[events.count - 1] = .text(slot, generation, earlier + text, firstApply)
         } else {
             events.append(event)
         }
@@ -88,7 +66,7 @@ final class EventQueue: @unchecked Sendable {
     }
 
     /// Takes every event posted since the last call, oldest first.
-    func drain() -> [WorkbenchEvent] {
+    func drain() -> [JobEvent] {
         if let pipeDescriptors {
             var buffer = [UInt8](repeating: 0, count: 256)
             while read(pipeDescriptors.read, &buffer, buffer.count) > 0 {}

@@ -17,7 +17,7 @@ enum PromptEditorPane {
             KeyBinding(keyed: [.alt("b"), .wordLeft], "Alt-b / Alt-f, Ctrl-←/→", "word left / right") { wb, _ in
                 wb.prompt.state.buffer.move(.wordLeft)
             },
-            KeyBinding([.alt("f"), .wordRight], "Alt-f", nil) { $0.state.prompt.buffer.move(.wordRight) },
+            KeyBinding([.alt("f"), .wordRight], "Alt-f", nil) { $0.prompt.state.buffer.move(.wordRight) },
             KeyBinding([.control("k")], "Ctrl-K", "cut line (repeat to collect)") { wb in
                 wb.prompt.editPrompt(checkpoint: true) { $0.cutLine() }
             },
@@ -37,7 +37,7 @@ enum PromptEditorPane {
             KeyBinding([.control("f")], "Ctrl-F, then Enter", "search (matches highlighted); Ctrl-G next") {
                 $0.prompt.openSearchLine()
             },
-            KeyBinding([.control("g")], "Ctrl-G", nil) { $0.prompt.search($0.state.prompt.lastSearch) },
+            KeyBinding([.control("g")], "Ctrl-G", nil) { $0.prompt.search($0.prompt.state.lastSearch) },
             KeyBinding([.control("e")], "Ctrl-E", "open in $VISUAL / $EDITOR") { $0.prompt.editExternally() },
             .documented("typing", "edit the text (Enter, Backspace, Delete; `:` is text here)"),
         ]

@@ -115,9 +115,7 @@ final class EvalsLayer: Layer {
             ) {
                 $0.evals.writeReport()
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 
@@ -213,9 +211,7 @@ final class EvalsLayer: Layer {
                     $0.failuresOnly.toggle()
                     $0.row = 0
                 }),
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 

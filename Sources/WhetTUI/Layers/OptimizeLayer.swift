@@ -53,9 +53,7 @@ final class OptimizeLayer: Layer {
                         title: "optimize \(self.outcome.id)",
                         lines: self.outcome.text.components(separatedBy: "\n").map { StyledLine($0) }, scroll: 0))
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 

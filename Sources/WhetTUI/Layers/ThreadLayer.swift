@@ -27,7 +27,7 @@ final class ThreadLayer: Layer {
 
     /// Writes the messages back to the variable.
     private func store(_ workbench: Workbench) {
-        workbench.prompt.state.variables[name] = ThreadValue.text(messages)
+        workbench.prompt.keep(ThreadValue.text(messages), for: name)
     }
 
     private func move(_ delta: Int) {

@@ -29,11 +29,13 @@ final class VariablesLayer: Layer {
             return [
                 KeyBinding([.enter], "Enter", "keep the value", hint: "keep") { [unowned self] wb in
                     if names.indices.contains(self.list.selected), let value = self.editing?.text {
-                        wb.prompt.state.variables[names[self.list.selected]] = value
+                        // The prompt feature keeps the value; the context is searched again for it.
+                        wb.prompt.setVariable(names[self.list.selected], to: value)
+                    } else {
+                        wb.context.refreshContext()
                     }
                     self.editing = nil
                     self.list.apply(.lines(1), count: names.count, height: names.count)
-                    wb.context.refreshContext()
                 },
                 KeyBinding([.escape], "Esc", "leave the value as it was", hint: "cancel") { [unowned self] _ in
                     self.editing = nil

@@ -30,9 +30,7 @@ final class VersionsLayer: Layer {
             ) {
                 [unowned self] wb in self.showDiff(wb)
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 

@@ -157,6 +157,9 @@ final class ContextFeature {
         if enabled, index == nil { openIndex() } else { refreshContext() }
     }
 
+    /// Another run is shown (`[` / `]`): its chunks are listed from the top.
+    func listFromTop() { state.contextList = ListState() }
+
     /// In review mode the context pane shows what the viewed run used.
     func show(recorded run: RunRecord) {
         state.results = run.retrieval?.chunks.map(\.chunk) ?? []

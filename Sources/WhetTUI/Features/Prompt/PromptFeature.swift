@@ -103,6 +103,9 @@ final class PromptFeature {
         workbench.context.refreshContext()
     }
 
+    /// A conversation's messages as the conversation editor changes them, message by message.
+    func keep(_ value: String, for name: String) { state.variables[name] = value }
+
     /// In review mode the prompt pane shows the viewed run's messages and variables.
     func show(recorded run: RunRecord) {
         state.name = "run \(run.run) · \(run.prompt.path) · \(run.prompt.hash.prefix(8))"

@@ -92,7 +92,7 @@ extension RunsFeature {
         state.outputView.viewedRun = max(0, min(state.records.count - 1, current + step))
         state.outputView.scroll = ScrollState()
         state.outputView.follows = false
-        workbench.context.state.contextList = ListState()
+        workbench.context.listFromTop()
         workbench.showRecordedRun()
     }
 

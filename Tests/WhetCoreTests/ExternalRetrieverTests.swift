@@ -87,7 +87,7 @@ final class ExternalRetrieverTests: XCTestCase {
                 _ = try await retriever.retrieve("q", topK: 3)
                 XCTFail("\(path) should fail")
             } catch let error as RetrievalError {
-                XCTAssertTrue(error.description.hasPrefix("retriever \(server.baseURL)\(path): "), "\(error)")
+                XCTAssertTrue(error.description.hasPrefix("error: retriever \(server.baseURL)\(path): "), "\(error)")
                 XCTAssertTrue(error.description.contains(message), "\(path): \(error)")
                 XCTAssertFalse(error.description.contains("\n"), "\(error)")
             }

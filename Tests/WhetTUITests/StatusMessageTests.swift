@@ -33,4 +33,14 @@ final class StatusMessageTests: XCTestCase {
         XCTAssertFalse(message.text.contains("error:"), message.text)
         XCTAssertEqual(message.error as? StoreError, .unreachable(server: "db:5432", message: "connection refused"))
     }
+
+    func testALocatedCoreErrorIsOneCompilerLineForTheCLIAndPlaceAndMessageHere() async {
+        let error = PromptError.unclosedPlaceholder(SourceLocation(file: "prompts/a.prompty", line: 4, column: 7))
+        XCTAssertEqual("\(error)", "prompts/a.prompty:4:7: error: unclosed '{{': expected '}}' on the same line")
+        XCTAssertEqual(
+            StatusMessage.failure(error).text, "prompts/a.prompty:4:7: unclosed '{{': expected '}}' on the same line")
+        XCTAssertEqual(
+            StatusMessage.failure(SessionError.unknownSession("x", known: []), doing: "cannot switch").text,
+            "cannot switch: no session 'x'; there are no sessions yet (run `whet run` first)")
+    }
 }

@@ -1,8 +1,9 @@
 import WhetCore
 
 /// What the status line says after something happened: news, a warning, or an error. An error is kept as its
-/// value (with what was being done, where, and what to try when known) and put into words once, by `text`:
-/// no message carries its own `error:` (the style says the severity) and nothing reads a message back.
+/// value (with what was being done, where, and what to try when known) and put into words once, by `text`,
+/// from the error's `Diagnosis`: no message carries its own `error:` (the style says the severity) and
+/// nothing reads a message back.
 public struct StatusMessage: Sendable, Equatable {
     /// How much the message matters: errors and warnings are drawn in the error style.
     public enum Kind: Sendable, Equatable {
@@ -36,13 +37,21 @@ public struct StatusMessage: Sendable, Equatable {
 
     /// The workbench's one formatter: `[location: ]what[: the error][ (hint)]`, as the status line shows it and
     /// `:messages` lists it.
+    ///
+    /// An error that gives its `Diagnosis` (the core's errors) is worded from it — its place first, its message
+    /// without severity, its hint last; another error by its description.
     public var text: String {
+        let diagnosis = (error as? any Diagnosable)?.diagnosis
         var parts: [String] = []
         if let note { parts.append(note) }
-        if let error { parts.append("\(error)") }
+        if let diagnosis {
+            parts.append(diagnosis.message)
+        } else if let error {
+            parts.append("\(error)")
+        }
         var line = parts.joined(separator: ": ")
-        if let location { line = "\(location): " + line }
-        if let hint { line += " (\(hint))" }
+        if let place = location ?? diagnosis?.location { line = "\(place): " + line }
+        if let hint = hint ?? diagnosis?.hint { line += " (\(hint))" }
         return line
     }
 

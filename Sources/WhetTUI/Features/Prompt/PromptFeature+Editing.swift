@@ -56,7 +56,8 @@ extension PromptFeature {
             }
             state.problem = nil
         } catch {
-            state.problem = "\(error)"
+            // Worded as the status line words errors: its place and message, the style says it is one.
+            state.problem = StatusMessage.failure(error).text
         }
         workbench.reassess()
     }

@@ -20,10 +20,13 @@ public enum Pane: Int, CaseIterable, Sendable {
 
 /// What belongs to no feature: the workspace, the mode, the focus, the status line and its log, the theme.
 public struct AppState: Sendable {
+    /// The workspace open (its config, folders and derived files).
     public var workspace: Workspace
     /// True in review mode: nothing can be edited, run or written.
     public var readOnly: Bool
+    /// The pane that gets keys when no layer is open.
     public var focus: Pane = .prompt
+    /// What the status line says (features set it through `Workbench.notify`).
     public var message: StatusMessage? = nil {
         didSet {
             // Every message is kept (the status line cuts long ones): `:messages` shows them whole.
@@ -38,18 +41,25 @@ public struct AppState: Sendable {
     /// The messages of this session of the workbench, oldest first (at most `messageLogLimit`).
     public private(set) var messageLog: [StatusMessage] = []
     static let messageLogLimit = 500
+    /// The colours in use, fitted to what the terminal can show.
     public var theme: Theme
 }
 
 /// Everything the panes show, as one value for drawing: each feature's slice (written only by that feature)
 /// and the app's. Overlays live in the workbench's layer stack.
 public struct WorkbenchState: Sendable {
+    /// What belongs to no feature.
     public var app: AppState
+    /// The prompt feature's slice.
     public var prompt: PromptState
+    /// The context feature's slice.
     public var context: ContextState
+    /// The runs feature's slice.
     public var runs: RunsState
+    /// The evals feature's slice.
     public var evals: EvalsState
 
+    // The app's fields, read where a view or a test has the whole state.
     public var workspace: Workspace {
         get { app.workspace }
         set { app.workspace = newValue }

@@ -82,4 +82,13 @@ final class JobsTests: XCTestCase {
         try await drain(workbench.jobs) { !ended.values.isEmpty }
         XCTAssertEqual(ended.values, ["ended"], "the job saw the cancellation and ended")
     }
+
+    func testAJobThatEndsWithoutItsLastWordStillFreesItsSlot() async throws {
+        let jobs = Jobs()
+        let slot = jobs.slot("dataset")
+        slot.start { _ in }
+        await slot.settled()
+        try await drain(jobs) { !slot.isBusy }
+        XCTAssertFalse(slot.isBusy, "a job that forgot port.finish does not hold its slot forever")
+    }
 }

@@ -29,7 +29,11 @@ public final class JobSlot {
     func start(_ work: @escaping @Sendable (JobPort) async -> Void) -> JobHandle {
         drop()
         let port = JobPort(queue: queue, slot: self, generation: generation)
-        task = Task.detached { await work(port) }
+        task = Task.detached {
+            await work(port)
+            // A job that ended without its last word still frees the slot (a second `finish` changes nothing).
+            port.finish {}
+        }
         return JobHandle(slot: self, generation: generation)
     }
 

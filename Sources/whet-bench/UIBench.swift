@@ -32,7 +32,7 @@ func benchmarkUI(_ source: URL, repeats: Int) async throws {
     }
     guard let workbench else { return }
     // Give the output pane something to draw: one run's worth of text.
-    workbench.state.live = LiveRun(
+    workbench.state.runs.live = LiveRun(
         number: 1, output: String(repeating: "To rotate your API key, create a new key first [1]. ", count: 60),
         started: Date(), firstToken: Date())
     for (width, height) in [(80, 24), (200, 60)] {
@@ -78,7 +78,7 @@ func benchmarkUI(_ source: URL, repeats: Int) async throws {
                     error: nil, assertions: [], status: passed ? .passed : .failed, score: passed ? 1 : 0))
         }
     }
-    workbench.state.live = nil
+    workbench.state.runs.live = nil
     var browser = EvalBrowser(files: [
         EvalHistory.File(id: "bench", path: "evals/results/bench.jsonl", results: results, time: "t")
     ])

@@ -40,7 +40,7 @@ final class ComponentTests: XCTestCase {
         let first = try opened()
         press(first, .character("Z"))
         first.writeRecovery()
-        let recovery = RecoveryFile.url(for: first.state.promptPath, in: first.state.workspace)
+        let recovery = RecoveryFile.url(for: first.state.prompt.path, in: first.state.workspace)
         let second = try opened()
         XCTAssertTrue(second.layers.top is RecoveryLayer)
         XCTAssertTrue(screen(second).text.contains("Esc decide later"), "the dialog says what Esc does")
@@ -53,10 +53,10 @@ final class ComponentTests: XCTestCase {
 
     func testColonIsTextInTheEditorAndCtrlPOpensTheCommandLine() async throws {
         let workbench = try opened()
-        let before = workbench.state.buffer.text
+        let before = workbench.state.prompt.buffer.text
         press(workbench, .character(":"))
         XCTAssertTrue(workbench.layers.isEmpty)
-        XCTAssertEqual(workbench.state.buffer.text.count, before.count + 1)
+        XCTAssertEqual(workbench.state.prompt.buffer.text.count, before.count + 1)
         XCTAssertTrue(screen(workbench).line(39).contains("^P cmd"), "the hint names the key that works here")
         press(workbench, .control("p"))
         XCTAssertTrue(workbench.layers.top is LineInputLayer)
@@ -70,7 +70,7 @@ final class ComponentTests: XCTestCase {
     func testTheVariablesEditorCursorSitsAtTheInsertionPointAndMoves() async throws {
         let workbench = try opened()
         press(workbench, .function(2), .enter)
-        let value = try XCTUnwrap(workbench.state.variables["question"])
+        let value = try XCTUnwrap(workbench.state.prompt.variables["question"])
         let (_, cursor) = workbench.render(width: 120, height: 40)
         let row = try XCTUnwrap(cursor).y
         let text = screen(workbench).line(row)
@@ -79,33 +79,33 @@ final class ComponentTests: XCTestCase {
         press(workbench, .home)
         type(workbench, "Q: ")
         press(workbench, .end, .left, .backspace, .enter)
-        XCTAssertEqual(workbench.state.variables["question"], "Q: " + value.dropLast(2) + value.suffix(1))
+        XCTAssertEqual(workbench.state.prompt.variables["question"], "Q: " + value.dropLast(2) + value.suffix(1))
     }
 
     func testTheSidebarSaysTheRetrievalInUse() async throws {
         let workbench = try opened()
         press(workbench, .tab, .character("-"))
-        XCTAssertEqual(workbench.state.topK, 4)
+        XCTAssertEqual(workbench.state.context.topK, 4)
         XCTAssertTrue(screen(workbench).text.contains("top 4"), screen(workbench).text)
     }
 
     func testAnEarlierRunShowsItsInputAndItsContext() async throws {
         let workbench = try opened()
         for question in ["How do I rotate my API key?", "What does the Team plan cost?"] {
-            workbench.state.variables["question"] = question
-            workbench.refreshContext()
+            workbench.state.prompt.variables["question"] = question
+            workbench.context.refreshContext()
             press(workbench, .control("r"))
             for _ in 0..<500 where workbench.isRunning {
                 try await Task.sleep(for: .milliseconds(10))
                 workbench.applyEvents()
             }
         }
-        XCTAssertEqual(workbench.state.runs.count, 2)
+        XCTAssertEqual(workbench.state.runs.records.count, 2)
         press(workbench, .tab, .tab, .character("["))
         let text = screen(workbench).text
         XCTAssertTrue(text.contains("asked with question=How do I rotate my API key?"), text)
         XCTAssertTrue(text.contains("Context · run 1"), text)
-        XCTAssertEqual(workbench.state.listedChunks, workbench.state.runs[0].retrieval?.chunks.map(\.chunk))
+        XCTAssertEqual(workbench.state.listedChunks, workbench.state.runs.records[0].retrieval?.chunks.map(\.chunk))
         press(workbench, .backTab, .character(" "))
         XCTAssertTrue(workbench.state.message?.text.contains("run 1's context") ?? false, "its context is not changed")
         press(workbench, .tab, .character("]"))
@@ -123,7 +123,7 @@ final class ComponentTests: XCTestCase {
             latency: .init(firstTokenMs: 1, totalMs: 2), error: nil, rating: nil)
         record.toolCalls = [ToolCall(id: "c1", name: "lookup_order", arguments: "{\"number\": 42}")]
         record.schemaCheck = RunRecord.SchemaCheck(conforms: false, problems: ["the answer is not JSON"])
-        workbench.state.runs = [record]
+        workbench.state.runs.records = [record]
         let text = screen(workbench).text
         XCTAssertTrue(text.contains("── tool call lookup_order"), text)
         XCTAssertTrue(text.contains("\"number\" : 42"), text)
@@ -132,7 +132,7 @@ final class ComponentTests: XCTestCase {
 
     func testAConversationGoesOnWithAFollowUpTurn() async throws {
         let workbench = try opened()
-        workbench.refreshContext()
+        workbench.context.refreshContext()
         func waitForRun() async throws {
             for _ in 0..<500 where workbench.isRunning {
                 try await Task.sleep(for: .milliseconds(10))
@@ -146,9 +146,9 @@ final class ComponentTests: XCTestCase {
         type(workbench, "And how do I revoke the old one?")
         press(workbench, .enter)
         try await waitForRun()
-        XCTAssertEqual(workbench.state.runs.count, 2)
-        let first = workbench.state.runs[0]
-        let second = workbench.state.runs[1]
+        XCTAssertEqual(workbench.state.runs.records.count, 2)
+        let first = workbench.state.runs.records[0]
+        let second = workbench.state.runs.records[1]
         XCTAssertEqual(second.continues, first.run)
         XCTAssertEqual(second.turn, 1)
         XCTAssertEqual(
@@ -177,13 +177,13 @@ final class ComponentTests: XCTestCase {
         workbench.resize(to: small)
         for _ in 0..<24 { press(workbench, .down, at: small) }
         press(workbench, .up, at: small)
-        XCTAssertGreaterThan(workbench.state.editorView.line, 10)
+        XCTAssertGreaterThan(workbench.state.prompt.editorView.line, 10)
         workbench.resize(to: layout)
         let rows = PromptEditorPane.textArea(layout.prompt).height
         XCTAssertEqual(
-            workbench.state.editorView.line, workbench.state.buffer.lines.count - rows,
+            workbench.state.prompt.editorView.line, workbench.state.prompt.buffer.lines.count - rows,
             "scrolled no further than the text needs: no blank space below it")
-        XCTAssertTrue(screen(workbench).line(rows).contains(" \(workbench.state.buffer.lines.count) "))
+        XCTAssertTrue(screen(workbench).line(rows).contains(" \(workbench.state.prompt.buffer.lines.count) "))
     }
 
     func testHelpIsAsWideAsItsTextAndPagesWithAPosition() async throws {
@@ -221,7 +221,7 @@ final class ComponentTests: XCTestCase {
         press(workbench, .control("f"))
         type(workbench, "sample")
         press(workbench, .enter)
-        XCTAssertEqual(workbench.state.lastSearch, "sample")
+        XCTAssertEqual(workbench.state.prompt.lastSearch, "sample")
         let canvas = screen(workbench)
         let row = (0..<40).first { canvas.line($0).contains("sample:") } ?? 0
         let x = Array(canvas.line(row)).firstIndex(of: "s").map { $0 } ?? 0
@@ -239,8 +239,8 @@ final class ComponentTests: XCTestCase {
         press(workbench, .control("s"))
         type(workbench, "cd")
         press(workbench, .control("z"))
-        XCTAssertTrue(workbench.state.buffer.text.hasPrefix("ab---"), workbench.state.buffer.text)
-        XCTAssertFalse(workbench.state.buffer.isModified)
+        XCTAssertTrue(workbench.state.prompt.buffer.text.hasPrefix("ab---"), workbench.state.prompt.buffer.text)
+        XCTAssertFalse(workbench.state.prompt.buffer.isModified)
     }
 
     func testChunkAndDiffOverlaysCoverTheWholeWidth() async throws {
@@ -358,8 +358,8 @@ final class ThreadEditorTests: XCTestCase {
         press(.control("p"))
         type("prompt support-chat")
         press(.enter)
-        XCTAssertEqual(workbench.state.promptPath, "prompts/support-chat.prompty")
-        XCTAssertEqual(workbench.state.threadInputs, ["history"])
+        XCTAssertEqual(workbench.state.prompt.path, "prompts/support-chat.prompty")
+        XCTAssertEqual(workbench.state.prompt.threadInputs, ["history"])
         press(.function(2))
         XCTAssertEqual(VariablesLayer.names(workbench.state).first, "history")
         press(.enter)
@@ -378,7 +378,7 @@ final class ThreadEditorTests: XCTestCase {
         press(.character("r"), .character("r"))
         XCTAssertEqual(layer.messages.first?.role, .user)
         press(.character("j"), .character("d"))
-        let stored = try ThreadValue.messages(from: workbench.state.variables["history"] ?? "", input: "history")
+        let stored = try ThreadValue.messages(from: workbench.state.prompt.variables["history"] ?? "", input: "history")
         XCTAssertEqual(stored.map(\.content), ["My API key stopped working this morning.", "Yes, yesterday."])
         press(.escape)
         XCTAssertTrue(workbench.layers.top is VariablesLayer)
@@ -386,7 +386,7 @@ final class ThreadEditorTests: XCTestCase {
         XCTAssertTrue(text.contains("history = 2 messages"), text)
 
         // What is not a message list is said, and edited as text instead of being lost.
-        workbench.state.variables["history"] = "not json"
+        workbench.state.prompt.variables["history"] = "not json"
         press(.enter)
         XCTAssertFalse(workbench.layers.top is ThreadLayer)
         XCTAssertTrue(workbench.state.message?.text.contains("edit it as text") ?? false)
@@ -418,11 +418,12 @@ final class PromptSampleTests: XCTestCase {
             for character in text { workbench.handle(.character(character), layout: layout) }
             workbench.handle(.enter, layout: layout)
         }
-        XCTAssertEqual(workbench.state.variables["question"], "How do I rotate my API key?")
+        XCTAssertEqual(workbench.state.prompt.variables["question"], "How do I rotate my API key?")
         command("prompt handbuch")
-        XCTAssertEqual(workbench.state.variables["question"], "Wie zeige ich auch versteckte Dateien an?")
+        XCTAssertEqual(workbench.state.prompt.variables["question"], "Wie zeige ich auch versteckte Dateien an?")
         command("set question=Wie kopiere ich Verzeichnisse?")
         command("prompt support-answer")
-        XCTAssertEqual(workbench.state.variables["question"], "Wie kopiere ich Verzeichnisse?", "a typed value stays")
+        XCTAssertEqual(
+            workbench.state.prompt.variables["question"], "Wie kopiere ich Verzeichnisse?", "a typed value stays")
     }
 }

@@ -146,10 +146,10 @@ final class EvalBrowserTests: XCTestCase {
             ("evals", .matrix), ("evals", .cell(scroll: 3)), ("evals", .compare), ("versions", .matrix),
         ]
         for (overlay, mode) in states {
-            workbench.openEvals()
+            workbench.evals.openEvals()
             workbench.evalBrowser?.baseline = 0
             workbench.evalBrowser?.mode = mode
-            if overlay == "versions" { workbench.openVersions() }
+            if overlay == "versions" { workbench.evals.openVersions() }
             for (width, height) in [(12, 5), (30, 8), (45, 12), (80, 24), (200, 60)] {
                 let text = workbench.render(
                     width: width, height: height, now: Date(timeIntervalSince1970: 0)
@@ -218,8 +218,8 @@ final class EvalBrowserTests: XCTestCase {
 
     func testRatingTheShownRunIsAppendedAndShownInTheTitle() async throws {
         let workbench = try makeWorkbench()
-        workbench.openIndex()
-        await workbench.denseTask?.value
+        workbench.context.openIndex()
+        await workbench.context.denseJob.settled()
         press(workbench, .control("r"))
         for _ in 0..<200 where workbench.isRunning {
             try await Task.sleep(nanoseconds: 20_000_000)
@@ -235,7 +235,7 @@ final class EvalBrowserTests: XCTestCase {
         XCTAssertTrue(
             workbench.render(width: 200, height: 40, now: Date(timeIntervalSince1970: 0)).0
                 .text.contains("· rated bad"))
-        let session = try XCTUnwrap(workbench.state.sessionID)
+        let session = try XCTUnwrap(workbench.state.runs.sessionID)
         let store = SessionStore(workspace: workbench.state.workspace)
         XCTAssertEqual(store.ratings(session).byRun.values.map(\.verdict), [.bad], "the later rating wins")
         let lines = try String(contentsOf: store.ratingsURL(session), encoding: .utf8).split(separator: "\n")
@@ -244,13 +244,13 @@ final class EvalBrowserTests: XCTestCase {
 
     func testTheDatasetViewShowsTheExamplesAndWritesThem() async throws {
         let workbench = try makeWorkbench()
-        workbench.openIndex()
-        await workbench.denseTask?.value
+        workbench.context.openIndex()
+        await workbench.context.denseJob.settled()
         workbench.state.focus = .output
         press(workbench, .character(":"))
         for character in "finetune" { press(workbench, .character(character)) }
         press(workbench, .enter)
-        for _ in 0..<250 where workbench.state.dataset == nil {
+        for _ in 0..<250 where workbench.state.evals.dataset == nil {
             try await Task.sleep(nanoseconds: 20_000_000)
             workbench.applyEvents()
         }
@@ -264,7 +264,7 @@ final class EvalBrowserTests: XCTestCase {
         press(workbench, .character("w"))
         let train = root.appendingPathComponent("finetune/train.jsonl")
         let written = try String(contentsOf: train, encoding: .utf8).split(separator: "\n").count
-        XCTAssertEqual(written, workbench.state.dataset?.split.train.count)
+        XCTAssertEqual(written, workbench.state.evals.dataset?.split.train.count)
         XCTAssertTrue(
             workbench.state.message?.text.hasPrefix("wrote finetune/train.jsonl") ?? false,
             workbench.state.message?.text ?? "")

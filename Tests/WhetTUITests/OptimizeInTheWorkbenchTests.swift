@@ -62,11 +62,11 @@ final class OptimizeInTheWorkbenchTests: XCTestCase {
         workbench.runCommand("optimize adopt")
         XCTAssertEqual(workbench.state.message?.text, "no proposed prompt to adopt: :optimize looks for one")
         workbench.runCommand("optimize")
-        for _ in 0..<1_500 where workbench.optimizeTask != nil {
+        for _ in 0..<1_500 where workbench.evals.optimizeJob.isBusy {
             try await Task.sleep(nanoseconds: 20_000_000)
             workbench.applyEvents()
         }
-        XCTAssertNil(workbench.optimizeTask, "the optimisation finished")
+        XCTAssertFalse(workbench.evals.optimizeJob.isBusy, "the optimisation finished")
         let message = try XCTUnwrap(workbench.state.message)
         XCTAssertTrue(message.text.contains("proposed quote before answering (held out: +9 cases"), message.text)
         let screen = workbench.render(width: 140, height: 45, now: Date(timeIntervalSince1970: 0)).0.text
@@ -86,14 +86,15 @@ final class OptimizeInTheWorkbenchTests: XCTestCase {
         XCTAssertTrue(workbench.layers.top is OptimizeLayer)
         workbench.handle(.escape, layout: layout)
 
-        XCTAssertFalse(workbench.state.buffer.isModified)
+        XCTAssertFalse(workbench.state.prompt.buffer.isModified)
         workbench.runCommand("optimize adopt")
-        XCTAssertTrue(workbench.state.buffer.isModified, "loaded, not saved")
-        XCTAssertTrue(workbench.state.buffer.text.contains("quote word for word"), workbench.state.buffer.text)
+        XCTAssertTrue(workbench.state.prompt.buffer.isModified, "loaded, not saved")
+        XCTAssertTrue(
+            workbench.state.prompt.buffer.text.contains("quote word for word"), workbench.state.prompt.buffer.text)
         XCTAssertEqual(
             try String(contentsOf: root.appendingPathComponent("prompts/helper.prompty"), encoding: .utf8), Self.prompt,
             "the prompt on disk is unchanged")
-        XCTAssertTrue(workbench.state.buffer.undo())
-        XCTAssertEqual(workbench.state.buffer.text, Self.prompt, "one undo takes the adoption back")
+        XCTAssertTrue(workbench.state.prompt.buffer.undo())
+        XCTAssertEqual(workbench.state.prompt.buffer.text, Self.prompt, "one undo takes the adoption back")
     }
 }

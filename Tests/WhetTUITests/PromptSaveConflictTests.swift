@@ -36,20 +36,20 @@ final class PromptSaveConflictTests: XCTestCase {
             mine.state.message?.text.contains(
                 "changed on disk: :w! overwrites it with your edits, :e! loads it") ?? false,
             mine.state.message?.text ?? "")
-        XCTAssertTrue(mine.state.buffer.isModified, "my edits are still in the editor")
+        XCTAssertTrue(mine.state.prompt.buffer.isModified, "my edits are still in the editor")
         let recovery = try XCTUnwrap(
             RecoveryFile.read(for: "prompts/support-answer.prompty", in: try Workspace.open(root: root)))
         XCTAssertEqual(recovery, "M" + original, "and in the recovery file")
 
         mine.runCommand("w!")
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "M" + original)
-        XCTAssertFalse(mine.state.buffer.isModified)
+        XCTAssertFalse(mine.state.prompt.buffer.isModified)
 
         press(theirs, .character("U"), .control("s"))
         XCTAssertEqual(
             try String(contentsOf: url, encoding: .utf8), "M" + original, "the other side is refused in turn")
         theirs.runCommand("e!")
-        XCTAssertEqual(theirs.state.buffer.text, "M" + original)
+        XCTAssertEqual(theirs.state.prompt.buffer.text, "M" + original)
         XCTAssertTrue(
             theirs.state.message?.text.contains("your edits are kept in .whet/recovery/kept/") ?? false,
             theirs.state.message?.text ?? "")

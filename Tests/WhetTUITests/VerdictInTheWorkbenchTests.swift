@@ -19,12 +19,12 @@ final class VerdictInTheWorkbenchTests: XCTestCase {
     override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
 
     func runEval(_ workbench: Workbench, _ file: String) async throws {
-        workbench.startEval(files: [file])
-        for _ in 0..<1_500 where workbench.evalTask != nil {
+        workbench.evals.startEval(files: [file])
+        for _ in 0..<1_500 where workbench.evals.evalJob.isBusy {
             try await Task.sleep(nanoseconds: 20_000_000)
             workbench.applyEvents()
         }
-        XCTAssertNil(workbench.evalTask, "the eval finished")
+        XCTAssertFalse(workbench.evals.evalJob.isBusy, "the eval finished")
     }
 
     func screen(_ workbench: Workbench) -> String {
@@ -40,7 +40,7 @@ final class VerdictInTheWorkbenchTests: XCTestCase {
             to: root.appendingPathComponent("evals/broken.jsonl"), atomically: true, encoding: .utf8)
         let workbench = try openWorkbench(root: root)
         workbench.finishStartup()
-        await workbench.denseTask?.value
+        await workbench.context.denseJob.settled()
 
         try await runEval(workbench, "evals/broken.jsonl")
         let message = try XCTUnwrap(workbench.state.message)
@@ -52,7 +52,7 @@ final class VerdictInTheWorkbenchTests: XCTestCase {
         XCTAssertTrue(text.contains("fix the runs"), text)
 
         try await runEval(workbench, "evals/support.jsonl")
-        let id = try XCTUnwrap(workbench.state.lastEvalID)
+        let id = try XCTUnwrap(workbench.state.evals.lastEvalID)
         let url = EvalRunner(workspace: workbench.state.workspace).resultsURL(id)
         let verdict = EvalVerdict(id: id, results: EvalResultsFile.read(url, displayPath: id).results)
         let rate = try XCTUnwrap(verdict.rate)

@@ -77,10 +77,10 @@ final class WalkthroughFixesTests: XCTestCase {
         let workbench = try opened()
         press(workbench, .control("r"))
         try await waitForRun(workbench)
-        let session = try XCTUnwrap(workbench.state.sessionID)
+        let session = try XCTUnwrap(workbench.state.runs.sessionID)
         let log = SessionStore(workspace: workbench.state.workspace).log(session)
         // Another process records three more runs in the same session.
-        var other = try XCTUnwrap(workbench.state.runs.first)
+        var other = try XCTUnwrap(workbench.state.runs.records.first)
         for number in 2...4 {
             other.run = number
             other.id = UUID().uuidString.lowercased()
@@ -88,18 +88,18 @@ final class WalkthroughFixesTests: XCTestCase {
             try JSONLines.append(other, to: log.url)
         }
         press(workbench, .tab, .tab, .character("["))
-        XCTAssertEqual(workbench.state.runs.count, 4, "the log is followed as others append")
+        XCTAssertEqual(workbench.state.runs.records.count, 4, "the log is followed as others append")
         press(workbench, .control("r"))
         try await waitForRun(workbench)
-        XCTAssertEqual(workbench.state.runs.map(\.run), [1, 2, 3, 4, 5])
+        XCTAssertEqual(workbench.state.runs.records.map(\.run), [1, 2, 3, 4, 5])
         XCTAssertTrue(
             workbench.render(width: 120, height: 40, now: Date(timeIntervalSince1970: 0)).0.text.contains("run 5/5"))
     }
 
     func testARunUsesTheIndexAsAnotherProcessLeftIt() async throws {
         let workbench = try opened()
-        workbench.openIndex()
-        await workbench.denseTask?.value
+        workbench.context.openIndex()
+        await workbench.context.denseJob.settled()
         // Another process adds a document and indexes it while the workbench shows the old context.
         try """
         # Key rotation, the short version
@@ -107,10 +107,10 @@ final class WalkthroughFixesTests: XCTestCase {
         """.write(
             to: root.appendingPathComponent("corpus/support/zz-rotation.md"), atomically: true, encoding: .utf8)
         _ = try Workspace.open(root: root).openIndex()
-        XCTAssertFalse(workbench.state.results.contains { $0.path.hasSuffix("zz-rotation.md") })
+        XCTAssertFalse(workbench.state.context.results.contains { $0.path.hasSuffix("zz-rotation.md") })
         press(workbench, .control("r"))
         try await waitForRun(workbench)
-        let used = workbench.state.runs.last?.retrieval?.chunks.map(\.chunk.path) ?? []
+        let used = workbench.state.runs.records.last?.retrieval?.chunks.map(\.chunk.path) ?? []
         XCTAssertTrue(used.contains { $0.hasSuffix("zz-rotation.md") }, "the run searched the index as it is: \(used)")
     }
 
@@ -175,13 +175,14 @@ final class PromptSwitchValuesTests: XCTestCase {
         let workbench = try openWorkbench(root: root)
         workbench.runCommand("prompt support-chat")
         let typed = #"[{"role":"user","content":"Mine, typed."}]"#
-        workbench.state.variables["history"] = typed
-        workbench.state.variables["question"] = "My own question"
+        workbench.state.prompt.variables["history"] = typed
+        workbench.state.prompt.variables["question"] = "My own question"
         workbench.runCommand("prompt history-notes")
-        XCTAssertEqual(workbench.state.variables["history"], "notes from the last call", "the text prompt's sample")
+        XCTAssertEqual(
+            workbench.state.prompt.variables["history"], "notes from the last call", "the text prompt's sample")
         workbench.runCommand("prompt support-chat")
-        XCTAssertEqual(workbench.state.variables["history"], typed, "the conversation is given back")
-        XCTAssertEqual(workbench.state.variables["question"], "My own question")
+        XCTAssertEqual(workbench.state.prompt.variables["history"], typed, "the conversation is given back")
+        XCTAssertEqual(workbench.state.prompt.variables["question"], "My own question")
         XCTAssertTrue(workbench.state.message?.text.contains("kept what you typed for") ?? false)
     }
 }

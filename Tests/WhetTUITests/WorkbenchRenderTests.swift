@@ -20,7 +20,7 @@ final class WorkbenchRenderTests: XCTestCase {
     func makeWorkbench(readOnly: Bool = false) async throws -> Workbench {
         let workbench = try openWorkbench(root: root, readOnly: readOnly)
         workbench.finishStartup()
-        await workbench.denseTask?.value
+        await workbench.context.denseJob.settled()
         workbench.applyEvents()
         return workbench
     }
@@ -49,7 +49,7 @@ final class WorkbenchRenderTests: XCTestCase {
         workbench.handle(.enter, layout: Layout.make(width: 80, height: 24))
         let canvas = render(workbench, 80, 24)
         assertSnapshot(canvas.text, named: "workbench-cjk-80x24")
-        XCTAssertEqual(workbench.state.results.first?.path, "corpus/cjk/billing-zh.md")
+        XCTAssertEqual(workbench.state.context.results.first?.path, "corpus/cjk/billing-zh.md")
     }
 
     func testNarrowScreensHideTheSidebarThenStack() async throws {
@@ -92,15 +92,15 @@ final class WorkbenchRenderTests: XCTestCase {
         for character in "\n日本語で答えてください。" {
             workbench.handle(character == "\n" ? .enter : .character(character), layout: layout)
         }
-        XCTAssertTrue(workbench.state.buffer.isModified)
+        XCTAssertTrue(workbench.state.prompt.buffer.isModified)
         XCTAssertTrue(render(workbench, 100, 30).line(0).contains("●"), "unsaved marker")
 
         workbench.handle(.tab, layout: layout)
         XCTAssertEqual(workbench.state.focus, .context)
         workbench.handle(.character("j"), layout: layout)
         workbench.handle(.character(" "), layout: layout)
-        let excluded = workbench.state.results[1].location
-        XCTAssertTrue(workbench.state.excluded.contains(excluded))
+        let excluded = workbench.state.context.results[1].location
+        XCTAssertTrue(workbench.state.context.excluded.contains(excluded))
 
         workbench.handle(.control("r"), layout: layout)
         XCTAssertTrue(workbench.isRunning)
@@ -109,13 +109,13 @@ final class WorkbenchRenderTests: XCTestCase {
             workbench.applyEvents()
         }
         XCTAssertFalse(workbench.isRunning)
-        let run = try XCTUnwrap(workbench.state.runs.last)
+        let run = try XCTUnwrap(workbench.state.runs.records.last)
         XCTAssertTrue(run.messages.last?.content.contains("日本語で答えてください。") ?? false, "the run uses the unsaved edit")
         XCTAssertEqual(run.retrieval?.chunks.first { $0.chunk.location == excluded }?.omitted, "excluded")
         XCTAssertTrue(render(workbench, 100, 30).text.contains("run 1/1"))
 
         workbench.handle(.control("s"), layout: layout)
-        XCTAssertFalse(workbench.state.buffer.isModified)
+        XCTAssertFalse(workbench.state.prompt.buffer.isModified)
         let saved = try String(
             contentsOf: root.appendingPathComponent("prompts/support-answer.prompty"), encoding: .utf8)
         XCTAssertTrue(saved.hasSuffix("日本語で答えてください。"))
@@ -171,14 +171,14 @@ final class WorkbenchRenderTests: XCTestCase {
         let second = try await makeWorkbench()
         guard second.layers.top is RecoveryLayer else { return XCTFail("no recovery offered") }
         second.handle(.character("r"), layout: Layout.make(width: 80, height: 24))
-        XCTAssertTrue(second.state.buffer.text.hasPrefix("Z---"))
-        XCTAssertTrue(second.state.buffer.isModified)
+        XCTAssertTrue(second.state.prompt.buffer.text.hasPrefix("Z---"))
+        XCTAssertTrue(second.state.prompt.buffer.isModified)
     }
 
     func testReviewModeShowsARecordedRunAndCannotEdit() async throws {
         let editor = try await makeWorkbench()
         let workspace = try Workspace.open(root: root)
-        let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: editor.index)
+        let plan = try await RunPlan.make(RunInput(), in: workspace, retriever: editor.context.index)
         let recorder = RunRecorder(workspace: workspace)
         let (session, number) = try recorder.nextRun(session: nil)
         let record = RunRecord(
@@ -198,12 +198,12 @@ final class WorkbenchRenderTests: XCTestCase {
         XCTAssertTrue(text.contains("Recorded answer"))
         XCTAssertTrue(text.contains("support/api-keys.md"))
         XCTAssertTrue(text.contains("review"))
-        let before = review.state.buffer.text
+        let before = review.state.prompt.buffer.text
         review.state.focus = .prompt
         review.handle(.character("x"), layout: layout)
         review.handle(.control("s"), layout: layout)
         review.handle(.control("r"), layout: layout)
-        XCTAssertEqual(review.state.buffer.text, before)
+        XCTAssertEqual(review.state.prompt.buffer.text, before)
         XCTAssertFalse(review.isRunning)
         review.state.focus = .output
         for key: Key in [.character(":")] + "run".map({ .character($0) }) + [.enter] {

@@ -1,7 +1,7 @@
 // The Backends folder: the ModelBackend protocol every model server is reached through, and the offline backend.
 
 /// What can go wrong when asking a backend for an answer.
-public enum BackendError: Error, CustomStringConvertible, Equatable {
+public enum BackendError: Diagnosable, Equatable {
     /// The run was cancelled by the user; the partial output is kept.
     case cancelled
     /// The backend failed, with the backend's name and what it said.
@@ -20,6 +20,9 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
     case protocolError(backend: String, url: String, message: String)
 
     public var description: String { self == .cancelled ? message : diagnostic("error", at: nil, message) }
+
+    /// The failure as a value: no location, the message a run record keeps.
+    public var diagnosis: Diagnosis { Diagnosis(at: nil, message) }
 
     /// What went wrong without a severity: the value a run record keeps (a front end adds `error:` when it
     /// prints it, once).

@@ -49,7 +49,7 @@ public struct EvalCase: Sendable, Equatable {
 }
 
 /// What can be wrong with an eval file.
-public enum EvalError: Error, CustomStringConvertible, Equatable {
+public enum EvalError: Diagnosable, Equatable {
     /// A line is not JSON, or not an object.
     case malformedLine(SourceLocation, found: String)
     /// A field has the wrong shape.
@@ -59,16 +59,16 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     /// There is nothing to evaluate.
     case noCases(String)
 
-    public var description: String {
+    public var diagnosis: Diagnosis {
         switch self {
         case .malformedLine(let at, let found):
-            return diagnostic("error", at: at, "expected a JSON object on this line, found \(found)")
+            return Diagnosis(at: at, "expected a JSON object on this line, found \(found)")
         case .invalidField(let at, let field, let expected, let found):
-            return diagnostic("error", at: at, "'\(field)': expected \(expected), found \(found)")
+            return Diagnosis(at: at, "'\(field)': expected \(expected), found \(found)")
         case .unreadable(let at):
-            return diagnostic("error", at: at, "cannot read the eval file (does it exist?)")
+            return Diagnosis(at: at, "cannot read the eval file (does it exist?)")
         case .noCases(let message):
-            return "error: \(message)"
+            return Diagnosis(at: nil, message)
         }
     }
 }

@@ -58,7 +58,7 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .nothingToExport:
             return
-                "error: nothing to export: rate runs good (`whet rate SESSION RUN good`, or + in the output pane) or give eval cases metadata.expected_answer"
+                "nothing to export: rate runs good (`whet rate SESSION RUN good`, or + in the output pane) or give eval cases metadata.expected_answer"
         }
     }
 }

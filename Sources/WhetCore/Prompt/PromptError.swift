@@ -1,7 +1,7 @@
 // The Prompt folder: Prompty-style prompt files, {{variable}} templates and their rendering to chat messages.
 
 /// What can be wrong with a prompt file or its rendering, each case located in the prompt file.
-public enum PromptError: Error, CustomStringConvertible, Equatable {
+public enum PromptError: Diagnosable, Equatable {
     /// The file could not be read as UTF-8 text.
     case unreadable(SourceLocation)
     /// The front matter is not valid YAML, or not a mapping.
@@ -25,38 +25,38 @@ public enum PromptError: Error, CustomStringConvertible, Equatable {
     /// `--var NAME=@PATH` names a file that cannot be read.
     case unreadableValueFile(String, path: String)
 
-    public var description: String {
+    public var diagnosis: Diagnosis {
         switch self {
         case .unreadable(let at):
-            return diagnostic("error", at: at, "cannot read the prompt as UTF-8 text")
+            return Diagnosis(at: at, "cannot read the prompt as UTF-8 text")
         case .malformedFrontMatter(let at, let message):
-            return diagnostic("error", at: at, "malformed front matter: \(message)")
+            return Diagnosis(at: at, "malformed front matter: \(message)")
         case .unclosedFrontMatter(let at):
-            return diagnostic("error", at: at, "front matter opened with '---' is never closed; expected a line '---'")
+            return Diagnosis(at: at, "front matter opened with '---' is never closed; expected a line '---'")
         case .unclosedPlaceholder(let at):
-            return diagnostic("error", at: at, "unclosed '{{': expected '}}' on the same line")
+            return Diagnosis(at: at, "unclosed '{{': expected '}}' on the same line")
         case .invalidVariableName(let at, let found):
-            return diagnostic(
-                "error", at: at,
+            return Diagnosis(
+                at: at,
                 "expected a variable name (letters, digits, _ . -) inside '{{ }}', found '\(found)'")
         case .missingVariable(let name, let at):
-            return diagnostic(
-                "error", at: at,
+            return Diagnosis(
+                at: at,
                 "variable '\(name)' has no value; pass --var \(name)=VALUE or give it a sample under inputs:")
         case .malformedAssignment(let text):
-            return diagnostic("error", at: nil, "expected --var NAME=VALUE, found '\(text)'")
+            return Diagnosis(at: nil, "expected --var NAME=VALUE, found '\(text)'")
         case .invalidInput(let name, let at, let expected, let found):
-            return diagnostic("error", at: at, "input '\(name)' expects \(expected), found '\(found)'")
+            return Diagnosis(at: at, "input '\(name)' expects \(expected), found '\(found)'")
         case .unreadableValueFile(let name, let path):
-            return diagnostic(
-                "error", at: nil,
+            return Diagnosis(
+                at: nil,
                 "--var \(name)=@\(path): cannot read '\(path)' (a value starting with @ names a file; @@ starts one with @)"
             )
         case .templateSyntax(let at, let reason):
-            return diagnostic("error", at: at, "template: \(reason)")
+            return Diagnosis(at: at, "template: \(reason)")
         case .textBeforeFirstRole(let at):
-            return diagnostic(
-                "error", at: at,
+            return Diagnosis(
+                at: at,
                 "text before the first role line belongs to no message; expected 'system:', 'user:' or 'assistant:' above it"
             )
         }

@@ -1,5 +1,5 @@
 /// What can go wrong with the local index.
-public enum RetrievalError: Error, CustomStringConvertible, Equatable {
+public enum RetrievalError: Diagnosable, Equatable {
     /// The index file could not be opened or written.
     case index(path: String, message: String)
     /// Another whet process kept the index busy for longer than the busy timeout.
@@ -18,30 +18,30 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     /// that is not a list of chunks; `retriever` is its address or command.
     case external(retriever: String, message: String)
 
-    public var description: String {
+    public var diagnosis: Diagnosis {
         switch self {
         case .index(let path, let message):
-            return diagnostic("error", at: SourceLocation(file: path), "index: \(message)")
+            return Diagnosis(at: SourceLocation(file: path), "index: \(message)")
         case .busy(let path, let seconds):
-            return diagnostic(
-                "error", at: SourceLocation(file: path),
+            return Diagnosis(
+                at: SourceLocation(file: path),
                 "index: another whet process kept it busy for over \(seconds) s (a long `whet index`?); try again when it has finished"
             )
         case .damaged(let path, let message):
-            return diagnostic(
-                "error", at: SourceLocation(file: path),
+            return Diagnosis(
+                at: SourceLocation(file: path),
                 "index: the file is damaged (\(message)); it holds only derived data: delete it and run `whet index` to rebuild"
             )
         case .missingCorpus(let path):
-            return diagnostic(
-                "error", at: SourceLocation(file: path),
+            return Diagnosis(
+                at: SourceLocation(file: path),
                 "corpus directory does not exist; expected the directory named by [retrieval] corpus")
         case .tokenizer(let path, let line, let message):
-            return diagnostic("error", at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
+            return Diagnosis(at: SourceLocation(file: path, line: line), "tokenizer vocabulary: \(message)")
         case .dense(let message), .comparison(let message):
-            return "error: \(message)"
+            return Diagnosis(at: nil, message)
         case .external(let retriever, let message):
-            return "error: retriever \(retriever): \(message)"
+            return Diagnosis(at: nil, "retriever \(retriever): \(message)")
         }
     }
 }

@@ -25,6 +25,35 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// An error's facts as values: where it is (when known), what went wrong without a severity, and what to try
+/// (when the message does not already say). Each front end words them once — the CLI as a compiler-style line,
+/// the workbench in its status line — and neither reads a description back.
+public struct Diagnosis: Sendable, Equatable {
+    public var location: SourceLocation?
+    public var message: String
+    public var hint: String?
+
+    /// What went wrong (`message`) and where, if known.
+    public init(at location: SourceLocation?, _ message: String, hint: String? = nil) {
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// An error that gives its `Diagnosis` as a value; its `description` is the line the CLI prints
+/// (`file:line: error: message`).
+public protocol Diagnosable: Error, CustomStringConvertible {
+    var diagnosis: Diagnosis { get }
+}
+
+extension Diagnosable {
+    public var description: String {
+        let line = diagnostic("error", at: diagnosis.location, diagnosis.message)
+        return diagnosis.hint.map { "\(line) (\($0))" } ?? line
+    }
+}
+
 /// Formats a one-line diagnostic the way compilers do, so every bad input reads the same way.
 public func diagnostic(_ severity: String, at location: SourceLocation?, _ message: String) -> String {
     if let location { return "\(location): \(severity): \(message)" }

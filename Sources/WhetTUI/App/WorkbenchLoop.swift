@@ -10,8 +10,8 @@ public enum WorkbenchLoop {
     public static func run(_ workbench: Workbench) async {
         let screen = CursesScreen()
         screen.start()
-        if !screen.hasColor { workbench.state.theme.usesColor = false }
-        workbench.state.theme.basicColorsOnly = screen.basicColorsOnly
+        if !screen.hasColor { workbench.app.theme.usesColor = false }
+        workbench.app.theme.basicColorsOnly = screen.basicColorsOnly
         installCrashHandlers()
         let hangup = HangupWatcher {
             workbench.writeRecovery()
@@ -47,6 +47,7 @@ public enum WorkbenchLoop {
         var started = false
         var lastFrame = Date.distantPast
         var lastRecovery = Date()
+        var lastFollow = Date()
         while !workbench.shouldQuit {
             while let key = screen.readKey() {
                 if key == .resize {
@@ -87,14 +88,37 @@ public enum WorkbenchLoop {
                 workbench.writeRecovery()
                 lastRecovery = now
             }
-            // Wait for a key or a job's event; only a streaming run (frames to pace) or a frame still owed polls
-            // quickly. The idle timeout keeps the recovery file and a resize (SIGWINCH reaches curses, not the
-            // poll) within a fraction of a second.
-            let busy = streaming || dirty
-            await waitForInputOrEvent(workbench.events.wakeDescriptor, milliseconds: busy ? 10 : 200)
+            if now.timeIntervalSince(lastFollow) >= 1 {
+                let before = (workbench.state.runs.records.count, workbench.state.runs.ratings.count)
+                workbench.followOtherProcesses()
+                if (workbench.state.runs.records.count, workbench.state.runs.ratings.count) != before { dirty = true }
+                lastFollow = now
+            }
+            // Wait for a key or a job's event. A frame still owed (output came faster than 30 frames a second)
+            // waits only until it is due, and a streaming run is redrawn every 250 ms for its elapsed time; the
+            // idle timeout keeps the recovery file and a resize (SIGWINCH reaches curses, not the poll) within a
+            // fraction of a second.
+            await waitForInputOrEvent(
+                workbench.events.wakeDescriptor,
+                milliseconds: timeout(
+                    dirty: dirty, streaming: streaming, sinceFrame: Date().timeIntervalSince(lastFrame)))
         }
         hangup.stop()
         screen.stop()
+    }
+
+    /// How long the loop may sleep: until the owed frame is due, until a streaming run's next elapsed-time
+    /// frame, else the idle cap.
+    static func timeout(dirty: Bool, streaming: Bool, sinceFrame: TimeInterval) -> Int32 {
+        let due: TimeInterval
+        if dirty {
+            due = 0.033 - sinceFrame
+        } else if streaming {
+            due = 0.25 - sinceFrame
+        } else {
+            return 200
+        }
+        return Int32(max(1, min(200, (due * 1000).rounded(.up))))
     }
 
     /// Sleeps until the keyboard (standard input) or the event pipe has something, or the time is up. The wait

@@ -18,41 +18,41 @@ extension ContextPane {
                 [.character(" ")], "Space", "exclude / include for the next run", changesWorkspace: true,
                 disabledReason: recorded
             ) { wb in
-                guard wb.state.results.indices.contains(wb.state.selectedChunk) else { return }
-                wb.toggleExcluded(wb.state.results[wb.state.selectedChunk].location)
+                guard wb.context.state.results.indices.contains(wb.state.selectedChunk) else { return }
+                wb.context.toggleExcluded(wb.context.state.results[wb.state.selectedChunk].location)
             },
             KeyBinding(
                 [.character("p")], "p", "pin / unpin (always in context)", changesWorkspace: true,
                 disabledReason: recorded
-            ) { $0.togglePin() },
+            ) { $0.context.togglePin() },
             KeyBinding(
                 [.character("+")], "+ / -", "top-k up / down", changesWorkspace: true, disabledReason: recorded
-            ) { $0.changeTopK(by: 1) },
+            ) { $0.context.changeTopK(by: 1) },
             KeyBinding([.character("-")], "-", nil, changesWorkspace: true, disabledReason: recorded) {
-                $0.changeTopK(by: -1)
+                $0.context.changeTopK(by: -1)
             },
             KeyBinding(
                 [.character("m")], "m", "method: bm25 → dense → hybrid", changesWorkspace: true,
                 disabledReason: recorded
-            ) { $0.cycleMethod() },
+            ) { $0.context.cycleMethod() },
             KeyBinding([.character("R")], "R", "rerank on / off", changesWorkspace: true, disabledReason: recorded) {
-                $0.toggleRerank()
+                $0.context.toggleRerank()
             },
             KeyBinding(
                 [.character("e")], "e", "query expansion: none → multi-query → hyde", changesWorkspace: true,
                 disabledReason: recorded
-            ) { $0.cycleExpansion() },
+            ) { $0.context.cycleExpansion() },
             KeyBinding([.character("b")], "b", "the chunk's document with chunk boundaries") {
-                $0.showChunkBoundaries()
+                $0.context.showChunkBoundaries()
             },
             KeyBinding(
                 [.character("o")], "o", "open the source at the chunk in $PAGER (a PDF or DOCX as its extracted text)"
-            ) { $0.openSelectedInPager() },
+            ) { $0.context.openSelectedInPager() },
         ]
     }
 
     /// Rows for chunks: the pane's inside, less the line of model-written queries when there is one.
-    static func listHeight(_ state: WorkbenchState, _ layout: Layout) -> Int {
+    static func listHeight(_ state: ContextState, _ layout: Layout) -> Int {
         let inner = layout.context.inset(1)
         return max(1, state.searchedQueries.count > 1 && inner.height >= 3 ? inner.height - 1 : inner.height)
     }
@@ -62,40 +62,47 @@ extension ContextPane {
 extension OutputPane {
     @MainActor
     static func bindings(_ workbench: Workbench) -> [KeyBinding] {
-        let streaming = workbench.state.live != nil ? "a run is streaming" : nil
+        let streaming = workbench.runs.state.live != nil ? "a run is streaming" : nil
         let noRun = workbench.state.shownRun == nil ? "no run to rate yet" : nil
-        return [
-            KeyBinding(
-                [.character("[")], "[ / ]", "previous / next run (with the input it was asked with)",
-                disabledReason: streaming
-            ) {
-                $0.stepRun(by: -1)
-            },
-            KeyBinding([.character("]")], "]", nil, disabledReason: streaming) { $0.stepRun(by: 1) },
-        ] + ScrollKeys.bindings("scroll") { wb, move in wb.scroll(.output, move) } + [
+        // In review mode `[ ]` are everywhere keys (every pane shows the viewed run): not bound twice here.
+        let stepping =
+            workbench.app.readOnly
+            ? []
+            : [
+                KeyBinding(
+                    [.character("[")], "[ / ]", "previous / next run (with the input it was asked with)",
+                    disabledReason: streaming
+                ) {
+                    $0.runs.stepRun(by: -1)
+                },
+                KeyBinding([.character("]")], "]", nil, disabledReason: streaming) { $0.runs.stepRun(by: 1) },
+            ]
+        return stepping + ScrollKeys.bindings("scroll") { wb, move in wb.scroll(.output, move) } + [
             KeyBinding(
                 [.character("c")], "c", "continue the conversation: a follow-up turn after this run's answer",
                 changesWorkspace: true, disabledReason: streaming ?? noRun.map { _ in "no run to continue yet" }
             ) { wb in
                 wb.layers.push(
-                    LineInputLayer(kind: .reply, text: "") { workbench, text in workbench.continueRun(with: text) })
+                    LineInputLayer(kind: .reply, text: "") { workbench, text in workbench.runs.continueRun(with: text) }
+                )
             },
-            KeyBinding([.character("m")], "m", "mark run for diff") { $0.markShownRun() },
-            KeyBinding([.character("d")], "d", "diff marked (or previous) run with this one") { $0.showDiff() },
+            KeyBinding([.character("m")], "m", "mark run for diff") { $0.runs.markShownRun() },
+            KeyBinding([.character("d")], "d", "diff marked (or previous) run with this one") { $0.runs.showDiff() },
             KeyBinding(
                 [.character("+")], "+ / -", "rate the run good / bad", changesWorkspace: true, disabledReason: noRun
-            ) { $0.rateShownRun(.good) },
+            ) { $0.runs.rateShownRun(.good) },
             KeyBinding([.character("-")], "-", nil, changesWorkspace: true, disabledReason: noRun) {
-                $0.rateShownRun(.bad)
+                $0.runs.rateShownRun(.bad)
             },
             KeyBinding(
                 [.character("C")], "C", "correct the answer in $EDITOR (rates it bad, exported for fine-tuning)",
                 changesWorkspace: true
-            ) { $0.correctShownRun() },
+            ) { $0.runs.correctShownRun() },
             KeyBinding([.character("v")], "v", "versions of the run's prompt") { wb in
-                wb.openVersions(promptPath: wb.state.shownRun?.prompt.path, selecting: wb.state.shownRun?.prompt.hash)
+                wb.evals.openVersions(
+                    promptPath: wb.state.shownRun?.prompt.path, selecting: wb.state.shownRun?.prompt.hash)
             },
-            KeyBinding([.character("E")], "E", "eval results") { $0.openEvals() },
+            KeyBinding([.character("E")], "E", "eval results") { $0.evals.openEvals() },
         ]
     }
 }
@@ -105,7 +112,7 @@ extension FrameworkSidebar {
     @MainActor
     static func bindings(_ workbench: Workbench) -> [KeyBinding] {
         [
-            KeyBinding([.enter, .character("E")], "Enter or E", "eval results") { $0.openEvals() },
+            KeyBinding([.enter, .character("E")], "Enter or E", "eval results") { $0.evals.openEvals() },
             KeyBinding(
                 keyed: FailureClass.allCases.indices.map { .character(Character(String($0 + 1))) }, "1-4",
                 "the failing cases behind a class count"
@@ -113,7 +120,7 @@ extension FrameworkSidebar {
                 guard case .character(let digit) = key, let number = digit.wholeNumberValue,
                     FailureClass.allCases.indices.contains(number - 1)
                 else { return }
-                wb.openEvals(classFilter: FailureClass.allCases[number - 1])
+                wb.evals.openEvals(classFilter: FailureClass.allCases[number - 1])
             },
         ]
     }

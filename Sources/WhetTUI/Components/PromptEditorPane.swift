@@ -9,36 +9,36 @@ enum PromptEditorPane {
         let page = max(1, workbench.layout.prompt.height - 3)
         return [
             KeyBinding(keyed: [.left, .right, .up, .down, .home, .end], "arrows Home End", "move") { wb, key in
-                wb.state.buffer.move(key)
+                wb.prompt.state.buffer.move(key)
             },
             KeyBinding(keyed: [.pageUp, .pageDown], "PgUp PgDn", "page") { wb, key in
-                wb.state.buffer.moveVertically(by: key == .pageUp ? -page : page)
+                wb.prompt.state.buffer.moveVertically(by: key == .pageUp ? -page : page)
             },
             KeyBinding(keyed: [.alt("b"), .wordLeft], "Alt-b / Alt-f, Ctrl-←/→", "word left / right") { wb, _ in
-                wb.state.buffer.move(.wordLeft)
+                wb.prompt.state.buffer.move(.wordLeft)
             },
-            KeyBinding([.alt("f"), .wordRight], "Alt-f", nil) { $0.state.buffer.move(.wordRight) },
+            KeyBinding([.alt("f"), .wordRight], "Alt-f", nil) { $0.prompt.state.buffer.move(.wordRight) },
             KeyBinding([.control("k")], "Ctrl-K", "cut line (repeat to collect)") { wb in
-                wb.editPrompt(checkpoint: true) { $0.cutLine() }
+                wb.prompt.editPrompt(checkpoint: true) { $0.cutLine() }
             },
             KeyBinding([.control("u")], "Ctrl-U", "paste cut lines") { wb in
-                wb.editPrompt(checkpoint: true) { $0.pasteLines() }
+                wb.prompt.editPrompt(checkpoint: true) { $0.pasteLines() }
             },
             KeyBinding([.control("z")], "Ctrl-Z / Ctrl-Y", "undo / redo") { wb in
                 var undone = true
-                wb.editPrompt { undone = $0.undo() }
-                if !undone { wb.state.message = .info("nothing to undo") }
+                wb.prompt.editPrompt { undone = $0.undo() }
+                if !undone { wb.notify(.info("nothing to undo")) }
             },
             KeyBinding([.control("y")], "Ctrl-Y", nil) { wb in
                 var redone = true
-                wb.editPrompt { redone = $0.redo() }
-                if !redone { wb.state.message = .info("nothing to redo") }
+                wb.prompt.editPrompt { redone = $0.redo() }
+                if !redone { wb.notify(.info("nothing to redo")) }
             },
             KeyBinding([.control("f")], "Ctrl-F, then Enter", "search (matches highlighted); Ctrl-G next") {
-                $0.openSearchLine()
+                $0.prompt.openSearchLine()
             },
-            KeyBinding([.control("g")], "Ctrl-G", nil) { $0.search($0.state.lastSearch) },
-            KeyBinding([.control("e")], "Ctrl-E", "open in $VISUAL / $EDITOR") { $0.editExternally() },
+            KeyBinding([.control("g")], "Ctrl-G", nil) { $0.prompt.search($0.prompt.state.lastSearch) },
+            KeyBinding([.control("e")], "Ctrl-E", "open in $VISUAL / $EDITOR") { $0.prompt.editExternally() },
             .documented("typing", "edit the text (Enter, Backspace, Delete; `:` is text here)"),
         ]
     }
@@ -48,11 +48,11 @@ enum PromptEditorPane {
     static func reviewBindings() -> [KeyBinding] {
         [
             KeyBinding(keyed: [.up, .down, .left, .right, .home, .end], "arrows Home End", "move") { wb, key in
-                wb.state.buffer.move(key)
+                wb.prompt.state.buffer.move(key)
             },
             KeyBinding(keyed: [.pageUp, .pageDown, .character("j"), .character("k")], "j k PgUp PgDn", "move") {
                 wb, key in
-                wb.state.buffer.move(key == .pageUp || key == .character("k") ? .up : .down)
+                wb.prompt.state.buffer.move(key == .pageUp || key == .character("k") ? .up : .down)
             },
             KeyBinding([.character("?")], "?", "this help") { $0.openHelp() },
             KeyBinding([.character(":")], ":", "command line", hint: "cmd") { $0.openCommandLine() },
@@ -64,10 +64,10 @@ enum PromptEditorPane {
     @MainActor
     static func type(_ key: Key, _ workbench: Workbench) {
         switch key {
-        case .character(let character): workbench.editPrompt { $0.insert(character) }
-        case .enter: workbench.editPrompt(checkpoint: true) { $0.insert("\n") }
-        case .backspace: workbench.editPrompt { $0.backspace() }
-        case .delete: workbench.editPrompt { $0.deleteForward() }
+        case .character(let character): workbench.prompt.editPrompt { $0.insert(character) }
+        case .enter: workbench.prompt.editPrompt(checkpoint: true) { $0.insert("\n") }
+        case .backspace: workbench.prompt.editPrompt { $0.backspace() }
+        case .delete: workbench.prompt.editPrompt { $0.deleteForward() }
         default: break
         }
     }

@@ -44,7 +44,7 @@ final class WrappedText {
 
     /// What the lines depend on: the run shown (or the live one's length), and the width.
     static func key(_ state: WorkbenchState, width: Int) -> String {
-        if let live = state.live { return "live \(live.number) \(live.output.utf8.count) \(width)" }
+        if let live = state.runs.live { return "live \(live.number) \(live.output.utf8.count) \(width)" }
         if let run = state.shownRun {
             return "run \(run.id) \(state.viewingEarlierRun != nil) \(width) \(run.output.utf8.count)"
         }
@@ -57,7 +57,7 @@ final class WrappedText {
         func wrapped(_ text: String, _ role: ThemeRole) -> [StyledLine] {
             wrapText(VisibleText.escape(text), width: width).map { StyledLine($0, role) }
         }
-        if let live = state.live { return (wrapped(live.output, .text), nil) }
+        if let live = state.runs.live { return (wrapped(live.output, .text), nil) }
         guard let run = state.shownRun else {
             return (state.readOnly ? [] : wrapped("No runs yet. Press Ctrl-R to run the prompt.", .dim), nil)
         }

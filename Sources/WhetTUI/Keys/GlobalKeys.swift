@@ -4,19 +4,19 @@ extension Workbench {
     func globalBindings() -> [KeyBinding] {
         let running = isRunning
         var bindings: [KeyBinding] = []
-        if state.readOnly {
+        if app.readOnly {
             bindings += [
                 KeyBinding([.character("[")], "[ / ]", "previous / next run", hint: "run", hintKey: "[ ]") {
-                    $0.stepRun(by: -1)
+                    $0.runs.stepRun(by: -1)
                 },
-                KeyBinding([.character("]")], "]", nil) { $0.stepRun(by: 1) },
+                KeyBinding([.character("]")], "]", nil) { $0.runs.stepRun(by: 1) },
             ]
         }
         bindings.append(
             KeyBinding(
                 [.control("r")], "Ctrl-R", "run the prompt", hint: "run", changesWorkspace: true,
                 disabledReason: running ? "a run is already streaming; Esc cancels it" : nil
-            ) { $0.startRun() })
+            ) { $0.runs.startRun() })
         bindings += [
             KeyBinding([.tab], "Tab / Shift-Tab", "next / previous pane", hint: "pane", hintKey: "Tab") {
                 $0.cycleFocus(by: 1)
@@ -24,17 +24,17 @@ extension Workbench {
             KeyBinding([.backTab], "Shift-Tab", nil) { $0.cycleFocus(by: -1) },
             .documented("mouse click", "focus a pane; the wheel scrolls it"),
         ]
-        if state.readOnly {
+        if app.readOnly {
             bindings.append(
-                KeyBinding([.character("s")], "s", "list sessions", hint: "sessions") { $0.openSessions() })
+                KeyBinding([.character("s")], "s", "list sessions", hint: "sessions") { $0.runs.openSessions() })
         }
         bindings += [
             KeyBinding([.function(1)], "F1", "this help (also ? outside the editor)", hint: "help", hintKey: "F1") {
                 $0.openHelp()
             },
-            KeyBinding([.function(3)], "F3", "eval results") { $0.openEvals() },
+            KeyBinding([.function(3)], "F3", "eval results") { $0.evals.openEvals() },
             KeyBinding([.control("s")], "Ctrl-S", "save the prompt", hint: "save", changesWorkspace: true) {
-                $0.save()
+                $0.prompt.save()
             },
             KeyBinding([.control("v"), .function(2)], "Ctrl-V or F2", "edit variables", changesWorkspace: true) {
                 $0.layers.push(VariablesLayer())
@@ -44,10 +44,10 @@ extension Workbench {
             },
             KeyBinding([.escape], "Esc", "cancel a streaming run (its partial answer is kept); else clear the message")
             {
-                if $0.isRunning { $0.cancelRun() } else { $0.state.message = nil }
+                if $0.isRunning { $0.runs.cancelRun() } else { $0.notify(nil) }
             },
             KeyBinding([.control("c")], "Ctrl-C", "cancel the run, else quit") {
-                if $0.isRunning { $0.cancelRun() } else { $0.requestQuit() }
+                if $0.isRunning { $0.runs.cancelRun() } else { $0.requestQuit() }
             },
             KeyBinding([.control("p")], "Ctrl-P", "command line", hint: "cmd") { $0.openCommandLine() },
         ]
@@ -62,7 +62,7 @@ extension Workbench {
                 $0.openCommandLine()
             },
         ]
-        if state.readOnly {
+        if app.readOnly {
             bindings.append(KeyBinding([.character("q")], "q", "quit", hint: "quit") { $0.requestQuit() })
         }
         return bindings
@@ -71,7 +71,7 @@ extension Workbench {
     /// The focused pane's keys.
     func paneBindings(_ pane: Pane) -> [KeyBinding] {
         switch pane {
-        case .prompt: return state.readOnly ? PromptEditorPane.reviewBindings() : PromptEditorPane.bindings(self)
+        case .prompt: return app.readOnly ? PromptEditorPane.reviewBindings() : PromptEditorPane.bindings(self)
         case .context: return ContextPane.bindings(self) + paneCommonBindings()
         case .output: return OutputPane.bindings(self) + paneCommonBindings()
         case .sidebar: return FrameworkSidebar.bindings(self) + paneCommonBindings()
@@ -83,8 +83,8 @@ extension Workbench {
     /// other everywhere keys. Where the pane has its own key for an everywhere action (`:` for the command
     /// line outside the editor, `^P` in it) that key is shown.
     func statusHints() -> [(key: String, label: String)] {
-        let pane = paneBindings(state.focus).hints
-        let global = globalBindings().filter { !(state.readOnly && $0.changesWorkspace) }.hints
+        let pane = paneBindings(app.focus).hints
+        let global = globalBindings().filter { !(app.readOnly && $0.changesWorkspace) }.hints
             .map { hint in pane.first { $0.label == hint.label } ?? hint }
         let first = Set(["run", "pane", "help", "quit"])
         let own = pane.filter { hint in !global.contains { $0.label == hint.label } }

@@ -19,6 +19,9 @@ public struct KeyBinding {
     public var changesWorkspace: Bool
     /// Why it does nothing now (said when the key is pressed), or nil when it is available.
     public var disabledReason: String?
+    /// True for a layer's key that closes it (after `perform`): the layer answers `close` and the stack removes
+    /// it, instead of the binding reaching into the stack itself.
+    public var closesLayer = false
     let perform: @MainActor (Workbench, Key) -> Void
 
     /// A binding of `keys`, described as `label` — `help` in the help overlay.
@@ -47,6 +50,16 @@ public struct KeyBinding {
         self.changesWorkspace = changesWorkspace
         self.disabledReason = disabledReason
         self.perform = perform
+    }
+
+    /// A layer's key that closes it (Esc in a viewer), after `perform` when it has more to do.
+    public static func closing(
+        _ keys: [Key], _ label: String, _ help: String?, hint: String? = nil,
+        perform: @escaping @MainActor (Workbench) -> Void = { _ in }
+    ) -> KeyBinding {
+        var binding = KeyBinding(keys, label, help, hint: hint, perform: perform)
+        binding.closesLayer = true
+        return binding
     }
 
     /// A binding listed in the help that no key triggers (a mouse click, typing text).

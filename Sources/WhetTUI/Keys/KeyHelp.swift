@@ -8,29 +8,15 @@ extension Workbench {
         var sections = [HelpSection("Everywhere", globalBindings())]
         sections += [
             HelpSection(
-                "Prompt editor", state.readOnly ? PromptEditorPane.reviewBindings() : PromptEditorPane.bindings(self)),
+                "Prompt editor", app.readOnly ? PromptEditorPane.reviewBindings() : PromptEditorPane.bindings(self)),
             HelpSection("Context", ContextPane.bindings(self)),
             HelpSection("Output", OutputPane.bindings(self)),
             HelpSection("Framework sidebar", FrameworkSidebar.bindings(self)),
             HelpSection("Context, Output and Framework", paneCommonBindings()),
         ]
-        // Each overlay's section is titled by the layer itself, so its name in the help is the one it gives.
-        let layers: [(any Layer, [KeyBinding])] = [
-            (VariablesLayer(), VariablesLayer.helpBindings(state)),
-            (ThreadLayer(name: "", messages: []), ThreadLayer.helpBindings(state)),
-            (EvalsLayer(browser: EvalBrowser(files: [])), EvalsLayer.helpBindings(state)),
-            (
-                VersionsLayer(browser: VersionBrowser(promptPath: "", versions: [], currentHash: nil)),
-                VersionsLayer.helpBindings(state)
-            ),
-            (
-                OptimizeLayer(outcome: OptimizeOutcome(id: "", ending: .nothingToOptimise, message: "", logPath: "")),
-                OptimizeLayer.helpBindings(state)
-            ),
-        ]
-        for (layer, bindings) in layers {
-            if let title = layer.helpTitle { sections.append(HelpSection(title, bindings)) }
-        }
+        // Every layer type's section, from the one list of layer types: a new layer is in the help once it is
+        // in `LayerCatalog.all`.
+        sections += LayerCatalog.all.compactMap { $0.help(state).map { HelpSection($0.title, $0.bindings) } }
         sections += [
             HelpSection(
                 title: "Commands (:)",
@@ -43,7 +29,7 @@ extension Workbench {
 
     /// `F1` / `?`: the help over everything.
     func openHelp() {
-        layers.push(HelpLayer(sections: helpSections(), reviewMode: state.readOnly))
+        layers.push(HelpLayer(sections: helpSections(), reviewMode: app.readOnly))
     }
 }
 
@@ -85,6 +71,10 @@ enum KeyHelp {
 /// F1: every key, scrolled by the same keys as any view; any other key closes it.
 @MainActor
 final class HelpLayer: Layer {
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        LayerHelp("Help (F1)", HelpLayer(sections: [], reviewMode: false).bindings(state))
+    }
+
     let sections: [HelpSection]
     let reviewMode: Bool
     private(set) var scroll = ScrollState()

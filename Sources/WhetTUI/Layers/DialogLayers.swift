@@ -3,21 +3,25 @@
 /// Esc included.
 @MainActor
 final class ConfirmQuitLayer: Layer {
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        LayerHelp("Quit with unsaved edits (Ctrl-Q)", ConfirmQuitLayer().bindings(state))
+    }
+
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {
         [
             KeyBinding([.character("s")], "s", "save and quit", hint: "save and quit") { wb in
-                wb.save()
-                if !wb.state.buffer.isModified { wb.requestQuit(force: true) } else { wb.layers.remove(self) }
+                wb.prompt.save()
+                if !wb.prompt.state.buffer.isModified { wb.requestQuit(force: true) } else { wb.layers.remove(self) }
             },
             KeyBinding([.character("q")], "q", "quit without saving", hint: "quit without saving") { wb in
-                RecoveryFile.remove(for: wb.state.promptPath, in: wb.state.workspace)
+                RecoveryFile.remove(for: wb.prompt.state.path, in: wb.app.workspace)
                 wb.requestQuit(force: true)
             },
-            KeyBinding([.escape], "Esc", "stay", hint: "stay") { wb in wb.layers.remove(self) },
+            KeyBinding.closing([.escape], "Esc", "stay", hint: "stay"),
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer { .consumed }
 
     func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
         OverlayDrawing.question(
@@ -30,32 +34,33 @@ final class ConfirmQuitLayer: Layer {
 /// Offered at start when `.whet/recovery/` holds edits of this prompt that differ from the file.
 @MainActor
 final class RecoveryLayer: Layer {
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        LayerHelp("Recovered edits (at start)", RecoveryLayer(text: "").bindings(state))
+    }
+
     let text: String
 
     init(text: String) { self.text = text }
 
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {
         [
-            KeyBinding([.character("r")], "r", "restore them", hint: "restore them") { [unowned self] wb in
-                wb.editPrompt { $0.replaceAll(with: self.text) }
-                wb.layers.remove(self)
-                wb.state.message = .info("recovered edits restored (unsaved: Ctrl-S to keep them)")
+            KeyBinding.closing([.character("r")], "r", "restore them", hint: "restore them") { [unowned self] wb in
+                wb.prompt.editPrompt { $0.replaceAll(with: self.text) }
+                wb.notify(.info("recovered edits restored (unsaved: Ctrl-S to keep them)"))
             },
-            KeyBinding([.character("d")], "d", "discard them", hint: "discard them") { [unowned self] wb in
-                RecoveryFile.remove(for: wb.state.promptPath, in: wb.state.workspace)
-                wb.layers.remove(self)
-                wb.state.message = .info("recovered edits discarded")
+            KeyBinding.closing([.character("d")], "d", "discard them", hint: "discard them") { wb in
+                RecoveryFile.remove(for: wb.prompt.state.path, in: wb.app.workspace)
+                wb.notify(.info("recovered edits discarded"))
             },
             // Dismissing is deciding later: the edits stay where they are, and are offered again next time.
-            KeyBinding([.escape], "Esc", "decide later (kept in .whet/recovery/)", hint: "decide later") {
-                [unowned self] wb in
-                wb.layers.remove(self)
-                wb.state.message = .info("recovered edits kept in .whet/recovery/; offered again at the next start")
+            KeyBinding.closing([.escape], "Esc", "decide later (kept in .whet/recovery/)", hint: "decide later") {
+                wb in
+                wb.notify(.info("recovered edits kept in .whet/recovery/; offered again at the next start"))
             },
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer { .consumed }
 
     func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {
         OverlayDrawing.question(

@@ -8,8 +8,6 @@ final class EvalsLayer: Layer {
 
     init(browser: EvalBrowser) { self.browser = browser }
 
-    var helpTitle: String? { "Eval results (F3)" }
-
     /// Shows eval `id` (an eval just run) from a fresh read of the results folder.
     func show(evalID id: String, in workspace: Workspace, advice: Advice?) {
         var fresh = EvalBrowser(files: EvalHistory(workspace: workspace).files(), advice: advice)
@@ -19,6 +17,8 @@ final class EvalsLayer: Layer {
     }
 
     /// The matrix mode's keys, as the help lists them.
+    static func help(_ state: WorkbenchState) -> LayerHelp? { LayerHelp("Eval results (F3)", helpBindings(state)) }
+
     static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
         EvalsLayer(browser: EvalBrowser(files: [])).bindings(state)
     }
@@ -31,7 +31,7 @@ final class EvalsLayer: Layer {
         }
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer { .consumed }
 
     /// Changes the browser, then keeps its cursor inside the matrix.
     private func change(clamping: Bool = true, _ edit: @escaping (inout EvalBrowser) -> Void)
@@ -59,7 +59,7 @@ final class EvalsLayer: Layer {
                 [.enter], "Enter", "the cell: verdicts, output, context, prompt; r steps through repeats", hint: "open"
             ) {
                 [unowned self] wb in
-                if self.browser.selectedResult != nil { self.browser.showCell(in: wb.state.workspace) }
+                if self.browser.selectedResult != nil { self.browser.showCell(in: wb.app.workspace) }
             },
             KeyBinding(
                 [.character("f")], "f", "failures only", hint: "failures",
@@ -81,8 +81,9 @@ final class EvalsLayer: Layer {
             KeyBinding([.character("c")], "c", "compare with an earlier eval (< > baseline)", hint: "compare") {
                 [unowned self] wb in
                 guard self.browser.files.count >= 2 else {
-                    wb.state.message = .error(
-                        "comparing needs two evals; this workspace has \(self.browser.files.count)")
+                    wb.notify(
+                        .error(
+                            "comparing needs two evals; this workspace has \(self.browser.files.count)"))
                     return
                 }
                 self.browser.baseline = self.browser.defaultBaseline
@@ -105,18 +106,16 @@ final class EvalsLayer: Layer {
                 }),
             KeyBinding([.character("v")], "v", "versions of the cell's prompt", hint: "versions") { [unowned self] wb in
                 if let result = self.browser.selectedResult {
-                    wb.openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash)
+                    wb.evals.openVersions(promptPath: result.prompt.path, selecting: result.prompt.hash)
                 }
             },
             KeyBinding(
                 [.character("w")], "w", "write this eval's HTML report to evals/reports/ (also :report)",
                 hint: "report", changesWorkspace: true
             ) {
-                $0.writeReport()
+                $0.evals.writeReport()
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 
@@ -127,7 +126,7 @@ final class EvalsLayer: Layer {
         {
             { [unowned self] wb in
                 edit(&self.browser)
-                self.browser.showCell(in: wb.state.workspace, keepRepeat: keepRepeat)
+                self.browser.showCell(in: wb.app.workspace, keepRepeat: keepRepeat)
             }
         }
         var bindings = ScrollKeys.bindings("scroll", space: true) { [unowned self] wb, move in
@@ -212,9 +211,7 @@ final class EvalsLayer: Layer {
                     $0.failuresOnly.toggle()
                     $0.row = 0
                 }),
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 

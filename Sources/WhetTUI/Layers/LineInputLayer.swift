@@ -2,6 +2,11 @@
 /// Ctrl-C cancels, Backspace on an empty line closes it; the cursor moves within the line.
 @MainActor
 final class LineInputLayer: Layer {
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        LayerHelp(
+            "Command, search and reply lines", LineInputLayer(kind: .command, text: "") { _, _ in }.bindings(state))
+    }
+
     enum Kind {
         case command, search, reply
     }
@@ -31,11 +36,13 @@ final class LineInputLayer: Layer {
 
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {
         [
+            // The line goes before its command runs: a command that looks at what is open (`:q` and the quit
+            // question) must not find the line on top.
             KeyBinding([.enter], "Enter", kind == .search ? "search" : "send") { [unowned self] wb in
                 wb.layers.remove(self)
                 self.submit(wb, self.editor.text)
             },
-            KeyBinding([.escape, .control("c")], "Esc", "cancel") { [unowned self] wb in wb.layers.remove(self) },
+            KeyBinding.closing([.escape, .control("c")], "Esc", "cancel"),
             KeyBinding([.backspace], "Backspace", nil) { [unowned self] wb in
                 self.offered = false
                 if self.editor.text.isEmpty { wb.layers.remove(self) } else { _ = self.editor.apply(.backspace) }
@@ -43,11 +50,11 @@ final class LineInputLayer: Layer {
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer {
         if offered, case .character = key { editor = LineEditor("") }
         offered = false
         _ = editor.apply(key)
-        return .ignore
+        return .consumed
     }
 
     func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {

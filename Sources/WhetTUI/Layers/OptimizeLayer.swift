@@ -17,9 +17,11 @@ final class OptimizeLayer: Layer {
         original = outcome.tried.first { $0.candidate.axis == .baseline }?.candidate.prompt.source ?? ""
     }
 
-    var helpTitle: String? { "Optimize results (:optimize)" }
-
     /// The keys as the help lists them.
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        LayerHelp("Optimize results (:optimize)", helpBindings(state))
+    }
+
     static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
         OptimizeLayer(outcome: OptimizeOutcome(id: "", ending: .nothingToOptimise, message: "", logPath: "")).bindings(
             state)
@@ -51,13 +53,11 @@ final class OptimizeLayer: Layer {
                         title: "optimize \(self.outcome.id)",
                         lines: self.outcome.text.components(separatedBy: "\n").map { StyledLine($0) }, scroll: 0))
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer { .consumed }
 
     /// One row per scored candidate: `r3  context  top_k=10  search  19/26  73.1% [53.9–86.3]  hit 0.73`.
     static func row(_ tried: OptimizeOutcome.Tried) -> String {
@@ -96,21 +96,24 @@ final class OptimizeLayer: Layer {
         let candidate = tried.candidate
         switch candidate.axis {
         case .prompt:
-            guard candidate.prompt.path == workbench.state.promptPath else {
-                workbench.state.message = .error(
-                    "\(candidate.id) is a version of \(candidate.prompt.path); open it first (:prompt)")
+            guard candidate.prompt.path == workbench.prompt.state.path else {
+                workbench.notify(
+                    .error(
+                        "\(candidate.id) is a version of \(candidate.prompt.path); open it first (:prompt)"))
                 return
             }
-            workbench.editPrompt { $0.replaceAll(with: candidate.prompt.source) }
+            workbench.prompt.editPrompt { $0.replaceAll(with: candidate.prompt.source) }
             workbench.layers.remove(self)
-            workbench.state.message = .info(
-                "\(candidate.id) is in the editor, unsaved: Ctrl-S saves it, Ctrl-Z undoes it")
+            workbench.notify(
+                .info(
+                    "\(candidate.id) is in the editor, unsaved: Ctrl-S saves it, Ctrl-Z undoes it"))
         case .context, .baseline:
             let settings = candidate.variant.overrides.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")
-            workbench.state.message = .info(
-                settings.isEmpty
-                    ? "\(candidate.id) is the workspace as it is"
-                    : "whet never edits whet.toml: paste under [retrieval]: \(settings)")
+            workbench.notify(
+                .info(
+                    settings.isEmpty
+                        ? "\(candidate.id) is the workspace as it is"
+                        : "whet never edits whet.toml: paste under [retrieval]: \(settings)"))
         }
     }
 

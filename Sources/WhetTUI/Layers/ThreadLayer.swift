@@ -13,9 +13,9 @@ final class ThreadLayer: Layer {
     /// The text being edited, if a message is.
     private(set) var editing: LineEditor?
 
-    var helpTitle: String? { "Conversation" }
-
     /// The keys as the help lists them.
+    static func help(_ state: WorkbenchState) -> LayerHelp? { LayerHelp("Conversation", helpBindings(state)) }
+
     static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
         ThreadLayer(name: "", messages: [ChatMessage(role: .user, content: "")]).bindings(state)
     }
@@ -27,7 +27,7 @@ final class ThreadLayer: Layer {
 
     /// Writes the messages back to the variable.
     private func store(_ workbench: Workbench) {
-        workbench.state.variables[name] = ThreadValue.text(messages)
+        workbench.prompt.keep(ThreadValue.text(messages), for: name)
     }
 
     private func move(_ delta: Int) {
@@ -113,14 +113,14 @@ final class ThreadLayer: Layer {
                 self.move(0)
                 self.store(wb)
             },
-            KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) },
+            KeyBinding.closing([.escape], "Esc", "close", hint: "close"),
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
-        guard editing != nil else { return .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer {
+        guard editing != nil else { return .consumed }
         _ = editing?.apply(key)
-        return .ignore
+        return .consumed
     }
 
     func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {

@@ -8,18 +8,19 @@ final class VariablesLayer: Layer {
     /// The value being edited, if one is.
     private(set) var editing: LineEditor?
 
-    var helpTitle: String? { "Variables" }
-
-    /// The keys as the help lists them: the form's, then those of a value being edited.
-    static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
+    /// The keys as the help lists them: the form's, then those of a value being edited (two contexts: a key
+    /// means one thing in each).
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
         let layer = VariablesLayer()
         let form = layer.bindings(state)
         layer.editing = LineEditor("")
-        return form + layer.bindings(state).filter { $0.help != nil && $0.keys != [.escape] }
+        let editing = layer.bindings(state)
+        return LayerHelp(
+            "Variables", form + editing.filter { $0.help != nil && $0.keys != [.escape] }, contexts: [form, editing])
     }
 
     static func names(_ state: WorkbenchState) -> [String] {
-        state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }
+        state.prompt.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }
     }
 
     func bindings(_ state: WorkbenchState) -> [KeyBinding] {
@@ -28,11 +29,13 @@ final class VariablesLayer: Layer {
             return [
                 KeyBinding([.enter], "Enter", "keep the value", hint: "keep") { [unowned self] wb in
                     if names.indices.contains(self.list.selected), let value = self.editing?.text {
-                        wb.state.variables[names[self.list.selected]] = value
+                        // The prompt feature keeps the value; the context is searched again for it.
+                        wb.prompt.setVariable(names[self.list.selected], to: value)
+                    } else {
+                        wb.context.refreshContext()
                     }
                     self.editing = nil
                     self.list.apply(.lines(1), count: names.count, height: names.count)
-                    wb.refreshContext()
                 },
                 KeyBinding([.escape], "Esc", "leave the value as it was", hint: "cancel") { [unowned self] _ in
                     self.editing = nil
@@ -50,26 +53,26 @@ final class VariablesLayer: Layer {
                 [unowned self] wb in
                 guard names.indices.contains(self.list.selected) else { return }
                 let name = names[self.list.selected]
-                let value = wb.state.variables[name] ?? ""
-                if wb.state.threadInputs.contains(name) {
+                let value = wb.prompt.state.variables[name] ?? ""
+                if wb.prompt.state.threadInputs.contains(name) {
                     do {
                         wb.layers.push(
                             ThreadLayer(name: name, messages: try ThreadValue.messages(from: value, input: name)))
                         return
                     } catch {
-                        wb.state.message = .warning("\(error); edit it as text")
+                        wb.notify(.warning("\(error); edit it as text"))
                     }
                 }
                 self.editing = LineEditor(value)
             },
-            KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) },
+            KeyBinding.closing([.escape], "Esc", "close", hint: "close"),
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey {
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer {
         guard editing != nil else { return .close }
         _ = editing?.apply(key)
-        return .ignore
+        return .consumed
     }
 
     func draw(_ context: DrawContext, canvas: inout Canvas) -> (x: Int, y: Int)? {

@@ -8,7 +8,7 @@ final class VersionsLayer: Layer {
 
     init(browser: VersionBrowser) { self.browser = browser }
 
-    var helpTitle: String? { "Prompt versions" }
+    static func help(_ state: WorkbenchState) -> LayerHelp? { LayerHelp("Prompt versions", helpBindings(state)) }
 
     static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
         VersionsLayer(browser: VersionBrowser(promptPath: "", versions: [], currentHash: nil)).bindings(state)
@@ -30,25 +30,23 @@ final class VersionsLayer: Layer {
             ) {
                 [unowned self] wb in self.showDiff(wb)
             },
-            KeyBinding([.escape, .character("q")], "Esc", "close", hint: "close") { [unowned self] wb in
-                wb.layers.remove(self)
-            },
+            KeyBinding.closing([.escape, .character("q")], "Esc", "close", hint: "close"),
         ]
     }
 
-    func unbound(_ key: Key, _ workbench: Workbench) -> UnboundKey { .ignore }
+    func unbound(_ key: Key, _ workbench: Workbench) -> LayerAnswer { .consumed }
 
     private func showDiff(_ workbench: Workbench) {
         let other =
             browser.marked.flatMap { $0 == browser.selected ? nil : $0 }
             ?? (browser.selected > 0 ? browser.selected - 1 : nil)
         guard let other else {
-            workbench.state.message = .error("a diff needs two versions")
+            workbench.notify(.error("a diff needs two versions"))
             return
         }
         let older = browser.versions[min(other, browser.selected)]
         let newer = browser.versions[max(other, browser.selected)]
-        let store = PromptVersions(workspace: workbench.state.workspace)
+        let store = PromptVersions(workspace: workbench.app.workspace)
         var pieces: [WordDiff.Piece]? = nil
         if let a = store.text(older.hash, promptPath: browser.promptPath),
             let b = store.text(newer.hash, promptPath: browser.promptPath)

@@ -29,6 +29,18 @@ class ScrolledTextLayer: Layer {
 
     func box(_ screen: Rect) -> Rect { OverlayDrawing.centered(screen, width: screen.width, height: screen.height - 1) }
 
+    /// Each viewer says its own section; the base class has none.
+    class func help(_ state: WorkbenchState) -> LayerHelp? { nil }
+
+    /// A viewer's keys as the help lists them: scrolling, its own, Esc.
+    static func viewerHelp(_ title: String, extra: [KeyBinding] = []) -> LayerHelp {
+        LayerHelp(
+            title,
+            ScrollKeys.bindings("scroll", space: extra.binding(for: .character(" ")) == nil) { _, _ in } + extra + [
+                KeyBinding([.escape], "Esc", "close") { _ in }
+            ])
+    }
+
     /// The height left for the scrolled lines in `box` (inside, less header and footer).
     func bodyHeight(_ state: WorkbenchState, box: Rect) -> Int {
         max(1, box.height - 2 - header(state, width: box.width - 2).count - 1)
@@ -41,7 +53,7 @@ class ScrolledTextLayer: Layer {
             let count = self.text(wb.state, width: box.width - 2).count
             self.scroll.apply(move, count: count, height: self.bodyHeight(wb.state, box: box))
         } + extraBindings(state) + [
-            KeyBinding([.escape], "Esc", "close", hint: "close") { [unowned self] wb in wb.layers.remove(self) }
+            KeyBinding.closing([.escape], "Esc", "close", hint: "close")
         ]
     }
 
@@ -82,7 +94,8 @@ final class ChunkLayer: ScrolledTextLayer {
 
     override func title(_ state: WorkbenchState) -> String {
         let heading = chunk.headingPath.isEmpty ? "" : " · " + chunk.headingPath.joined(separator: " › ")
-        let score = state.pinnedUnranked.contains(chunk.location) ? "pinned" : String(format: "score %.2f", chunk.score)
+        let score =
+            state.context.pinnedUnranked.contains(chunk.location) ? "pinned" : String(format: "score %.2f", chunk.score)
         return "\(chunk.citedLocation)\(heading) · \(score)"
     }
 
@@ -95,10 +108,12 @@ final class ChunkLayer: ScrolledTextLayer {
                         + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }
                         .joined(separator: " · "), .dim))
         }
-        if chunk.pinned == true || state.pinned.contains(where: { $0.location == chunk.location }) {
+        if chunk.pinned == true || state.context.pinned.contains(where: { $0.location == chunk.location }) {
             header.append(StyledLine("pinned: always in context", .dim))
         }
-        if state.excluded.contains(chunk.location) { header.append(StyledLine("excluded from the next run", .dim)) }
+        if state.context.excluded.contains(chunk.location) {
+            header.append(StyledLine("excluded from the next run", .dim))
+        }
         return header
     }
 
@@ -107,13 +122,20 @@ final class ChunkLayer: ScrolledTextLayer {
     }
 
     override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] {
-        [
-            KeyBinding(
-                [.character(" ")], "Space", "exclude / include for the next run", hint: "exclude",
-                hintKey: "Space", changesWorkspace: true,
-                disabledReason: excludable ? nil : "this is an earlier run's context; ] returns to the newest run"
-            ) { [chunk] wb in wb.toggleExcluded(chunk.location) }
-        ]
+        [Self.excludeBinding(chunk.location, excludable: excludable)]
+    }
+
+    override class func help(_ state: WorkbenchState) -> LayerHelp? {
+        viewerHelp("Chunk (Enter in Context)", extra: [excludeBinding(nil, excludable: true)])
+    }
+
+    /// Space: the chunk at `location` left out of the next run, or put back (nil: the help's entry only).
+    static func excludeBinding(_ location: ChunkLocation?, excludable: Bool) -> KeyBinding {
+        KeyBinding(
+            [.character(" ")], "Space", "exclude / include for the next run", hint: "exclude",
+            hintKey: "Space", changesWorkspace: true,
+            disabledReason: excludable ? nil : "this is an earlier run's context; ] returns to the newest run"
+        ) { wb in if let location { wb.context.toggleExcluded(location) } }
     }
 
     override func decorate(
@@ -142,6 +164,10 @@ final class DocumentLayer: ScrolledTextLayer {
     }
 
     override func title(_ state: WorkbenchState) -> String { heading }
+
+    override class func help(_ state: WorkbenchState) -> LayerHelp? {
+        viewerHelp("Document (b in Context)")
+    }
 
     override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
@@ -211,15 +237,21 @@ final class DatasetLayer: ScrolledTextLayer {
     override func title(_ state: WorkbenchState) -> String { "Fine-tuning dataset" }
 
     override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
-        guard let dataset = state.dataset else { return [] }
+        guard let dataset = state.evals.dataset else { return [] }
         let exists = FileManager.default.fileExists(atPath: FineTuningFolder(workspace: state.workspace).trainURL.path)
         return OverlayDrawing.wrap(DatasetLines.make(dataset, exists: exists), width: width)
     }
 
-    override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] {
+    override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] { Self.writeBindings }
+
+    override class func help(_ state: WorkbenchState) -> LayerHelp? {
+        viewerHelp("Fine-tuning dataset (:finetune)", extra: writeBindings)
+    }
+
+    static var writeBindings: [KeyBinding] {
         [
             KeyBinding([.character("w")], "w", "write finetune/", hint: "write finetune/", changesWorkspace: true) {
-                $0.writeDataset()
+                $0.evals.writeDataset()
             }
         ]
     }
@@ -238,6 +270,8 @@ final class MessagesLayer: ScrolledTextLayer {
     }
 
     override func title(_ state: WorkbenchState) -> String { "Messages (\(messages.count))" }
+
+    override class func help(_ state: WorkbenchState) -> LayerHelp? { viewerHelp("Messages (:messages)") }
 
     override func lines(_ state: WorkbenchState, width: Int) -> [StyledLine] {
         guard !messages.isEmpty else { return [StyledLine("no messages yet", .dim)] }

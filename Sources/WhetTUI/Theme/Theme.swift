@@ -84,11 +84,12 @@ public struct Theme: Sendable, Equatable {
         ])
 }
 
-/// What can be wrong with a theme file.
-public struct ThemeError: Error, CustomStringConvertible {
-    /// Where and what.
-    public var message: String
-    public var description: String { message }
+/// What can be wrong with a theme file: where and what, as values.
+public struct ThemeError: Diagnosable {
+    public var diagnosis: Diagnosis
+
+    /// A problem `message` at `location` (the file, or the line and column in it).
+    init(at location: SourceLocation?, _ message: String) { diagnosis = Diagnosis(at: location, message) }
 }
 
 /// Reads `themes/NAME.toml`:
@@ -119,8 +120,8 @@ public enum ThemeLoader {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             let known = available(in: directory)
             throw ThemeError(
-                message:
-                    "error: no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+                at: nil,
+                "no theme '\(name)' (\(path)); themes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
             )
         }
         let table: TOMLTable
@@ -128,12 +129,12 @@ public enum ThemeLoader {
             table = try SafeTOML.parse(text)
         } catch let failure as SafeTOML.Failure {
             throw ThemeError(
-                message: "\(path):\(failure.line):\(failure.column): error: malformed TOML: \(failure.message)")
+                at: SourceLocation(file: path, line: failure.line, column: failure.column),
+                "malformed TOML: \(failure.message)")
         } catch let error as TOMLParseError {
             throw ThemeError(
-                message:
-                    "\(path):\(error.source.begin.line):\(error.source.begin.column): error: malformed TOML: \(error.description)"
-            )
+                at: SourceLocation(file: path, line: error.source.begin.line, column: error.source.begin.column),
+                "malformed TOML: \(error.description)")
         }
         var theme = Theme.builtIn
         theme.name = name
@@ -141,12 +142,13 @@ public enum ThemeLoader {
         for key in styles.keys {
             guard let role = ThemeRole(rawValue: key) else {
                 throw ThemeError(
-                    message:
-                        "\(path): error: unknown style '\(key)'; expected one of \(ThemeRole.allCases.map(\.rawValue).joined(separator: ", "))"
+                    at: SourceLocation(file: path),
+                    "unknown style '\(key)'; expected one of \(ThemeRole.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             guard let entry = styles[key]?.table else {
-                throw ThemeError(message: "\(path): error: style '\(key)': expected a table like { fg = \"cyan\" }")
+                throw ThemeError(
+                    at: SourceLocation(file: path), "style '\(key)': expected a table like { fg = \"cyan\" }")
             }
             var style = CellStyle()
             style.foreground = try color(entry["fg"], key: key, path: path)
@@ -160,8 +162,8 @@ public enum ThemeLoader {
                 case "italic": style.italic = true
                 default:
                     throw ThemeError(
-                        message:
-                            "\(path): error: style '\(key)': expected attrs from bold, dim, reverse, underline, italic, found \(attribute.string.map { "'\($0)'" } ?? "a non-string")"
+                        at: SourceLocation(file: path),
+                        "style '\(key)': expected attrs from bold, dim, reverse, underline, italic, found \(attribute.string.map { "'\($0)'" } ?? "a non-string")"
                     )
                 }
             }
@@ -175,7 +177,7 @@ public enum ThemeLoader {
         if let number = value.int {
             guard (0...255).contains(number) else {
                 throw ThemeError(
-                    message: "\(path): error: style '\(key)': expected a colour number 0–255, found \(number)")
+                    at: SourceLocation(file: path), "style '\(key)': expected a colour number 0–255, found \(number)")
             }
             return .indexed(UInt8(number))
         }
@@ -184,8 +186,8 @@ public enum ThemeLoader {
             if let index = colorNames[name] { return .indexed(index) }
         }
         throw ThemeError(
-            message:
-                "\(path): error: style '\(key)': expected a colour name (\(colorNames.keys.sorted().joined(separator: ", ")), default) or 0–255"
+            at: SourceLocation(file: path),
+            "style '\(key)': expected a colour name (\(colorNames.keys.sorted().joined(separator: ", ")), default) or 0–255"
         )
     }
 }

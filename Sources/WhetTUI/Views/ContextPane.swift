@@ -4,14 +4,27 @@ import WhetCore
 /// The context pane: the chunks retrieved for the current input, with rank, score and source; excluded
 /// chunks dimmed, the selected one highlighted, the retrieval settings in the title.
 enum ContextPane {
+    /// What an empty list means: the index's status first (opening, unavailable), then the query's.
+    static func emptyNote(_ context: ContextState) -> String {
+        switch context.status {
+        case .connecting: return "opening the index…"
+        case .unavailable: return "retrieval is unavailable (:messages says why)"
+        case .off, .ready, .updating:
+            return context.query.isEmpty ? "no query yet" : "nothing matches the query"
+        }
+    }
+
     static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) {
         let theme = state.theme
         let chunks = state.listedChunks
         let recorded = state.viewingEarlierRun
-        let used = chunks.filter { !state.excluded.contains($0.location) }.count
+        let used = chunks.filter { !state.context.excluded.contains($0.location) }.count
         let method =
-            state.retrievalEnabled
-            ? state.retrievalLabel + (state.searching ? " …" : "") + (state.embedding ? " · embedding…" : "")
+            state.context.retrievalEnabled
+            ? state.retrievalLabel + (state.context.searching ? " …" : "")
+                + (state.context.embedding ? " · embedding…" : "")
+                + (state.context.status == .connecting ? " · opening…" : "")
+                + (state.context.status.isUpdating ? " · updating…" : "")
             : "off"
         let full: String
         let compact: String
@@ -20,8 +33,8 @@ enum ContextPane {
             full = "Context · run \(recorded.run) · \(recorded.retrieval?.method ?? "none") · \(used)/\(chunks.count)"
             compact = "Context run \(recorded.run) \(used)/\(chunks.count)"
         } else {
-            full = "Context · \(method) · k=\(state.topK) · \(used)/\(chunks.count)"
-            compact = "Context \(method) k\(state.topK) \(used)/\(chunks.count)"
+            full = "Context · \(method) · k=\(state.context.topK) · \(used)/\(chunks.count)"
+            compact = "Context \(method) k\(state.context.topK) \(used)/\(chunks.count)"
         }
         canvas.box(
             rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
@@ -29,7 +42,7 @@ enum ContextPane {
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
-        if recorded == nil, !state.retrievalEnabled {
+        if recorded == nil, !state.context.retrievalEnabled {
             canvas.draw(
                 "retrieval is off (:retrieval on)", x: inner.x, y: inner.y, maxWidth: inner.width,
                 style: theme.style(.dim))
@@ -39,31 +52,31 @@ enum ContextPane {
             let note =
                 recorded != nil
                 ? "this run retrieved nothing"
-                : state.indexPending
-                    ? "opening the index…" : state.query.isEmpty ? "no query yet" : "nothing matches the query"
+                : ContextPane.emptyNote(state.context)
             canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
             return
         }
         // Model-written queries (multi-query, HyDE) take the pane's last line, so the user sees what was searched.
-        let expansions = recorded == nil ? state.searchedQueries.dropFirst() : []
+        let expansions = recorded == nil ? state.context.searchedQueries.dropFirst() : []
         let listHeight = expansions.isEmpty || inner.height < 3 ? inner.height : inner.height - 1
         if listHeight < inner.height {
             let line = "also searched: " + expansions.map { VisibleText.escape($0) }.joined(separator: " · ")
             canvas.draw(
                 line, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: theme.style(.dim))
         }
-        var list = state.contextList
+        var list = state.context.contextList
         list.fit(count: chunks.count, height: listHeight)
         for row in 0..<listHeight {
             let index = list.top + row
             guard index < chunks.count else { break }
             let chunk = chunks[index]
-            let isExcluded = state.excluded.contains(chunk.location) && recorded == nil
+            let isExcluded = state.context.excluded.contains(chunk.location) && recorded == nil
             let selected = index == list.selected
             let pointer = selected ? "▸" : " "
-            let isPinned = recorded == nil && state.pinned.contains { $0.location == chunk.location }
+            let isPinned = recorded == nil && state.context.pinned.contains { $0.location == chunk.location }
             let mark = isExcluded ? "✗" : (isPinned ? "*" : String(chunk.rank))
-            let score = isPinned && state.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
+            let score =
+                isPinned && state.context.pinnedUnranked.contains(chunk.location) ? "  pin" : formatScore(chunk.score)
             let head = "\(pointer)\(mark) \(score) "
             let lines = chunk.pages.map { " \($0.label)" } ?? ":\(chunk.startLine)-\(chunk.endLine)"
             var path = VisibleText.escape(shortPath(chunk.path))

@@ -10,7 +10,7 @@ enum FrameworkSidebar {
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
         guard inner.height >= 6, inner.width >= 18 else { return }
-        let assessment = state.assessment
+        let assessment = state.evals.assessment
         let x = inner.x
         var y = inner.y
         func line(_ text: String, _ role: ThemeRole = .text) {
@@ -56,11 +56,11 @@ enum FrameworkSidebar {
         }
         if y < inner.y + inner.height { y += 1 }
         line("Next", .title)
-        if let progress = state.optimizeProgress {
+        if let progress = state.evals.optimizeProgress {
             // `:optimize` is trying the advisor's move for real: what it is scoring now.
             for wrapped in wrapText(progress, width: inner.width) { line(wrapped, .position) }
         }
-        if let advice = state.advice, advice.cells > 0 {
+        if let advice = state.evals.advice, advice.cells > 0 {
             // Eval evidence outranks the configuration-based step: the advisor's move, why, and the counts.
             let recommendation = advice.recommendation
             for wrapped in wrapText(recommendation.move + ": " + recommendation.why, width: inner.width) {

@@ -8,19 +8,19 @@ enum OutputPane {
     ) {
         let theme = state.theme
         var title = "Output"
-        if let live = state.live {
+        if let live = state.runs.live {
             let elapsed = now.timeIntervalSince(live.started)
             title +=
-                " · run \(live.number) · \(state.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
-            if let retry = state.retryNote { title += " · \(retry)" }
+                " · run \(live.number) · \(state.runs.backendName) · streaming \(String(format: "%.1f", elapsed)) s · Esc cancels"
+            if let retry = state.runs.retryNote { title += " · \(retry)" }
         } else if let run = state.shownRun {
-            title += " · " + runTitle(run, total: state.runs.count)
-            if let rating = state.ratings[run.id] {
+            title += " · " + runTitle(run, total: state.runs.records.count)
+            if let rating = state.runs.ratings[run.id] {
                 title +=
                     rating.verdict == .good
                     ? " · rated good" : rating.corrected == nil ? " · rated bad" : " · rated bad, corrected"
             }
-        } else if let sessionID = state.sessionID {
+        } else if let sessionID = state.runs.sessionID {
             title += " · session \(sessionID)"
         }
         canvas.box(
@@ -29,8 +29,8 @@ enum OutputPane {
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return }
         // Follow the stream unless the user scrolled up.
-        var view = state.outputView.scroll
-        if state.live != nil, state.outputView.follows {
+        var view = state.runs.outputView.scroll
+        if state.runs.live != nil, state.runs.outputView.follows {
             view.offset = ScrollState.maxOffset(count: lines.count, height: inner.height)
         }
         view.clamp(count: lines.count, height: inner.height)

@@ -10,10 +10,10 @@ enum PromptPane {
     static func draw(_ state: WorkbenchState, in rect: Rect, canvas: inout Canvas, focused: Bool) -> (x: Int, y: Int)? {
         let theme = state.theme
         // The unsaved marker comes first so a narrow pane never cuts it off.
-        let marker = state.buffer.isModified ? " ●" : ""
+        let marker = state.prompt.buffer.isModified ? " ●" : ""
         let mode = state.readOnly ? " · read-only" : ""
         canvas.box(
-            rect, title: "Prompt\(marker) · \(state.promptName)\(mode)",
+            rect, title: "Prompt\(marker) · \(state.prompt.name)\(mode)",
             style: theme.style(focused ? .borderFocused : .border),
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)
@@ -21,43 +21,44 @@ enum PromptPane {
         let stripHeight = inner.height >= 4 ? 1 : 0
         let textWidth = inner.width - gutter
         // The view as it was fitted after the last key; fitted again here (on a copy) for a size it was not.
-        var view = state.editorView
-        PromptEditorPane.fit(&view, buffer: state.buffer, in: rect)
+        var view = state.prompt.editorView
+        PromptEditorPane.fit(&view, buffer: state.prompt.buffer, in: rect)
         let textHeight = inner.height - stripHeight
         for row in 0..<textHeight {
             let lineIndex = view.line + row
-            guard lineIndex < state.buffer.lines.count else { break }
+            guard lineIndex < state.prompt.buffer.lines.count else { break }
             let number = String(lineIndex + 1)
             canvas.draw(
                 String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, x: inner.x, y: inner.y + row,
                 maxWidth: gutter - 1, style: theme.style(.dim))
-            let text = VisibleText.escape(String(state.buffer.lines[lineIndex]))
+            let text = VisibleText.escape(String(state.prompt.buffer.lines[lineIndex]))
             let visible = dropColumns(text, view.column)
             let style = roleStyle(for: text, theme: theme)
             canvas.draw(visible, x: inner.x + gutter, y: inner.y + row, maxWidth: textWidth, style: style)
             highlightPlaceholders(
                 visible, x: inner.x + gutter, y: inner.y + row, width: textWidth, canvas: &canvas, theme: theme)
-            if !state.lastSearch.isEmpty {
+            if !state.prompt.lastSearch.isEmpty {
                 highlightMatches(
-                    of: state.lastSearch, in: visible, x: inner.x + gutter, y: inner.y + row, width: textWidth,
+                    of: state.prompt.lastSearch, in: visible, x: inner.x + gutter, y: inner.y + row, width: textWidth,
                     canvas: &canvas, theme: theme)
             }
         }
         if stripHeight == 1 {
             let y = inner.y + inner.height - 1
-            if let problem = state.promptProblem {
+            if let problem = state.prompt.problem {
                 // The pane is the file: its path would take the narrow strip's room from what is wrong.
                 let local =
-                    problem.hasPrefix(state.promptPath + ":")
+                    problem.hasPrefix(state.prompt.path + ":")
                     ? "line "
-                        + problem.dropFirst(state.promptPath.count + 1).replacingOccurrences(of: " error: ", with: " ")
+                        + problem.dropFirst(state.prompt.path.count + 1).replacingOccurrences(of: " error: ", with: " ")
                     : problem
                 canvas.draw(
                     StatusBar.fitting(VisibleText.escape(local), width: inner.width), x: inner.x, y: y,
                     maxWidth: inner.width, style: theme.style(.error))
             } else {
-                let values = state.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }.map { name in
-                    "\(name)=\(state.variables[name] == nil ? "∅" : state.displayedValue(of: name))"
+                let values = state.prompt.variableNames.filter { !RunPlan.retrievalVariables.contains($0) }.map {
+                    name in
+                    "\(name)=\(state.prompt.variables[name] == nil ? "∅" : state.displayedValue(of: name))"
                 }
                 let strip = values.isEmpty ? "no variables" : values.joined(separator: "  ")
                 let used = canvas.draw("vars ", x: inner.x, y: y, style: theme.style(.dim))
@@ -65,8 +66,8 @@ enum PromptPane {
             }
         }
         guard focused, !state.readOnly else { return nil }
-        let cursor = state.buffer.cursor
-        let screenX = inner.x + gutter + state.buffer.displayColumn(of: cursor) - view.column
+        let cursor = state.prompt.buffer.cursor
+        let screenX = inner.x + gutter + state.prompt.buffer.displayColumn(of: cursor) - view.column
         let screenY = inner.y + cursor.line - view.line
         return (screenX, screenY)
     }

@@ -8,9 +8,9 @@ enum StatusBar {
         canvas.fill(rect, style: theme.style(.status))
         let model = state.backend?.model ?? "?"
         let left =
-            " \(state.workspace.config.name) · \(state.backendName)/\(model)\(state.readOnly ? " · review" : "") "
+            " \(state.workspace.config.name) · \(state.runs.backendName)/\(model)\(state.readOnly ? " · review" : "") "
         var x = rect.x + canvas.draw(left, x: rect.x, y: rect.y, maxWidth: rect.width, style: theme.style(.statusKey))
-        if let progress = state.evalProgress ?? state.optimizeProgress {
+        if let progress = state.evals.evalProgress ?? state.evals.optimizeProgress {
             x += canvas.draw(
                 " \(progress) ", x: x, y: rect.y, maxWidth: max(0, rect.width - x), style: theme.style(.statusKey))
         }

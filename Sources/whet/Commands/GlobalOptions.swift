@@ -92,9 +92,9 @@ enum Terminal {
     /// Prints a user-facing error and returns the failure exit code.
     static func fail(_ error: Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
-        warn(
-            String(describing: error).hasPrefix("error:") || String(describing: error).contains(": error: ")
-                ? "\(error)" : "error: \(error)")
+        // whet's own errors give their place and message as values and print as one compiler-style line; any
+        // other error (the system's, a library's) is its description with the severity in front.
+        warn(error is any Diagnosable ? "\(error)" : "error: \(error)")
         return ExitCode(1)
     }
 }

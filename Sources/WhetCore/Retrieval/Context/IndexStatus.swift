@@ -24,6 +24,12 @@ public enum IndexStatus: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the index is being brought up to date (here or by another process).
+    public var isUpdating: Bool {
+        if case .updating = self { return true }
+        return false
+    }
+
     /// One short phrase: `connecting`, `updating (by whet index, pid 12)`, `unavailable` (the reason is apart).
     public var description: String {
         switch self {

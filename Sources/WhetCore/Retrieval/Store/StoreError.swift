@@ -1,6 +1,6 @@
 /// What can go wrong with a shared store: each case is one line naming the server (never the password) and
 /// what to do.
-public enum StoreError: Error, CustomStringConvertible, Equatable {
+public enum StoreError: Diagnosable, Equatable {
     /// `[store] url` (or `--store`) is not a usable PostgreSQL address.
     case badURL(url: String, expected: String)
     /// The server could not be reached.
@@ -20,30 +20,43 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The store was written by another version of whet's schema.
     case schema(server: String, message: String)
 
-    public var description: String {
+    public var diagnosis: Diagnosis {
         switch self {
         case .badURL(let url, let expected):
-            return "error: [store] url '\(url)': expected \(expected)"
+            return Diagnosis(at: nil, "[store] url '\(url)': expected \(expected)")
         case .unreachable(let server, let message):
-            return "error: store \(server): cannot connect (\(message)); is the server running and listening there?"
+            return Diagnosis(
+                at: nil, "store \(server): cannot connect (\(message)); is the server running and listening there?")
         case .authentication(let server, let user, let passwordEnv, let message):
             return
-                "error: store \(server): the server refused user \"\(user)\" (\(message)); the password is read from $\(passwordEnv)"
+                Diagnosis(
+                    at: nil,
+                    "store \(server): the server refused user \"\(user)\" (\(message)); the password is read from $\(passwordEnv)"
+                )
         case .missingDatabase(let server, let database):
             return
-                "error: store \(server): database \"\(database)\" does not exist; create it (createdb \(database)) or fix [store] url"
+                Diagnosis(
+                    at: nil,
+                    "store \(server): database \"\(database)\" does not exist; create it (createdb \(database)) or fix [store] url"
+                )
         case .lost(let server, let message):
             return
-                "error: store \(server): the connection was lost (\(message)); nothing of the unfinished batch was committed: run `whet index` again to resume"
+                Diagnosis(
+                    at: nil,
+                    "store \(server): the connection was lost (\(message)); nothing of the unfinished batch was committed: run `whet index` again to resume"
+                )
         case .server(let server, let message):
-            return "error: store \(server): \(message)"
+            return Diagnosis(at: nil, "store \(server): \(message)")
         case .noPgvector(let server):
             return
-                "error: store \(server): the server has no pgvector extension, so dense search cannot run in it; install pgvector there (CREATE EXTENSION vector) or use method = \"bm25\""
+                Diagnosis(
+                    at: nil,
+                    "store \(server): the server has no pgvector extension, so dense search cannot run in it; install pgvector there (CREATE EXTENSION vector) or use method = \"bm25\""
+                )
         case .busy(let server, let holder):
-            return "error: store \(server): \(holder) is indexing; try again when it has finished"
+            return Diagnosis(at: nil, "store \(server): \(holder) is indexing; try again when it has finished")
         case .schema(let server, let message):
-            return "error: store \(server): \(message)"
+            return Diagnosis(at: nil, "store \(server): \(message)")
         }
     }
 }

@@ -7,83 +7,80 @@ import WhetCore
 /// change, `a` to adopt, `o` for the whole outcome), and
 /// `:optimize adopt` loads a proposed prompt into the editor as one unsaved, undoable edit; nothing is saved
 /// for the user.
-extension Workbench {
+extension EvalsFeature {
     /// Starts an optimisation, or (`adopt`) loads the last one's proposed prompt.
     func startOptimize(_ argument: String) {
         let words = argument.split(separator: " ").map(String.init)
         if words == ["adopt"] { return adoptOptimizedPrompt() }
-        guard optimizeTask == nil else {
-            state.message = .error("an optimisation is already running")
+        guard !optimizeJob.isBusy else {
+            workbench.notify(.error("an optimisation is already running"))
             return
         }
-        guard !state.buffer.isModified else {
-            state.message = .error("save the prompt first (Ctrl-S): optimisation starts from the saved version")
+        guard !workbench.prompt.state.buffer.isModified else {
+            workbench.notify(.error("save the prompt first (Ctrl-S): optimisation starts from the saved version"))
             return
         }
-        let workspace = state.workspace
+        let workspace = workspace
         var options = Optimizer.Options()
         options.files = words.map { workspace.root.appendingPathComponent($0) }
-        options.prompt = (state.promptName as NSString).deletingPathExtension
-        options.backend = state.backendName
+        options.prompt = workbench.prompt.baseName
+        options.backend = workbench.runs.state.backendName
         options.proposer = workspace.config.optimizeProposer
-        let events = self.events
         state.optimizeProgress = "optimize: baseline"
-        optimizeTask = Task {
+        optimizeJob.start { [options] port in
             let optimizer = Optimizer(workspace: workspace, options: options) { event in
-                switch event {
-                case .scoring(let candidate, let set, let done, let total):
-                    events.post(.optimizeProgress("optimize \(candidate) \(set) \(done)/\(total)"))
-                case .waiting(let holder):
-                    events.post(
-                        .optimizeProgress("optimize waits for \(holder.map(\.description) ?? "another whet process")"))
-                case .plan, .note: break
-                }
+                let text: String? =
+                    switch event {
+                    case .scoring(let candidate, let set, let done, let total):
+                        "optimize \(candidate) \(set) \(done)/\(total)"
+                    case .waiting(let holder):
+                        "optimize waits for \(holder.map(\.description) ?? "another whet process")"
+                    case .plan, .note: nil
+                    }
+                if let text { port.post { self.state.optimizeProgress = text } }
             }
-            do {
-                events.post(.optimizeFinished(.success(try await optimizer.run())))
-            } catch {
-                events.post(.optimizeFinished(.failure(error)))
-            }
+            let result = await Result(awaiting: { try await optimizer.run() })
+            port.finish { self.optimizeFinished(result) }
         }
     }
 
     /// Shows what the optimisation found: the outcome in an overlay, its verdict in the status line.
     func optimizeFinished(_ result: Result<OptimizeOutcome, any Error>) {
-        optimizeTask = nil
         state.optimizeProgress = nil
         switch result {
         case .success(let outcome):
-            let promptName = (state.promptName as NSString).deletingPathExtension
+            let promptName = workbench.prompt.baseName
             state.optimizedPrompt =
                 outcome.ending == .proposed && outcome.writtenPrompt != nil
                 ? outcome.winner.map { (promptName, $0.prompt.source) } : nil
             let verdict = outcome.validation.map { " (held out: \($0.text))" } ?? ""
             switch outcome.ending {
             case .proposed:
-                state.message = .info(
-                    "optimize \(outcome.id): proposed \(outcome.winner?.label ?? "")\(verdict)"
-                        + (state.optimizedPrompt != nil ? "; :optimize adopt loads the prompt" : ""))
+                workbench.notify(
+                    .info(
+                        "optimize \(outcome.id): proposed \(outcome.winner?.label ?? "")\(verdict)"
+                            + (state.optimizedPrompt != nil ? "; :optimize adopt loads the prompt" : "")))
             case .noImprovement, .nothingToOptimise, .validationTooSmall:
-                state.message = .warning("optimize \(outcome.id): " + outcome.message)
+                workbench.notify(.warning("optimize \(outcome.id): " + outcome.message))
             }
-            layers.push(OptimizeLayer(outcome: outcome))
+            workbench.layers.push(OptimizeLayer(outcome: outcome))
         case .failure(let error):
-            state.message = .failure(error)
+            workbench.notify(.failure(error))
         }
     }
 
     /// `:optimize adopt`: the proposed prompt into the editor as one unsaved edit (Ctrl-Z takes it back).
     func adoptOptimizedPrompt() {
-        let promptName = (state.promptName as NSString).deletingPathExtension
+        let promptName = workbench.prompt.baseName
         guard let (name, text) = state.optimizedPrompt else {
-            state.message = .error("no proposed prompt to adopt: :optimize looks for one")
+            workbench.notify(.error("no proposed prompt to adopt: :optimize looks for one"))
             return
         }
         guard name == promptName else {
-            state.message = .error("the proposed prompt is for '\(name)'; open it with :prompt \(name) first")
+            workbench.notify(.error("the proposed prompt is for '\(name)'; open it with :prompt \(name) first"))
             return
         }
-        editPrompt { $0.replaceAll(with: text) }
-        state.message = .info("the proposed prompt is in the editor, unsaved: Ctrl-S saves it, Ctrl-Z undoes it")
+        workbench.prompt.editPrompt { $0.replaceAll(with: text) }
+        workbench.notify(.info("the proposed prompt is in the editor, unsaved: Ctrl-S saves it, Ctrl-Z undoes it"))
     }
 }

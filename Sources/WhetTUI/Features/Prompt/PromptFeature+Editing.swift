@@ -3,7 +3,7 @@ import WhetCore
 
 /// The prompt's effects: editing (with the reparse and recovery file that follow), saving, loading from
 /// disk, searching, and editing in an external editor.
-extension Workbench {
+extension PromptFeature {
     /// Applies an edit to the buffer; when the text changed, the variables are read again, and at line
     /// boundaries (`checkpoint`) the recovery file is brought up to date.
     func editPrompt(checkpoint: Bool = false, _ edit: (inout TextBuffer) -> Void) {
@@ -20,10 +20,7 @@ extension Workbench {
     /// typed is dropped.
     func reparsePrompt(switching: Bool = false, from previousPath: String? = nil) {
         do {
-            let prompt = try PromptFile(
-                parsing: state.buffer.text, path: state.promptPath, defaultName: state.promptName,
-                baseDirectory: state.workspace.root.appendingPathComponent(state.promptPath).deletingLastPathComponent()
-            )
+            let prompt = try parsed()
             let wasThread = state.threadInputs
             state.variableNames = prompt.variables
             state.threadInputs = Set(prompt.inputs.filter { $0.kind == .thread }.map(\.name))
@@ -34,7 +31,7 @@ extension Workbench {
             var restored = Set<String>()
             if switching {
                 // Values set aside when this prompt was left come back (typed values win over samples).
-                for (name, value) in state.setAsideValues.removeValue(forKey: state.promptPath) ?? [:] {
+                for (name, value) in state.setAsideValues.removeValue(forKey: state.path) ?? [:] {
                     state.variables[name] = value
                     state.sampleValues[name] = nil
                     restored.insert(name)
@@ -57,19 +54,12 @@ extension Workbench {
                     state.sampleValues[input.name] = sample
                 }
             }
-            state.promptProblem = nil
+            state.problem = nil
         } catch {
-            state.promptProblem = "\(error)"
+            // Worded as the status line words errors: its place and message, the style says it is one.
+            state.problem = StatusMessage.failure(error).text
         }
-        reassess()
-    }
-
-    /// The sidebar's position and checklist for the prompt, backend and retrieval now in use.
-    func reassess() {
-        state.assessment = FrameworkAssessment.assess(
-            workspace: state.workspace, promptText: state.buffer.text, backend: state.backend,
-            evalCaseCount: state.evalCaseCount, retrievalInUse: state.retrievalEnabled ? nil : false,
-            retrievalLabel: "\(state.retrievalLabel), top \(state.topK)", evalRan: state.evalRan)
+        workbench.reassess()
     }
 
     /// Saves the prompt atomically and clears its recovery file. When the file changed on disk since it was
@@ -77,54 +67,57 @@ extension Workbench {
     /// `force` (`:w!`), so neither side's text is lost: the edits go to the recovery file and `:e!` loads
     /// the other version.
     func save(force: Bool = false) {
-        guard !state.readOnly else { return }
+        guard !readOnly else { return }
         do {
-            try state.workspace.requireWritable(for: "saving the prompt")
-            let url = state.workspace.root.appendingPathComponent(state.promptPath)
+            try workspace.requireWritable(for: "saving the prompt")
+            let url = workspace.root.appendingPathComponent(state.path)
             if !force, let data = FileManager.default.contents(atPath: url.path),
                 String(decoding: data, as: UTF8.self) != state.buffer.lastSavedText
             {
-                RecoveryFile.write(state.buffer.text, for: state.promptPath, in: state.workspace)
-                state.message = .error(
-                    "\(state.promptPath) changed on disk: :w! overwrites it with your edits, :e! loads it "
-                        + "(your edits are then kept in .whet/recovery/kept/)")
+                RecoveryFile.write(state.buffer.text, for: state.path, in: workspace)
+                workbench.notify(
+                    .error(
+                        "\(state.path) changed on disk: :w! overwrites it with your edits, :e! loads it "
+                            + "(your edits are then kept in .whet/recovery/kept/)"))
                 return
             }
             try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: url)
             state.buffer.markSaved()
-            RecoveryFile.remove(for: state.promptPath, in: state.workspace)
-            state.message = .info("saved \(state.promptPath)")
+            RecoveryFile.remove(for: state.path, in: workspace)
+            workbench.notify(.info("saved \(state.path)"))
         } catch {
-            state.message = .failure(error)
+            workbench.notify(.failure(error))
         }
     }
 
     /// Loads the prompt file as it is on disk (`:e!`), keeping the edits first in `.whet/recovery/kept/`, where
     /// a later save does not remove them (the recovery file is for the text being edited, and goes on save).
     func reloadFromDisk() {
-        guard !state.readOnly else { return }
-        let url = state.workspace.root.appendingPathComponent(state.promptPath)
+        guard !readOnly else { return }
+        let url = workspace.root.appendingPathComponent(state.path)
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
         else {
-            state.message = .error("cannot read \(state.promptPath)")
+            workbench.notify(.error("cannot read \(state.path)"))
             return
         }
         var kept: URL? = nil
         if state.buffer.isModified {
             do {
-                kept = try RecoveryFile.keep(state.buffer.text, for: state.promptPath, in: state.workspace)
+                kept = try RecoveryFile.keep(state.buffer.text, for: state.path, in: workspace)
             } catch {
                 // Nothing the user wrote is dropped: without a place to keep the edits, the reload does not happen.
-                state.message = .error(
-                    "cannot keep your edits before loading from disk (\(error)); nothing was changed")
+                workbench.notify(
+                    .error(
+                        "cannot keep your edits before loading from disk (\(error)); nothing was changed"))
                 return
             }
-            RecoveryFile.remove(for: state.promptPath, in: state.workspace)
+            RecoveryFile.remove(for: state.path, in: workspace)
         }
         loadPrompt(text: text)
-        state.message = .info(
-            "loaded \(state.promptPath) from disk"
-                + (kept.map { "; your edits are kept in \(state.workspace.display($0))" } ?? ""))
+        workbench.notify(
+            .info(
+                "loaded \(state.path) from disk"
+                    + (kept.map { "; your edits are kept in \(workspace.display($0))" } ?? "")))
     }
 
     /// Puts `text` in the editor as the saved version, from the top.
@@ -132,23 +125,24 @@ extension Workbench {
         state.buffer = TextBuffer(text: text)
         state.editorView = EditorView()
         reparsePrompt(switching: previousPath != nil, from: previousPath)
-        refreshContext()
+        workbench.context.refreshContext()
     }
 
     /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.
-    public func writeRecovery() {
-        guard !state.readOnly, state.buffer.isModified else { return }
+    func writeRecovery() {
+        guard !readOnly, state.buffer.isModified else { return }
         let text = state.buffer.text
         // Hours of editing should not mean a disk write every two seconds: only changed text is written.
         guard text != lastRecoveryText else { return }
-        RecoveryFile.write(text, for: state.promptPath, in: state.workspace)
+        RecoveryFile.write(text, for: state.path, in: workspace)
         lastRecoveryText = text
     }
 
     /// Ctrl-F: the search line, offering the last search again.
     func openSearchLine() {
-        layers.push(
-            LineInputLayer(kind: .search, text: state.lastSearch) { workbench, needle in workbench.search(needle) })
+        workbench.layers.push(
+            LineInputLayer(kind: .search, text: state.lastSearch) { workbench, needle in workbench.prompt.search(needle)
+            })
     }
 
     /// Moves the cursor to the next occurrence of `needle` (which stays highlighted in the editor).
@@ -157,18 +151,18 @@ extension Workbench {
         state.lastSearch = needle
         if let hit = state.buffer.find(needle, after: state.buffer.cursor) {
             state.buffer.moveTo(hit)
-            state.focus = .prompt
+            workbench.focus(.prompt)
         } else {
-            state.message = .error("'\(needle)' not found")
+            workbench.notify(.error("'\(needle)' not found"))
         }
     }
 
     /// Writes the buffer to a temporary file, lets `$VISUAL`/`$EDITOR` change it, and takes the result back
     /// as one undoable edit (the prompt file itself is only written by Ctrl-S).
     func editExternally() {
-        guard let editor = externalEditor else { return }
+        guard let editor = workbench.externalEditor else { return }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "whet-\(getpid())-\(state.promptName)")
+            "whet-\(getpid())-\(state.name)")
         do {
             try DurableFile.writeAtomically(Data(state.buffer.text.utf8), to: temporary)
             editor(temporary)
@@ -179,7 +173,7 @@ extension Workbench {
                 editPrompt { $0.replaceAll(with: keepsNewline ? String(edited.dropLast()) : edited) }
             }
         } catch {
-            state.message = .failure(error)
+            workbench.notify(.failure(error))
         }
     }
 }

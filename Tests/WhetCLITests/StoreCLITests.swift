@@ -106,7 +106,8 @@ final class StoreCLITests: XCTestCase {
         ).write(to: prompt, atomically: true, encoding: .utf8)
         let tmux = try TmuxSession([WhetProcess.binary.path], in: bob, width: 140, environment: password)
         // Generous waits: a connection and a first search on a loaded machine can take seconds.
-        try tmux.waitFor("Context · bm25", timeout: 30)
+        // The store's notices are listened to once the index is open (the pane no longer says it is opening).
+        try tmux.waitFor("the index open", timeout: 30) { $0.contains("Context · bm25") && !$0.contains("opening") }
         XCTAssertFalse(try tmux.screen().contains("support/api-keys.md:1-3"))
 
         try "# API keys\n\nKeys are now rotated by the zanzibar procedure.\n".write(

@@ -54,6 +54,10 @@ public struct BM25Index: Sendable {
     var deleted: [Bool] = []
     /// How many documents are marked deleted.
     public internal(set) var deletedCount = 0
+    /// The summed length of the deleted documents (left out of the average length).
+    var deletedLength: Double = 0
+    /// Set when a deletion changed the average length: `finish` makes the length norms again.
+    private var normsStale = false
     /// Per-query buffers, reused across searches.
     private let scratch = SearchScratch()
 
@@ -78,8 +82,11 @@ public struct BM25Index: Sendable {
             + terms.reduce(0) { $0 + $1.utf8.count + 16 } * 2 + wordIDs.approximateBytes
     }
 
-    /// Marks a document deleted: it is never returned again. Its postings stay (and still count in IDF and
-    /// the average length) until the index is rebuilt.
+    /// Marks a document deleted: it is never returned again, and it no longer counts in the statistics —
+    /// the number of documents and their average length (the length norms are made again by `finish`) and each
+    /// term's document frequency (counted over live postings when there are deletions) — so an index updated
+    /// in place scores exactly as one built afresh from the same documents. Its postings stay until the index
+    /// is rebuilt.
     public mutating func delete(document: Int) {
         guard document >= 0, document < documentLengths.count else { return }
         if deleted.count < documentLengths.count {
@@ -88,8 +95,24 @@ public struct BM25Index: Sendable {
         if !deleted[document] {
             deleted[document] = true
             deletedCount += 1
+            deletedLength += Double(documentLengths[document])
+            normsStale = true
         }
     }
+
+    /// Counts the deleted documents and their length again from the marks (an index read from a snapshot).
+    mutating func recountDeletions() {
+        deletedCount = 0
+        deletedLength = 0
+        for (document, isDeleted) in deleted.enumerated() where isDeleted && document < documentLengths.count {
+            deletedCount += 1
+            deletedLength += Double(documentLengths[document])
+        }
+        normsStale = true
+    }
+
+    /// Documents not deleted: the N of the IDF and the average length.
+    public var liveDocumentCount: Int { documentLengths.count - deletedCount }
 
     /// Whether document `document` was deleted.
     func isDeleted(_ document: Int) -> Bool { document < deleted.count && deleted[document] }
@@ -243,9 +266,11 @@ public struct BM25Index: Sendable {
     /// Moves pending postings into the compressed rows and precomputes per-document length normalisation.
     /// Must run after adding documents and before searching.
     public mutating func finish() {
-        guard lengthNorms.count != documentLengths.count || !pendingTerms.isEmpty else { return }
+        guard lengthNorms.count != documentLengths.count || !pendingTerms.isEmpty || normsStale else { return }
         mergePending()
-        let average = documentLengths.isEmpty ? 1 : max(totalLength / Double(documentLengths.count), 1e-9)
+        normsStale = false
+        let live = liveDocumentCount
+        let average = live <= 0 ? 1 : max((totalLength - deletedLength) / Double(live), 1e-9)
         let k1 = parameters.k1
         let b = parameters.b
         lengthNorms = documentLengths.map { Float(k1 * (1 - b + b * Double($0) / average)) }
@@ -303,14 +328,26 @@ public struct BM25Index: Sendable {
 
     /// Inverse document frequency, Lucene's form (never negative): ln(1 + (N − df + 0.5) / (df + 0.5)).
     public func idf(documentFrequency: Int) -> Double {
-        let count = Double(documentLengths.count)
+        let count = Double(liveDocumentCount)
         let df = Double(documentFrequency)
         return log(1 + (count - df + 0.5) / (df + 0.5))
     }
 
-    /// How many documents contain `term`.
+    /// How many live documents contain `term`.
     public func documentFrequency(_ term: String) -> Int {
-        termIDs[term].map { Int($0) < offsets.count - 1 ? offsets[Int($0) + 1] - offsets[Int($0)] : 0 } ?? 0
+        guard let id = termIDs[term], Int(id) < offsets.count - 1 else { return 0 }
+        return liveFrequency(from: offsets[Int(id)], to: offsets[Int(id) + 1])
+    }
+
+    /// The live documents among the postings `start..<end`: all of them without deletions, else counted.
+    private func liveFrequency(from start: Int, to end: Int) -> Int {
+        guard deletedCount > 0 else { return end - start }
+        var live = 0
+        for index in start..<end {
+            let document = Int(postingDocuments[index])
+            if document >= deleted.count || !deleted[document] { live += 1 }
+        }
+        return live
     }
 
     /// The best `topK` documents for analysed query terms, best first; ties go to the earlier document. A term
@@ -337,7 +374,8 @@ public struct BM25Index: Sendable {
                     for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
                         let start = offsets[Int(id)]
                         let end = offsets[Int(id) + 1]
-                        let factor = Float(idf(documentFrequency: end - start)) * queryCount * k1PlusOne
+                        let frequency = liveFrequency(from: start, to: end)
+                        let factor = Float(idf(documentFrequency: frequency)) * queryCount * k1PlusOne
                         var index = start
                         while index < end {
                             let document = Int(documents[index])

@@ -178,6 +178,7 @@ struct BM25Snapshot {
             index.lastSlot = Array(repeating: -1, count: termEnds.count)
             index.totalLength = header.totalLength
             index.deletedCount = header.deletedCount
+            index.recountDeletions()
             index.languages = Set(header.languages)
             index.finish()
             return (index, chunkIDs, header)

@@ -395,8 +395,9 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Applies a committed batch to the in-memory index, if one is built: removed chunks are marked deleted,
     /// new ones indexed and appended, so the next search after a small change costs milliseconds, not a full
-    /// rebuild. Deleted documents still count in IDF and average length until they exceed a tenth of the
-    /// index, when the index is dropped and rebuilt from the store on the next search.
+    /// rebuild. Deleted documents no longer count in the statistics (`BM25Index.delete`); their postings are
+    /// dropped when they exceed a tenth of the index, when the index is rebuilt from the store on the next
+    /// search.
     private func updateInMemory(removed: [Int64], added: [StoredChunk]) {
         lock.lock()
         defer { lock.unlock() }

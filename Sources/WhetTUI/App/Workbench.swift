@@ -131,11 +131,12 @@ public final class Workbench {
     /// Keeps unsaved edits in `.whet/recovery/` so a dropped connection loses nothing.
     public func writeRecovery() { prompt.writeRecovery() }
 
-    /// What other processes did to the workspace since the last look: runs appended to this session (another
-    /// terminal's `whet run`), an eval run elsewhere. The loop calls it about once a second; each check is a
+    /// What other processes did to the workspace since the last look: the prompt file changed on disk, runs
+    /// appended to this session (another terminal's `whet run`), an eval run or eval cases changed elsewhere. The loop calls it about once a second; each check is a
     /// few `stat`s, and what changed is read again (an eval's reading in the background).
     public func followOtherProcesses() {
         guard !app.readOnly else { return }
+        prompt.followDisk()
         runs.followSessionLog()
         evals.followOtherEvals()
     }

@@ -88,11 +88,13 @@ public struct WorkbenchState: Sendable {
     /// The run shown in the output pane: the viewed one, else the newest.
     public var shownRun: RunRecord? { runs.shownRun }
 
-    /// An earlier run being looked at (not the newest): the panes show its input, not the editor's.
+    /// A recorded run being looked at — an earlier one, or the newest when another process made it: the panes
+    /// show its input and context, not the editor's.
     public var viewingEarlierRun: RunRecord? {
-        guard !readOnly, runs.live == nil, let viewed = runs.outputView.viewedRun, viewed < runs.records.count - 1
-        else { return nil }
-        return runs.records[viewed]
+        guard !readOnly, runs.live == nil, let shown = runs.shownRun else { return nil }
+        if let viewed = runs.outputView.viewedRun, viewed < runs.records.count - 1 { return shown }
+        // The newest run came from another process: its context is its own, not the panes' next search.
+        return runs.otherProcessRunIDs.contains(shown.id) ? shown : nil
     }
 
     /// The chunks the context pane lists: the viewed earlier run's, else the current search's.

@@ -6,7 +6,9 @@ extension ContextPane {
     static func bindings(_ workbench: Workbench) -> [KeyBinding] {
         let state = workbench.state
         // While an earlier run is shown, the list is that run's context: it can be read, not changed.
-        let recorded = state.viewingEarlierRun.map { "this is run \($0.run)'s context; ] returns to the newest run" }
+        let recorded = state.viewingEarlierRun.map {
+            "this is run \($0.run)'s context, as recorded; it cannot be changed"
+        }
         return ScrollKeys.bindings("select a chunk") { wb, move in wb.scroll(.context, move) } + [
             KeyBinding([.enter], "Enter", "open the chunk: matched terms, score breakdown") { wb in
                 let chunks = wb.state.listedChunks

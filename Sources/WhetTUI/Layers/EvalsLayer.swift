@@ -17,7 +17,27 @@ final class EvalsLayer: Layer {
     }
 
     /// The matrix mode's keys, as the help lists them.
-    static func help(_ state: WorkbenchState) -> LayerHelp? { LayerHelp("Eval results (F3)", helpBindings(state)) }
+    /// Every mode's keys: the matrix's, then those a cell and the comparison add (each mode is one context).
+    static func help(_ state: WorkbenchState) -> LayerHelp? {
+        let layer = EvalsLayer(browser: EvalBrowser(files: []))
+        let matrix = layer.matrixBindings()
+        let cell = layer.cellBindings()
+        let compare = layer.compareBindings()
+        return LayerHelp(
+            "Eval results (F3)",
+            matrix + added(cell, to: matrix, where: "in a cell") + added(compare, to: matrix, where: "comparing"),
+            contexts: [matrix, cell, compare])
+    }
+
+    /// The bindings of `mode` the matrix does not list, their help saying where they work.
+    private static func added(_ mode: [KeyBinding], to listed: [KeyBinding], where place: String) -> [KeyBinding] {
+        let labels = Set(listed.map(\.label))
+        return mode.filter { !labels.contains($0.label) }.map { binding in
+            var binding = binding
+            binding.help = binding.help.map { "\(place): \($0)" }
+            return binding
+        }
+    }
 
     static func helpBindings(_ state: WorkbenchState) -> [KeyBinding] {
         EvalsLayer(browser: EvalBrowser(files: [])).bindings(state)

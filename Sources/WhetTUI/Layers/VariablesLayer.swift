@@ -27,7 +27,8 @@ final class VariablesLayer: Layer {
         let names = Self.names(state)
         if editing != nil {
             return [
-                KeyBinding([.enter], "Enter", "keep the value", hint: "keep") { [unowned self] wb in
+                KeyBinding([.enter], "Enter", "while editing: keep the typed value", hint: "keep") {
+                    [unowned self] wb in
                     if names.indices.contains(self.list.selected), let value = self.editing?.text {
                         // The prompt feature keeps the value; the context is searched again for it.
                         wb.prompt.setVariable(names[self.list.selected], to: value)
@@ -37,7 +38,8 @@ final class VariablesLayer: Layer {
                     self.editing = nil
                     self.list.apply(.lines(1), count: names.count, height: names.count)
                 },
-                KeyBinding([.escape], "Esc", "leave the value as it was", hint: "cancel") { [unowned self] _ in
+                KeyBinding([.escape], "Esc", "while editing: leave the value as it was", hint: "cancel") {
+                    [unowned self] _ in
                     self.editing = nil
                 },
             ]

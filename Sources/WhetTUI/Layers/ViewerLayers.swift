@@ -122,11 +122,20 @@ final class ChunkLayer: ScrolledTextLayer {
     }
 
     override func extraBindings(_ state: WorkbenchState) -> [KeyBinding] {
-        [Self.excludeBinding(chunk.location, excludable: excludable)]
+        [Self.excludeBinding(chunk.location, excludable: excludable), Self.pinBinding(chunk, pinnable: excludable)]
+    }
+
+    /// `p`: the chunk pinned (always in context, listed first) or unpinned, as `p` in the context pane.
+    static func pinBinding(_ chunk: RetrievedChunk?, pinnable: Bool) -> KeyBinding {
+        KeyBinding(
+            [.character("p")], "p", "pin / unpin: always in context", hint: "pin", changesWorkspace: true,
+            disabledReason: pinnable ? nil : "this is a recorded run's context; it cannot be changed"
+        ) { wb in if let chunk { wb.context.togglePin(chunk) } }
     }
 
     override class func help(_ state: WorkbenchState) -> LayerHelp? {
-        viewerHelp("Chunk (Enter in Context)", extra: [excludeBinding(nil, excludable: true)])
+        viewerHelp(
+            "Chunk (Enter in Context)", extra: [excludeBinding(nil, excludable: true), pinBinding(nil, pinnable: true)])
     }
 
     /// Space: the chunk at `location` left out of the next run, or put back (nil: the help's entry only).
@@ -134,7 +143,7 @@ final class ChunkLayer: ScrolledTextLayer {
         KeyBinding(
             [.character(" ")], "Space", "exclude / include for the next run", hint: "exclude",
             hintKey: "Space", changesWorkspace: true,
-            disabledReason: excludable ? nil : "this is an earlier run's context; ] returns to the newest run"
+            disabledReason: excludable ? nil : "this is a recorded run's context; it cannot be changed"
         ) { wb in if let location { wb.context.toggleExcluded(location) } }
     }
 

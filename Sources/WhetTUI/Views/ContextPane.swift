@@ -5,7 +5,9 @@ import WhetCore
 /// chunks dimmed, the selected one highlighted, the retrieval settings in the title.
 enum ContextPane {
     /// What an empty list means: the index's status first (opening, unavailable), then the query's.
-    static func emptyNote(_ context: ContextState) -> String {
+    static func emptyNote(_ state: WorkbenchState) -> String {
+        let context = state.context
+        if state.prompt.problem != nil { return "no query: the prompt does not parse (see the editor)" }
         switch context.status {
         case .connecting: return "opening the index…"
         case .unavailable: return "retrieval is unavailable (:messages says why)"
@@ -32,6 +34,10 @@ enum ContextPane {
             let used = recorded.retrieval?.chunks.filter { $0.citation != nil }.count ?? 0
             full = "Context · run \(recorded.run) · \(recorded.retrieval?.method ?? "none") · \(used)/\(chunks.count)"
             compact = "Context run \(recorded.run) \(used)/\(chunks.count)"
+        } else if !state.context.retrievalEnabled {
+            // Off: no run takes context, so no count of chunks used.
+            full = "Context · off"
+            compact = full
         } else {
             full = "Context · \(method) · k=\(state.context.topK) · \(used)/\(chunks.count)"
             compact = "Context \(method) k\(state.context.topK) \(used)/\(chunks.count)"
@@ -52,7 +58,7 @@ enum ContextPane {
             let note =
                 recorded != nil
                 ? "this run retrieved nothing"
-                : ContextPane.emptyNote(state.context)
+                : ContextPane.emptyNote(state)
             canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
             return
         }

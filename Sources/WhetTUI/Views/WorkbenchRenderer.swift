@@ -13,8 +13,13 @@ public enum WorkbenchRenderer {
         var canvas = Canvas(width: width, height: height, style: state.theme.style(.text))
         let layout = Layout.make(width: width, height: height)
         if layout.tooSmall {
-            let note = "whet needs at least 40×10 (now \(width)×\(height))"
-            canvas.draw(note, x: 0, y: max(0, height / 2), maxWidth: width, style: state.theme.style(.warning))
+            // Said in as many lines as the width needs, so the size is never cut off.
+            let note = wrapText("whet needs at least 40×10 (now \(width)×\(height))", width: max(1, width))
+            for (row, line) in note.enumerated() where row < height {
+                canvas.draw(
+                    line, x: 0, y: max(0, height / 2 - note.count / 2) + row, maxWidth: width,
+                    style: state.theme.style(.warning))
+            }
             return (canvas, nil)
         }
         let focus = layout.sidebar == nil && state.focus == .sidebar ? Pane.prompt : state.focus

@@ -69,8 +69,16 @@ extension ContextFeature {
 
     /// Space in the context pane (or the chunk view): leave the chunk out of the next run, or put it back.
     func toggleExcluded(_ location: ChunkLocation) {
-        session.toggleExcluded(location)
+        let excluded = session.toggleExcluded(location)
+        workbench.notify(.info(excluded ? "\(location) left out of the next run" : "\(location) back in the next run"))
         sync()
+    }
+
+    /// `p` in the chunk view: pin or unpin that chunk (a chunk of the current search).
+    func togglePin(_ chunk: RetrievedChunk) {
+        guard let index = state.results.firstIndex(where: { $0.location == chunk.location }) else { return }
+        state.contextList.selected = index
+        togglePin()
     }
 
     /// `p` in the context pane: pin or unpin the selected chunk.

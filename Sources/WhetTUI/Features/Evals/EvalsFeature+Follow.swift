@@ -1,18 +1,18 @@
 import Foundation
 import WhetCore
 
-/// Following evals other processes run: `whet eval` in another terminal, a CI job writing into the same
-/// workspace. The newest results file's stamp is compared once a second; when it moved, the eval cases and
-/// the advisor's reading are read again in the background, so the sidebar's checklist and advice are those of
-/// the newest eval wherever it ran.
+/// Following evals other processes run (`whet eval` in another terminal, a CI job writing into the same
+/// workspace) and eval case files changing. The stamp of the newest results file and of the case files is
+/// compared once a second; when it moved, the eval cases and the advisor's reading are read again in the
+/// background, so the sidebar's count, checklist and advice are those of the workspace as it is.
 extension EvalsFeature {
     /// Compares the newest results file with the one last seen; reads the advisor again when it moved. An eval
     /// this workbench runs updates the sidebar itself, so nothing is read while one runs.
     func followOtherEvals() {
-        let stamp = EvalResultsStamp.current(in: workspace)
-        guard stamp != resultsStamp else { return }
-        resultsStamp = stamp
-        guard stamp != nil, !evalJob.isBusy else { return }
+        let stamp = EvalsStamp.current(in: workspace)
+        guard stamp != evalsStamp else { return }
+        evalsStamp = stamp
+        guard !evalJob.isBusy else { return }
         let workspace = workspace
         let promptText = workbench.prompt.state.buffer.text
         followJob.start { port in

@@ -20,8 +20,8 @@ final class EvalsFeature {
     let datasetJob: JobSlot
     /// Reading an eval another process ran (`followOtherEvals`).
     let followJob: JobSlot
-    /// The newest results file as last seen.
-    var resultsStamp: EvalResultsStamp?
+    /// The evals' results and case files as last seen.
+    var evalsStamp: EvalsStamp?
 
     init(_ state: EvalsState, workbench: Workbench, jobs: Jobs) {
         self.state = state
@@ -41,7 +41,7 @@ final class EvalsFeature {
     func loadAfterFirstFrame(background: Bool) {
         let workspace = workspace
         let promptText = workbench.prompt.state.buffer.text
-        resultsStamp = EvalResultsStamp.current(in: workspace)
+        evalsStamp = EvalsStamp.current(in: workspace)
         @Sendable func load() -> (Int, Advice?) { EvalsFeature.readCasesAndAdvice(workspace, promptText: promptText) }
         guard background else {
             let (count, advice) = load()

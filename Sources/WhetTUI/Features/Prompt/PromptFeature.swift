@@ -11,6 +11,8 @@ final class PromptFeature {
     unowned let workbench: Workbench
     /// The text last written to the recovery file.
     var lastRecoveryText: String?
+    /// The prompt file's size and modification time at the last look (`followDisk`), by path.
+    var diskStamp: (path: String, stamp: DiskStamp)?
 
     init(_ state: PromptState, workbench: Workbench) {
         self.state = state
@@ -40,6 +42,14 @@ final class PromptFeature {
                 ))
             return
         }
+        let url: URL
+        do {
+            // A name that does not exist is said first: saving edits to then learn of a typo is a wasted step.
+            url = try workspace.promptURL(named: name)
+        } catch {
+            workbench.notify(.failure(error))
+            return
+        }
         guard !state.buffer.isModified else {
             workbench.notify(
                 .error(
@@ -48,7 +58,6 @@ final class PromptFeature {
             return
         }
         do {
-            let url = try workspace.promptURL(named: name)
             let previous = state.path
             state.path = workspace.display(url)
             state.name = url.lastPathComponent

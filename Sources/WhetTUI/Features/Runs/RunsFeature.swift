@@ -16,6 +16,8 @@ final class RunsFeature {
     let runJob: JobSlot
     /// Derived text cached between frames: the output pane's wrapped lines.
     var outputLines = WrappedText()
+    /// What the plan of the run in flight warned about (said when it starts and when it is saved).
+    var planWarning: String?
 
     init(_ state: RunsState, workbench: Workbench, jobs: Jobs) {
         self.state = state
@@ -47,12 +49,19 @@ final class RunsFeature {
             history = nil
             return
         }
-        if history?.sessionID != id {
+        let following = history?.sessionID == id
+        if !following {
             history = RunHistory(session: id, in: workspace)
         } else if history?.refresh() != true {
             return
         }
         guard let history else { return }
+        if following {
+            let known = Set(state.records.map(\.id))
+            for record in history.records where !known.contains(record.id) {
+                state.otherProcessRunIDs.insert(record.id)
+            }
+        }
         let viewed = state.outputView.viewedRun.flatMap {
             state.records.indices.contains($0) ? state.records[$0].id : nil
         }
@@ -81,6 +90,14 @@ final class RunsFeature {
         let prompt = workbench.prompt.state
         let context = workbench.context
         if context.deferUntilOpen("the run", { [weak self] in self?.startRun() }) { return }
+        if context.state.retrievalEnabled, case .unavailable(let reason) = context.state.status {
+            // As `whet run` refuses: a run without the context it asks for would be recorded as if it had it.
+            workbench.notify(
+                .failure(
+                    reason.underlying, doing: "retrieval is unavailable",
+                    hint: ":retrieval off runs without context"))
+            return
+        }
         var input = RunInput(
             promptName: (prompt.path as NSString).lastPathComponent.replacingOccurrences(of: ".prompty", with: ""),
             variables: prompt.variables.filter { !RunPlan.retrievalVariables.contains($0.key) },
@@ -118,7 +135,9 @@ final class RunsFeature {
             followSessionLog()
             state.live = LiveRun(number: run.provisionalNumber, output: "", started: Date(), firstToken: nil)
             state.outputView.showNewest()
-            workbench.notify(nil)
+            // What `whet run` warns about (retrieval off, so {{context}} is empty) is said here too, with the run.
+            planWarning = plan.warnings.first?.message
+            workbench.notify(planWarning.map { .warning($0) })
             runJob.start { port in
                 let result = await Result(awaiting: {
                     try await run.execute { event in
@@ -160,6 +179,7 @@ final class RunsFeature {
             // The log holds this run and any others appended meanwhile by other processes, in their order.
             followSessionLog()
             history?.noteRecorded(record)
+            state.otherProcessRunIDs.remove(record.id)
             if !state.records.contains(where: { $0.id == record.id }) { state.records.append(record) }
             state.outputView.showNewest()
             if record.turn != nil {
@@ -175,6 +195,8 @@ final class RunsFeature {
                 workbench.notify(.info("run \(record.run) cancelled; partial output kept"))
             } else if let error = record.error {
                 workbench.notify(.error(error))
+            } else if let planWarning {
+                workbench.notify(.warning("run \(record.run) saved; \(planWarning)"))
             } else {
                 workbench.notify(.info("run \(record.run) saved to sessions/\(state.sessionID ?? "")/runs.jsonl"))
             }

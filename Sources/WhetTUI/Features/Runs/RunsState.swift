@@ -49,6 +49,9 @@ public struct RunsState: Sendable {
     public var ratings: [String: RunRating] = [:]
     /// The sessions review mode lists (`s`).
     public var reviewSessions: [SessionStore.Summary] = []
+    /// Runs another process appended while the workbench was open: shown with their own input and context
+    /// even when newest (their context is not what the panes would search now).
+    public var otherProcessRunIDs: Set<String> = []
 
     /// The run shown in the output pane: the viewed one, else the newest.
     public var shownRun: RunRecord? {

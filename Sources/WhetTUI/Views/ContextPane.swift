@@ -9,7 +9,7 @@ enum ContextPane {
         let context = state.context
         if state.prompt.problem != nil { return "no query: the prompt does not parse (see the editor)" }
         switch context.status {
-        case .connecting: return "opening the index…"
+        case .connecting: return "opening the index…" + (context.openingProgress.map { " (\($0))" } ?? "")
         case .unavailable: return "retrieval is unavailable (:messages says why)"
         case .off, .ready, .updating:
             return context.query.isEmpty ? "no query yet" : "nothing matches the query"

@@ -55,7 +55,17 @@ final class ContextFeature {
             return
         }
         connectJob.start { port in
-            let result = Result { try ContextSession.openIndex(workspace) }
+            // A big corpus changed since the last update takes a while: the pane says how far it is, a few
+            // times a second at most.
+            let pace = Pace(interval: 0.2)
+            let result = Result {
+                try ContextSession.openIndex(
+                    workspace,
+                    progress: { done, total, _ in
+                        guard pace.due() else { return }
+                        port.post { self.state.openingProgress = "indexing \(done)/\(total)" }
+                    })
+            }
             port.finish { self.attach(result) }
         }
     }
@@ -86,6 +96,7 @@ final class ContextFeature {
             }
         }
         if session.needsEmbeddings { openDenseInBackground() }
+        state.openingProgress = nil
         sync()
         refreshContext()
         let waiting = waitingForIndex
@@ -165,5 +176,25 @@ final class ContextFeature {
         state.topK = run.retrieval?.topK ?? state.topK
         state.query = run.retrieval?.query ?? ""
         state.contextList = ListState()
+    }
+}
+
+/// Lets through at most one event per `interval` (progress from a tight loop on another thread).
+final class Pace: @unchecked Sendable {
+    // @unchecked: `last` is only touched under `lock`.
+    private let lock = NSLock()
+    private let interval: TimeInterval
+    private var last = Date.distantPast
+
+    init(interval: TimeInterval) { self.interval = interval }
+
+    /// True when `interval` has passed since the last true.
+    func due() -> Bool {
+        lock.withLock {
+            let now = Date()
+            guard now.timeIntervalSince(last) >= interval else { return false }
+            last = now
+            return true
+        }
     }
 }

@@ -22,6 +22,8 @@ public struct ContextState: Sendable {
     public var searchedQueries: [String] = []
     /// True while a background search is running.
     public var searching = false
+    /// How far opening the index has got (`indexing 120/3400`) while it brings a changed corpus up to date.
+    public var openingProgress: String?
     /// True while chunk embeddings are being brought up to date in the background.
     public var embedding = false
     public var contextList = ListState()

@@ -72,7 +72,7 @@ struct UnicodeWordSplitter {
                 folded = known
             } else {
                 guard let original = Unicode.Scalar(value) else { continue }
-                folded = UnicodeWordSplitter.fold(original)
+                folded = UnicodeWordSplitter.others.folded(original)
                 local[value] = folded
             }
             for position in folded.scalars.indices { take(folded.scalars[position], folded.kinds[position], body) }
@@ -173,9 +173,28 @@ struct UnicodeWordSplitter {
     private static let latin: [Folded] = (0x80..<0x250).map { fold(Unicode.Scalar(UInt32($0)) ?? " ") }
     private static let punctuation: [Folded] = (0x2000..<0x2070).map { fold(Unicode.Scalar(UInt32($0)) ?? " ") }
 
+    /// Every other scalar met, folded once per process: looked up under a lock, so only once per text (the
+    /// text's own table comes first).
+    private static let others = FoldCache()
+
     private static func shared(_ value: UInt32) -> Folded? {
         if value < 0x250 { return latin[Int(value) - 0x80] }
         if value >= 0x2000, value < 0x2070 { return punctuation[Int(value) - 0x2000] }
         return nil
+    }
+}
+
+/// Folds of scalars outside the shared tables, kept for the process and shared by every thread.
+private final class FoldCache: @unchecked Sendable {
+    // @unchecked: `folds` is guarded by `lock`.
+    private let lock = NSLock()
+    private var folds: [UInt32: UnicodeWordSplitter.Folded] = [:]
+
+    func folded(_ scalar: Unicode.Scalar) -> UnicodeWordSplitter.Folded {
+        if let known = lock.withLock({ folds[scalar.value] }) { return known }
+        let folded = UnicodeWordSplitter.fold(scalar)
+        // Bounded: a text of many distinct rare scalars must not grow it without end.
+        lock.withLock { if folds.count < 65_536 { folds[scalar.value] = folded } }
+        return folded
     }
 }

@@ -161,9 +161,9 @@ public struct BM25Index: Sendable {
         if language.id == Language.english.id {
             term = analyzer.term(for: word)
         } else {
-            var other = otherAnalyzers[language.id] ?? TermAnalyzer(stemming: parameters.stemming, language: language)
-            term = other.term(for: word)
-            otherAnalyzers[language.id] = other
+            // Mutated in place: taking a copy out and putting it back copied its memo of every word so far.
+            term = otherAnalyzers[language.id, default: TermAnalyzer(stemming: parameters.stemming, language: language)]
+                .term(for: word)
         }
         let id = term.map { termID(for: $0) } ?? -1
         wordIDs.insert(key, hash: hash, value: id)

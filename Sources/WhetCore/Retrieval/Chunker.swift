@@ -111,6 +111,7 @@ public struct Chunker: Sendable {
 
     private func joined(_ units: [Unit]) -> String {
         var text = ""
+        text.reserveCapacity(units.reduce(0) { $0 + $1.text.utf8.count + 2 })
         for (index, unit) in units.enumerated() {
             if index > 0 { text += unit.startsBlock ? "\n\n" : "\n" }
             text += unit.text
@@ -143,7 +144,7 @@ public struct Chunker: Sendable {
     /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere; each piece with its
     /// length when known.
     private func split(_ line: String) -> [(text: String, count: Int?)] {
-        let count = line.count
+        let count = Chunker.characterCount(line)
         guard count > maxCharacters else { return [(line, count)] }
         // Pieces leave room for the overlap that will precede them, so no chunk outgrows the limit.
         let limit = max(16, maxCharacters - overlap - 2)
@@ -183,14 +184,29 @@ public struct Chunker: Sendable {
     /// Groups lines into blocks: blank lines separate blocks, fenced code stays whole, ATX (`# T`) and setext
     /// (`T` over `===`/`---`) headings are blocks of their own.
     static func blocks(of text: String) -> [Block] {
-        let lines: [String]
-        if text.utf8.contains(0x0D) {
+        var lines: [String] = []
+        var text = text
+        let hasReturn = text.withUTF8 { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0x0D, bytes.count) != nil
+        }
+        if hasReturn {
             lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         } else {
             // Without a carriage return every line feed is a character of its own, so cutting the bytes
             // gives the same lines as cutting the characters, without walking grapheme clusters.
-            lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
+            text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else {
+                    lines = [""]
+                    return
+                }
+                var start = 0
+                while let found = memchr(base + start, 0x0A, bytes.count - start) {
+                    let end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    start = end + 1
+                }
+                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
             }
         }
         var blocks: [Block] = []
@@ -207,7 +223,7 @@ public struct Chunker: Sendable {
 
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmedSpaces
+            let trimmed = Chunker.trimmed(line)
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 if !inFence { flush() }
                 current.append((index + 1, line))
@@ -234,7 +250,30 @@ public struct Chunker: Sendable {
         return blocks
     }
 
+    /// `line.trimmedSpaces`, answered from the end bytes when there is nothing to trim: a Character that is
+    /// a space or a tab is that one byte, so ends that are other ASCII bytes cannot be trimmed.
+    static func trimmed(_ line: String) -> String {
+        if let first = line.utf8.first, let last = line.utf8.last, first < 0x80, last < 0x80, first != 0x20,
+            first != 0x09, last != 0x20, last != 0x09
+        {
+            return line
+        }
+        return line.trimmedSpaces
+    }
+
+    /// `line.count`, counted from the bytes when the line is ASCII without a carriage return: then every byte
+    /// is a Character of its own (only CR LF joins two ASCII scalars into one Character).
+    static func characterCount(_ line: String) -> Int {
+        let simple =
+            line.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+            } ?? false
+        return simple ? line.utf8.count : line.count
+    }
+
     static func atxHeading(_ line: String) -> (level: Int, title: String)? {
+        // A Character "#" is the byte '#' alone: any other first byte rules a heading out at once.
+        guard line.utf8.first == 0x23 else { return nil }
         let hashes = line.prefix { $0 == "#" }.count
         guard (1...6).contains(hashes) else { return nil }
         let rest = line.dropFirst(hashes)
@@ -244,7 +283,12 @@ public struct Chunker: Sendable {
     }
 
     static func setextLevel(_ underline: String, title: String) -> Int? {
-        let trimmed = underline.trimmedSpaces
+        // The first byte after the leading spaces and tabs is the trimmed line's first byte, or a byte of a
+        // space's combining mark (then neither can underline): most lines are ruled out before trimming.
+        guard let lead = underline.utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), "=-~^".utf8.contains(lead) else {
+            return nil
+        }
+        let trimmed = Chunker.trimmed(underline)
         // Only a line of one of these can underline; the lengths, which walk both strings, come after.
         guard let first = trimmed.utf8.first, "=-~^".utf8.contains(first) else { return nil }
         guard trimmed.count >= 3, trimmed.count >= title.count / 2 else { return nil }

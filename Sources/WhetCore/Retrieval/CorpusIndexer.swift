@@ -50,9 +50,11 @@ public struct CorpusIndexer: Sendable {
         public var walk = 0.0
         /// Reading, hashing, decoding, detecting the language and chunking files, on every core.
         public var files = 0.0
-        /// Writing chunks to the store.
+        /// Writing chunks to the store and adding them to an in-memory index being built, on a thread beside
+        /// the readers: it overlaps `files`.
         public var store = 0.0
-        /// Building the in-memory BM25 index and writing its snapshot (`Workspace.openIndex`).
+        /// Finishing the in-memory BM25 index (building it from the store when the update did not) and writing
+        /// its snapshot (`Workspace.openIndex`).
         public var searchIndex = 0.0
     }
 

@@ -11,6 +11,8 @@ extension CorpusIndexer {
         let displayPrefix: String
         var report = Report()
         var batch = LexicalIndex.Batch()
+        /// Commits full batches beside the readers.
+        let writer: BatchWriter
         var state: CorpusState
         /// A missing converter is said once per file type, with the files it kept out.
         private var missing: [String: (failure: DocumentLoaders.Failure, files: [String])] = [:]
@@ -36,6 +38,7 @@ extension CorpusIndexer {
                 )
             }
             report.rebuilt = try index.resetIfSettingsChanged(signature)
+            writer = BatchWriter(index: index)
             let corpusURL = workspace.corpusDirectory
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory),
@@ -51,12 +54,28 @@ extension CorpusIndexer {
                 extractionCache: workspace.isWritable ? workspace.extractionCacheURL : nil,
                 retriesMissingPrograms: retriesMissingPrograms)
             state = CorpusState(storeID: "", generation: 0, settings: indexer.settingsSignature)
+            // An empty store is filled batch by batch: its in-memory index is built from the same batches.
+            try index.beginBuildingIfEmpty()
         }
 
         /// Reads `files` a window at a time on every core and applies their outcomes in order. `known` is what
         /// the index recorded per shown path, `failedBefore` the failures remembered per relative path;
         /// `quiet` leaves out the warnings of failures seen before (a search's check, not `whet index`).
         mutating func read(
+            _ files: [CorpusWalk.File], known: [String: LexicalIndex.FileState],
+            failedBefore: [String: CorpusState.Failure], quiet: Bool, progress: Progress?
+        ) throws {
+            do {
+                try readWindows(files, known: known, failedBefore: failedBefore, quiet: quiet, progress: progress)
+            } catch {
+                // Nothing may still be committing once the caller lets go of the index lock.
+                _ = try? writer.drain()
+                indexer.index.endBuilding()
+                throw error
+            }
+        }
+
+        private mutating func readWindows(
             _ files: [CorpusWalk.File], known: [String: LexicalIndex.FileState],
             failedBefore: [String: CorpusState.Failure], quiet: Bool, progress: Progress?
         ) throws {
@@ -130,12 +149,11 @@ extension CorpusIndexer {
             }
         }
 
-        /// Applies the batch in one transaction and starts the next.
+        /// Hands the batch to the writer (one transaction, after the batches before it) and starts the next.
         private mutating func commit() throws {
-            let started = Date()
-            defer { report.phases.store += Date().timeIntervalSince(started) }
-            try indexer.index.apply(batch)
+            let full = batch
             batch = LexicalIndex.Batch()
+            try writer.submit(full)
         }
 
         /// Commits what is left, says which converters were missing, and records the corpus as seen.
@@ -147,7 +165,15 @@ extension CorpusIndexer {
                     Warning("\(failure) (\(count) not read)", at: SourceLocation(file: displayPrefix)))
             }
             report.skippedFiles.sort()
-            try commit()
+            do {
+                try commit()
+                report.phases.store += try writer.drain()
+            } catch {
+                _ = try? writer.drain()
+                indexer.index.endBuilding()
+                throw error
+            }
+            indexer.index.endBuilding()
             if let url = indexer.stateURL {
                 let stored = try indexer.index.storeState()
                 state.storeID = stored.id

@@ -16,6 +16,8 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     public let parameters: BM25Parameters
     private let lock = NSLock()
     private var memory: InMemory?
+    /// The index of an empty store being filled, built from the batches as they commit (guarded by `lock`).
+    private var builder: IndexBuilder?
     /// When `data_version` was last compared (guarded by `lock`).
     private var lastFreshnessCheck: ContinuousClock.Instant?
     /// How long a checked in-memory index is trusted before the store is asked again.
@@ -236,6 +238,31 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
         return (index, chunkIDs)
     }
 
+    /// Starts the in-memory index empty when the store holds no chunks (a first index, a rebuild, new chunk
+    /// settings), so the update that fills the store indexes each batch's chunks as it commits them instead
+    /// of reading every chunk back from the store afterwards: the same documents in the same order, so the
+    /// same index. Call it before the first batch, holding the index lock.
+    public func beginBuildingIfEmpty() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard memory == nil, builder == nil, try store.chunkCount(upTo: Int64.max) == 0 else { return }
+        builder = IndexBuilder(parameters: parameters, dataVersion: try store.changeToken())
+    }
+
+    /// Ends the build `beginBuildingIfEmpty` started: its index becomes the in-memory one, unless a search
+    /// built one from the store meanwhile or another process committed since. Call it once the update's last
+    /// batch is committed (or the update failed: what was committed is what the build holds).
+    public func endBuilding() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let builder else { return }
+        self.builder = nil
+        guard memory == nil, let built = builder.finished(), (try? store.changeToken()) == builder.dataVersion
+        else { return }
+        memory = InMemory(index: built.index, chunkIDs: built.chunkIDs, dataVersion: builder.dataVersion)
+        origin = .store
+    }
+
     /// Applies another process's changes to the built index by comparing chunk ids (ids are never reused,
     /// so the id sets say exactly what was removed and added). Caller holds `lock`.
     private func refreshLocked(version: Int) throws {
@@ -279,6 +306,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     private func invalidate() {
         lock.lock()
         memory = nil
+        builder = nil
         lock.unlock()
     }
 
@@ -362,7 +390,7 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     // MARK: Writing
 
     /// A batch of changes applied in one transaction.
-    public struct Batch {
+    public struct Batch: Sendable {
         var replacements: [(path: String, state: FileState, chunks: [Chunk])] = []
         var touches: [(path: String, state: FileState)] = []
         var removals: [String] = []
@@ -383,13 +411,18 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     /// Applies `batch` atomically.
     public func apply(_ batch: Batch) throws {
         guard batch.count > 0 else { return }
+        // While an empty store fills, the batch's chunks are analysed beside the store's transaction.
+        let builder = lock.withLock { self.builder }
+        builder?.add(batch)
         let changes: (removed: [Int64], added: [StoredChunk])
         do {
             changes = try store.apply(batch)
         } catch {
+            builder?.abandon()
             invalidate()
             throw error
         }
+        builder?.commit(added: changes.added.map(\.id), removed: changes.removed)
         updateInMemory(removed: changes.removed, added: changes.added)
     }
 
@@ -414,18 +447,17 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
     private func applyToMemoryLocked(removed: [Int64], added: [StoredChunk]) {
         guard !removed.isEmpty || !added.isEmpty else { return }
         guard var current = memory else { return }
-        if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) {
-            memory = nil
-            return
-        }
+        // Taken out while it changes, so its arrays are changed in place rather than copied.
+        memory = nil
+        if current.index.deletedCount + removed.count > max(16, current.index.documentCount / 10) { return }
         for id in removed {
             if let position = current.position(of: id) { current.index.delete(document: position) }
         }
         current.index.append(
             BM25Index.build(
                 added.map { ($0.text, $0.heading) }, languages: added.map(\.language), parameters: parameters))
-        current.chunkIDs.append(contentsOf: added.map(\.id))
         current.index.finish()
+        current.chunkIDs.append(contentsOf: added.map(\.id))
         current.changedSinceSnapshot += removed.count + added.count
         memory = current
     }

@@ -33,19 +33,26 @@ struct WordTable: Sendable {
 
     /// The value stored for `bytes`, if any.
     func value(for bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        return arena.withUnsafeBufferPointer { arena in
-            while true {
-                let index = slots[slot]
-                if index < 0 { return nil }
-                let entry = entries[Int(index)]
-                if entry.hash == hash, entry.length == bytes.count,
-                    bytes.isEmpty || memcmp(arena.baseAddress! + entry.start, bytes.baseAddress!, bytes.count) == 0
-                {
-                    return entry.value
+        // Through buffer pointers: every word of the corpus comes here, and the arrays' bounds checks and
+        // retains cost as much as the probe itself. Indices come from `place`, so they are in bounds.
+        slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                arena.withUnsafeBufferPointer { arena in
+                    let mask = slots.count - 1
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let index = slots[slot]
+                        if index < 0 { return nil }
+                        let entry = entries[Int(index)]
+                        if entry.hash == hash, entry.length == bytes.count,
+                            bytes.isEmpty
+                                || memcmp(arena.baseAddress! + entry.start, bytes.baseAddress!, bytes.count) == 0
+                        {
+                            return entry.value
+                        }
+                        slot = (slot + 1) & mask
+                    }
                 }
-                slot = (slot + 1) & mask
             }
         }
     }

@@ -55,6 +55,6 @@ public struct Language: Sendable, Equatable, Hashable {
         return languages
     }()
 
-    /// The languages that can be told apart by their stop words.
-    public static var detectable: [Language] { all.filter { !$0.stopWords.isEmpty } }
+    /// The languages that can be told apart by their stop words (computed once: every file asks).
+    public static let detectable: [Language] = all.filter { !$0.stopWords.isEmpty }
 }

@@ -14,16 +14,24 @@ public enum LanguageDetector {
         let candidates = Language.detectable
         var hits = Array(repeating: 0, count: candidates.count)
         var words = 0
-        // Only the sample is read: the rest of a long document cannot change what it says.
-        TextTokenizer.forWordBytes(
-            in: text,
-            while: { bytes in
-                words += 1
-                if let mask = stopWordLanguages.value(for: bytes, hash: WordTable.hash(bytes)) {
-                    for index in candidates.indices where mask & (1 << index) != 0 { hits[index] += 1 }
-                }
-                return words < sampleWords
-            })
+        let table = stopWordLanguages
+        let longest = longestStopWord
+        hits.withUnsafeMutableBufferPointer { counts in
+            // Only the sample is read: the rest of a long document cannot change what it says.
+            TextTokenizer.forWordBytes(
+                in: text,
+                while: { bytes in
+                    words += 1
+                    // A word longer than every stop word is none of them: no hash, no look-up.
+                    if bytes.count <= longest, var mask = table.value(for: bytes, hash: WordTable.hash(bytes)) {
+                        while mask != 0 {
+                            counts[mask.trailingZeroBitCount] += 1
+                            mask &= mask - 1
+                        }
+                    }
+                    return words < sampleWords
+                })
+        }
         guard let best = hits.indices.max(by: { hits[$0] < hits[$1] }), hits[best] >= minimumHits else {
             return fallback
         }
@@ -52,6 +60,9 @@ public enum LanguageDetector {
         else { return nil }
         return candidates[best]
     }
+
+    /// The length in bytes of the longest stop word of a detectable language.
+    static let longestStopWord: Int = Language.detectable.flatMap(\.stopWords).map(\.utf8.count).max() ?? 0
 
     /// Every stop word of a detectable language → the languages (bits by position in `detectable`) it is a
     /// stop word of: one look-up per word, by its bytes, without making a String.

@@ -40,7 +40,7 @@ public struct BM25Index: Sendable {
     var offsets: [Int] = [0]
     var postingDocuments: [UInt32] = []
     var postingWeights: [Float] = []
-    private var pendingTerms: [Int32] = []
+    var pendingTerms: [Int32] = []
     private var pendingDocuments: [UInt32] = []
     private var pendingWeights: [Float] = []
     /// Per term: the last document it was posted for and where in the pending triples, to add up repeats.
@@ -59,7 +59,7 @@ public struct BM25Index: Sendable {
     /// Set when a deletion changed the average length: `finish` makes the length norms again.
     private var normsStale = false
     /// Per-query buffers, reused across searches.
-    private let scratch = SearchScratch()
+    let scratch = SearchScratch()
 
     /// An empty index.
     public init(parameters: BM25Parameters = BM25Parameters()) {
@@ -324,187 +324,5 @@ public struct BM25Index: Sendable {
             lastSlot[term] = -1
             lastDocument[term] = UInt32.max
         }
-    }
-
-    /// Inverse document frequency, Lucene's form (never negative): ln(1 + (N − df + 0.5) / (df + 0.5)).
-    public func idf(documentFrequency: Int) -> Double {
-        let count = Double(liveDocumentCount)
-        let df = Double(documentFrequency)
-        return log(1 + (count - df + 0.5) / (df + 0.5))
-    }
-
-    /// How many live documents contain `term`.
-    public func documentFrequency(_ term: String) -> Int {
-        guard let id = termIDs[term], Int(id) < offsets.count - 1 else { return 0 }
-        return liveFrequency(from: offsets[Int(id)], to: offsets[Int(id) + 1])
-    }
-
-    /// The live documents among the postings `start..<end`: all of them without deletions, else counted.
-    private func liveFrequency(from start: Int, to end: Int) -> Int {
-        guard deletedCount > 0 else { return end - start }
-        var live = 0
-        for index in start..<end {
-            let document = Int(postingDocuments[index])
-            if document >= deleted.count || !deleted[document] { live += 1 }
-        }
-        return live
-    }
-
-    /// The best `topK` documents for analysed query terms, best first; ties go to the earlier document. A term
-    /// repeated in the query counts as often as it appears, as in Lucene. Requires `finish()` after adding.
-    public func search<Terms: Sequence>(_ queryTerms: Terms, topK: Int) -> [Hit] where Terms.Element == String {
-        precondition(
-            lengthNorms.count == documentLengths.count && pendingTerms.isEmpty,
-            "BM25Index.finish() must run after adding documents")
-        var counts: [Int32: Float] = [:]
-        for term in queryTerms { if let id = termIDs[term] { counts[id, default: 0] += 1 } }
-        guard topK > 0, !counts.isEmpty else { return [] }
-        // Score accumulators and the list of touched documents come from a reused scratch buffer: a fresh
-        // megabyte per query on a large corpus costs more in page faults than the scoring itself.
-        let count = documentLengths.count
-        let buffers = scratch.take(count: count)
-        defer { scratch.give(buffers) }
-        let scores = buffers.scores
-        let touched = buffers.touched
-        var touchedCount = 0
-        let k1PlusOne = Float(parameters.k1 + 1)
-        lengthNorms.withUnsafeBufferPointer { norms in
-            postingDocuments.withUnsafeBufferPointer { documents in
-                postingWeights.withUnsafeBufferPointer { weights in
-                    for (id, queryCount) in counts.sorted(by: { $0.key < $1.key }) {
-                        let start = offsets[Int(id)]
-                        let end = offsets[Int(id) + 1]
-                        let frequency = liveFrequency(from: start, to: end)
-                        let factor = Float(idf(documentFrequency: frequency)) * queryCount * k1PlusOne
-                        var index = start
-                        while index < end {
-                            let document = Int(documents[index])
-                            let tf = weights[index]
-                            let previous = scores[document]
-                            if previous == 0 {
-                                touched[touchedCount] = UInt32(document)
-                                touchedCount += 1
-                            }
-                            scores[document] = previous + factor * tf / (tf + norms[document])
-                            index += 1
-                        }
-                    }
-                }
-            }
-        }
-        var heap = TopKHeap(capacity: topK)
-        let hasDeletions = deletedCount > 0
-        for position in 0..<touchedCount {
-            let document = Int(touched[position])
-            if !hasDeletions || document >= deleted.count || !deleted[document] {
-                heap.offer(document, scores[document])
-            }
-            scores[document] = 0  // leave the scratch clean for the next query
-        }
-        return heap.sorted().map { Hit(document: $0.index, score: Double($0.score)) }
-    }
-}
-
-/// Reusable per-query buffers for `BM25Index.search`, shared by copies of an index and safe to use from
-/// several threads (each search takes its own pair). Scores are all zero whenever a pair is given back.
-final class SearchScratch: @unchecked Sendable {
-    // @unchecked: `free` is guarded by `lock`; a buffer pair is used by one search at a time.
-    struct Buffers {
-        var scores: UnsafeMutablePointer<Float>
-        var touched: UnsafeMutablePointer<UInt32>
-        var capacity: Int
-    }
-    private let lock = NSLock()
-    private var free: [Buffers] = []
-
-    func take(count: Int) -> Buffers {
-        lock.lock()
-        let reused = free.popLast()
-        lock.unlock()
-        if let reused, reused.capacity >= count { return reused }
-        if let reused { release(reused) }
-        let capacity = max(count, 1)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
-        scores.initialize(repeating: 0, count: capacity)
-        let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        return Buffers(scores: scores, touched: touched, capacity: capacity)
-    }
-
-    func give(_ buffers: Buffers) {
-        lock.lock()
-        defer { lock.unlock() }
-        if free.count < 8 { free.append(buffers) } else { release(buffers) }
-    }
-
-    private func release(_ buffers: Buffers) {
-        buffers.scores.deallocate()
-        buffers.touched.deallocate()
-    }
-
-    deinit {
-        for buffers in free { release(buffers) }
-    }
-}
-
-/// A min-heap keeping the best `capacity` (index, score) pairs seen; most offers are rejected by one
-/// comparison with the root. "Worse" means a lower score, or the same score and a later index.
-struct TopKHeap {
-    private(set) var items: [(index: Int, score: Float)] = []
-    let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(0, capacity)
-        items.reserveCapacity(self.capacity)
-    }
-
-    @inline(__always)
-    static func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
-        a.score < b.score || (a.score == b.score && a.index > b.index)
-    }
-
-    @inline(__always)
-    mutating func offer(_ index: Int, _ score: Float) {
-        guard capacity > 0 else { return }
-        let item = (index: index, score: score)
-        if items.count < capacity {
-            items.append(item)
-            var child = items.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard TopKHeap.worse(items[child], items[parent]) else { break }
-                items.swapAt(child, parent)
-                child = parent
-            }
-        } else if TopKHeap.worse(items[0], item) {
-            items[0] = item
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                let right = left + 1
-                var worst = parent
-                if left < items.count, TopKHeap.worse(items[left], items[worst]) { worst = left }
-                if right < items.count, TopKHeap.worse(items[right], items[worst]) { worst = right }
-                if worst == parent { return }
-                items.swapAt(parent, worst)
-                parent = worst
-            }
-        }
-    }
-
-    /// The kept items, best first.
-    func sorted() -> [(index: Int, score: Float)] {
-        items.sorted { TopKHeap.worse($1, $0) }
-    }
-}
-
-/// Selecting the best k of many scored items without sorting them all: a min-heap of size k. Shared by the
-/// lexical and dense searches so both break ties the same way (lower index first).
-public enum TopK {
-    /// The `k` highest-scoring `(index, score)` pairs, best first; equal scores keep the lower index first.
-    public static func select<Items: Sequence>(_ k: Int, from items: Items) -> [(index: Int, score: Float)]
-    where Items.Element == (Int, Float) {
-        var heap = TopKHeap(capacity: k)
-        for (index, score) in items { heap.offer(index, score) }
-        return heap.sorted()
     }
 }

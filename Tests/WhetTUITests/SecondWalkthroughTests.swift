@@ -8,43 +8,9 @@ import XCTest
 /// no word of it, notes that said the wrong thing, keys a viewer swallowed, help that missed a mode, files
 /// changed on disk that the workbench did not notice.
 @MainActor
-final class SecondWalkthroughTests: XCTestCase {
-    var root: URL!
-    let layout = Layout.make(width: 120, height: 40)
-
-    override func setUp() async throws {
-        DisplayWidth.prepareLocale()
-        root = try copyOfDemoWorkspace()
-    }
-
-    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
-
-    func opened() throws -> Workbench {
-        let workbench = try openWorkbench(root: root)
-        workbench.finishStartup()
-        workbench.resize(to: layout)
-        return workbench
-    }
-
-    func press(_ workbench: Workbench, _ keys: Key...) {
-        for key in keys { workbench.handle(key, layout: layout) }
-    }
-
-    func command(_ workbench: Workbench, _ text: String) {
-        press(workbench, .control("p"))
-        for character in text { press(workbench, .character(character)) }
-        press(workbench, .enter)
-    }
-
+final class SecondWalkthroughTests: DemoWorkbenchTestCase {
     func screen(_ workbench: Workbench, width: Int = 120, height: Int = 40) -> String {
         workbench.render(width: width, height: height, now: Date(timeIntervalSince1970: 0)).0.text
-    }
-
-    func settle(_ workbench: Workbench, until done: () -> Bool) async throws {
-        for _ in 0..<500 where !done() {
-            try await Task.sleep(for: .milliseconds(10))
-            workbench.applyEvents()
-        }
     }
 
     func testARunAnotherProcessMadeIsShownWithItsOwnInputAndContext() async throws {

@@ -7,42 +7,7 @@ import XCTest
 /// save deleted, a run on stale context, runs another process appended that could not be reached, keys that a
 /// viewer swallowed, help that missed whole overlays, commands that did nothing and said nothing.
 @MainActor
-final class WalkthroughFixesTests: XCTestCase {
-    var root: URL!
-    let layout = Layout.make(width: 120, height: 40)
-
-    override func setUp() async throws {
-        DisplayWidth.prepareLocale()
-        root = try copyOfDemoWorkspace()
-    }
-
-    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
-
-    func opened() throws -> Workbench {
-        let workbench = try openWorkbench(root: root)
-        workbench.finishStartup()
-        workbench.resize(to: layout)
-        return workbench
-    }
-
-    func press(_ workbench: Workbench, _ keys: Key...) {
-        for key in keys { workbench.handle(key, layout: layout) }
-    }
-
-    func command(_ workbench: Workbench, _ text: String) {
-        press(workbench, .control("p"))
-        for character in text { press(workbench, .character(character)) }
-        press(workbench, .enter)
-    }
-
-    func waitForRun(_ workbench: Workbench) async throws {
-        for _ in 0..<500 where workbench.isRunning {
-            try await Task.sleep(for: .milliseconds(10))
-            workbench.applyEvents()
-        }
-        XCTAssertFalse(workbench.isRunning)
-    }
-
+final class WalkthroughFixesTests: DemoWorkbenchTestCase {
     func testCtrlQQuitsThroughAViewerAndF1ListsEveryOverlay() async throws {
         let workbench = try opened()
         press(workbench, .function(1))

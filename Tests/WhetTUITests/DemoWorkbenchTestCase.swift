@@ -1,0 +1,52 @@
+import XCTest
+
+@testable import WhetCore
+@testable import WhetTUI
+
+/// A workbench on a fresh copy of the demo workspace at 120×40, with the keys, commands and waits the
+/// walkthrough tests drive it by.
+@MainActor
+class DemoWorkbenchTestCase: XCTestCase {
+    var root: URL!
+    let layout = Layout.make(width: 120, height: 40)
+
+    override func setUp() async throws {
+        DisplayWidth.prepareLocale()
+        root = try copyOfDemoWorkspace()
+    }
+
+    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
+
+    /// The workbench opened as `whet` opens it, its start-up finished in place.
+    func opened() throws -> Workbench {
+        let workbench = try openWorkbench(root: root)
+        workbench.finishStartup()
+        workbench.resize(to: layout)
+        return workbench
+    }
+
+    func press(_ workbench: Workbench, _ keys: Key...) {
+        for key in keys { workbench.handle(key, layout: layout) }
+    }
+
+    /// Types `:text` and Enter.
+    func command(_ workbench: Workbench, _ text: String) {
+        press(workbench, .control("p"))
+        for character in text { press(workbench, .character(character)) }
+        press(workbench, .enter)
+    }
+
+    /// Applies jobs' updates until `done` (or five seconds).
+    func settle(_ workbench: Workbench, until done: () -> Bool) async throws {
+        for _ in 0..<500 where !done() {
+            try await Task.sleep(for: .milliseconds(10))
+            workbench.applyEvents()
+        }
+    }
+
+    /// Waits for the streaming run to end.
+    func waitForRun(_ workbench: Workbench) async throws {
+        try await settle(workbench) { !workbench.isRunning }
+        XCTAssertFalse(workbench.isRunning)
+    }
+}

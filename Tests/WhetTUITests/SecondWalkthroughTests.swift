@@ -44,8 +44,9 @@ final class SecondWalkthroughTests: DemoWorkbenchTestCase {
         press(workbench, .control("r"))
         XCTAssertFalse(workbench.isRunning)
         XCTAssertEqual(workbench.state.runs.records.count, 0, "nothing recorded as if it had context")
-        XCTAssertTrue(workbench.state.message?.text.contains("retrieval is unavailable") ?? false)
-        XCTAssertEqual(workbench.state.message?.hint, ":retrieval off runs without context")
+        XCTAssertTrue(
+            workbench.state.message?.text.hasPrefix("run refused (:retrieval off runs without context)") ?? false,
+            "a refusal that reads apart from the start-up message, its way out first")
 
         command(workbench, "retrieval off")
         XCTAssertTrue(screen(workbench).contains("Context · off ─"), "no count of chunks a run does not use")
@@ -105,5 +106,34 @@ final class SecondWalkthroughTests: DemoWorkbenchTestCase {
         XCTAssertEqual(workbench.state.evals.evalCaseCount, cases + 1, "an eval case file added is counted")
         XCTAssertEqual(workbench.state.prompt.buffer.text, text, "a prompt with no edits is reloaded")
         XCTAssertTrue(workbench.state.message?.text.contains("changed on disk") ?? false)
+    }
+}
+
+/// Dense and hybrid search in an open workbench after the corpus changed: the vectors catch up before a run,
+/// so the run's context is the one `whet search --method hybrid` gives in a new process.
+@MainActor
+final class VectorsFollowTheIndexTests: DemoWorkbenchTestCase {
+    func testAHybridRunAfterACorpusEditUsesTheNewChunksAsANewProcessWould() async throws {
+        let config = root.appendingPathComponent("whet.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "method = \"bm25\"", with: "method = \"hybrid\"")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let workbench = try opened()
+        try await settle(workbench) { workbench.state.context.retrievalOptions.method == .hybrid }
+        XCTAssertEqual(workbench.state.context.retrievalOptions.method, .hybrid)
+
+        try "# Key rotation policy\n\nHow do I rotate my API key? Rotate your API key every 90 days.\n".write(
+            to: root.appendingPathComponent("corpus/support/rotation-policy.md"), atomically: true, encoding: .utf8)
+        press(workbench, .control("r"))
+        try await settle(workbench) { !workbench.state.runs.records.isEmpty && !workbench.isRunning }
+        let record = try XCTUnwrap(workbench.state.runs.records.last)
+        let used = record.retrieval?.chunks.map(\.chunk) ?? []
+
+        let workspace = try Workspace.open(root: root)
+        let (fresh, _) = try await ContextSession.open(workspace)
+        let outcome = try await fresh.search(try XCTUnwrap(record.retrieval?.query))
+        XCTAssertEqual(used.map(\.location), outcome.chunks.map(\.location))
+        XCTAssertTrue(used.contains { $0.path == "corpus/support/rotation-policy.md" }, "\(used.map(\.location))")
+        for (a, b) in zip(used, outcome.chunks) { XCTAssertEqual(a.score, b.score, accuracy: 1e-9) }
     }
 }

@@ -89,9 +89,10 @@ public enum WorkbenchLoop {
                 lastRecovery = now
             }
             if now.timeIntervalSince(lastFollow) >= 1 {
-                let before = (workbench.state.runs.records.count, workbench.state.runs.ratings.count)
                 workbench.followOtherProcesses()
-                if (workbench.state.runs.records.count, workbench.state.runs.ratings.count) != before { dirty = true }
+                // What it found (a run, a reloaded prompt, a message) is drawn now; an unchanged frame costs
+                // nothing on the terminal (the canvas is diffed).
+                dirty = true
                 lastFollow = now
             }
             // Wait for a key or a job's event. A frame still owed (output came faster than 30 frames a second)

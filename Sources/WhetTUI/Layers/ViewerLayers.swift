@@ -108,7 +108,7 @@ final class ChunkLayer: ScrolledTextLayer {
                         + methods.map { "\($0.method) #\($0.rank) (\(String(format: "%.3f", $0.score)))" }
                         .joined(separator: " · "), .dim))
         }
-        if chunk.pinned == true || state.context.pinned.contains(where: { $0.location == chunk.location }) {
+        if state.context.pinned.contains(where: { $0.location == chunk.location }) {
             header.append(StyledLine("pinned: always in context", .dim))
         }
         if state.context.excluded.contains(chunk.location) {

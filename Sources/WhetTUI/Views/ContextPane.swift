@@ -7,6 +7,9 @@ enum ContextPane {
     /// What an empty list means: the index's status first (opening, unavailable), then the query's.
     static func emptyNote(_ state: WorkbenchState) -> String {
         let context = state.context
+        if state.readOnly {
+            return state.shownRun?.retrieval == nil ? "retrieval was off for this run" : "this run retrieved nothing"
+        }
         if state.prompt.problem != nil { return "no query: the prompt does not parse (see the editor)" }
         switch context.status {
         case .connecting: return "opening the index…" + (context.openingProgress.map { " (\($0))" } ?? "")
@@ -25,7 +28,7 @@ enum ContextPane {
             state.context.retrievalEnabled
             ? state.retrievalLabel + (state.context.searching ? " …" : "")
                 + (state.context.embedding ? " · embedding…" : "")
-                + (state.context.status == .connecting ? " · opening…" : "")
+                + (state.context.status == .connecting && !state.readOnly ? " · opening…" : "")
                 + (state.context.status.isUpdating ? " · updating…" : "")
             : "off"
         let full: String
@@ -57,7 +60,7 @@ enum ContextPane {
         if chunks.isEmpty {
             let note =
                 recorded != nil
-                ? "this run retrieved nothing"
+                ? (recorded?.retrieval == nil ? "retrieval was off for this run" : "this run retrieved nothing")
                 : ContextPane.emptyNote(state)
             canvas.draw(note, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme.style(.dim))
             return

@@ -50,6 +50,10 @@ extension ContextSession {
             setStatus(.unavailable(ContextUnavailable(error)))
             return CorpusIndexer.Report()
         }
+        if lexical !== opened.index {
+            // Vectors belong to the index they were made for: a new one (`:index`) gets its own.
+            setDense(nil)
+        }
         setIndex(opened.index)
         markCorpusChecked()
         setStatus(opened.report.busyWith.map { .updating(by: $0.description) } ?? .ready)

@@ -39,6 +39,8 @@ public final class ContextSession {
     public private(set) var dense: DenseRetriever?
     /// The pipeline for `options`, once the index is open.
     public private(set) var retriever: WorkspaceRetriever?
+    /// The store's state when the vectors were brought up to date (`vectorsBehind` compares it with now).
+    private var denseStoreState: LexicalIndex.StoreState?
     /// The search `results` come from (nil: none yet, or only pins).
     private var lastOutcome: RetrievalOutcome?
     /// When the corpus was last compared with the index (`bringUpToDate`).
@@ -213,7 +215,17 @@ public final class ContextSession {
 
     /// Sets the index, the vectors and the options the opening steps arrived at.
     func setIndex(_ lexical: LexicalIndex?) { self.lexical = lexical }
-    func setDense(_ dense: DenseRetriever?) { self.dense = dense }
+    func setDense(_ dense: DenseRetriever?) {
+        self.dense = dense
+        denseStoreState = dense == nil ? nil : try? lexical?.storeState()
+    }
+
+    /// Whether the index changed since the vectors were brought up to date (the corpus indexed here, another
+    /// process's `whet index`): dense and hybrid searches would miss new chunks until `openDense` runs again.
+    public var vectorsBehind: Bool {
+        guard dense != nil, let lexical else { return false }
+        return (try? lexical.storeState()) != denseStoreState
+    }
     func setOptionsWaiting(_ waiting: RetrievalOptions?, current: RetrievalOptions) {
         waitingOptions = waiting
         options = current

@@ -22,6 +22,8 @@ final class ContextFeature {
     let searchJob: JobSlot
     /// What was asked for while the index was opening (a run, an eval): done when it is open.
     private var waitingForIndex: [@MainActor () -> Void] = []
+    /// What was asked for while the vectors caught up with a changed index: done when they have.
+    private var waitingForVectors: [@MainActor () -> Void] = []
 
     init(_ state: ContextState, workbench: Workbench, jobs: Jobs) {
         self.state = state
@@ -116,6 +118,23 @@ final class ContextFeature {
         return true
     }
 
+    /// Defers `action` while the vectors catch up with an index that changed since they were made (the corpus
+    /// indexed before this run, another process's `whet index`), so a dense or hybrid run never misses chunks
+    /// the corpus has; true when deferred (said on the status line). Lexical searches need nothing of this.
+    func deferUntilVectorsCurrent(_ what: String, _ action: @escaping @MainActor () -> Void) -> Bool {
+        guard state.retrievalEnabled, !readOnly, session.dense != nil else { return false }
+        do {
+            try session.bringUpToDate(unlessCheckedWithin: .zero)
+        } catch {
+            workbench.notify(.failure(error))
+        }
+        guard session.vectorsBehind else { return false }
+        waitingForVectors.append(action)
+        workbench.notify(.info("the index changed: updating the embeddings; \(what) starts when they are ready"))
+        openDenseInBackground()
+        return true
+    }
+
     /// Another process committed to the shared store (its NOTIFY): the context is searched again.
     func storeChanged(generation: Int) {
         guard !readOnly else { return }
@@ -156,6 +175,9 @@ final class ContextFeature {
         }
         sync()
         refreshContext()
+        let waiting = waitingForVectors
+        waitingForVectors = []
+        for action in waiting { action() }
     }
 
     /// `:retrieval on|off`.

@@ -28,6 +28,9 @@ extension EvalsFeature {
     /// the user is doing (F3 opens it on this eval; an open one switches to it).
     func startEval(files: [String]) {
         if workbench.context.deferUntilOpen("the eval", { [weak self] in self?.startEval(files: files) }) { return }
+        if workbench.context.deferUntilVectorsCurrent("the eval", { [weak self] in self?.startEval(files: files) }) {
+            return
+        }
         guard !evalJob.isBusy else {
             workbench.notify(.error("an eval is already running"))
             return

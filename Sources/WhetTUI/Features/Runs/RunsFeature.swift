@@ -90,12 +90,13 @@ final class RunsFeature {
         let prompt = workbench.prompt.state
         let context = workbench.context
         if context.deferUntilOpen("the run", { [weak self] in self?.startRun() }) { return }
+        if context.deferUntilVectorsCurrent("the run", { [weak self] in self?.startRun() }) { return }
         if context.state.retrievalEnabled, case .unavailable(let reason) = context.state.status {
             // As `whet run` refuses: a run without the context it asks for would be recorded as if it had it.
             workbench.notify(
                 .failure(
-                    reason.underlying, doing: "retrieval is unavailable",
-                    hint: ":retrieval off runs without context"))
+                    reason.underlying,
+                    doing: "run refused (:retrieval off runs without context); retrieval is unavailable"))
             return
         }
         var input = RunInput(

@@ -6,28 +6,7 @@ import XCTest
 /// The components driven directly: keys in, state and cells out, no terminal. Each of the bugs found using
 /// the workbench as a new user would has a test here that failed before its fix.
 @MainActor
-final class ComponentTests: XCTestCase {
-    var root: URL!
-    let layout = Layout.make(width: 120, height: 40)
-
-    override func setUp() async throws {
-        DisplayWidth.prepareLocale()
-        root = try copyOfDemoWorkspace()
-    }
-
-    override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
-
-    func opened(readOnly: Bool = false) throws -> Workbench {
-        let workbench = try openWorkbench(root: root, readOnly: readOnly)
-        workbench.finishStartup()
-        workbench.resize(to: layout)
-        return workbench
-    }
-
-    func press(_ workbench: Workbench, _ keys: Key..., at layout: Layout? = nil) {
-        for key in keys { workbench.handle(key, layout: layout ?? self.layout) }
-    }
-
+final class ComponentTests: DemoWorkbenchTestCase {
     func type(_ workbench: Workbench, _ text: String) {
         for character in text { press(workbench, .character(character)) }
     }

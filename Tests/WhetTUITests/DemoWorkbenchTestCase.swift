@@ -17,16 +17,16 @@ class DemoWorkbenchTestCase: XCTestCase {
 
     override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
 
-    /// The workbench opened as `whet` opens it, its start-up finished in place.
-    func opened() throws -> Workbench {
-        let workbench = try openWorkbench(root: root)
+    /// The workbench opened as `whet` opens it (or `whet review`), its start-up finished in place.
+    func opened(readOnly: Bool = false) throws -> Workbench {
+        let workbench = try openWorkbench(root: root, readOnly: readOnly)
         workbench.finishStartup()
         workbench.resize(to: layout)
         return workbench
     }
 
-    func press(_ workbench: Workbench, _ keys: Key...) {
-        for key in keys { workbench.handle(key, layout: layout) }
+    func press(_ workbench: Workbench, _ keys: Key..., at layout: Layout? = nil) {
+        for key in keys { workbench.handle(key, layout: layout ?? self.layout) }
     }
 
     /// Types `:text` and Enter.

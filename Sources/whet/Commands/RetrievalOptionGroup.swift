@@ -53,10 +53,6 @@ struct RetrievalOptionGroup: ParsableArguments {
 
     /// The pipeline of a context session opened with `options`.
     static func openRetriever(_ workspace: Workspace, options: RetrievalOptions) async throws -> WorkspaceRetriever {
-        let session = try await openContext(workspace, options: options)
-        guard let retriever = session.retriever else {
-            throw RetrievalError.dense("the index could not be opened: \(session.status)")
-        }
-        return retriever
+        try await openContext(workspace, options: options).requireRetriever()
     }
 }

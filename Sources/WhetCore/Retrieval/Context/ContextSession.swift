@@ -155,10 +155,19 @@ public final class ContextSession {
     /// typing into meanwhile).
     public func search(_ text: String) async throws -> RetrievalOutcome {
         query = text
-        guard let retriever else { throw RetrievalError.dense("no index is open to search") }
+        let retriever = try requireRetriever()
         let outcome = try await retriever.retrieve(text, topK: topK)
         show(outcome)
         return outcome
+    }
+
+    /// The pipeline, or why there is none: the index's status (opening, unavailable and why) as an index
+    /// error, so a command that must search says what stood in the way.
+    public func requireRetriever() throws -> WorkspaceRetriever {
+        if let retriever { return retriever }
+        let reason: String
+        if case .unavailable(let why) = status { reason = "unavailable: \(why)" } else { reason = "\(status)" }
+        throw RetrievalError.index(path: workspace.display(workspace.indexURL), message: "cannot search it: \(reason)")
     }
 
     /// Notes the query a background search is for (its outcome arrives through `show`).

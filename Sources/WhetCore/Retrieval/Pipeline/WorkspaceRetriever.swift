@@ -287,9 +287,6 @@ extension Workspace {
     ) async throws -> (WorkspaceRetriever, CorpusIndexer.Report) {
         let (session, report) = try await ContextSession.open(
             self, options: options, waitingFor: waitingFor, indexProgress: indexProgress, denseProgress: denseProgress)
-        guard let retriever = session.retriever else {
-            throw RetrievalError.dense("the index could not be opened: \(session.status)")
-        }
-        return (retriever, report)
+        return (try session.requireRetriever(), report)
     }
 }

@@ -274,6 +274,23 @@ do {
     }
     guard let index else { exit(1) }
     let queries = benchQueries(workspace)
+    // The same no-change check with a corpus watch kept (as `whet index --watch` or a workbench keeps it):
+    // in this process, then in a fresh one that reads the journal.
+    let watcher = CorpusWatcher(workspace: workspace)
+    let watchStarted = Date()
+    while case .starting = watcher.state, Date().timeIntervalSince(watchStarted) < 60 { usleep(10_000) }
+    let watchSetUp = Date().timeIntervalSince(watchStarted)
+    var watchedCheckTimes: [Double] = []
+    var watchedChecks = 0
+    for _ in 0..<max(options.repeats, 5) {
+        let (_, report) = try workspace.openIndex()
+        watchedCheckTimes.append(report.phases.walk)
+        if report.checkedByWatch { watchedChecks += 1 }
+    }
+    var watchedFresh: [[String: Any]] = []
+    for _ in 0..<3 { watchedFresh.append(try firstSearchInFreshProcess(copy, query: queries[0])) }
+    let watchState = "\(watcher.state)"
+    watcher.stop()
     // A new process's first search: with the snapshot `whet index` wrote, then without it (built from the
     // store, as before snapshots), medians of three each.
     let snapshot = workspace.derivedDirectory.appendingPathComponent("bm25.idx")
@@ -335,6 +352,14 @@ do {
                 "no-change update:    median %.4f s over %d updates (comparing the corpus with its record: %.1f ms; "
                 + "the rest opens the store and loads the BM25 snapshot)",
             median(incrementalTimes), incrementalTimes.count, median(checkTimes) * 1000))
+    print(
+        String(
+            format:
+                "with a corpus watch: comparing the corpus %.2f ms (median of %d, %d through the journal); in a fresh "
+                + "process %.2f ms; the watch set up and compared the corpus in %.2f s (%@)",
+            median(watchedCheckTimes) * 1000, watchedCheckTimes.count, watchedChecks,
+            median(watchedFresh.compactMap { $0["update_walk_seconds"] as? Double }) * 1000, watchSetUp,
+            watchState))
     print(
         String(
             format:

@@ -4,7 +4,7 @@ import XCTest
 
 /// A search compares the corpus with the last update's record by `stat` instead of walking it: every kind of
 /// change must still reach the next search, and a file that cannot be converted is not converted again.
-final class CorpusStateTests: XCTestCase {
+class CorpusStateTests: XCTestCase {
     override func setUp() { setlocale(LC_ALL, "C.UTF-8") }
 
     func makeWorkspace(config: String = TestWorkspace.defaultConfig) throws -> TestWorkspace {

@@ -34,6 +34,9 @@ public struct CorpusIndexer: Sendable {
         public var keptForOthers: [KeptFile] = []
         /// True when the corpus was compared with the last update's record instead of walked.
         public var checkedByState = false
+        /// True when that comparison was limited to what a live corpus watch journalled (`whet index --watch`
+        /// or a workbench): a few `stat`s instead of one per file.
+        public var checkedByWatch = false
         /// Where the time went (wall-clock seconds), for `whet-bench index`.
         public var phases = Phases()
 
@@ -100,7 +103,9 @@ public struct CorpusIndexer: Sendable {
     /// before and has not changed is not read again; its warning is repeated.
     public func update(progress: Progress? = nil) throws -> Report {
         let started = Date()
+        let lookedAt = WatchClock.now()
         var run = try UpdateRun(indexer: self, retriesMissingPrograms: true)
+        run.state.lookedAt = lookedAt
         let walkStarted = Date()
         let walk = CorpusWalk(
             corpus: run.corpus, displayPrefix: run.displayPrefix,
@@ -128,16 +133,22 @@ public struct CorpusIndexer: Sendable {
 
     /// Updates the index with what moved in the corpus since the last update, found by comparing the
     /// record of it with `stat`s of its files and directories; walks the whole corpus (`update`) when there
-    /// is no usable record. Failures seen before are not reported again.
+    /// is no usable record. When a corpus watch is live and covers the record, only what it journalled is
+    /// compared. Failures seen before are not reported again.
     public func updateIfChanged(progress: Progress? = nil) throws -> Report {
         let started = Date()
+        let lookStarted = WatchClock.now()
         guard let stateURL, let raw = CorpusState.readRaw(stateURL), raw.header.settings == settingsSignature,
             try index.storeState() == LexicalIndex.StoreState(id: raw.header.storeID, generation: raw.header.generation)
         else { return try update(progress: progress) }
         let corpus = workspace.corpusDirectory.path
-        let changes = CorpusState.changes(of: raw, in: corpus)
+        let journal = CorpusJournal.ask(CorpusJournal.Location(workspace)).flatMap { $0.covers(raw.header) ? $0 : nil }
+        let changes =
+            journal.map { CorpusState.changes(of: raw, in: corpus, limitedTo: $0) }
+            ?? CorpusState.changes(of: raw, in: corpus)
         var report = Report()
         report.checkedByState = true
+        report.checkedByWatch = journal != nil
         report.unchanged = raw.fileCount
         report.phases.walk = Date().timeIntervalSince(started)
         guard !changes.isEmpty, var state = CorpusState.read(stateURL) else {
@@ -145,7 +156,9 @@ public struct CorpusIndexer: Sendable {
             return report
         }
         var run = try UpdateRun(indexer: self, retriesMissingPrograms: false)
+        run.state.lookedAt = lookStarted
         run.report.checkedByState = true
+        run.report.checkedByWatch = journal != nil
         let extensions = CorpusDocument.indexedExtensions.union(workspace.config.loaders.byExtension.keys)
         var candidates = Set(changes.files)
         var gone: [String] = []

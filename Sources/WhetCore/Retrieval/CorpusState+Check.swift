@@ -34,19 +34,55 @@ extension CorpusState {
             found.add(changedFiles(raw, range, corpus: corpusBytes))
         }
         changes.files = found.all.map { String(decoding: raw.path($0), as: UTF8.self) }
-        // A failed file replaced in place (a fixed PDF) leaves its directory's mtime alone.
-        for (file, recorded) in raw.header.failures {
-            var status = stat()
-            guard stat(corpus + "/" + file, &status) == 0, Int64(status.st_size) == recorded.size,
-                nanoseconds(status) == recorded.mtime
-            else {
-                changes.files.append(file)
-                continue
-            }
-        }
+        changes.files += changedFailures(raw, in: corpus)
         changes.files.sort()
         changes.directories.sort()
         return changes
+    }
+
+    /// The same comparison limited to what a corpus watch journalled as changed, plus the entries recorded
+    /// as racy (written within the file system's time tick) and the failures: a few `stat`s instead of one per
+    /// file. The journal must cover the record (`CorpusJournal.covers`).
+    static func changes(of raw: Raw, in corpus: String, limitedTo journal: CorpusJournal) -> Changes {
+        var changes = Changes()
+        for (directory, mtime) in zip(raw.directoryPaths, raw.directoryTimes)
+        where mtime == -1 || journal.directories.contains(directory) {
+            var status = stat()
+            let path = directory.isEmpty ? corpus : corpus + "/" + directory
+            if stat(path, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR || nanoseconds(status) != mtime {
+                changes.directories.append(directory)
+            }
+        }
+        let journalled = Set(journal.files.map { Array($0.utf8) })
+        let lengths = Set(journalled.map(\.count))
+        for position in 0..<raw.fileCount {
+            let path = raw.path(position)
+            guard raw.mtimes[position] == -1 || (lengths.contains(path.count) && journalled.contains(Array(path)))
+            else { continue }
+            var status = stat()
+            let absolute = corpus + "/" + String(decoding: path, as: UTF8.self)
+            if stat(absolute, &status) != 0 || Int64(status.st_size) != raw.sizes[position]
+                || nanoseconds(status) != raw.mtimes[position]
+            {
+                changes.files.append(String(decoding: path, as: UTF8.self))
+            }
+        }
+        changes.files += changedFailures(raw, in: corpus)
+        changes.files.sort()
+        changes.directories.sort()
+        return changes
+    }
+
+    /// Failed files whose size or mtime moved: a failed file replaced in place (a fixed PDF) leaves its
+    /// directory's mtime alone, so they are always looked at (they are few).
+    private static func changedFailures(_ raw: Raw, in corpus: String) -> [String] {
+        raw.header.failures.compactMap { file, recorded in
+            var status = stat()
+            guard stat(corpus + "/" + file, &status) == 0, Int64(status.st_size) == recorded.size,
+                nanoseconds(status) == recorded.mtime
+            else { return file }
+            return nil
+        }
     }
 
     /// The positions in `range` whose file's size or mtime differ from the record, or that are gone.

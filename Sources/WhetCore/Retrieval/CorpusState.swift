@@ -21,6 +21,13 @@ struct CorpusState: Equatable {
         var settings: String
         /// The failures, as JSON: few, and with free text.
         var failures: [String: Failure]
+        /// A new value each time a record is written: a corpus watch names the record it compared the
+        /// corpus with by it.
+        var token: String? = nil
+        /// When (boot clock, `WatchClock`) the update that wrote it began looking at the corpus, and on which
+        /// boot: a watch that began earlier has journalled every change since.
+        var bootID: String? = nil
+        var lookedAt: Int64? = nil
     }
 
     /// One file as the update saw it. `mtime` is in nanoseconds, compared exactly.
@@ -55,6 +62,8 @@ struct CorpusState: Equatable {
     var files: [String: FileStat] = [:]
     /// Files that could not be indexed, by path relative to the corpus.
     var failures: [String: Failure] = [:]
+    /// When (boot clock) the update that made this record began looking at the corpus; nil when unknown.
+    var lookedAt: Int64?
 
     /// The mtime of a `stat` result in nanoseconds.
     static func nanoseconds(_ status: stat) -> Int64 {
@@ -88,7 +97,8 @@ struct CorpusState: Equatable {
 
     private func writeAsIs(to url: URL) throws {
         let header = Header(
-            storeID: storeID, generation: generation, settings: settings, failures: failures)
+            storeID: storeID, generation: generation, settings: settings, failures: failures,
+            token: UUID().uuidString, bootID: lookedAt.map { _ in WatchClock.bootID }, lookedAt: lookedAt)
         let writer = try SectionFile.Writer(url: url, magic: CorpusState.magic)
         try writer.array(Array(try JSONEncoder().encode(header)))
         let directoryPaths = directories.keys.sorted()
@@ -170,6 +180,7 @@ struct CorpusState: Equatable {
         guard let raw = readRaw(url) else { return nil }
         var state = CorpusState(
             storeID: raw.header.storeID, generation: raw.header.generation, settings: raw.header.settings)
+        state.lookedAt = raw.header.lookedAt
         state.failures = raw.header.failures
         state.directories.reserveCapacity(raw.directoryPaths.count)
         for (path, mtime) in zip(raw.directoryPaths, raw.directoryTimes) { state.directories[path] = mtime }

@@ -139,6 +139,7 @@ public final class Workbench {
         prompt.followDisk()
         runs.followSessionLog()
         evals.followOtherEvals()
+        context.followCorpus()
     }
 
     /// Applies every update jobs posted since the last call; returns true when any arrived (the screen changed).
@@ -170,12 +171,14 @@ public final class Workbench {
         // Every background job ends with the workbench: the run is recorded as cancelled, an eval stops between
         // cells (it resumes next time, nothing paid twice), searches and embeddings are dropped.
         jobs.cancelAll()
+        context.session.stopWatchingCorpus()
         shouldQuit = true
     }
 
     /// Marks the workbench finished (used by the loop on hang-up).
     public func quitNow() {
         jobs.cancelAll()
+        context.session.stopWatchingCorpus()
         shouldQuit = true
     }
 

@@ -45,8 +45,11 @@ enum ContextPane {
             full = "Context · \(method) · k=\(state.context.topK) · \(used)/\(chunks.count)"
             compact = "Context \(method) k\(state.context.topK) \(used)/\(chunks.count)"
         }
+        // The watch's news is the first thing a narrow pane drops.
+        let marked = state.context.corpusChanged && recorded == nil ? full + " · corpus changed" : full
+        let title = [marked, full].first { DisplayWidth.of($0) + 2 <= rect.width - 3 } ?? compact
         canvas.box(
-            rect, title: DisplayWidth.of(full) + 2 <= rect.width - 3 ? full : compact,
+            rect, title: title,
             style: theme.style(focused ? .borderFocused : .border),
             titleStyle: theme.style(focused ? .titleFocused : .title))
         let inner = rect.inset(1)

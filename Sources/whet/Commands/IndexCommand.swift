@@ -25,6 +25,13 @@ struct IndexCommand: AsyncParsableCommand {
     var prune = false
 
     @Flag(
+        help: """
+            After indexing, keep running: index each change as it happens, and keep the journal that spares every \
+            search a check of every file (Ctrl-C stops).
+            """)
+    var watch = false
+
+    @Flag(
         help:
             "Copy this workspace's local index (.whet/index.sqlite) into the store as it is, without re-reading the corpus."
     )
@@ -53,6 +60,8 @@ struct IndexCommand: AsyncParsableCommand {
             }
             if workspace.config.store == nil {
                 try workspace.requireWritable(for: "writing the index to .whet/")
+            } else if watch {
+                throw ValidationError("--watch keeps the workspace's own index; a shared store changes by `whet index`")
             }
             let progress: CorpusIndexer.Progress = { done, total, path in
                 Terminal.progress("indexing \(done)/\(total) \(path)")
@@ -121,6 +130,7 @@ struct IndexCommand: AsyncParsableCommand {
                         + "\(dense.vectorCount) vectors; \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n"
                 )
             }
+            if watch { try await IndexWatchLoop(workspace: workspace).run() }
         }
     }
 

@@ -55,7 +55,7 @@ extension ContextSession {
             setDense(nil)
         }
         setIndex(opened.index)
-        markCorpusChecked()
+        markCorpusChecked(changesSeen: corpusWatch?.changesSeen ?? 0)
         setStatus(opened.report.busyWith.map { .updating(by: $0.description) } ?? .ready)
         if options.method != .bm25, dense == nil, !workspace.usesOutsideRetriever {
             var lexicalFirst = options
@@ -128,9 +128,10 @@ extension ContextSession {
     public func bringUpToDate(unlessCheckedWithin interval: Duration = .seconds(1)) throws -> CorpusIndexer.Report? {
         guard let lexical, status.isSearchable else { return nil }
         lexical.checkFreshnessOnNextSearch()
-        guard !corpusCheckedWithin(interval) else { return nil }
+        guard !corpusCheckedWithin(interval) || corpusChangedSinceCheck else { return nil }
+        let changesSeen = corpusWatch?.changesSeen ?? 0
         let report = try Self.updateIndex(workspace, lexical)
-        markCorpusChecked()
+        markCorpusChecked(changesSeen: changesSeen)
         setStatus(report?.busyWith.map { .updating(by: $0.description) } ?? .ready)
         return report
     }

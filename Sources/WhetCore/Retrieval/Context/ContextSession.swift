@@ -45,6 +45,10 @@ public final class ContextSession {
     private var lastOutcome: RetrievalOutcome?
     /// When the corpus was last compared with the index (`bringUpToDate`).
     private var corpusCheckedAt: ContinuousClock.Instant?
+    /// The corpus watch this session keeps while it is open (the workbench's), nil when none.
+    public private(set) var corpusWatch: CorpusWatcher?
+    /// The watch's count of changes when the corpus was last compared with the index.
+    private var changesSeenAtCheck = 0
 
     /// A session on `workspace` with the configured options (or `options`); nothing is opened yet. `enabled`
     /// overrides `[retrieval] enabled` (an explicit `whet search` searches whatever whet.toml says).
@@ -54,6 +58,9 @@ public final class ContextSession {
         self.topK = topK ?? workspace.config.retrieval.topK
         self.status = enabled ?? workspace.config.retrieval.enabled ? .connecting : .off
     }
+
+    /// A session's watch ends with it.
+    deinit { corpusWatch?.stop() }
 
     /// How the pane, records and `whet search` name the retrieval: whet's pipeline (`hybrid+rerank`), or the
     /// application's retriever (`http`, `command+rerank`) when `[retrieval] kind` names one.
@@ -210,8 +217,35 @@ public final class ContextSession {
         retriever = try WorkspaceRetriever(workspace: workspace, lexical: lexical, dense: dense, options: options)
     }
 
-    /// Records that the corpus was compared with the index now (see `bringUpToDate`).
-    func markCorpusChecked() { corpusCheckedAt = ContinuousClock.now }
+    /// Records that the corpus was compared with the index now (see `bringUpToDate`), having heard of
+    /// `changesSeen` changes from the watch before the comparison began.
+    func markCorpusChecked(changesSeen: Int) {
+        corpusCheckedAt = ContinuousClock.now
+        changesSeenAtCheck = changesSeen
+    }
+
+    /// Starts keeping the corpus journal while this session is open, so that its searches and those of other
+    /// processes compare only what changed; `onChange` is called (on the watch's thread) when the corpus
+    /// changes. Nothing happens when a watch is already kept or the index is not the workspace's own.
+    public func watchCorpus(onChange: (@Sendable () -> Void)? = nil) {
+        guard corpusWatch == nil || corpusWatch?.state == .stopped, lexical != nil,
+            CorpusWatcher.unavailableReason(workspace) == nil
+        else { return }
+        corpusWatch = CorpusWatcher(workspace: workspace, onChange: onChange)
+    }
+
+    /// Stops the corpus watch (the workbench quits).
+    public func stopWatchingCorpus() {
+        corpusWatch?.stop()
+        corpusWatch = nil
+    }
+
+    /// True when this session's watch heard of a change to the corpus since it was last compared with the
+    /// index here: the next run brings the index up to date first.
+    public var corpusChangedSinceCheck: Bool {
+        guard let corpusWatch else { return false }
+        return corpusWatch.changesSeen != changesSeenAtCheck
+    }
 
     /// Whether the corpus was compared with the index within `interval`.
     func corpusCheckedWithin(_ interval: Duration) -> Bool {

@@ -24,6 +24,8 @@ final class ContextFeature {
     private var waitingForIndex: [@MainActor () -> Void] = []
     /// What was asked for while the vectors caught up with a changed index: done when they have.
     private var waitingForVectors: [@MainActor () -> Void] = []
+    /// Set once the status line said the corpus cannot be watched.
+    private var saidWatchUnavailable = false
 
     init(_ state: ContextState, workbench: Workbench, jobs: Jobs) {
         self.state = state
@@ -98,12 +100,31 @@ final class ContextFeature {
             }
         }
         if session.needsEmbeddings { openDenseInBackground() }
+        session.watchCorpus()
         state.openingProgress = nil
         sync()
         refreshContext()
         let waiting = waitingForIndex
         waitingForIndex = []
         for action in waiting { action() }
+    }
+
+    /// Looks at the corpus watch (the loop, once a second): whether the corpus changed since the index was
+    /// last brought up to date (the pane's title says so), and takes the watch over when the process that
+    /// kept it ended. A watch that cannot run here is said once.
+    func followCorpus() {
+        guard let watch = session.corpusWatch else { return }
+        state.corpusChanged = session.corpusChangedSinceCheck
+        switch watch.state {
+        case .unavailable(let reason) where !saidWatchUnavailable:
+            saidWatchUnavailable = true
+            workbench.notify(.info("not watching the corpus (\(reason)): each run compares it file by file"))
+        case .elsewhere where !CorpusWatcher.isWatched(workspace):
+            session.stopWatchingCorpus()
+            session.watchCorpus()
+        default:
+            break
+        }
     }
 
     /// Whether the index is still being opened.

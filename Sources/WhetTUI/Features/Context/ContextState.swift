@@ -24,6 +24,9 @@ public struct ContextState: Sendable {
     public var searching = false
     /// How far opening the index has got (`indexing 120/3400`) while it brings a changed corpus up to date.
     public var openingProgress: String?
+    /// True when the corpus watch heard of a change since the index was last brought up to date (the title
+    /// says so; the next run indexes it first).
+    public var corpusChanged = false
     /// True while chunk embeddings are being brought up to date in the background.
     public var embedding = false
     public var contextList = ListState()
@@ -43,5 +46,6 @@ public struct ContextState: Sendable {
         searchedQueries = session.queries
         query = session.query
         label = session.label
+        corpusChanged = session.corpusChangedSinceCheck
     }
 }

@@ -358,7 +358,7 @@ do {
                 "with a corpus watch: comparing the corpus %.2f ms (median of %d, %d through the journal); in a fresh "
                 + "process %.2f ms; the watch set up and compared the corpus in %.2f s (%@)",
             median(watchedCheckTimes) * 1000, watchedCheckTimes.count, watchedChecks,
-            median(watchedFresh.compactMap { $0["update_walk_seconds"] as? Double }) * 1000, watchSetUp,
+            median(watchedFresh.compactMap { $0["corpus_check_seconds"] as? Double }) * 1000, watchSetUp,
             watchState))
     print(
         String(
@@ -371,11 +371,12 @@ do {
         String(
             format:
                 "fresh process:       first search %.3f s with the snapshot (%@; %.1f MB snapshot), %.3f s without "
-                + "(built from the store); peak RSS %.1f MB vs %.1f MB; the no-change update walk before it %.3f s",
+                + "(built from the store); peak RSS %.1f MB vs %.1f MB; the no-change update before it %.3f s "
+                + "(comparing the corpus %.1f ms)",
             medianOf(withSnapshot, "first_search_seconds"), (withSnapshot.first?["origin"] as? String ?? "?"),
             Double(saved.count) / 1_048_576, medianOf(withoutSnapshot, "first_search_seconds"),
             medianOf(withSnapshot, "peak_rss_mb"), medianOf(withoutSnapshot, "peak_rss_mb"),
-            medianOf(withSnapshot, "update_walk_seconds")))
+            medianOf(withSnapshot, "update_walk_seconds"), medianOf(withSnapshot, "corpus_check_seconds") * 1000))
     print(
         String(
             format: "search (top 5):      median %.3f ms over %d queries (%d distinct)", median(searchTimes) * 1000,

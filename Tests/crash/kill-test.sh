@@ -188,7 +188,7 @@ done
 temp_files=$(find "$ws" -path "$ws/.whet" -prune -o -name '.*.tmp-*' -print | wc -l)
 # One more save cleans up what killed saves left (their processes are gone).
 tmux -L whet-kill new-session -d -s save -x 120 -y 40 "exec '$WHET' '$ws' --prompt python-tutor"
-for _ in $(seq 1 100); do tmux -L whet-kill capture-pane -t save -p | grep -q "Prompt ·" && break; sleep 0.05; done
+for _ in $(seq 1 400); do tmux -L whet-kill capture-pane -t save -p | grep -q "Prompt ·" && break; sleep 0.05; done
 tmux -L whet-kill send-keys -t save "Q" C-s
 for _ in $(seq 1 400); do tmux -L whet-kill capture-pane -t save -p | grep -q "saved prompts" && break; sleep 0.05; done
 tmux -L whet-kill kill-session -t save 2>/dev/null || true

@@ -147,6 +147,31 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertNotEqual(otherID, id)
     }
 
+    func testAnEvalAfterTheCorpusChangedIsANewEvalAndARebuildIsNot() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let files = try workspace(server: server, cases: 3)
+        let workspace = try files.open()
+        let runner = EvalRunner(workspace: workspace)
+        var (index, _) = try workspace.openIndex()
+        let (id, _, _) = try await runner.run(try plan(files), retriever: index)
+        XCTAssertEqual(server.requests.count, 3)
+        // Nothing changed: the same eval, nothing sent again; rebuilt from the same files: still the same.
+        let again = try await runner.run(try plan(files), retriever: index)
+        XCTAssertEqual(again.id, id)
+        (index, _) = try workspace.openIndex(rebuild: true)
+        let rebuilt = try await runner.run(try plan(files), retriever: index)
+        XCTAssertEqual(rebuilt.resumed, 3)
+        XCTAssertEqual(server.requests.count, 3)
+        // The corpus changed: the answers were made from the old one, so this is another eval.
+        try files.write("corpus/a.md", "# A\n\nOther text.\n")
+        (index, _) = try workspace.openIndex()
+        let (otherID, _, resumed) = try await runner.run(try plan(files), retriever: index)
+        XCTAssertNotEqual(otherID, id)
+        XCTAssertEqual(resumed, 0)
+        XCTAssertEqual(try runner.pendingCells(try plan(files), retriever: index).id, otherID)
+    }
+
     func testBackendErrorsAreRecordedAsErrors() async throws {
         let server = try TestModelServer([
             [.head(500, [("Content-Type", "application/json")]), .chunk("{\"error\":{\"message\":\"boom\"}}"), .end]

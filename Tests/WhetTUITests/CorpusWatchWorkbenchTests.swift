@@ -41,3 +41,34 @@ final class CorpusWatchWorkbenchTests: DemoWorkbenchTestCase {
         XCTAssertFalse(CorpusWatcher.isWatched(workspace), "quitting ends the watch")
     }
 }
+
+/// An eval searches the corpus as it is: a second `:eval` after a corpus edit indexes the edit first and is
+/// a new eval (its answers are made from the new corpus), not a resume of the first.
+@MainActor
+final class EvalAfterACorpusEditTests: DemoWorkbenchTestCase {
+    func runEval(_ workbench: Workbench, _ file: String) async throws {
+        workbench.evals.startEval(files: [file])
+        for _ in 0..<1_500 where workbench.evals.evalJob.isBusy {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            workbench.applyEvents()
+        }
+        XCTAssertFalse(workbench.evals.evalJob.isBusy, "the eval finished")
+    }
+
+    func testASecondEvalAfterACorpusEditUsesTheEdit() async throws {
+        try
+            #"{"description": "zebracorn limit", "vars": {"question": "What is the zebracorn limit?"}, "assert": [{"type": "icontains", "value": "zebracorn"}]}"#
+            .write(to: root.appendingPathComponent("evals/zz.jsonl"), atomically: true, encoding: .utf8)
+        let workbench = try opened()
+        await workbench.context.denseJob.settled()
+        try await runEval(workbench, "evals/zz.jsonl")
+        let first = try XCTUnwrap(workbench.evals.state.lastEvalID)
+        XCTAssertTrue(workbench.state.message?.text.contains("0.0%") == true, workbench.state.message?.text ?? "")
+        try "# Limits\n\nThe zebracorn limit is 42 requests a minute.\n".write(
+            to: root.appendingPathComponent("corpus/support/zz-limits.md"), atomically: true, encoding: .utf8)
+        try await runEval(workbench, "evals/zz.jsonl")
+        let second = try XCTUnwrap(workbench.evals.state.lastEvalID)
+        XCTAssertNotEqual(second, first, "the corpus changed: another eval")
+        XCTAssertTrue(workbench.state.message?.text.contains("100.0%") == true, workbench.state.message?.text ?? "")
+    }
+}

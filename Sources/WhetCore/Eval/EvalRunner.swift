@@ -74,7 +74,7 @@ public struct EvalRunner: Sendable {
         onWait: ((_ id: String, _ holder: FileLock.Holder?) -> Void)? = nil
     ) async throws -> (id: String, results: [EvalResult], resumed: Int) {
         try workspace.requireWritable(for: "recording eval results in evals/results/")
-        let (id, cells) = try layout(plan)
+        let (id, cells) = try layout(plan, retriever: retriever)
         let url = resultsURL(id)
         try DurableFile.makeDirectory(url.deletingLastPathComponent())
         let lockURL = workspace.derivedDirectory.appendingPathComponent("locks/eval-\(id).lock")
@@ -124,8 +124,9 @@ public struct EvalRunner: Sendable {
         return (id, all, resumed)
     }
 
-    /// The eval's id and its cells, in the order they are reported; nothing is run or written.
-    func layout(_ plan: Plan) throws -> (id: String, cells: [Cell]) {
+    /// The eval's id and its cells, in the order they are reported; nothing is run or written. The id names
+    /// what the retriever searches (`contentFingerprint`) when it can say.
+    func layout(_ plan: Plan, retriever: (any ChunkRetriever)? = nil) throws -> (id: String, cells: [Cell]) {
         var cells: [Cell] = []
         var identity = [
             "repeats=\(plan.repeats)", workspace.config.retrieval.chunkingSignature,
@@ -136,6 +137,7 @@ public struct EvalRunner: Sendable {
         ]
         identity += plan.caseFiles.sorted()
         identity += plan.identityNotes
+        if let corpus = try retriever?.contentFingerprint() { identity.append("corpus \(corpus)") }
         let prompts = try variants(plan)
         let backends = try plan.backendConfigs ?? plan.backends.map { try workspace.config.backend(named: $0) }
         for (_, prompt) in prompts {
@@ -169,8 +171,10 @@ public struct EvalRunner: Sendable {
     /// How many of the plan's cells the results file does not hold yet (or holds as failed runs): what running
     /// it now would ask a model for, at most (the response cache may answer some). `whet optimize` checks its
     /// budget with it before starting an evaluation.
-    public func pendingCells(_ plan: Plan) throws -> (id: String, pending: Int, total: Int) {
-        let (id, cells) = try layout(plan)
+    public func pendingCells(_ plan: Plan, retriever: (any ChunkRetriever)?) throws -> (
+        id: String, pending: Int, total: Int
+    ) {
+        let (id, cells) = try layout(plan, retriever: retriever)
         let url = resultsURL(id)
         let done = Set(
             EvalResultsFile.read(

@@ -57,9 +57,9 @@ actor CandidateEvaluator {
 
     /// Cells running the candidate on `cases` would ask a model for now, at most.
     func pendingCalls(_ candidate: OptimizeCandidate, cases: [EvalCase]) async throws -> Int {
-        let (workspace, _) = try await open(candidate.variant)
+        let (workspace, retriever) = try await open(candidate.variant)
         return try EvalRunner(workspace: workspace, resultsDirectory: directory).pendingCells(
-            plan(candidate, cases: cases)
+            plan(candidate, cases: cases), retriever: retriever
         ).pending
     }
 
@@ -71,7 +71,7 @@ actor CandidateEvaluator {
         let (workspace, retriever) = try await open(candidate.variant)
         let runner = EvalRunner(workspace: workspace, resultsDirectory: directory)
         let plan = plan(candidate, cases: cases)
-        let (id, _, _) = try runner.pendingCells(plan)
+        let (id, _, _) = try runner.pendingCells(plan, retriever: retriever)
         let url = runner.resultsURL(id)
         let before = Set(
             EvalResultsFile.read(url, displayPath: workspace.display(url)).results.filter { $0.status != .error }.map(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The lexical index: a chunk store (files, chunks, their text and place: the workspace's SQLite file or a
@@ -88,6 +89,16 @@ public final class LexicalIndex: ChunkRetriever, @unchecked Sendable {
 
     /// Every indexed file with its recorded size, mtime and hash.
     public func fileStates() throws -> [String: FileState] { try store.fileStates() }
+
+    /// Every indexed file's path and content hash, hashed in path order: two indexes of the same files made
+    /// with the same settings have the same fingerprint, whoever built them and however often.
+    public func contentFingerprint() throws -> String? {
+        var hasher = SHA256()
+        for (path, state) in try fileStates().sorted(by: { $0.key < $1.key }) {
+            hasher.update(data: Data("\(path)\t\(state.hash)\n".utf8))
+        }
+        return HexDigest.hex(hasher.finalize())
+    }
 
     /// The value stored under `key` in the index's metadata.
     public func metadata(_ key: String) throws -> String? { try store.metadata(key) }

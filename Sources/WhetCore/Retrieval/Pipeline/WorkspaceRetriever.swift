@@ -51,6 +51,15 @@ public protocol ChunkRetriever: Sendable {
     var method: String { get }
     /// The best `topK` chunks for `query`.
     func retrieve(_ query: String, topK: Int) async throws -> RetrievalOutcome
+    /// What the retriever searches, as a hash of every indexed file's path and content (nil when unknown: an
+    /// application's own retriever). An eval's identity includes it, so an eval run after the corpus changed
+    /// is a new eval instead of a resume that would report answers made from the old corpus.
+    func contentFingerprint() throws -> String?
+}
+
+extension ChunkRetriever {
+    /// Unknown unless the retriever says.
+    public func contentFingerprint() throws -> String? { nil }
 }
 
 extension LexicalIndex {
@@ -129,6 +138,11 @@ public final class WorkspaceRetriever: ChunkRetriever {
         self.dense = dense
         self.options = options
         self.settings = settings
+    }
+
+    /// The index's, unless an outside retriever replaces the first stage (what it searches is its own).
+    public func contentFingerprint() throws -> String? {
+        external == nil ? try lexical.contentFingerprint() : nil
     }
 
     public var method: String {

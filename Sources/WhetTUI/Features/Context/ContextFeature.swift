@@ -139,17 +139,19 @@ final class ContextFeature {
         return true
     }
 
-    /// Defers `action` while the vectors catch up with an index that changed since they were made (the corpus
-    /// indexed before this run, another process's `whet index`), so a dense or hybrid run never misses chunks
-    /// the corpus has; true when deferred (said on the status line). Lexical searches need nothing of this.
+    /// Brings the index up to date with the corpus (what a run, an eval or a dataset is about to search), then
+    /// defers `action` while the vectors catch up with an index that changed since they were made (the corpus
+    /// indexed now, another process's `whet index`), so a dense or hybrid search never misses chunks the
+    /// corpus has; true when deferred (said on the status line). Lexical searches wait for nothing.
     func deferUntilVectorsCurrent(_ what: String, _ action: @escaping @MainActor () -> Void) -> Bool {
-        guard state.retrievalEnabled, !readOnly, session.dense != nil else { return false }
+        guard state.retrievalEnabled, !readOnly else { return false }
         do {
             try session.bringUpToDate(unlessCheckedWithin: .zero)
         } catch {
             workbench.notify(.failure(error))
         }
-        guard session.vectorsBehind else { return false }
+        sync()
+        guard session.dense != nil, session.vectorsBehind else { return false }
         waitingForVectors.append(action)
         workbench.notify(.info("the index changed: updating the embeddings; \(what) starts when they are ready"))
         openDenseInBackground()

@@ -145,6 +145,9 @@ extension EvalsFeature {
     /// splits and checks them in the background, and shows the result; `w` writes the files.
     func openDataset() {
         if workbench.context.deferUntilOpen("gathering examples", { [weak self] in self?.openDataset() }) { return }
+        if workbench.context.deferUntilVectorsCurrent("gathering examples", { [weak self] in self?.openDataset() }) {
+            return
+        }
         let workspace = workspace
         let retriever = workbench.context.state.retrievalEnabled ? workbench.context.retriever : nil
         let promptName = workbench.prompt.baseName

@@ -134,12 +134,15 @@ public final class Workbench {
     /// What other processes did to the workspace since the last look: the prompt file changed on disk, runs
     /// appended to this session (another terminal's `whet run`), an eval run or eval cases changed elsewhere. The loop calls it about once a second; each check is a
     /// few `stat`s, and what changed is read again (an eval's reading in the background).
-    public func followOtherProcesses() {
-        guard !app.readOnly else { return }
-        prompt.followDisk()
-        runs.followSessionLog()
+    /// True when what it found changed the screen (what the eval reading finds arrives as a job's event).
+    @discardableResult
+    public func followOtherProcesses() -> Bool {
+        guard !app.readOnly else { return false }
+        var changed = prompt.followDisk()
+        changed = runs.followSessionLog() || changed
         evals.followOtherEvals()
-        context.followCorpus()
+        changed = context.followCorpus() || changed
+        return changed
     }
 
     /// Applies every update jobs posted since the last call; returns true when any arrived (the screen changed).

@@ -89,10 +89,8 @@ public enum WorkbenchLoop {
                 lastRecovery = now
             }
             if now.timeIntervalSince(lastFollow) >= 1 {
-                workbench.followOtherProcesses()
-                // What it found (a run, a reloaded prompt, a message) is drawn now; an unchanged frame costs
-                // nothing on the terminal (the canvas is diffed).
-                dirty = true
+                // What it found (a run, a reloaded prompt, a message) is drawn now; nothing found, no frame.
+                if workbench.followOtherProcesses() { dirty = true }
                 lastFollow = now
             }
             // Wait for a key or a job's event. A frame still owed (output came faster than 30 frames a second)

@@ -111,20 +111,23 @@ final class ContextFeature {
 
     /// Looks at the corpus watch (the loop, once a second): whether the corpus changed since the index was
     /// last brought up to date (the pane's title says so), and takes the watch over when the process that
-    /// kept it ended. A watch that cannot run here is said once.
-    func followCorpus() {
-        guard let watch = session.corpusWatch else { return }
-        state.corpusChanged = session.corpusChangedSinceCheck
+    /// kept it ended. A watch that cannot run here is said once. True when the screen changed.
+    func followCorpus() -> Bool {
+        guard let watch = session.corpusWatch else { return false }
+        let changed = session.corpusChangedSinceCheck
+        defer { state.corpusChanged = changed }
         switch watch.state {
         case .unavailable(let reason) where !saidWatchUnavailable:
             saidWatchUnavailable = true
             workbench.notify(.info("not watching the corpus (\(reason)): each run compares it file by file"))
+            return true
         case .elsewhere where !CorpusWatcher.isWatched(workspace):
             session.stopWatchingCorpus()
             session.watchCorpus()
         default:
             break
         }
+        return changed != state.corpusChanged
     }
 
     /// Whether the index is still being opened.

@@ -6,33 +6,35 @@ import WhetCore
 /// keeps them, and the user is told once, before a save would be refused.
 extension PromptFeature {
     /// Compares the file's size and modification time with the last look (one `stat`); reads it only when
-    /// they moved.
-    func followDisk() {
-        guard !readOnly, !state.path.isEmpty else { return }
+    /// they moved. True when the screen changed (reloaded, or the user told).
+    @discardableResult
+    func followDisk() -> Bool {
+        guard !readOnly, !state.path.isEmpty else { return false }
         let url = workspace.root.appendingPathComponent(state.path)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return false }
         let stamp = DiskStamp(
             size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0,
             modified: attributes[.modificationDate] as? Date ?? .distantPast)
         guard let previous = diskStamp, previous.path == state.path else {
             diskStamp = (state.path, stamp)
-            return
+            return false
         }
-        guard previous.stamp != stamp else { return }
+        guard previous.stamp != stamp else { return false }
         diskStamp = (state.path, stamp)
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8),
             text != state.buffer.lastSavedText
-        else { return }
+        else { return false }
         if state.buffer.isModified {
             workbench.notify(
                 .warning(
                     "\(state.path) changed on disk: your edits are kept; :w! overwrites it with them, :e! loads it"))
-            return
+            return true
         }
         let line = state.buffer.cursor.line
         loadPrompt(text: text)
         state.buffer.moveTo(TextPosition(line: line, column: 0))
         workbench.notify(.info("reloaded \(state.path): it changed on disk"))
+        return true
     }
 }
 

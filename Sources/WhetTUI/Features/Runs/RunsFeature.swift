@@ -43,19 +43,21 @@ final class RunsFeature {
 
     /// Follows the session log as other processes append to it (a `whet run` from a script, another
     /// workbench): when the log or the ratings grew since they were read, they are read again, so `[`/`]` reach
-    /// every run and the title counts them all. Cheap when nothing changed: two `stat`s.
-    func followSessionLog() {
+    /// every run and the title counts them all. Cheap when nothing changed: two `stat`s. True when it read
+    /// them again.
+    @discardableResult
+    func followSessionLog() -> Bool {
         guard let id = state.sessionID else {
             history = nil
-            return
+            return false
         }
         let following = history?.sessionID == id
         if !following {
             history = RunHistory(session: id, in: workspace)
         } else if history?.refresh() != true {
-            return
+            return false
         }
-        guard let history else { return }
+        guard let history else { return false }
         if following {
             let known = Set(state.records.map(\.id))
             for record in history.records where !known.contains(record.id) {
@@ -70,6 +72,7 @@ final class RunsFeature {
         if let viewed, let index = state.records.firstIndex(where: { $0.id == viewed }) {
             state.outputView.viewedRun = index
         }
+        return true
     }
 
     /// Opens a session's runs (review mode, or `:session ID`).

@@ -52,6 +52,26 @@ struct WhetProcess {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts the binary (or `executable`) in the background with its output (both streams) going to `log`:
+    /// a long-running command (`whet index --watch`, a script of runs) another process works beside.
+    static func start(
+        _ arguments: [String], log: URL, executable: URL? = nil, environment extra: [String: String] = [:]
+    ) throws -> Process {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable ?? binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LANG"] = "C.UTF-8"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
     /// A fresh copy of the demo workspace (without its derived data or sessions) in a temporary directory.
     static func copyOfDemo() throws -> URL { try DemoWorkspace.copy() }
 }

@@ -13,19 +13,9 @@ final class ConcurrencyCLITests: XCTestCase {
     /// Starts `bash -c script` with the workspace in `WS` and the binary in `WHET`; output goes to files.
     func start(_ script: String, name: String) throws -> (Process, URL) {
         let log = demo.appendingPathComponent(".whet-test-\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["WS"] = demo.path
-        environment["WHET"] = WhetProcess.binary.path
-        environment["LANG"] = "C.UTF-8"
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try WhetProcess.start(
+            ["-c", script], log: log, executable: URL(fileURLWithPath: "/bin/bash"),
+            environment: ["WS": demo.path, "WHET": WhetProcess.binary.path])
         return (process, log)
     }
 

@@ -11,20 +11,9 @@ final class CorpusWatchCLITests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: demo) }
 
-    func startWatch() throws -> (Process, URL) {
-        let log = demo.appendingPathComponent(".whet-watch.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = WhetProcess.binary
-        process.arguments = ["-C", demo.path, "index", "--watch"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LANG"] = "C.UTF-8"
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return (process, log)
+    func startWatch(_ name: String = "watch") throws -> (Process, URL) {
+        let log = demo.appendingPathComponent(".whet-\(name).log")
+        return (try WhetProcess.start(["-C", demo.path, "index", "--watch"], log: log), log)
     }
 
     func waitFor(_ text: String, in log: URL, seconds: Double = 60) throws -> String {
@@ -75,18 +64,7 @@ final class CorpusWatchCLITests: XCTestCase {
             watch.waitUntilExit()
         }
         _ = try waitFor("for changes; Ctrl-C stops", in: log)
-        let (second, secondLog) = try { () throws -> (Process, URL) in
-            let log = demo.appendingPathComponent(".whet-watch-2.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = WhetProcess.binary
-            process.arguments = ["-C", demo.path, "index", "--watch"]
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            return (process, log)
-        }()
+        let (second, secondLog) = try startWatch("second-watch")
         defer {
             second.terminate()
             second.waitUntilExit()

@@ -46,15 +46,6 @@ final class CorpusWatchWorkbenchTests: DemoWorkbenchTestCase {
 /// a new eval (its answers are made from the new corpus), not a resume of the first.
 @MainActor
 final class EvalAfterACorpusEditTests: DemoWorkbenchTestCase {
-    func runEval(_ workbench: Workbench, _ file: String) async throws {
-        workbench.evals.startEval(files: [file])
-        for _ in 0..<1_500 where workbench.evals.evalJob.isBusy {
-            try await Task.sleep(nanoseconds: 20_000_000)
-            workbench.applyEvents()
-        }
-        XCTAssertFalse(workbench.evals.evalJob.isBusy, "the eval finished")
-    }
-
     func testASecondEvalAfterACorpusEditUsesTheEdit() async throws {
         try
             #"{"description": "zebracorn limit", "vars": {"question": "What is the zebracorn limit?"}, "assert": [{"type": "icontains", "value": "zebracorn"}]}"#

@@ -5,6 +5,17 @@ import XCTest
 
 /// A workbench on a fresh copy of the demo workspace at 120×40, with the keys, commands and waits the
 /// walkthrough tests drive it by.
+/// Runs `:eval` on `file` in `workbench` and applies its events until it ends (30 s at most).
+@MainActor
+func runEvalToTheEnd(_ workbench: Workbench, _ file: String) async throws {
+    workbench.evals.startEval(files: [file])
+    for _ in 0..<1_500 where workbench.evals.evalJob.isBusy {
+        try await Task.sleep(nanoseconds: 20_000_000)
+        workbench.applyEvents()
+    }
+    XCTAssertFalse(workbench.evals.evalJob.isBusy, "the eval finished")
+}
+
 @MainActor
 class DemoWorkbenchTestCase: XCTestCase {
     var root: URL!
@@ -42,6 +53,11 @@ class DemoWorkbenchTestCase: XCTestCase {
             try await Task.sleep(for: .milliseconds(10))
             workbench.applyEvents()
         }
+    }
+
+    /// Runs `:eval` on `file` and applies its events until it ends.
+    func runEval(_ workbench: Workbench, _ file: String) async throws {
+        try await runEvalToTheEnd(workbench, file)
     }
 
     /// Waits for the streaming run to end.

@@ -18,14 +18,7 @@ final class VerdictInTheWorkbenchTests: XCTestCase {
 
     override func tearDown() async throws { try? FileManager.default.removeItem(at: root) }
 
-    func runEval(_ workbench: Workbench, _ file: String) async throws {
-        workbench.evals.startEval(files: [file])
-        for _ in 0..<1_500 where workbench.evals.evalJob.isBusy {
-            try await Task.sleep(nanoseconds: 20_000_000)
-            workbench.applyEvents()
-        }
-        XCTAssertFalse(workbench.evals.evalJob.isBusy, "the eval finished")
-    }
+    func runEval(_ workbench: Workbench, _ file: String) async throws { try await runEvalToTheEnd(workbench, file) }
 
     func screen(_ workbench: Workbench) -> String {
         workbench.render(width: 140, height: 45, now: Date(timeIntervalSince1970: 0)).0.text

@@ -19,6 +19,7 @@ final class IndexOpeningTests: XCTestCase {
         workbench.context.openIndex(background: true)
         XCTAssertEqual(workbench.state.context.status, .connecting)
         XCTAssertTrue(screen(workbench).contains("opening the index…"))
+        XCTAssertFalse(screen(workbench).contains("0/0"), "no count before anything can be listed")
 
         workbench.runs.startRun()
         XCTAssertEqual(workbench.state.message?.text, "opening the index; the run starts when it is ready")

@@ -41,6 +41,10 @@ enum ContextPane {
             // Off: no run takes context, so no count of chunks used.
             full = "Context · off"
             compact = full
+        } else if state.context.status == .connecting {
+            // Nothing is listed until the index is open: no count to give yet.
+            full = "Context · \(method) · k=\(state.context.topK)"
+            compact = "Context \(method) k\(state.context.topK)"
         } else {
             full = "Context · \(method) · k=\(state.context.topK) · \(used)/\(chunks.count)"
             compact = "Context \(method) k\(state.context.topK) \(used)/\(chunks.count)"

@@ -300,7 +300,8 @@ public struct Chunker: Sendable {
     static func characterCount(_ line: String) -> Int {
         let simple =
             line.utf8.withContiguousStorageIfAvailable { bytes in
-                !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+                guard let base = bytes.baseAddress else { return true }
+                return TextTokenizer.isASCII(bytes) && memchr(base, 0x0D, bytes.count) == nil
             } ?? false
         return simple ? line.utf8.count : line.count
     }

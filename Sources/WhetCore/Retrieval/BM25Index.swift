@@ -136,7 +136,9 @@ public struct BM25Index: Sendable {
         let headingWeight = Float(parameters.headingWeight)
         languages.insert(language.id)
         let english = language.id == Language.english.id
-        for (part, weight) in [(text, Float(1)), (heading, headingWeight)] where !part.isEmpty {
+        // The body, then the heading: two calls rather than a loop over an array made for every document.
+        func addPart(_ part: String, weight: Float) {
+            guard !part.isEmpty else { return }
             TextTokenizer.forEachWordBytes(in: part) { bytes in
                 let id =
                     english
@@ -145,6 +147,8 @@ public struct BM25Index: Sendable {
                 if id >= 0 { length += post(Int(id), document: document, weight: weight) }
             }
         }
+        addPart(text, weight: 1)
+        addPart(heading, weight: headingWeight)
         documentLengths.append(length)
         totalLength += Double(length)
         return Int(document)

@@ -96,7 +96,15 @@ public struct Chunker: Sendable {
                 onlyHeadings = false
             }
             for (index, line) in block.lines.enumerated() {
-                for (pieceIndex, piece) in split(line.text).enumerated() {
+                // Most lines fit in a chunk: they go in whole, without the array of pieces.
+                let count = Chunker.characterCount(line.text)
+                if count <= maxCharacters {
+                    add(
+                        Unit(text: line.text, line: line.number, startsBlock: index == 0, count: count),
+                        isHeading: block.heading != nil)
+                    continue
+                }
+                for (pieceIndex, piece) in split(line.text, count: count).enumerated() {
                     add(
                         Unit(
                             text: piece.text, line: line.number, startsBlock: index == 0 && pieceIndex == 0,
@@ -109,14 +117,33 @@ public struct Chunker: Sendable {
         return chunks
     }
 
+    /// The units' text, a line break between units and a blank line before each block, copied byte by byte
+    /// into one buffer of the exact size: appending String to String checked and grew it per unit.
     private func joined(_ units: [Unit]) -> String {
-        var text = ""
-        text.reserveCapacity(units.reduce(0) { $0 + $1.text.utf8.count + 2 })
+        var capacity = 0
         for (index, unit) in units.enumerated() {
-            if index > 0 { text += unit.startsBlock ? "\n\n" : "\n" }
-            text += unit.text
+            capacity += unit.text.utf8.count + (index == 0 ? 0 : (unit.startsBlock ? 2 : 1))
         }
-        return text
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var written = 0
+            for (index, unit) in units.enumerated() {
+                if index > 0 {
+                    buffer[written] = 0x0A
+                    written += 1
+                    if unit.startsBlock {
+                        buffer[written] = 0x0A
+                        written += 1
+                    }
+                }
+                var text = unit.text
+                text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, let target = buffer.baseAddress else { return }
+                    (target + written).update(from: base, count: bytes.count)
+                    written += bytes.count
+                }
+            }
+            return written
+        }
     }
 
     /// The trailing units (or the tail of the last one, cut at a word) that fit in the overlap.
@@ -141,10 +168,9 @@ public struct Chunker: Sendable {
         return tail
     }
 
-    /// Splits a line longer than a chunk at sentence ends, then spaces, then anywhere; each piece with its
-    /// length when known.
-    private func split(_ line: String) -> [(text: String, count: Int?)] {
-        let count = Chunker.characterCount(line)
+    /// Splits a line longer than a chunk (`count` Characters) at sentence ends, then spaces, then anywhere; each
+    /// piece with its length when known.
+    private func split(_ line: String, count: Int) -> [(text: String, count: Int?)] {
         guard count > maxCharacters else { return [(line, count)] }
         // Pieces leave room for the overlap that will precede them, so no chunk outgrows the limit.
         let limit = max(16, maxCharacters - overlap - 2)
@@ -250,15 +276,23 @@ public struct Chunker: Sendable {
         return blocks
     }
 
-    /// `line.trimmedSpaces`, answered from the end bytes when there is nothing to trim: a Character that is
-    /// a space or a tab is that one byte, so ends that are other ASCII bytes cannot be trimmed.
+    /// `line.trimmedSpaces`, answered from the bytes. A Character that is a space or a tab is that one byte, so
+    /// ends that are other bytes cannot be trimmed; and spaces and tabs next to an ASCII byte are Characters of
+    /// their own (only CR LF joins ASCII scalars), so cutting the bytes there cuts where the Characters do.
+    /// Spaces next to a non-ASCII scalar (which may combine with them) are left to the Character rules.
     static func trimmed(_ line: String) -> String {
-        if let first = line.utf8.first, let last = line.utf8.last, first < 0x80, last < 0x80, first != 0x20,
-            first != 0x09, last != 0x20, last != 0x09
-        {
-            return line
+        guard let first = line.utf8.first, let last = line.utf8.last else { return line }
+        if first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return line }
+        let cut: String?? = line.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            guard start < end else { return "" }
+            while bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            guard start == 0 || bytes[start] < 0x80, end == bytes.count || bytes[end - 1] < 0x80 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return line.trimmedSpaces
+        return (cut ?? nil) ?? line.trimmedSpaces
     }
 
     /// `line.count`, counted from the bytes when the line is ASCII without a carriage return: then every byte
@@ -266,7 +300,8 @@ public struct Chunker: Sendable {
     static func characterCount(_ line: String) -> Int {
         let simple =
             line.utf8.withContiguousStorageIfAvailable { bytes in
-                !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+                guard let base = bytes.baseAddress else { return true }
+                return TextTokenizer.isASCII(bytes) && memchr(base, 0x0D, bytes.count) == nil
             } ?? false
         return simple ? line.utf8.count : line.count
     }
@@ -278,8 +313,22 @@ public struct Chunker: Sendable {
         guard (1...6).contains(hashes) else { return nil }
         let rest = line.dropFirst(hashes)
         guard rest.first == " " else { return nil }
-        let title = rest.trimmingCharacters(in: CharacterSet(charactersIn: " #"))
+        let title = trimmingSpacesAndHashes(rest)
         return title.isEmpty ? nil : (hashes, title)
+    }
+
+    /// `text.trimmingCharacters(in: CharacterSet(charactersIn: " #"))` on the bytes: that trim removes scalars,
+    /// and both are single ASCII bytes, so cutting the bytes gives the same text without Foundation's NSString
+    /// path (which cost a tenth of chunking).
+    static func trimmingSpacesAndHashes(_ text: Substring) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x23 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x23 { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     static func setextLevel(_ underline: String, title: String) -> Int? {

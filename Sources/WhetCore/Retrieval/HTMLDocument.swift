@@ -44,9 +44,7 @@ enum HTMLDocument {
         switch node.pointee.type {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
             // A no-break space (`&nbsp;`) is a space to a reader and to the tokenizer.
-            if let content = node.pointee.content {
-                output += String(cString: content).replacingOccurrences(of: "\u{00A0}", with: " ")
-            }
+            if let content = node.pointee.content { appendText(content, to: &output) }
         case XML_ELEMENT_NODE:
             let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
             if skipped.contains(name) { return }
@@ -78,5 +76,43 @@ enum HTMLDocument {
         default:
             break
         }
+    }
+
+    /// Appends a text node's UTF-8 bytes with every no-break space (C2 A0) made a space. Done on the bytes:
+    /// Foundation's `replacingOccurrences` searched every text node through NSString, a twentieth of indexing
+    /// time. A no-break space followed by a combining mark (a scalar from U+0300, lead byte CC or above) is
+    /// left to Foundation, whose search compares such clusters as a whole.
+    static func appendText(_ content: UnsafePointer<xmlChar>, to output: inout String) {
+        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+        let bytes = UnsafeBufferPointer(start: content, count: length)
+        var found = false
+        var index = 0
+        while index + 1 < length {
+            if bytes[index] == 0xC2, bytes[index + 1] == 0xA0 {
+                if index + 2 < length, bytes[index + 2] >= 0xCC {
+                    output += String(cString: content).replacingOccurrences(of: "\u{00A0}", with: " ")
+                    return
+                }
+                found = true
+            }
+            index += 1
+        }
+        guard found else {
+            output += String(decoding: bytes, as: UTF8.self)
+            return
+        }
+        var replaced: [UInt8] = []
+        replaced.reserveCapacity(length)
+        index = 0
+        while index < length {
+            if index + 1 < length, bytes[index] == 0xC2, bytes[index + 1] == 0xA0 {
+                replaced.append(0x20)
+                index += 2
+            } else {
+                replaced.append(bytes[index])
+                index += 1
+            }
+        }
+        output += String(decoding: replaced, as: UTF8.self)
     }
 }

@@ -30,6 +30,25 @@ public enum HTMLText {
             }
             lines.append(trimmed[..<end])
         }
-        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        return trimmedEnds(lines.joined(separator: "\n")) + "\n"
+    }
+
+    /// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, answered from the bytes when the first and last
+    /// bytes kept are ASCII: the set holds only ASCII tab, line feed to carriage return and space below 0x80,
+    /// and an ASCII scalar ends the trim whatever follows it. Foundation's NSString path walked the whole page.
+    static func trimmedEnds(_ text: String) -> String {
+        var text = text
+        let kept: Range<Int>? = text.withUTF8 { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+            var start = 0
+            var end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            guard start < end else { return 0..<0 }
+            return bytes[start] < 0x80 && bytes[end - 1] < 0x80 ? start..<end : nil
+        }
+        guard let kept else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if kept.count == text.utf8.count { return text }
+        return text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[kept]), as: UTF8.self) }
     }
 }

@@ -14,8 +14,9 @@ struct SQLiteFile: Sendable {
     /// How long a writer waits for another process's write transaction before giving up.
     static let busyTimeout: TimeInterval = 60
 
-    /// Opens (creating) the database at `url`, or an in-memory one when `url` is nil.
-    init(url: URL?) throws {
+    /// Opens (creating) the database at `url`, or an in-memory one when `url` is nil. `pageSize` applies to a
+    /// file created by this call (SQLite fixes it when the first table is made; in WAL mode it cannot change).
+    init(url: URL?, pageSize: Int? = nil) throws {
         path = url?.path ?? ":memory:"
         var configuration = Configuration()
         configuration.busyMode = .timeout(SQLiteFile.busyTimeout)
@@ -26,7 +27,11 @@ struct SQLiteFile: Sendable {
                 // (the commit is in the WAL, in the kernel's cache) and the file stays consistent; a power cut
                 // may lose the last commits of derived data, which the next `whet index` redoes. FULL paid an
                 // fsync per 64-file batch, a sixth of a full index.
-                configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                configuration.prepareDatabase { db in
+                    // Before the journal mode is set: on an empty file this is what its pages will be.
+                    if let pageSize { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
                 queue = try DatabaseQueue(path: url.path, configuration: configuration)
             } else {
                 queue = try DatabaseQueue(configuration: configuration)

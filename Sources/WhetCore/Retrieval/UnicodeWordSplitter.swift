@@ -18,7 +18,11 @@ struct UnicodeWordSplitter {
         var kinds: [Kind]
     }
 
-    private var word: [UInt8] = []
+    /// The folded word being read, in a buffer of the splitter's own: appending to an array checked its
+    /// uniqueness and capacity at every byte, which cost more than the rest of the byte's handling.
+    private var word: UnsafeMutablePointer<UInt8>
+    private var wordCount = 0
+    private var wordCapacity: Int
     private var pair: [UInt8] = []
     private var cjkPrevious: Unicode.Scalar? = nil
     private var cjkRunLength = 0
@@ -29,11 +33,34 @@ struct UnicodeWordSplitter {
     /// Calls `body` with the UTF-8 bytes of every folded word and CJK bigram of `text`, stopping when it
     /// returns false.
     static func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        var splitter = UnicodeWordSplitter()
-        splitter.word.reserveCapacity(64)
+        var splitter = UnicodeWordSplitter(capacity: 256)
+        defer { splitter.word.deallocate() }
         splitter.pair.reserveCapacity(8)
         var text = text
         text.withUTF8 { bytes in splitter.split(bytes, body) }
+    }
+
+    /// A splitter whose word buffer starts with room for `capacity` bytes (it grows for longer words).
+    private init(capacity: Int) {
+        word = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        wordCapacity = capacity
+    }
+
+    /// Appends one byte to the word.
+    @inline(__always)
+    private mutating func appendToWord(_ byte: UInt8) {
+        if wordCount == wordCapacity { growWord() }
+        word[wordCount] = byte
+        wordCount += 1
+    }
+
+    /// Doubles the word buffer, keeping what it holds.
+    private mutating func growWord() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: wordCapacity * 2)
+        larger.update(from: word, count: wordCount)
+        word.deallocate()
+        word = larger
+        wordCapacity *= 2
     }
 
     private mutating func split(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
@@ -46,15 +73,15 @@ struct UnicodeWordSplitter {
                 switch byte {
                 case 0x61...0x7A, 0x30...0x39:
                     if cjkRunLength > 0 { flushCJK(body) }
-                    word.append(byte)
+                    appendToWord(byte)
                 case 0x41...0x5A:
                     if cjkRunLength > 0 { flushCJK(body) }
-                    word.append(byte + 32)
-                case 0x27 where !word.isEmpty:
+                    appendToWord(byte + 32)
+                case 0x27 where wordCount > 0:
                     continue
                 default:
                     if cjkRunLength > 0 { flushCJK(body) }
-                    if !word.isEmpty { flushWord(body) }
+                    if wordCount > 0 { flushWord(body) }
                 }
                 continue
             }
@@ -78,7 +105,7 @@ struct UnicodeWordSplitter {
             for position in folded.scalars.indices { take(folded.scalars[position], folded.kinds[position], body) }
         }
         if cjkRunLength > 0 { flushCJK(body) }
-        if !word.isEmpty { flushWord(body) }
+        if wordCount > 0 { flushWord(body) }
     }
 
     private mutating func take(
@@ -86,7 +113,7 @@ struct UnicodeWordSplitter {
     ) {
         switch kind {
         case .cjk:
-            if !word.isEmpty { flushWord(body) }
+            if wordCount > 0 { flushWord(body) }
             if let previous = cjkPrevious {
                 pair.removeAll(keepingCapacity: true)
                 UnicodeWordSplitter.append(previous.value, to: &pair)
@@ -97,12 +124,12 @@ struct UnicodeWordSplitter {
             cjkRunLength += 1
         case .word:
             if cjkRunLength > 0 { flushCJK(body) }
-            UnicodeWordSplitter.append(scalar.value, to: &word)
-        case .apostrophe where !word.isEmpty:
+            appendScalarToWord(scalar.value)
+        case .apostrophe where wordCount > 0:
             break
         case .apostrophe, .other:
             if cjkRunLength > 0 { flushCJK(body) }
-            if !word.isEmpty { flushWord(body) }
+            if wordCount > 0 { flushWord(body) }
         }
     }
 
@@ -111,8 +138,28 @@ struct UnicodeWordSplitter {
     }
 
     private mutating func flushWord(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        emit(word, body)
-        word.removeAll(keepingCapacity: true)
+        if !stopped { stopped = !body(UnsafeBufferPointer(start: word, count: wordCount)) }
+        wordCount = 0
+    }
+
+    /// Appends the UTF-8 encoding of the scalar `value` to the word.
+    private mutating func appendScalarToWord(_ value: UInt32) {
+        switch value {
+        case 0..<0x80:
+            appendToWord(UInt8(value))
+        case 0x80..<0x800:
+            appendToWord(UInt8(0xC0 | value >> 6))
+            appendToWord(UInt8(0x80 | value & 0x3F))
+        case 0x800..<0x10000:
+            appendToWord(UInt8(0xE0 | value >> 12))
+            appendToWord(UInt8(0x80 | (value >> 6) & 0x3F))
+            appendToWord(UInt8(0x80 | value & 0x3F))
+        default:
+            appendToWord(UInt8(0xF0 | value >> 18))
+            appendToWord(UInt8(0x80 | (value >> 12) & 0x3F))
+            appendToWord(UInt8(0x80 | (value >> 6) & 0x3F))
+            appendToWord(UInt8(0x80 | value & 0x3F))
+        }
     }
 
     /// Ends a CJK run: a lone character is a term of its own (a run of two or more gave its bigrams).

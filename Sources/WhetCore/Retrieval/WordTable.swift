@@ -45,8 +45,8 @@ struct WordTable: Sendable {
                         if index < 0 { return nil }
                         let entry = entries[Int(index)]
                         if entry.hash == hash, entry.length == bytes.count,
-                            bytes.isEmpty
-                                || memcmp(arena.baseAddress! + entry.start, bytes.baseAddress!, bytes.count) == 0
+                            WordTable.same(
+                                bytes, UnsafeBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.length)]))
                         {
                             return entry.value
                         }
@@ -55,6 +55,30 @@ struct WordTable: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether two words of the same length have the same bytes, compared eight at a time in place: words are
+    /// short, and a call to `memcmp` per look-up cost more than the comparison.
+    @inline(__always)
+    static func same(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else {
+            return left.count == right.count
+        }
+        let leftRaw = UnsafeRawPointer(leftBase)
+        let rightRaw = UnsafeRawPointer(rightBase)
+        var offset = 0
+        while offset + 8 <= left.count {
+            guard
+                leftRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    == rightRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        while offset < left.count {
+            guard left[offset] == right[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// Stores `value` for `bytes`, which must not be in the table yet.

@@ -139,7 +139,7 @@ final class CorpusWatchTests: CorpusStateTests {
 
     func testTheJournalIgnoresATornRecordAndNeedsItsHeader() {
         let records: [CorpusJournal.Record] = [
-            .header(pid: 42, bootID: "boot", watchStart: 7), .file("a/b.md"), .directory(""),
+            .header(pid: 42, bootID: "boot", watchStart: 7, corpus: "/w/corpus dir"), .file("a/b.md"), .directory(""),
             .ready(checkedToken: "T"),
         ]
         let bytes = records.flatMap(CorpusJournal.encode)
@@ -151,18 +151,21 @@ final class CorpusWatchTests: CorpusStateTests {
         let stopped = CorpusJournal.parse(bytes + CorpusJournal.encode(.stopped("overflow")))
         XCTAssertEqual(stopped?.stopped, "overflow")
         var header = CorpusState.Header(storeID: "s", generation: 1, settings: "", failures: [:], token: "T")
-        XCTAssertTrue(journal?.covers(header) == true)
-        XCTAssertFalse(stopped?.covers(header) == true)
+        let corpus = "/w/corpus dir"
+        XCTAssertEqual(journal?.corpus, corpus)
+        XCTAssertTrue(journal?.covers(header, corpus: corpus) == true)
+        XCTAssertFalse(journal?.covers(header, corpus: "/w/other") == true, "a watch of another directory")
+        XCTAssertFalse(stopped?.covers(header, corpus: corpus) == true)
         header.token = "other"
-        XCTAssertFalse(journal?.covers(header) == true)
+        XCTAssertFalse(journal?.covers(header, corpus: corpus) == true)
         header.bootID = "boot"
         header.lookedAt = 7
-        XCTAssertTrue(journal?.covers(header) == true, "looked at the corpus after the watch began")
+        XCTAssertTrue(journal?.covers(header, corpus: corpus) == true, "looked at the corpus after the watch began")
         header.lookedAt = 6
-        XCTAssertFalse(journal?.covers(header) == true)
+        XCTAssertFalse(journal?.covers(header, corpus: corpus) == true)
         header.lookedAt = 9
         header.bootID = "another boot"
-        XCTAssertFalse(journal?.covers(header) == true)
+        XCTAssertFalse(journal?.covers(header, corpus: corpus) == true)
     }
 }
 

@@ -142,7 +142,9 @@ public struct CorpusIndexer: Sendable {
             try index.storeState() == LexicalIndex.StoreState(id: raw.header.storeID, generation: raw.header.generation)
         else { return try update(progress: progress) }
         let corpus = workspace.corpusDirectory.path
-        let journal = CorpusJournal.ask(CorpusJournal.Location(workspace)).flatMap { $0.covers(raw.header) ? $0 : nil }
+        let journal = CorpusJournal.ask(CorpusJournal.Location(workspace)).flatMap {
+            $0.covers(raw.header, corpus: corpus) ? $0 : nil
+        }
         let changes =
             journal.map { CorpusState.changes(of: raw, in: corpus, limitedTo: $0) }
             ?? CorpusState.changes(of: raw, in: corpus)

@@ -13,6 +13,8 @@ struct CorpusJournal: Equatable {
     var pid: Int32
     var bootID: String
     var watchStart: Int64
+    /// The corpus directory watched (absolute): a reader whose settings name another trusts nothing here.
+    var corpus: String
     /// Set once the watch is complete: the token of the corpus record its first comparison was made
     /// against ("" when there was none).
     var checkedToken: String?
@@ -37,7 +39,7 @@ struct CorpusJournal: Equatable {
 
     /// One record.
     enum Record: Equatable {
-        case header(pid: Int32, bootID: String, watchStart: Int64)
+        case header(pid: Int32, bootID: String, watchStart: Int64, corpus: String)
         case file(String)
         case directory(String)
         case ready(checkedToken: String)
@@ -48,7 +50,8 @@ struct CorpusJournal: Equatable {
     static func encode(_ record: Record) -> [UInt8] {
         var bytes: [UInt8]
         switch record {
-        case .header(let pid, let bootID, let watchStart): bytes = Array("W\(pid) \(bootID) \(watchStart)".utf8)
+        case .header(let pid, let bootID, let watchStart, let corpus):
+            bytes = Array("W\(pid) \(bootID) \(watchStart) \(corpus)".utf8)
         case .file(let path): bytes = [UInt8(ascii: "F")] + Array(path.utf8)
         case .directory(let path): bytes = [UInt8(ascii: "D")] + Array(path.utf8)
         case .ready(let token): bytes = [UInt8(ascii: "R")] + Array(token.utf8)
@@ -68,10 +71,11 @@ struct CorpusJournal: Equatable {
             let payload = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
             switch bytes[start] {
             case UInt8(ascii: "W"):
-                let parts = payload.split(separator: " ", omittingEmptySubsequences: false)
-                guard journal == nil, parts.count == 3, let pid = Int32(parts[0]), let started = Int64(parts[2])
+                let parts = payload.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+                guard journal == nil, parts.count == 4, let pid = Int32(parts[0]), let started = Int64(parts[2])
                 else { return nil }
-                journal = CorpusJournal(pid: pid, bootID: String(parts[1]), watchStart: started)
+                journal = CorpusJournal(
+                    pid: pid, bootID: String(parts[1]), watchStart: started, corpus: String(parts[3]))
             case UInt8(ascii: "F"): journal?.files.insert(payload)
             case UInt8(ascii: "D"): journal?.directories.insert(payload)
             case UInt8(ascii: "R"): journal?.checkedToken = payload
@@ -83,11 +87,11 @@ struct CorpusJournal: Equatable {
         return journal
     }
 
-    /// True when every change to the corpus since `record` looked at it is in this journal: the watch is
-    /// set up and still vouching, and it either compared the corpus with this very record, or the record's
+    /// True when every change to `corpus` since `record` looked at it is in this journal: the watch is on
+    /// that directory, set up and still vouching, and it either compared the corpus with this very record, or the record's
     /// look began after the watch did (same boot).
-    func covers(_ record: CorpusState.Header) -> Bool {
-        guard let checkedToken, stopped == nil else { return false }
+    func covers(_ record: CorpusState.Header, corpus: String) -> Bool {
+        guard let checkedToken, stopped == nil, corpus == self.corpus else { return false }
         if let token = record.token, !token.isEmpty, token == checkedToken { return true }
         guard let lookedAt = record.lookedAt, record.bootID == bootID, !bootID.isEmpty else { return false }
         return lookedAt >= watchStart

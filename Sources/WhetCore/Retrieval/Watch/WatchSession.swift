@@ -123,7 +123,9 @@ import Foundation
             journal = -1
             try DurableFile.makeDirectory(location.directory)
             let header = CorpusJournal.encode(
-                .header(pid: getpid(), bootID: WatchClock.bootID, watchStart: watchStart))
+                .header(
+                    pid: getpid(), bootID: WatchClock.bootID, watchStart: watchStart,
+                    corpus: workspace.corpusDirectory.path))
             let temporary = location.journal.path + ".new-\(getpid())"
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw DurableFile.failure(errno, path: temporary, doing: "create") }

@@ -13,7 +13,44 @@ final class ByteShortcutTests: XCTestCase {
 
     func testLinesAreTrimmedAsTheCharacterRulesTrimThem() {
         for line in Self.lines {
-            XCTAssertEqual(Chunker.trimmed(line), line.trimmedSpaces, line.debugDescription)
+            XCTAssertEqual(String(Chunker.trimmed(Substring(line))), line.trimmedSpaces, line.debugDescription)
+            // A line is a slice of its document: the trim must look only inside the slice's bounds.
+            let document = "x\u{301}\n" + line + "\ny"
+            let start = document.utf8.index(document.utf8.startIndex, offsetBy: 4)
+            let end = document.utf8.index(start, offsetBy: line.utf8.count)
+            XCTAssertEqual(String(Chunker.trimmed(document[start..<end])), line.trimmedSpaces, line.debugDescription)
+        }
+    }
+
+    /// Texts whose lines are cut on the bytes, with their edge cases: no line feed, line feeds at the ends,
+    /// empty lines, carriage returns (then the Character split decides), combining marks after a line feed.
+    static let documents = [
+        "", "\n", "\n\n", "a", "a\n", "\na", "a\nb", "a\n\nb\n", "ü\n東京\n🙂", "a\r\nb\n", "\r\n", "a\rb",
+        "x\n\u{301}y\n", " \t\n# T\n===\n", "line one\nline two\n\n## Heading\n\n```\ncode\n```\n",
+    ]
+
+    func testFencesAreFoundAsHasPrefixFoundThem() {
+        for line in [
+            "", "`", "``", "```", "````", "```swift", "~~~", "~~", "~~~ ", "``~", "~``", "```\u{301}", "``\u{301}`",
+            "\u{1FEF}\u{1FEF}\u{1FEF}", "``\u{1FEF}", "```ü", "```\r", "ü```", " ```", "--- ", "```\u{1FEF}",
+        ] {
+            XCTAssertEqual(
+                Chunker.isFence(Substring(line)), line.hasPrefix("```") || line.hasPrefix("~~~"), line.debugDescription)
+        }
+    }
+
+    func testLinesAreCutAsTheCharacterSplitCutThem() {
+        for text in Self.documents {
+            let lines = Chunker.lines(of: text)
+            XCTAssertEqual(
+                lines.map(String.init), text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+                text.debugDescription)
+            // Each slice counts and trims as the String of its bytes does.
+            for line in lines {
+                XCTAssertEqual(line.count, String(line).count, text.debugDescription)
+                XCTAssertEqual(Chunker.characterCount(line), String(line).count, text.debugDescription)
+                XCTAssertEqual(String(Chunker.trimmed(line)), String(line).trimmedSpaces, text.debugDescription)
+            }
         }
     }
 

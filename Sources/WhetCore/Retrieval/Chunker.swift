@@ -21,14 +21,15 @@ public struct Chunker: Sendable {
     }
 
     /// A line (or part of one) placed in a chunk, with its length in characters counted once: counting
-    /// characters walks the whole string, and chunking asked for each line's length several times.
+    /// characters walks the whole string, and chunking asked for each line's length several times. The text
+    /// is a slice of the document: no String is made per line, only one per chunk.
     struct Unit {
-        var text: String
+        var text: Substring
         var line: Int
         var startsBlock: Bool
         var count: Int
 
-        init(text: String, line: Int, startsBlock: Bool, count: Int? = nil) {
+        init(text: Substring, line: Int, startsBlock: Bool, count: Int? = nil) {
             self.text = text
             self.line = line
             self.startsBlock = startsBlock
@@ -159,7 +160,7 @@ public struct Chunker: Sendable {
         if tail.isEmpty, let last = units.last {
             let suffix = last.text.suffix(overlap)
             let cut = suffix.firstIndex(of: " ").map { suffix[suffix.index(after: $0)...] } ?? suffix
-            if !cut.isEmpty { tail = [Unit(text: String(cut), line: last.line, startsBlock: true)] }
+            if !cut.isEmpty { tail = [Unit(text: cut, line: last.line, startsBlock: true)] }
         }
         if var first = tail.first {
             first.startsBlock = true
@@ -170,12 +171,12 @@ public struct Chunker: Sendable {
 
     /// Splits a line longer than a chunk (`count` Characters) at sentence ends, then spaces, then anywhere; each
     /// piece with its length when known.
-    private func split(_ line: String, count: Int) -> [(text: String, count: Int?)] {
+    private func split(_ line: Substring, count: Int) -> [(text: Substring, count: Int?)] {
         guard count > maxCharacters else { return [(line, count)] }
         // Pieces leave room for the overlap that will precede them, so no chunk outgrows the limit.
         let limit = max(16, maxCharacters - overlap - 2)
-        var pieces: [String] = []
-        var rest = Substring(line)
+        var pieces: [Substring] = []
+        var rest = line
         while rest.count > limit {
             let window = rest.prefix(limit)
             let sentenceEnd = window.indices.last(where: { index in
@@ -194,49 +195,26 @@ public struct Chunker: Sendable {
             } else {
                 cut = window.endIndex
             }
-            pieces.append(rest[..<cut].trimmedSpaces)
+            pieces.append(Chunker.trimmed(rest[..<cut]))
             rest = rest[cut...].drop(while: { $0 == " " })
         }
-        if !rest.isEmpty { pieces.append(String(rest)) }
+        if !rest.isEmpty { pieces.append(rest) }
         return pieces.filter { !$0.isEmpty }.map { ($0, nil) }
     }
 
-    /// A paragraph, fenced code block or heading, with its source line numbers.
+    /// A paragraph, fenced code block or heading, with its source line numbers; the lines are slices of the
+    /// document.
     struct Block {
-        var lines: [(number: Int, text: String)]
+        var lines: [(number: Int, text: Substring)]
         var heading: (level: Int, title: String)?
     }
 
     /// Groups lines into blocks: blank lines separate blocks, fenced code stays whole, ATX (`# T`) and setext
     /// (`T` over `===`/`---`) headings are blocks of their own.
     static func blocks(of text: String) -> [Block] {
-        var lines: [String] = []
-        var text = text
-        let hasReturn = text.withUTF8 { bytes in
-            guard let start = bytes.baseAddress else { return false }
-            return memchr(start, 0x0D, bytes.count) != nil
-        }
-        if hasReturn {
-            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        } else {
-            // Without a carriage return every line feed is a character of its own, so cutting the bytes
-            // gives the same lines as cutting the characters, without walking grapheme clusters.
-            text.withUTF8 { bytes in
-                guard let base = bytes.baseAddress else {
-                    lines = [""]
-                    return
-                }
-                var start = 0
-                while let found = memchr(base + start, 0x0A, bytes.count - start) {
-                    let end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                    start = end + 1
-                }
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
-            }
-        }
+        let lines = Chunker.lines(of: text)
         var blocks: [Block] = []
-        var current: [(Int, String)] = []
+        var current: [(number: Int, text: Substring)] = []
         var inFence = false
         var index = 0
 
@@ -250,7 +228,7 @@ public struct Chunker: Sendable {
         while index < lines.count {
             let line = lines[index]
             let trimmed = Chunker.trimmed(line)
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+            if Chunker.isFence(trimmed) {
                 if !inFence { flush() }
                 current.append((index + 1, line))
                 if inFence { flush() }
@@ -265,7 +243,7 @@ public struct Chunker: Sendable {
             } else if current.isEmpty, index + 1 < lines.count,
                 let level = setextLevel(lines[index + 1], title: trimmed)
             {
-                blocks.append(Block(lines: [(index + 1, trimmed)], heading: (level, trimmed)))
+                blocks.append(Block(lines: [(index + 1, trimmed)], heading: (level, String(trimmed))))
                 index += 1
             } else {
                 current.append((index + 1, line))
@@ -276,28 +254,90 @@ public struct Chunker: Sendable {
         return blocks
     }
 
+    /// The lines of `text` as slices of it, cut where `split(separator: "\n")` cuts the Characters. Without a
+    /// carriage return every line feed is a Character of its own, so cutting the bytes at each line feed (with
+    /// `memchr`) gives the same lines without walking grapheme clusters, and no String is made per line.
+    static func lines(of text: String) -> [Substring] {
+        var text = text
+        let hasReturn = text.withUTF8 { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0x0D, bytes.count) != nil
+        }
+        // A carriage return joins the line feed after it into one Character, which the split does not cut at.
+        if hasReturn { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        let offsets: [Int] = text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [] }
+            var found: [Int] = []
+            var start = 0
+            while let hit = memchr(base + start, 0x0A, bytes.count - start) {
+                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                found.append(end)
+                start = end + 1
+            }
+            return found
+        }
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        lines.reserveCapacity(offsets.count + 1)
+        var start = utf8.startIndex
+        var previous = 0
+        for offset in offsets {
+            let end = utf8.index(start, offsetBy: offset - previous)
+            lines.append(text[start..<end])
+            start = utf8.index(after: end)
+            previous = offset + 1
+        }
+        lines.append(text[start...])
+        return lines
+    }
+
+    /// `line.hasPrefix("```") || line.hasPrefix("~~~")`, answered from the bytes when the line's first four
+    /// bytes are ASCII: three ASCII bytes followed by an ASCII byte (or nothing) are three Characters of their
+    /// own. Otherwise a scalar may combine with the third or be canonically equivalent to a backtick (U+1FEF),
+    /// and the Character rules answer. `hasPrefix` on a slice compared Character by Character, a fifth of
+    /// chunking.
+    static func isFence(_ line: Substring) -> Bool {
+        let utf8 = line.utf8
+        var index = utf8.startIndex
+        var position = 0
+        var mark: UInt8 = 0
+        var marks = 0
+        while position < 4, index != utf8.endIndex {
+            let byte = utf8[index]
+            guard byte < 0x80 else { return line.hasPrefix("```") || line.hasPrefix("~~~") }
+            if position == 0 { mark = byte }
+            if position < 3, byte == mark { marks += 1 }
+            position += 1
+            utf8.formIndex(after: &index)
+        }
+        return marks == 3 && (mark == 0x60 || mark == 0x7E)
+    }
+
     /// `line.trimmedSpaces`, answered from the bytes. A Character that is a space or a tab is that one byte, so
     /// ends that are other bytes cannot be trimmed; and spaces and tabs next to an ASCII byte are Characters of
     /// their own (only CR LF joins ASCII scalars), so cutting the bytes there cuts where the Characters do.
     /// Spaces next to a non-ASCII scalar (which may combine with them) are left to the Character rules.
-    static func trimmed(_ line: String) -> String {
-        guard let first = line.utf8.first, let last = line.utf8.last else { return line }
+    static func trimmed(_ line: Substring) -> Substring {
+        let utf8 = line.utf8
+        guard let first = utf8.first, let last = utf8.last else { return line }
         if first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return line }
-        let cut: String?? = line.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            var start = 0
-            var end = bytes.count
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-            guard start < end else { return "" }
-            while bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            guard start == 0 || bytes[start] < 0x80, end == bytes.count || bytes[end - 1] < 0x80 else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { utf8.formIndex(after: &start) }
+        guard start < end else { return line[start..<start] }
+        while utf8[utf8.index(before: end)] == 0x20 || utf8[utf8.index(before: end)] == 0x09 {
+            utf8.formIndex(before: &end)
         }
-        return (cut ?? nil) ?? line.trimmedSpaces
+        guard start == utf8.startIndex || utf8[start] < 0x80,
+            end == utf8.endIndex || utf8[utf8.index(before: end)] < 0x80
+        else { return Substring(line.trimmedSpaces) }
+        // Both ends sit next to ASCII bytes, so they are Character boundaries: the slice is the trimmed line.
+        return line[start..<end]
     }
 
     /// `line.count`, counted from the bytes when the line is ASCII without a carriage return: then every byte
     /// is a Character of its own (only CR LF joins two ASCII scalars into one Character).
-    static func characterCount(_ line: String) -> Int {
+    static func characterCount(_ line: Substring) -> Int {
         let simple =
             line.utf8.withContiguousStorageIfAvailable { bytes in
                 guard let base = bytes.baseAddress else { return true }
@@ -306,7 +346,7 @@ public struct Chunker: Sendable {
         return simple ? line.utf8.count : line.count
     }
 
-    static func atxHeading(_ line: String) -> (level: Int, title: String)? {
+    static func atxHeading(_ line: Substring) -> (level: Int, title: String)? {
         // A Character "#" is the byte '#' alone: any other first byte rules a heading out at once.
         guard line.utf8.first == 0x23 else { return nil }
         let hashes = line.prefix { $0 == "#" }.count
@@ -331,7 +371,7 @@ public struct Chunker: Sendable {
         }
     }
 
-    static func setextLevel(_ underline: String, title: String) -> Int? {
+    static func setextLevel(_ underline: Substring, title: Substring) -> Int? {
         // The first byte after the leading spaces and tabs is the trimmed line's first byte, or a byte of a
         // space's combining mark (then neither can underline): most lines are ruled out before trimming.
         guard let lead = underline.utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), "=-~^".utf8.contains(lead) else {

@@ -48,7 +48,7 @@ public struct DocumentChunker: Sendable {
             for (index, line) in block.lines.enumerated() {
                 lines.append(
                     Line(
-                        number: line.number, text: line.text, headingPath: headings.map(\.title),
+                        number: line.number, text: String(line.text), headingPath: headings.map(\.title),
                         isHeading: block.heading != nil, startsBlock: index == 0))
             }
         }

@@ -71,6 +71,10 @@ final class CorpusWatchCLITests: XCTestCase {
         }
         let output = try waitFor("already watches", in: secondLog)
         XCTAssertTrue(output.contains("pid \(watch.processIdentifier)"), output)
+        // The first is killed: the second takes the watch over.
+        kill(watch.processIdentifier, SIGKILL)
+        watch.waitUntilExit()
+        _ = try waitFor("for changes; Ctrl-C stops", in: secondLog)
         let refused = try WhetProcess.run([
             "-C", demo.path, "index", "--watch", "--store", "postgresql://whet@127.0.0.1:1/none",
         ])

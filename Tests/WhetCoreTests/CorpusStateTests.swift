@@ -92,6 +92,17 @@ class CorpusStateTests: XCTestCase {
         XCTAssertEqual(try emptied.counts().files, 0)
     }
 
+    func testALinkToAFolderRemovedTakesItsFilesWithIt() throws {
+        let files = try makeWorkspace()
+        try FileManager.default.createSymbolicLink(
+            atPath: files.root.appendingPathComponent("corpus/billing-link").path, withDestinationPath: "billing")
+        let workspace = try indexed(files)
+        XCTAssertEqual(try paths(try workspace.openIndex().0, "refunds").count, 2)
+        try FileManager.default.removeItem(at: files.root.appendingPathComponent("corpus/billing-link"))
+        let (index, _) = try workspace.openIndex()
+        XCTAssertEqual(try paths(index, "refunds"), ["corpus/billing/refunds.txt"])
+    }
+
     func testARenamedFileIsFoundUnderItsNewName() throws {
         let files = try makeWorkspace()
         let workspace = try indexed(files)

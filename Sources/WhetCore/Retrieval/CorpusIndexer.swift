@@ -164,19 +164,30 @@ public struct CorpusIndexer: Sendable {
         let extensions = CorpusDocument.indexedExtensions.union(workspace.config.loaders.byExtension.keys)
         var candidates = Set(changes.files)
         var gone: [String] = []
+        // A directory that went away takes everything recorded below it.
+        func remove(_ directory: String) {
+            let prefix = directory.isEmpty ? "" : directory + "/"
+            for path in state.directories.keys where path == directory || path.hasPrefix(prefix) {
+                state.directories.removeValue(forKey: path)
+            }
+            gone += state.files.keys.filter { $0.hasPrefix(prefix) }
+            for path in state.failures.keys where path.hasPrefix(prefix) { state.failures.removeValue(forKey: path) }
+        }
         for directory in changes.directories {
             let absolute = directory.isEmpty ? corpus : corpus + "/" + directory
             let prefix = directory.isEmpty ? "" : directory + "/"
             guard let entries = CorpusWalk.entries(of: absolute) else {
-                // The directory went away: everything recorded below it went with it.
-                for path in state.directories.keys where path == directory || path.hasPrefix(prefix) {
-                    state.directories.removeValue(forKey: path)
-                }
-                gone += state.files.keys.filter { $0.hasPrefix(prefix) }
-                for path in state.failures.keys where path.hasPrefix(prefix) {
-                    state.failures.removeValue(forKey: path)
-                }
+                remove(directory)
                 continue
+            }
+            // A recorded subdirectory no longer listed here (removed, or a link to it removed) went away too,
+            // even when nothing said so about the subdirectory itself.
+            let listed = Set(entries.directories)
+            for path in state.directories.keys
+            where !path.isEmpty && path.hasPrefix(prefix) && !path.dropFirst(prefix.count).contains("/")
+                && !listed.contains(String(path.dropFirst(prefix.count)))
+            {
+                remove(path)
             }
             var status = stat()
             if stat(absolute, &status) == 0 { state.directories[directory] = CorpusState.nanoseconds(status) }

@@ -7,6 +7,9 @@ extension CorpusState {
         var files: [String] = []
         /// Directories whose mtime differs or that are gone: entries were added, removed or renamed there.
         var directories: [String] = []
+        /// Unchanged files with more than one hard link: written through a link outside the corpus, they change
+        /// without the corpus watch hearing of it, so the watch journals them to be compared every time.
+        var hardLinked: [String] = []
 
         var isEmpty: Bool { files.isEmpty && directories.isEmpty }
     }
@@ -28,12 +31,16 @@ extension CorpusState {
         let count = raw.fileCount
         let slices = count < 4_096 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let found = ChangedPositions()
+        let linked = ChangedPositions()
         let corpusBytes = Array(corpus.utf8)
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let range = (count * slice / slices)..<(count * (slice + 1) / slices)
-            found.add(changedFiles(raw, range, corpus: corpusBytes))
+            let (changed, hardLinked) = changedFiles(raw, range, corpus: corpusBytes)
+            found.add(changed)
+            linked.add(hardLinked)
         }
         changes.files = found.all.map { String(decoding: raw.path($0), as: UTF8.self) }
+        changes.hardLinked = linked.all.map { String(decoding: raw.path($0), as: UTF8.self) }
         changes.files += changedFailures(raw, in: corpus)
         changes.files.sort()
         changes.directories.sort()
@@ -86,8 +93,11 @@ extension CorpusState {
     }
 
     /// The positions in `range` whose file's size or mtime differ from the record, or that are gone.
-    private static func changedFiles(_ raw: Raw, _ range: Range<Int>, corpus: [UInt8]) -> [Int] {
+    private static func changedFiles(_ raw: Raw, _ range: Range<Int>, corpus: [UInt8]) -> (
+        changed: [Int], hardLinked: [Int]
+    ) {
         var changed: [Int] = []
+        var hardLinked: [Int] = []
         var openParent: ArraySlice<UInt8>? = nil
         var descriptor: Int32 = -1
         defer { if descriptor >= 0 { close(descriptor) } }
@@ -126,9 +136,11 @@ extension CorpusState {
                 }
             if !found || Int64(status.st_size) != raw.sizes[position] || nanoseconds(status) != raw.mtimes[position] {
                 changed.append(position)
+            } else if status.st_nlink > 1 {
+                hardLinked.append(position)
             }
         }
-        return changed
+        return (changed, hardLinked)
     }
 }
 

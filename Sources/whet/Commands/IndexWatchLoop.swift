@@ -14,7 +14,7 @@ struct IndexWatchLoop {
 
     /// Runs until the process is interrupted.
     func run() async throws {
-        let watcher = CorpusWatcher(workspace: workspace)
+        var watcher = CorpusWatcher(workspace: workspace)
         defer { watcher.stop() }
         let corpus = workspace.display(workspace.corpusDirectory)
         var said: CorpusWatcher.State?
@@ -45,8 +45,19 @@ struct IndexWatchLoop {
             case .elsewhere, .unavailable:
                 guard ContinuousClock.now - lastPoll >= Self.pollEvery else { continue }
                 lastPoll = ContinuousClock.now
+                if case .elsewhere = state, !CorpusWatcher.isWatched(workspace) {
+                    // The process that watched ended: this one takes the watch over.
+                    watcher.stop()
+                    watcher = CorpusWatcher(workspace: workspace)
+                    indexedAt = watcher.changesSeen
+                }
             }
-            try await indexOnce()
+            do {
+                try await indexOnce()
+            } catch {
+                // The corpus moved away for a moment, a file could not be read: said, and tried again.
+                Terminal.warn("\(error)")
+            }
         }
     }
 
@@ -76,7 +87,7 @@ struct IndexWatchLoop {
         case .elsewhere(let holder):
             return "\(holder) already watches \(corpus); checking for changes every 2 s through its journal"
         case .unavailable(let reason):
-            return "cannot watch \(corpus): \(reason); comparing it file by file every 2 s"
+            return "not watching \(corpus): \(reason); comparing it file by file every 2 s"
         case .stopped: return "stopped watching \(corpus)"
         }
     }

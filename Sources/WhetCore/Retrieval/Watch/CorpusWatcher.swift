@@ -100,33 +100,52 @@ public final class CorpusWatcher: @unchecked Sendable {
                 setState(.unavailable(reason))
                 return
             }
+            // Again with a new lock when `.whet/watch/` was removed under the watch (its lock went with it).
+            while watchHoldingTheLock() {}
+        #else
+            setState(.unavailable("the corpus watch needs Linux (inotify)"))
+        #endif
+    }
+
+    #if os(Linux)
+        /// Takes the lock and watches until the watch ends; true when it should start over with a new lock.
+        private func watchHoldingTheLock() -> Bool {
             let held: FileLock
             do {
                 let (acquired, holder) = try FileLock.tryAcquire(location.lock, purpose: "whet watching the corpus")
                 guard let acquired else {
                     setState(.elsewhere(holder?.description ?? "another whet process"))
-                    return
+                    return false
                 }
                 held = acquired
             } catch {
                 setState(.unavailable("\(error)"))
-                return
+                return false
             }
             defer { held.release() }
             var session = WatchSession(watcher: self, workspace: workspace, location: location, wake: wake.read)
             while true {
                 switch session.watch() {
                 case .again: continue
+                case .later(let reason):
+                    session.journalStopped(reason)
+                    setState(.unavailable(reason))
+                    var descriptors = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+                    if poll(&descriptors, 1, 1_000) > 0 {
+                        setState(.stopped)
+                        return false
+                    }
+                case .relock:
+                    session.journalStopped("the watch folder was removed")
+                    return true
                 case .stop(let reason):
                     session.journalStopped(reason)
                     setState(reason == WatchSession.endedReason ? .stopped : .unavailable(reason))
-                    return
+                    return false
                 }
             }
-        #else
-            setState(.unavailable("the corpus watch needs Linux (inotify)"))
-        #endif
-    }
+        }
+    #endif
 }
 
 extension CorpusWatcher {

@@ -9,7 +9,13 @@ import Foundation
     /// or for the watch to stop.
     struct WatchSession {
         enum Outcome: Equatable {
+            /// Start a new round now.
             case again
+            /// Start a new round in a moment (the corpus folder is missing: moved away and back, being
+            /// replaced); meanwhile the watch is unavailable for this reason.
+            case later(String)
+            /// Start again with a new lock: `.whet/watch/` was removed, the lock file with it.
+            case relock
             case stop(String)
         }
 
@@ -48,7 +54,9 @@ import Foundation
             let corpus = workspace.corpusDirectory.path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue
-            else { return .stop("the corpus folder \(workspace.display(workspace.corpusDirectory)) does not exist") }
+            else {
+                return .later("the corpus folder \(workspace.display(workspace.corpusDirectory)) does not exist")
+            }
             guard let inotify = Inotify() else {
                 return .stop("the kernel refused a watch (fs.inotify.max_user_instances reached)")
             }
@@ -58,7 +66,10 @@ import Foundation
             } catch {
                 return .stop("cannot write \(workspace.display(location.journal)): \(error)")
             }
-            guard case .success(let cookies) = inotify.watch(location.directory.path, mask: UInt32(IN_CREATE)),
+            guard
+                case .success(let cookies) = inotify.watch(
+                    location.directory.path,
+                    mask: UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)),
                 case .success(let records) = inotify.watch(
                     workspace.derivedDirectory.path, mask: UInt32(IN_MOVED_TO | IN_CLOSE_WRITE))
             else { return .stop("cannot watch \(workspace.display(location.directory))") }
@@ -79,6 +90,17 @@ import Foundation
                 for event in inotify.read() {
                     if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { return .again }
                     if event.watch == cookies {
+                        // The lock or the journal removed or renamed (its folder cannot report its own removal
+                        // while this process holds files open in it).
+                        let lost =
+                            event.mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0
+                            && [location.lock.lastPathComponent, location.journal.lastPathComponent].contains(
+                                event.name)
+                        if lost || event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
+                            // `.whet/` was removed: the lock and the journal went with it; another process may
+                            // take the watch over with a new lock.
+                            return .relock
+                        }
                         guard event.name.hasPrefix(CorpusJournal.Location.cookiePrefix) else { continue }
                         // Everything before the cookie is journalled before the reader is told.
                         flush(&pending)
@@ -159,7 +181,7 @@ import Foundation
                 let changes = CorpusState.changes(of: raw, in: workspace.corpusDirectory.path)
                 // Not counted as news: these differ from the record, but did not change while watched (a
                 // racy entry, or a change the caller's own check is about to see).
-                mark(changes.files, changes.directories, into: &pending)
+                mark(changes.files + changes.hardLinked, changes.directories, into: &pending)
                 token = raw.header.token ?? ""
             }
             pending += CorpusJournal.encode(.ready(checkedToken: token))

@@ -59,14 +59,7 @@ import Foundation
                 let path = absolute + "/" + name
                 var kind = entry.pointee.d_type
                 if kind == UInt8(DT_LNK) || kind == UInt8(DT_UNKNOWN) {
-                    var status = stat()
-                    guard stat(path, &status) == 0 else { continue }
-                    let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
-                    if !isDirectory, entry.pointee.d_type == UInt8(DT_LNK),
-                        case .success(let linked) = inotify.watch(path, mask: WatchedTree.fileEvents)
-                    {
-                        linkedFiles[linked] = inside
-                    }
+                    guard let isDirectory = try watchLink(path, inside, using: inotify) else { continue }
                     kind = isDirectory ? UInt8(DT_DIR) : UInt8(DT_REG)
                 }
                 if kind == UInt8(DT_DIR) {
@@ -75,6 +68,29 @@ import Foundation
                     meaning.files.append(inside)
                 }
             }
+        }
+
+        /// An entry whose type needs a `stat`: whether it is a directory (nil when it cannot be read). A
+        /// symbolic link to a file is watched through its target; a symbolic link to a directory refuses the
+        /// whole watch: the same folder reached by two names, or a folder outside the corpus replaced behind
+        /// its link, changes without every name the corpus has for it being told.
+        private mutating func watchLink(_ path: String, _ inside: String, using inotify: Inotify) throws(Refused)
+            -> Bool?
+        {
+            var link = stat()
+            var status = stat()
+            guard lstat(path, &link) == 0, stat(path, &status) == 0 else { return nil }
+            let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
+            guard (link.st_mode & S_IFMT) == S_IFLNK else { return isDirectory }
+            if isDirectory {
+                throw Refused(
+                    description: "the corpus has a symbolic link to a folder (\(inside)), which the kernel does not "
+                        + "report changes through")
+            }
+            if case .success(let linked) = inotify.watch(path, mask: WatchedTree.fileEvents) {
+                linkedFiles[linked] = inside
+            }
+            return false
         }
 
         /// What a linked file's target reports.
@@ -114,7 +130,13 @@ import Foundation
                 }
                 return meaning
             }
-            if mask & entriesMoved != 0 { meaning.directories.append(directory) }
+            if mask & entriesMoved != 0 {
+                meaning.directories.append(directory)
+                // A link made or replaced here: its (new) target is watched, or the watch refuses a folder link.
+                if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                    _ = try watchLink(corpus + "/" + path, path, using: inotify)
+                }
+            }
             meaning.files.append(path)
             return meaning
         }

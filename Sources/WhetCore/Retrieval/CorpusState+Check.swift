@@ -20,13 +20,9 @@ extension CorpusState {
     /// whole path per file; the files are split between the cores.
     static func changes(of raw: Raw, in corpus: String) -> Changes {
         var changes = Changes()
-        for (directory, mtime) in zip(raw.directoryPaths, raw.directoryTimes) {
-            let path = directory.isEmpty ? corpus : corpus + "/" + directory
-            var status = stat()
-            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, nanoseconds(status) == mtime else {
-                changes.directories.append(directory)
-                continue
-            }
+        for (directory, mtime) in zip(raw.directoryPaths, raw.directoryTimes)
+        where directoryMoved(directory, recorded: mtime, in: corpus) {
+            changes.directories.append(directory)
         }
         let count = raw.fileCount
         let slices = count < 4_096 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -53,12 +49,10 @@ extension CorpusState {
     static func changes(of raw: Raw, in corpus: String, limitedTo journal: CorpusJournal) -> Changes {
         var changes = Changes()
         for (directory, mtime) in zip(raw.directoryPaths, raw.directoryTimes)
-        where mtime == -1 || journal.directories.contains(directory) {
-            var status = stat()
-            let path = directory.isEmpty ? corpus : corpus + "/" + directory
-            if stat(path, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR || nanoseconds(status) != mtime {
-                changes.directories.append(directory)
-            }
+        where (mtime == -1 || journal.directories.contains(directory))
+            && directoryMoved(directory, recorded: mtime, in: corpus)
+        {
+            changes.directories.append(directory)
         }
         let journalled = Set(journal.files.map { Array($0.utf8) })
         let lengths = Set(journalled.map(\.count))
@@ -78,6 +72,13 @@ extension CorpusState {
         changes.files.sort()
         changes.directories.sort()
         return changes
+    }
+
+    /// Whether a recorded directory is gone, no longer a directory, or has another mtime than `recorded`.
+    private static func directoryMoved(_ directory: String, recorded mtime: Int64, in corpus: String) -> Bool {
+        var status = stat()
+        let path = directory.isEmpty ? corpus : corpus + "/" + directory
+        return stat(path, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR || nanoseconds(status) != mtime
     }
 
     /// Failed files whose size or mtime moved: a failed file replaced in place (a fixed PDF) leaves its

@@ -81,7 +81,8 @@ struct CorpusWalk {
         }
     }
 
-    private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+    /// A directory entry's name (the corpus watch lists directories the same way).
+    static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
         withUnsafePointer(to: entry.pointee.d_name) { pointer in
             pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
         }

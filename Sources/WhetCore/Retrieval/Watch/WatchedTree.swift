@@ -53,7 +53,7 @@ import Foundation
             guard let handle = opendir(absolute) else { return }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name = WatchedTree.name(of: entry)
+                let name = CorpusWalk.name(of: entry)
                 guard !name.hasPrefix(".") else { continue }
                 let inside = relative.isEmpty ? name : relative + "/" + name
                 let path = absolute + "/" + name
@@ -155,12 +155,6 @@ import Foundation
         static func watchLimit() -> String {
             (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        }
-
-        private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
-            withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
         }
     }
 #endif
